@@ -1,0 +1,97 @@
+/*
+ * likeness/decode.h — open any picture or video and yield sampled frames.
+ *
+ * Stills (PNG through libpng, JPEG through libjpeg-turbo) yield one frame;
+ * videos and animated images go through libavformat/libavcodec.  Every
+ * frame comes out as RGB24 reduced to fit the working size, rotation
+ * metadata applied, constant borders (letterbox, pillarbox) detected and
+ * cropped.  FFmpeg types never appear in this API.
+ */
+#ifndef LIKENESS_DECODE_H
+#define LIKENESS_DECODE_H
+
+#include <stdint.h>
+#include "likeness/error.h"
+#include "likeness/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Sampling and output options.  Start from lk_decode_opts_default(). */
+typedef struct lk_decode_opts {
+    double fps;        /**< samples per second of video; <= 0: every frame (default 2) */
+    int keyframes;     /**< 1: sample key frames only (fps ignored) */
+    int scene_cuts;    /**< 1: also sample the first frame after each scene cut (default 1) */
+    int max_dim;       /**< frames are scaled down to fit max_dim x max_dim, aspect kept (default 512) */
+    int crop_borders;  /**< 1: detect and crop constant borders (default 1) */
+    int threads;       /**< decoder threads, 0 = automatic (default 0) */
+} lk_decode_opts;
+
+/** Frame flags. */
+enum lk_frame_flags {
+    LK_FRAME_KEY = 1u << 0,      /**< a key frame of its stream */
+    LK_FRAME_SCENECUT = 1u << 1, /**< first frame after a detected cut */
+    LK_FRAME_STILL = 1u << 2     /**< the only frame of a still picture */
+};
+
+/**
+ * One sampled frame.  All pixel memory belongs to the decoder and stays
+ * valid until the next lk_decoder_next() or lk_decoder_free().
+ */
+typedef struct lk_frame {
+    lk_image image;   /**< RGB24, borders cropped: what features should see */
+    lk_image full;    /**< RGB24, the whole (scaled, rotated) picture */
+    lk_rect crop;     /**< where image lies inside full */
+    double time;      /**< presentation time in seconds from the stream start */
+    int64_t number;   /**< index of the frame in display order, from 0 */
+    unsigned flags;   /**< enum lk_frame_flags */
+} lk_frame;
+
+/** What is known about the opened media. */
+typedef struct lk_media_info {
+    int width, height;    /**< coded size before scaling, after rotation */
+    double duration;      /**< seconds; 0 for a still, < 0 if unknown */
+    double fps;           /**< average frame rate, 0 if unknown or a still */
+    int64_t frame_count;  /**< frames in the stream if known, else -1 */
+    int rotation;         /**< degrees clockwise applied: 0, 90, 180, 270 */
+    int is_still;         /**< 1 for a single picture */
+    char format[32];      /**< "png", "jpeg", or the demuxer name */
+    char codec[32];       /**< "png", "jpeg", or the decoder name */
+} lk_media_info;
+
+/** An open media file. */
+typedef struct lk_decoder lk_decoder;
+
+/** Fills @p opts with the defaults documented above. */
+LK_API void lk_decode_opts_default(lk_decode_opts *opts);
+
+/**
+ * Opens @p path (a regular file) and probes it.  On success *out must be
+ * freed with lk_decoder_free().  @p opts may be NULL for the defaults.
+ * Refuses pictures larger than 65535 pixels on a side or 2^28 pixels in
+ * all before allocating for them (LK_ETOOBIG).
+ * Returns 0, or LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EFORMAT, LK_ECORRUPT,
+ * LK_ETOOBIG, LK_ENOFRAMES (e.g. audio only), LK_ENOMEM; the message in
+ * @p err names the file.
+ */
+LK_API int lk_decoder_open(lk_decoder **out, const char *path,
+                           const lk_decode_opts *opts, lk_errbuf *err);
+
+/**
+ * Decodes up to the next sampled frame.  Returns 1 with @p frame filled,
+ * 0 at the end of the media, or a negative LK_E* code (the message names
+ * the file).  A stream that ends before its first frame gives LK_ENOFRAMES.
+ */
+LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err);
+
+/** Copies what is known about the media into @p info. */
+LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info);
+
+/** Closes *d (NULL allowed) and sets *d to NULL. */
+LK_API void lk_decoder_free(lk_decoder **d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,100 @@
+/*
+ * likeness/features.h — perceptual hashes and the style descriptor of one
+ * picture, and the distances between them.
+ *
+ * PDQ follows the reference implementation in facebook/ThreatExchange
+ * (pdq/cpp): for the same float luma it yields the same 256 bits and the
+ * same quality, and its hex form is the reference's (most significant
+ * 16-bit word first).  pHash and dHash are the common 64-bit DCT and
+ * difference hashes (bit 63 is the first, top-left, coefficient/pair).
+ */
+#ifndef LIKENESS_FEATURES_H
+#define LIKENESS_FEATURES_H
+
+#include <stdint.h>
+#include "likeness/error.h"
+#include "likeness/image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A 256-bit hash; bit i is (w[i / 64] >> (i % 64)) & 1, as PDQ numbers them. */
+typedef struct lk_hash256 {
+    uint64_t w[4];
+} lk_hash256;
+
+/** Size of the style descriptor in bytes (layout: see src/features/style.c). */
+#define LK_STYLE_BYTES 192
+
+/** What lk_hasher_compute() computes. */
+enum lk_feature_flags {
+    LK_FEAT_PDQ = 1u << 0,
+    LK_FEAT_PHASH = 1u << 1,
+    LK_FEAT_DHASH = 1u << 2,
+    LK_FEAT_STYLE = 1u << 3,
+    LK_FEAT_ALL = 0xfu,
+    LK_FEAT_DIHEDRAL = 1u << 4 /**< also the 8 PDQ dihedral variants */
+};
+
+/** Number of PDQ dihedral variants, in the reference order: original,
+ *  rotate 90, rotate 180, rotate 270, flip X, flip Y, flip +1, flip -1. */
+#define LK_DIHEDRAL_COUNT 8
+
+/** Features of one picture.  Fields not requested are zero. */
+typedef struct lk_features {
+    lk_hash256 pdq;                 /**< PDQ hash */
+    int pdq_quality;                /**< PDQ quality, 0..100 */
+    lk_hash256 pdq_dihedral[LK_DIHEDRAL_COUNT]; /**< with LK_FEAT_DIHEDRAL; [0] == pdq */
+    uint64_t phash;                 /**< 64-bit DCT hash */
+    uint64_t dhash;                 /**< 64-bit horizontal difference hash */
+    uint8_t style[LK_STYLE_BYTES];  /**< style descriptor */
+} lk_features;
+
+/** Reusable scratch memory and kernel table; one per thread. */
+typedef struct lk_hasher lk_hasher;
+
+/**
+ * Creates a hasher using lk_simd_ops_get().  *out is freed with
+ * lk_hasher_free().  Returns 0 or LK_ENOMEM.
+ */
+LK_API int lk_hasher_new(lk_hasher **out);
+
+/** Frees *h (NULL allowed) and sets *h to NULL. */
+LK_API void lk_hasher_free(lk_hasher **h);
+
+/**
+ * Computes the features named by @p what (enum lk_feature_flags) for @p img
+ * into @p out.  Any image size is accepted (1x1 upward); pictures larger
+ * than 512 pixels on a side should be reduced by the caller (the decoders
+ * do) for speed.  Not thread-safe for one hasher; use one per thread.
+ * Returns 0, LK_EINVAL (bad image), LK_ENOMEM.
+ */
+LK_API int lk_hasher_compute(lk_hasher *h, const lk_image *img, unsigned what,
+                             lk_features *out);
+
+/** Writes 64 lowercase hex digits and a NUL into @p hex (65 bytes). */
+LK_API void lk_hash256_to_hex(const lk_hash256 *h, char hex[65]);
+/** Parses 64 hex digits (either case).  Returns 0 or LK_EINVAL. */
+LK_API int lk_hash256_from_hex(const char *hex, lk_hash256 *out);
+/** Writes 16 lowercase hex digits and a NUL (bit 63 first). */
+LK_API void lk_hash64_to_hex(uint64_t h, char hex[17]);
+/** Parses 16 hex digits.  Returns 0 or LK_EINVAL. */
+LK_API int lk_hash64_from_hex(const char *hex, uint64_t *out);
+
+/** Hamming distance between two 256-bit hashes (0..256). */
+LK_API int lk_hamming256(const lk_hash256 *a, const lk_hash256 *b);
+/** Hamming distance between two 64-bit hashes (0..64). */
+LK_API int lk_hamming64(uint64_t a, uint64_t b);
+
+/**
+ * Distance between two style descriptors, in [0, 1]: 0 for identical
+ * descriptors; the metric is documented in src/features/style.c.
+ */
+LK_API float lk_style_distance(const uint8_t a[LK_STYLE_BYTES],
+                               const uint8_t b[LK_STYLE_BYTES]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

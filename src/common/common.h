@@ -1,0 +1,64 @@
+/*
+ * common.h — internal helpers shared by every stage: error reporting,
+ * assertions and allocation.  Depends on no stage.
+ */
+#ifndef LK_COMMON_H
+#define LK_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/error.h"
+
+#ifdef NDEBUG
+#define LK_ASSERT(x) ((void)0)
+#else
+#include <assert.h>
+#define LK_ASSERT(x) assert(x)
+#endif
+
+/* Defensive branches: conditions believed impossible (SQLite's ALWAYS/NEVER). */
+#define LK_ALWAYS(x) (__builtin_expect(!!(x), 1))
+#define LK_NEVER(x) (__builtin_expect(!!(x), 0))
+/* Marks a boundary that tests must cover both ways; no code. */
+#define LK_TESTCASE(x) ((void)0)
+
+/* Returns early from the calling function when expr is negative. */
+#define LK_TRY(expr)                 \
+    do {                             \
+        int lk_try_rc_ = (expr);     \
+        if (lk_try_rc_ < 0)          \
+            return lk_try_rc_;       \
+    } while (0)
+
+#define LK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define LK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define LK_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/*
+ * Writes code and a printf-style message into err (may be NULL) and returns
+ * code, so that `return lk_err(err, LK_EIO, "...")` is one line.
+ */
+int lk_err(lk_errbuf *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Maps an errno value to an LK_E* code. */
+int lk_err_from_errno(int e);
+
+/* Allocation: every allocation of the library goes through these. */
+void *lk_malloc(size_t n);
+void *lk_calloc(size_t count, size_t size);
+void *lk_realloc(void *p, size_t n);
+void lk_free(void *p);
+/* Aligned (to 64 bytes) allocation, freed with lk_free_aligned(). */
+void *lk_malloc_aligned(size_t n);
+void lk_free_aligned(void *p);
+/* Frees *pp and sets it to NULL. */
+#define lk_freep(pp) do { lk_free(*(pp)); *(pp) = NULL; } while (0)
+
+/* Overflow-checked a*b; returns 0 and sets *out, or -1 on overflow. */
+static inline int lk_mul_size(size_t a, size_t b, size_t *out)
+{
+    return __builtin_mul_overflow(a, b, out) ? -1 : 0;
+}
+
+#endif

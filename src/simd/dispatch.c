@@ -1,0 +1,77 @@
+/*
+ * dispatch.c — builds the kernel table once: scalar references first, then
+ * wider versions in ascending order where the CPU, the OS (XSAVE state, as
+ * checked by __builtin_cpu_supports) and LIKENESS_SIMD allow.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "simd/simd_internal.h"
+
+void lk_simd_fill_scalar(lk_simd_ops *ops)
+{
+    ops->level = LK_SIMD_SCALAR;
+    ops->name = "scalar";
+    ops->luma_rgb24 = lk_luma_rgb24_scalar;
+    ops->box_rows = lk_box_rows_scalar;
+    ops->box_cols = lk_box_cols_scalar;
+    ops->matmul = lk_matmul_scalar;
+    ops->ham256_1xn = lk_ham256_1xn_scalar;
+    ops->ham256_mxn = lk_ham256_mxn_scalar;
+    ops->ham64_1xn = lk_ham64_1xn_scalar;
+}
+
+LK_API int lk_simd_detect(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+        return LK_SIMD_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+        return LK_SIMD_AVX2;
+#endif
+    return LK_SIMD_SCALAR;
+}
+
+LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
+{
+    if (level < LK_SIMD_SCALAR || level > LK_SIMD_AVX512)
+        return LK_EINVAL;
+    if (level > lk_simd_detect())
+        return LK_ENOTSUP;
+    memset(out, 0, sizeof *out);
+    lk_simd_fill_scalar(out);
+    return 0;
+}
+
+/* The cap named by LIKENESS_SIMD, or the highest level if unset/unknown. */
+static int env_cap(void)
+{
+    const char *s = getenv("LIKENESS_SIMD");
+    if (!s || !*s)
+        return LK_SIMD_AVX512;
+    if (!strcmp(s, "scalar"))
+        return LK_SIMD_SCALAR;
+    if (!strcmp(s, "avx2"))
+        return LK_SIMD_AVX2;
+    return LK_SIMD_AVX512;
+}
+
+static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
+static lk_simd_ops ops_table; /* written once under ops_once, then read-only */
+
+static void ops_build(void)
+{
+    int level = lk_simd_detect();
+    int cap = env_cap();
+    if (level > cap)
+        level = cap;
+    lk_simd_ops_for(level, &ops_table);
+}
+
+LK_API const lk_simd_ops *lk_simd_ops_get(void)
+{
+    pthread_once(&ops_once, ops_build);
+    return &ops_table;
+}

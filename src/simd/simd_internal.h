@@ -1,0 +1,27 @@
+/*
+ * simd_internal.h — declarations of every kernel version, for dispatch.c
+ * and the equivalence tests.  <kernel>_scalar.c holds the reference; the
+ * _avx2 and _avx512 files are compiled with their own -m flags and may only
+ * be called after dispatch has checked the CPU.
+ */
+#ifndef LK_SIMD_INTERNAL_H
+#define LK_SIMD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/simd.h"
+
+/* Scalar references. */
+void lk_luma_rgb24_scalar(const uint8_t *rgb, int stride, int w, int h, float *out);
+void lk_box_rows_scalar(const float *in, float *out, int rows, int cols, int window);
+void lk_box_cols_scalar(const float *in, float *out, int rows, int cols, int window);
+void lk_matmul_scalar(const float *a, const float *b, float *c, int m, int k, int n);
+void lk_ham256_1xn_scalar(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out);
+void lk_ham256_mxn_scalar(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
+                          uint16_t *out);
+void lk_ham64_1xn_scalar(uint64_t q, const uint64_t *db, size_t n, uint8_t *out);
+
+/* Fills ops with the versions of one level; defined per level in dispatch.c. */
+void lk_simd_fill_scalar(lk_simd_ops *ops);
+
+#endif
