@@ -1,0 +1,27 @@
+/*
+ * style.h — internal interface of the style descriptor (style.c), used by
+ * the hasher.  The public distance lives in likeness/features.h.
+ */
+#ifndef LK_FEATURES_STYLE_H
+#define LK_FEATURES_STYLE_H
+
+#include <stdint.h>
+#include "likeness/features.h"
+#include "likeness/simd.h"
+
+/* Scratch memory for style computation; one per hasher (per thread). */
+typedef struct lk_style_ctx lk_style_ctx;
+
+/* Creates a context; freed with lk_style_ctx_free().  0 or LK_ENOMEM. */
+int lk_style_ctx_new(lk_style_ctx **out);
+/* Frees *c (NULL allowed) and sets it to NULL. */
+void lk_style_ctx_free(lk_style_ctx **c);
+
+/*
+ * Computes the LK_STYLE_BYTES descriptor of img (RGB24 or GRAY8, any size)
+ * into out, using the kernels in ops.  Returns 0, LK_EINVAL or LK_ENOMEM.
+ */
+int lk_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *img,
+                     uint8_t out[LK_STYLE_BYTES]);
+
+#endif
