@@ -26,7 +26,14 @@ typedef struct lk_decode_opts {
     int max_dim;       /**< frames are scaled down to fit max_dim x max_dim, aspect kept (default 512) */
     int crop_borders;  /**< 1: detect and crop constant borders (default 1) */
     int threads;       /**< decoder threads, 0 = automatic (default 0) */
+    int backend;       /**< enum lk_decode_backend (default LK_BACKEND_AUTO) */
 } lk_decode_opts;
+
+/** Which reader opens a file. */
+enum lk_decode_backend {
+    LK_BACKEND_AUTO = 0,  /**< PNG and JPEG directly, everything else through FFmpeg */
+    LK_BACKEND_FFMPEG = 1 /**< FFmpeg for everything (for comparisons and benchmarks) */
+};
 
 /** Frame flags. */
 enum lk_frame_flags {
