@@ -1,19 +1,94 @@
 /*
- * main.c — the `likeness` command: dispatches to one function per
- * subcommand (src/cli/cmd_<name>.c).  Exit status: 0 success, 1 only for a
- * scan that found a resemblance, 2 any error (usage errors included).
+ * main.c — the `likeness` command: global options, then dispatch to one
+ * function per subcommand (src/cli/cmd_<name>.c), git style.
+ * Exit status: 0 success, 1 only for a scan that found a resemblance,
+ * 2 any error (usage errors included).
  */
 #include <stdio.h>
 #include <string.h>
+#include "cli/cli.h"
 #include "likeness/likeness.h"
+
+const lk_cmd *const lk_commands[] = {
+    &lk_cmd_hash,
+    &lk_cmd_help,
+    &lk_cmd_version,
+    NULL,
+};
+
+static const lk_cmd *find_command(const char *name)
+{
+    for (int i = 0; lk_commands[i]; i++)
+        if (!strcmp(lk_commands[i]->name, name))
+            return lk_commands[i];
+    return NULL;
+}
+
+static void print_overview(FILE *fp)
+{
+    fputs("usage: likeness [--version] [--help] <command> [<args>]\n\n"
+          "likeness finds which reference works a picture or video resembles.\n\n"
+          "commands:\n", fp);
+    for (int i = 0; lk_commands[i]; i++)
+        fprintf(fp, "    %-10s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
+    fputs("\n'likeness help <command>' or 'likeness <command> --help' describes a command.\n",
+          fp);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_overview(stdout);
+        return LK_EXIT_OK;
+    }
+    const lk_cmd *c = find_command(argv[1]);
+    if (!c) {
+        lk_error("'%s' is not a likeness command; see 'likeness help'", argv[1]);
+        return LK_EXIT_ERROR;
+    }
+    char *sub[] = { argv[1], "--help", NULL };
+    return c->fn(2, sub);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        lk_error("'version' takes no arguments");
+        return LK_EXIT_ERROR;
+    }
+    const lk_simd_ops *ops = lk_simd_ops_get();
+    static const char *const names[] = { "scalar", "avx2", "avx512" };
+    printf("likeness %s\n", lk_version());
+    printf("simd: %s (cpu supports %s; LIKENESS_SIMD=scalar|avx2|avx512 caps it)\n", ops->name,
+           names[lk_simd_detect()]);
+    return LK_EXIT_OK;
+}
+
+const lk_cmd lk_cmd_help = { "help", cmd_help, "show help for likeness or one of its commands" };
+const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and the SIMD path" };
 
 int main(int argc, char **argv)
 {
     lk_init();
-    if (argc > 1 && !strcmp(argv[1], "--version")) {
-        printf("likeness %s (simd: %s)\n", lk_version(), lk_simd_ops_get()->name);
-        return 0;
+    if (argc < 2) {
+        print_overview(stderr);
+        return LK_EXIT_ERROR;
     }
-    fprintf(stderr, "usage: likeness <command> [<args>]\n");
-    return 2;
+    const char *name = argv[1];
+    if (!strcmp(name, "--version") || !strcmp(name, "-V"))
+        name = "version";
+    else if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+        name = "help";
+    else if (name[0] == '-') {
+        lk_error("unknown option '%s'", name);
+        print_overview(stderr);
+        return LK_EXIT_ERROR;
+    }
+    const lk_cmd *c = find_command(name);
+    if (!c) {
+        lk_error("'%s' is not a likeness command; see 'likeness help'", name);
+        return LK_EXIT_ERROR;
+    }
+    return c->fn(argc - 1, argv + 1);
 }

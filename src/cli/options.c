@@ -1,0 +1,238 @@
+/*
+ * options.c — the option parser every subcommand shares, driven by a
+ * static lk_option table, and the usage printer.
+ *
+ * Accepted forms: --name, --name=value, --name value, -x, -x value, -xvalue,
+ * grouped short flags (-qk), and "--" to end options.  A lone "-" is an
+ * operand (standard input).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+
+void lk_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void lk_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int takes_arg(const lk_option *o)
+{
+    return o->kind != LK_OPT_FLAG;
+}
+
+static const lk_option *find_long(const lk_option *t, const char *name, size_t len)
+{
+    for (; t && t->kind != LK_OPT_END; t++)
+        if (t->long_name && strlen(t->long_name) == len && !strncmp(t->long_name, name, len))
+            return t;
+    return NULL;
+}
+
+static const lk_option *find_short(const lk_option *t, char c)
+{
+    for (; t && t->kind != LK_OPT_END; t++)
+        if (t->short_name == c)
+            return t;
+    return NULL;
+}
+
+/* Describes o as it was typed, for messages: "--fps" or "-j". */
+static const char *opt_label(const lk_option *o, char *buf, size_t n)
+{
+    if (o->long_name)
+        snprintf(buf, n, "--%s", o->long_name);
+    else
+        snprintf(buf, n, "-%c", o->short_name);
+    return buf;
+}
+
+static int set_number(const lk_option *o, const char *arg)
+{
+    char *end;
+    char label[64];
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || *end || !isfinite(v) ||
+        (o->kind == LK_OPT_INT && v != floor(v))) {
+        lk_error("option '%s' expects a %s, not '%s'", opt_label(o, label, sizeof label),
+                 o->kind == LK_OPT_INT ? "whole number" : "number", arg);
+        return -1;
+    }
+    if (v < o->min || v > o->max) {
+        lk_error("option '%s' must be between %g and %g, not '%s'",
+                 opt_label(o, label, sizeof label), o->min, o->max, arg);
+        return -1;
+    }
+    if (o->kind == LK_OPT_INT)
+        *(int *)o->dest = (int)v;
+    else
+        *(double *)o->dest = v;
+    return 0;
+}
+
+static int set_choice(const lk_option *o, const char *arg)
+{
+    char label[64];
+    for (int i = 0; o->choices[i]; i++) {
+        if (!strcmp(o->choices[i], arg)) {
+            *(int *)o->dest = i;
+            return 0;
+        }
+    }
+    lk_error("option '%s' does not accept '%s'", opt_label(o, label, sizeof label), arg);
+    fputs("hint: choose one of:", stderr);
+    for (int i = 0; o->choices[i]; i++)
+        fprintf(stderr, " %s", o->choices[i]);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* Stores arg (NULL for flags) into o->dest; -1 on a bad value. */
+static int apply(const lk_option *o, const char *arg)
+{
+    switch (o->kind) {
+    case LK_OPT_FLAG: *(int *)o->dest = o->value ? o->value : 1; return 0;
+    case LK_OPT_INT:
+    case LK_OPT_DOUBLE: return set_number(o, arg);
+    case LK_OPT_STRING: *(const char **)o->dest = arg; return 0;
+    case LK_OPT_CHOICE: return set_choice(o, arg);
+    default: return -1;
+    }
+}
+
+/* Handles argv[*i], a "--name[=value]"; advances *i past a separate value. */
+static int parse_long(const lk_option *opts, int argc, char **argv, int *i)
+{
+    const char *name = argv[*i] + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const lk_option *o = find_long(opts, name, len);
+    if (!o) {
+        lk_error("unknown option '%s'", argv[*i]);
+        return -1;
+    }
+    if (!takes_arg(o)) {
+        if (eq) {
+            lk_error("option '--%s' takes no value", o->long_name);
+            return -1;
+        }
+        return apply(o, NULL);
+    }
+    if (eq)
+        return apply(o, eq + 1);
+    if (*i + 1 >= argc) {
+        lk_error("option '--%s' requires a value", o->long_name);
+        return -1;
+    }
+    return apply(o, argv[++*i]);
+}
+
+/* Handles argv[*i], one or more grouped short options. */
+static int parse_short(const lk_option *opts, int argc, char **argv, int *i)
+{
+    for (const char *p = argv[*i] + 1; *p; p++) {
+        const lk_option *o = find_short(opts, *p);
+        if (!o) {
+            lk_error("unknown option '-%c'", *p);
+            return -1;
+        }
+        if (!takes_arg(o)) {
+            if (apply(o, NULL) < 0)
+                return -1;
+            continue;
+        }
+        if (p[1])
+            return apply(o, p + 1);
+        if (*i + 1 >= argc) {
+            lk_error("option '-%c' requires a value", *p);
+            return -1;
+        }
+        return apply(o, argv[++*i]);
+    }
+    return 0;
+}
+
+static int is_help(const char *a)
+{
+    return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, char **argv)
+{
+    int nops = 0, only_operands = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int rc = 0;
+        if (only_operands || a[0] != '-' || !a[1]) {
+            argv[nops++] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_operands = 1;
+            continue;
+        }
+        if (is_help(a)) {
+            lk_print_usage(usage, opts, stdout);
+            return -2;
+        }
+        rc = a[1] == '-' ? parse_long(opts, argc, argv, &i) : parse_short(opts, argc, argv, &i);
+        if (rc < 0) {
+            lk_print_usage(usage, opts, stderr);
+            return -1;
+        }
+    }
+    argv[nops] = NULL;
+    return nops;
+}
+
+static void print_option(const lk_option *o, FILE *fp)
+{
+    char left[80];
+    int n = 0;
+    if (o->short_name && o->long_name)
+        n = snprintf(left, sizeof left, "-%c, --%s", o->short_name, o->long_name);
+    else if (o->short_name)
+        n = snprintf(left, sizeof left, "-%c", o->short_name);
+    else
+        n = snprintf(left, sizeof left, "    --%s", o->long_name);
+    if (takes_arg(o) && n > 0 && (size_t)n < sizeof left)
+        snprintf(left + n, sizeof left - (size_t)n, o->long_name ? "=%s" : " %s",
+                 o->argname ? o->argname : "VALUE");
+    if (strlen(left) <= 24)
+        fprintf(fp, "    %-24s  %s\n", left, o->help);
+    else
+        fprintf(fp, "    %s\n    %-24s  %s\n", left, "", o->help);
+}
+
+void lk_print_usage(const char *const *usage, const lk_option *opts, FILE *fp)
+{
+    int text = 0; /* after the first blank line, lines are prose */
+    for (int i = 0; usage && usage[i]; i++) {
+        if (!usage[i][0])
+            text = 1;
+        fprintf(fp, "%s%s\n", i == 0 ? "usage: " : (text ? "" : "   or: "), usage[i]);
+    }
+    if (opts && opts[0].kind != LK_OPT_END) {
+        fputc('\n', fp);
+        for (const lk_option *o = opts; o->kind != LK_OPT_END; o++)
+            print_option(o, fp);
+    }
+}
