@@ -1,0 +1,31 @@
+/*
+ * dhash.c — the 64-bit horizontal difference hash (dHash) in the
+ * convention of Python's imagehash.dhash.
+ *
+ * The luma is reduced to 9 wide x 8 high by area averaging; bit k (row
+ * y = k / 8, column x = k % 8, row-major) is pixel[y][x+1] > pixel[y][x],
+ * and k = 0 is the most significant bit (bit 63), so the 16-digit hex form
+ * equals imagehash's str(hash).  Like pHash it differs from imagehash's
+ * PIL resampling by a few bits at most on typical pictures.
+ */
+#include "features/features_internal.h"
+
+#define DHASH_W 9
+#define DHASH_H 8
+
+uint64_t lk_dhash_from_luma(const float *luma, float *tmp, int w, int h)
+{
+    float small[DHASH_W * DHASH_H];
+    uint64_t hash = 0;
+    int k = 0;
+
+    lk_area_reduce(luma, w, h, tmp, small, DHASH_W, DHASH_H);
+    for (int y = 0; y < DHASH_H; y++) {
+        const float *r = small + y * DHASH_W;
+        for (int x = 0; x < DHASH_W - 1; x++, k++) {
+            if (r[x + 1] > r[x])
+                hash |= 1ull << (63 - k);
+        }
+    }
+    return hash;
+}
