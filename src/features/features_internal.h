@@ -69,22 +69,27 @@ typedef struct lk_phash_work {
 
 void lk_phash_tables_init(lk_phash_tables *t);
 
-/*
- * Reduces the dense w x h float @p in to ow x oh by area averaging (each
- * output pixel is the mean of the input area it covers, partial pixels
- * weighted by their overlap) into @p out.  @p tmp holds h*ow floats.
- * Works for enlarging too.  w, h, ow, oh >= 1.
- */
+/* Area averaging: each output pixel is the mean of the input area it
+ * covers, partial pixels weighted by their overlap; enlarging works too.
+ * All sizes >= 1; inputs and outputs are dense and do not alias. */
+
+/* Dense h x w @p in to oh x w @p out (along columns). */
+void lk_reduce_vertical(const float *in, int w, int h, float *out, int oh);
+/* Dense h x w @p in to h x ow @p out (along rows). */
+void lk_reduce_horizontal(const float *in, int w, int h, float *out, int ow);
+/* Both: w x h to ow x oh; @p tmp holds oh*w floats. */
 void lk_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh);
 
-/* 64-bit pHash of the dense w x h luma (not modified).  @p tmp holds
- * h*LK_PHASH_SIZE floats. */
-uint64_t lk_phash_from_luma(const lk_simd_ops *ops, const lk_phash_tables *t,
-                            lk_phash_work *wk, const float *luma, float *tmp, int w, int h);
+/* pHash and dHash both start from the luma reduced vertically to
+ * LK_PHASH_SIZE rows of w floats (lk_reduce_vertical). */
 
-/* 64-bit dHash of the dense w x h luma (not modified).  @p tmp holds
- * h*9 floats. */
-uint64_t lk_dhash_from_luma(const float *luma, float *tmp, int w, int h);
+/* 64-bit pHash from the 32 x w vertically reduced luma. */
+uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
+                            lk_phash_work *wk, const float *rows, int w);
+
+/* 64-bit dHash from the 32 x w vertically reduced luma; @p tmp holds 8*w
+ * floats. */
+uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w);
 
 /* ---- hasher ------------------------------------------------------- */
 

@@ -5,7 +5,7 @@
  *
  * Invariants: ops is a private copy of a complete kernel table; the DCT
  * tables are filled once in lk_hasher_new*(); luma and tmp hold cap
- * floats each and only grow, so a warm hasher computes without allocating.
+ * (>= w * max(h, 40)) floats each and only grow, so a warm hasher computes without allocating.
  * The float luma is computed once per call and shared: pHash and dHash
  * read it first, then PDQ blurs it in place.
  */
@@ -111,15 +111,18 @@ static void fill_luma(lk_hasher *h, const lk_image *img)
     }
 }
 
-/* The luma-based hashes: pHash and dHash first (they only read the
- * luma), then PDQ, which blurs it in place. */
+/* The luma-based hashes: pHash and dHash first (they share one vertical
+ * reduction and only read the luma), then PDQ, which blurs it in place. */
 static void luma_features(lk_hasher *h, int w, int ht, unsigned what, lk_features *out)
 {
-    if (what & LK_FEAT_PHASH)
-        out->phash = lk_phash_from_luma(&h->ops, &h->phash, &h->phash_work, h->luma, h->tmp,
-                                        w, ht);
-    if (what & LK_FEAT_DHASH)
-        out->dhash = lk_dhash_from_luma(h->luma, h->tmp, w, ht);
+    if (what & (LK_FEAT_PHASH | LK_FEAT_DHASH)) {
+        float *rows = h->tmp; /* LK_PHASH_SIZE x w, then 8 x w for dHash */
+        lk_reduce_vertical(h->luma, w, ht, rows, LK_PHASH_SIZE);
+        if (what & LK_FEAT_PHASH)
+            out->phash = lk_phash_from_rows(&h->ops, &h->phash, &h->phash_work, rows, w);
+        if (what & LK_FEAT_DHASH)
+            out->dhash = lk_dhash_from_rows(rows, rows + (size_t)LK_PHASH_SIZE * (size_t)w, w);
+    }
     if (what & (LK_FEAT_PDQ | LK_FEAT_DIHEDRAL))
         lk_pdq_from_luma(&h->ops, &h->pdq, &h->pdq_work, h->luma, h->tmp, w, ht,
                          (what & LK_FEAT_DIHEDRAL) != 0, out);
@@ -134,8 +137,9 @@ LK_API int lk_hasher_compute(lk_hasher *h, const lk_image *img, unsigned what,
     memset(out, 0, sizeof *out);
 
     if (what & (LK_FEAT_PDQ | LK_FEAT_DIHEDRAL | LK_FEAT_PHASH | LK_FEAT_DHASH)) {
-        size_t n, wide = (size_t)LK_MAX(img->width, LK_PHASH_SIZE);
-        if (lk_mul_size(wide, (size_t)img->height, &n) < 0)
+        /* luma: w*h; tmp: w*h for PDQ, (32 + 8) rows of w for pHash/dHash */
+        size_t n, tall = (size_t)LK_MAX(img->height, LK_PHASH_SIZE + 8);
+        if (lk_mul_size((size_t)img->width, tall, &n) < 0)
             return LK_ENOMEM;
         LK_TRY(ensure_cap(h, n));
         fill_luma(h, img);

@@ -50,21 +50,43 @@ static int pdq_window(int old_dim)
     return (old_dim + 2 * 64 - 1) / (2 * 64);
 }
 
-/* Blurs the w x h luma in place (tmp: w*h floats) and samples 64x64. */
+/*
+ * Blurs the w x h luma (tmp: w*h floats; both are overwritten) and samples
+ * 64x64 into img64.  The last column pass runs only on the 64 columns the
+ * sampling reads, gathered densely: columns are filtered independently,
+ * so the values are those of the full pass.
+ */
 static void pdq_downsample(const lk_simd_ops *ops, float *luma, float *tmp, int w, int h,
                            float *img64)
 {
     int win_rows = pdq_window(w), win_cols = pdq_window(h);
     int xs[64];
 
-    for (int pass = 0; pass < 2; pass++) {
-        ops->box_rows(luma, tmp, h, w, win_rows);
-        ops->box_cols(tmp, luma, h, w, win_cols);
-    }
     for (int k = 0; k < 64; k++)
         xs[k] = (int)(((k + 0.5) * w) / 64);
+    ops->box_rows(luma, tmp, h, w, win_rows);
+    ops->box_cols(tmp, luma, h, w, win_cols);
+    ops->box_rows(luma, tmp, h, w, win_rows);
+
+    const float *src = luma;
+    int cols = w;
+    if (w > 64) { /* gather into luma (h x 64), filter into tmp */
+        for (int y = 0; y < h; y++) {
+            const float *r = tmp + (size_t)y * (size_t)w;
+            float *g = luma + (size_t)y * 64;
+            for (int j = 0; j < 64; j++)
+                g[j] = r[xs[j]];
+        }
+        ops->box_cols(luma, tmp, h, 64, win_cols);
+        src = tmp;
+        cols = 64;
+        for (int k = 0; k < 64; k++)
+            xs[k] = k;
+    } else {
+        ops->box_cols(tmp, luma, h, w, win_cols);
+    }
     for (int i = 0; i < 64; i++) {
-        const float *row = luma + (size_t)(int)(((i + 0.5) * h) / 64) * (size_t)w;
+        const float *row = src + (size_t)(int)(((i + 0.5) * h) / 64) * (size_t)cols;
         for (int j = 0; j < 64; j++)
             img64[i * 64 + j] = row[xs[j]];
     }

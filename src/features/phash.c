@@ -43,8 +43,47 @@ static inline long long overlap(long long s, long long o, long long len, long lo
     return hi - lo;
 }
 
-/* Reduces each of h rows from w to ow samples: out is h x ow. */
-static void reduce_rows(const float *in, int w, int h, float *out, int ow)
+/* d[x] = wgt * r[x] (first) or d[x] += wgt * r[x], in blocks of 8
+ * independent statements that the compiler turns into vector code. */
+static void weighted_row(float *d, const float *r, float wgt, int n, int first)
+{
+    int x = 0;
+    if (first) {
+        for (; x + 8 <= n; x += 8) {
+            d[x] = wgt * r[x]; d[x + 1] = wgt * r[x + 1];
+            d[x + 2] = wgt * r[x + 2]; d[x + 3] = wgt * r[x + 3];
+            d[x + 4] = wgt * r[x + 4]; d[x + 5] = wgt * r[x + 5];
+            d[x + 6] = wgt * r[x + 6]; d[x + 7] = wgt * r[x + 7];
+        }
+        for (; x < n; x++)
+            d[x] = wgt * r[x];
+        return;
+    }
+    for (; x + 8 <= n; x += 8) {
+        d[x] += wgt * r[x]; d[x + 1] += wgt * r[x + 1];
+        d[x + 2] += wgt * r[x + 2]; d[x + 3] += wgt * r[x + 3];
+        d[x + 4] += wgt * r[x + 4]; d[x + 5] += wgt * r[x + 5];
+        d[x + 6] += wgt * r[x + 6]; d[x + 7] += wgt * r[x + 7];
+    }
+    for (; x < n; x++)
+        d[x] += wgt * r[x];
+}
+
+void lk_reduce_vertical(const float *in, int w, int h, float *out, int oh)
+{
+    const float inv = 1.0f / (float)h;
+    for (int o = 0; o < oh; o++) {
+        float *d = out + (size_t)o * (size_t)w;
+        long long end = (long long)(o + 1) * h;
+        int first = 1;
+        for (long long s = (long long)o * h / oh; s * oh < end; s++, first = 0)
+            weighted_row(d, in + (size_t)s * (size_t)w, (float)overlap(s, o, h, oh), w, first);
+        for (int x = 0; x < w; x++)
+            d[x] *= inv;
+    }
+}
+
+void lk_reduce_horizontal(const float *in, int w, int h, float *out, int ow)
 {
     const float inv = 1.0f / (float)w;
     for (int y = 0; y < h; y++) {
@@ -59,29 +98,10 @@ static void reduce_rows(const float *in, int w, int h, float *out, int ow)
     }
 }
 
-/* Reduces the h x ow matrix along columns to oh x ow. */
-static void reduce_cols(const float *in, int h, int ow, float *out, int oh)
-{
-    const float inv = 1.0f / (float)h;
-    for (int o = 0; o < oh; o++) {
-        float *d = out + (size_t)o * (size_t)ow;
-        memset(d, 0, (size_t)ow * sizeof *d);
-        long long end = (long long)(o + 1) * h;
-        for (long long s = (long long)o * h / oh; s * oh < end; s++) {
-            float wgt = (float)overlap(s, o, h, oh);
-            const float *r = in + (size_t)s * (size_t)ow;
-            for (int x = 0; x < ow; x++)
-                d[x] += wgt * r[x];
-        }
-        for (int x = 0; x < ow; x++)
-            d[x] *= inv;
-    }
-}
-
 void lk_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh)
 {
-    reduce_rows(in, w, h, tmp, ow);
-    reduce_cols(tmp, h, ow, out, oh);
+    lk_reduce_vertical(in, w, h, tmp, oh);
+    lk_reduce_horizontal(tmp, w, oh, out, ow);
 }
 
 /* Median of n values as numpy computes it: mean of the two middle ones. */
@@ -99,11 +119,11 @@ static float median_even(const float *v, int n)
     return (s[n / 2 - 1] + s[n / 2]) / 2.0f;
 }
 
-uint64_t lk_phash_from_luma(const lk_simd_ops *ops, const lk_phash_tables *t,
-                            lk_phash_work *wk, const float *luma, float *tmp, int w, int h)
+uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
+                            lk_phash_work *wk, const float *rows, int w)
 {
     const int n = LK_PHASH_SIZE, m = LK_PHASH_KEEP;
-    lk_area_reduce(luma, w, h, tmp, wk->small, n, n);
+    lk_reduce_horizontal(rows, w, n, wk->small, n);
     ops->matmul(t->dct, wk->small, wk->t8x32, m, n, n);
     ops->matmul(wk->t8x32, t->dctt, wk->dct8, m, n, m);
 

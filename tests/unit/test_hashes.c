@@ -141,7 +141,7 @@ static void test_phash_step(lk_hasher *h)
  * keeps the total when it does not, and enlarging replicates pixels. */
 static void test_area_reduce(void)
 {
-    float in[12 * 6], tmp[6 * 32], out[32 * 32];
+    float in[12 * 6], tmp[32 * 12], out[32 * 32];
     for (int i = 0; i < 12 * 6; i++)
         in[i] = (float)i;
     lk_area_reduce(in, 12, 6, tmp, out, 4, 3);
