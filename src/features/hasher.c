@@ -95,6 +95,20 @@ static int ensure_cap(lk_hasher *h, size_t n)
     return 0;
 }
 
+/* o[x] = (float)p[x] in blocks of 8 independent statements (vectorised). */
+static void gray_row(const uint8_t *restrict p, float *restrict o, int w)
+{
+    int x = 0;
+    for (; x + 8 <= w; x += 8) {
+        o[x] = (float)p[x]; o[x + 1] = (float)p[x + 1];
+        o[x + 2] = (float)p[x + 2]; o[x + 3] = (float)p[x + 3];
+        o[x + 4] = (float)p[x + 4]; o[x + 5] = (float)p[x + 5];
+        o[x + 6] = (float)p[x + 6]; o[x + 7] = (float)p[x + 7];
+    }
+    for (; x < w; x++)
+        o[x] = (float)p[x];
+}
+
 /* Fills h->luma with the dense float luma of img (PDQ's definition). */
 static void fill_luma(lk_hasher *h, const lk_image *img)
 {
@@ -103,12 +117,8 @@ static void fill_luma(lk_hasher *h, const lk_image *img)
         h->ops.luma_rgb24(img->data, img->stride, w, ht, h->luma);
         return;
     }
-    for (int y = 0; y < ht; y++) {
-        const uint8_t *p = img->data + (size_t)y * (size_t)img->stride;
-        float *o = h->luma + (size_t)y * (size_t)w;
-        for (int x = 0; x < w; x++)
-            o[x] = (float)p[x];
-    }
+    for (int y = 0; y < ht; y++)
+        gray_row(img->data + (size_t)y * (size_t)img->stride, h->luma + (size_t)y * (size_t)w, w);
 }
 
 /* The luma-based hashes: pHash and dHash first (they share one vertical

@@ -45,7 +45,8 @@ static inline long long overlap(long long s, long long o, long long len, long lo
 
 /* d[x] = wgt * r[x] (first) or d[x] += wgt * r[x], in blocks of 8
  * independent statements that the compiler turns into vector code. */
-static void weighted_row(float *d, const float *r, float wgt, int n, int first)
+static void weighted_row(float *restrict d, const float *restrict r, float wgt, int n,
+                         int first)
 {
     int x = 0;
     if (first) {
