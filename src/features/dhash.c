@@ -3,7 +3,8 @@
  * convention of Python's imagehash.dhash.
  *
  * The luma is reduced to 9 wide x 8 high by area averaging (from the
- * 32-row vertical reduction shared with pHash); bit k (row
+ * 32-row vertical reduction shared with pHash) and rounded to whole grey
+ * levels as PIL's 8-bit output is, so flat areas give 0 bits; bit k (row
  * y = k / 8, column x = k % 8, row-major) is pixel[y][x+1] > pixel[y][x],
  * and k = 0 is the most significant bit (bit 63), so the 16-digit hex form
  * equals imagehash's str(hash).  Like pHash it differs from imagehash's
@@ -29,6 +30,7 @@ uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w)
             d[x] = ((r[x] + r[x + (size_t)w]) + (r[x + 2 * (size_t)w] + r[x + 3 * (size_t)w])) * 0.25f;
     }
     lk_reduce_horizontal(tmp, w, DHASH_H, small, DHASH_W);
+    lk_round_levels(small, DHASH_W * DHASH_H); /* flat areas compare equal */
     for (int y = 0; y < DHASH_H; y++) {
         const float *r = small + y * DHASH_W;
         for (int x = 0; x < DHASH_W - 1; x++, k++) {

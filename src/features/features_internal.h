@@ -83,6 +83,9 @@ void lk_area_reduce(const float *in, int w, int h, float *tmp, float *out, int o
 /* pHash and dHash both start from the luma reduced vertically to
  * LK_PHASH_SIZE rows of w floats (lk_reduce_vertical). */
 
+/* Rounds n values to whole grey levels (nearest, halves up). */
+void lk_round_levels(float *v, int n);
+
 /* 64-bit pHash from the 32 x w vertically reduced luma. */
 uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
                             lk_phash_work *wk, const float *rows, int w);

@@ -2,7 +2,8 @@
  * phash.c — the 64-bit DCT hash (pHash) in the convention of Python's
  * imagehash.phash, and the area-average reduction it shares with dHash.
  *
- * pHash: the luma is reduced to 32x32 by area averaging, transformed by a
+ * pHash: the luma is reduced to 32x32 by area averaging and rounded to
+ * whole grey levels (as PIL's 8-bit output), transformed by a
  * 2-D DCT-II (unnormalised, like scipy.fftpack.dct; a uniform positive
  * scale does not change any bit), the top-left 8x8 block including the DC
  * term is kept and thresholded at its median (mean of the two middle
@@ -120,13 +121,28 @@ static float median_even(const float *v, int n)
     return (s[n / 2 - 1] + s[n / 2]) / 2.0f;
 }
 
+/* Rounds to whole grey levels, as PIL's 8-bit resize output is. */
+void lk_round_levels(float *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        v[i] = floorf(v[i] + 0.5f);
+}
+
 uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
                             lk_phash_work *wk, const float *rows, int w)
 {
     const int n = LK_PHASH_SIZE, m = LK_PHASH_KEEP;
     lk_reduce_horizontal(rows, w, n, wk->small, n);
+    lk_round_levels(wk->small, n * n);
+    /* The DCT of (p - c) plus c's own DC term: with whole levels the
+     * subtraction is exact, so a flat picture has exactly zero AC terms
+     * (hash 8000000000000000, or 0 when black), as imagehash gives. */
+    const float c = wk->small[0];
+    for (int i = 0; i < n * n; i++)
+        wk->small[i] -= c;
     ops->matmul(t->dct, wk->small, wk->t8x32, m, n, n);
     ops->matmul(wk->t8x32, t->dctt, wk->dct8, m, n, m);
+    wk->dct8[0] += c * (float)(n * n);
 
     float med = median_even(wk->dct8, m * m);
     uint64_t hash = 0;

@@ -137,6 +137,25 @@ static void test_phash_step(lk_hasher *h)
     }
 }
 
+/* Flat pictures, any size: every AC term is exactly zero and neighbours
+ * are equal, so pHash is only the DC bit (none when black) and dHash 0,
+ * as imagehash gives on 8-bit pixels. */
+static void test_flat(lk_hasher *h)
+{
+    static uint8_t px[333 * 77 * 3];
+    const int sizes[][2] = {{333, 77}, {100, 37}, {7, 5}, {1, 1}, {64, 64}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int grey = 0; grey <= 200; grey += 200) {
+            memset(px, grey, sizeof px);
+            lk_image img = {px, sizes[k][0], sizes[k][1], sizes[k][0] * 3, LK_PIX_RGB24};
+            lk_features f;
+            CHECK_INT(lk_hasher_compute(h, &img, LK_FEAT_PHASH | LK_FEAT_DHASH, &f), 0);
+            CHECK(f.phash == (grey ? 0x8000000000000000ull : 0));
+            CHECK(f.dhash == 0);
+        }
+    }
+}
+
 /* Area averaging: exact block means when the size divides, a mean that
  * keeps the total when it does not, and enlarging replicates pixels. */
 static void test_area_reduce(void)
@@ -261,6 +280,7 @@ int main(void)
     test_dhash_gradient(h);
     test_phash_step(h);
     test_area_reduce();
+    test_flat(h);
     test_robustness(h);
     test_brightness(h);
     test_levels_and_flags();
