@@ -34,14 +34,20 @@ enum lk_feature_flags {
     LK_FEAT_DHASH = 1u << 2,
     LK_FEAT_STYLE = 1u << 3,
     LK_FEAT_ALL = 0xfu,
-    LK_FEAT_DIHEDRAL = 1u << 4 /**< also the 8 PDQ dihedral variants */
+    LK_FEAT_DIHEDRAL = 1u << 4 /**< also the 8 PDQ dihedral variants (implies PDQ) */
 };
 
 /** Number of PDQ dihedral variants, in the reference order: original,
- *  rotate 90, rotate 180, rotate 270, flip X, flip Y, flip +1, flip -1. */
+ *  rotate 90, rotate 180, rotate 270, flip X, flip Y, flip +1, flip -1.
+ *  They come from the same 16x16 DCT as the PDQ hash.  (For a picture of
+ *  exactly 64x64 the reference's dihedral entry point alone runs its
+ *  window-1 box filter, which is the identity up to float rounding, so
+ *  its dihedral hashes could differ from ours in rare bits there.) */
 #define LK_DIHEDRAL_COUNT 8
 
-/** Features of one picture.  Fields not requested are zero. */
+/** Features of one picture.  Fields not requested are zero.  Pictures
+ *  under 5 pixels on a side have the all-zero PDQ hash (and variants) and
+ *  quality 0, as in the reference. */
 typedef struct lk_features {
     lk_hash256 pdq;                 /**< PDQ hash */
     int pdq_quality;                /**< PDQ quality, 0..100 */
