@@ -9,6 +9,7 @@
 #include "likeness/simd.h"
 #include "likeness/decode.h"
 #include "likeness/features.h"
+#include "likeness/index.h"
 
 #ifdef __cplusplus
 extern "C" {
