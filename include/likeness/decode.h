@@ -65,6 +65,9 @@ typedef struct lk_media_info {
     int is_still;         /**< 1 for a single picture */
     char format[32];      /**< "png", "jpeg", or the demuxer name */
     char codec[32];       /**< "png", "jpeg", or the decoder name */
+    int orientation;      /**< EXIF orientation applied, 1..8 (1: none; 2, 4, 5, 7
+                               also mirror, see decode_internal.h); rotation is
+                               its rotation part */
 } lk_media_info;
 
 /** An open media file. */
