@@ -9,8 +9,11 @@
  * A band is kept only when it is at least 2% of the side (and 2 lines), so
  * noise does not nibble edges; a band wider than 35% of the side (a 9:16
  * picture pillarboxed in 16:9 needs 34.2%) or covering the whole picture is
- * "unknown": more likely content than a border.  Sides shorter than 16
- * pixels are never cropped.
+ * "unknown": more likely content than a border.  Bands come in pairs:
+ * an axis is cropped only when both opposite edges show a band of the same
+ * colour (widths may differ, e.g. subtitles in one bar); one band alone or
+ * two of different colours is "unknown" (likely a solid strip of content).
+ * Sides shorter than 16 pixels are never cropped.
  *
  * Stability across video frames (lk_border_crop with prev): an edge keeps
  * its previous value when its detection is unknown (fade to a uniform
@@ -24,7 +27,7 @@
 
 #define TOLERANCE 24     /* max per-channel difference of a border pixel */
 #define OUTLIER_DIV 50   /* at most 1/50 of a line may exceed TOLERANCE */
-#define MEAN_DIFF 6      /* mean per-pixel max channel difference allowed */
+#define MEAN_DIFF 6      /* mean max channel difference of the other pixels */
 #define MIN_SIDE 16      /* shorter sides are never cropped */
 
 /* A family of parallel lines: line k starts at origin + k*lstep, and its
@@ -59,19 +62,19 @@ static int line_matches(const edge *e, int k, const uint8_t c[3])
         int d = abs(p[0] - c[0]);
         d = LK_MAX(d, abs(p[1] - c[1]));
         d = LK_MAX(d, abs(p[2] - c[2]));
-        sum += d;
-        if (d > TOLERANCE && ++outliers > limit)
+        if (d <= TOLERANCE)
+            sum += d;
+        else if (++outliers > limit)
             return 0;
     }
     return sum <= (long)MEAN_DIFF * e->n;
 }
 
-/* Band width of one edge, 0, or LK_BORDER_UNKNOWN. */
-static int detect_edge(const edge *e)
+/* Band width of one edge, 0, or LK_BORDER_UNKNOWN; c gets its colour. */
+static int detect_edge(const edge *e, uint8_t c[3])
 {
     if (e->depth < MIN_SIDE)
         return 0;
-    uint8_t c[3];
     median_colour(e, c);
     int k = 0;
     while (k < e->depth && line_matches(e, k, c))
@@ -82,6 +85,17 @@ static int detect_edge(const edge *e)
     return k >= min_band ? k : 0;
 }
 
+/* Combines the bands of two opposite edges. */
+static void pair(int *a, const uint8_t ca[3], int *b, const uint8_t cb[3])
+{
+    if (*a == 0 && *b == 0)
+        return;
+    int same = abs(ca[0] - cb[0]) <= TOLERANCE && abs(ca[1] - cb[1]) <= TOLERANCE &&
+               abs(ca[2] - cb[2]) <= TOLERANCE;
+    if (*a <= 0 || *b <= 0 || !same)
+        *a = *b = LK_BORDER_UNKNOWN;
+}
+
 void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b)
 {
     ptrdiff_t s = stride;
@@ -89,10 +103,13 @@ void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b
     edge bottom = { rgb + (ptrdiff_t)(h - 1) * s, -s, 3, w, h };
     edge left = { rgb, 3, s, h, w };
     edge right = { rgb + (ptrdiff_t)(w - 1) * 3, -3, s, h, w };
-    b->top = detect_edge(&top);
-    b->bottom = detect_edge(&bottom);
-    b->left = detect_edge(&left);
-    b->right = detect_edge(&right);
+    uint8_t ct[3], cb[3], cl[3], cr[3];
+    b->top = detect_edge(&top, ct);
+    b->bottom = detect_edge(&bottom, cb);
+    b->left = detect_edge(&left, cl);
+    b->right = detect_edge(&right, cr);
+    pair(&b->top, ct, &b->bottom, cb);
+    pair(&b->left, cl, &b->right, cr);
 }
 
 /* The value an edge takes given its detection and its previous value. */

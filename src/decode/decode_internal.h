@@ -113,8 +113,9 @@ int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientatio
 /* ---- border.c: constant border (letterbox, pillarbox) detection --------- */
 
 /* What one picture shows: band widths in pixels per edge, or
- * LK_BORDER_UNKNOWN when the edge cannot be judged (uniform picture, or a
- * band wider than the crop limit, which is more likely content). */
+ * LK_BORDER_UNKNOWN when the edge cannot be judged (uniform picture, a band
+ * wider than the crop limit, or a band without a matching one of the same
+ * colour on the opposite edge: more likely content).  See border.c. */
 #define LK_BORDER_UNKNOWN (-1)
 typedef struct lk_border {
     int top, bottom, left, right;

@@ -14,7 +14,6 @@
  * pointer that does not change after setjmp, and is freed by the caller of
  * the setjmp frame, so no error path leaks.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <png.h>
 #include <stdio.h>
@@ -46,8 +45,6 @@ static void on_error(png_structp png, png_const_charp msg)
 {
     png_job *j = png_get_error_ptr(png);
     snprintf(j->msg, sizeof j->msg, "%s", msg ? msg : "unknown error");
-    if (j->msg[0])
-        j->msg[0] = (char)tolower((unsigned char)j->msg[0]);
     png_longjmp(png, 1);
 }
 
