@@ -398,6 +398,12 @@ static void test_jpeg_progressive(void)
     spit(tpath("prog.jpg"), dst, dn);
     pic a = decode(mpath("base.jpg"), 512, 1), b = decode(tpath("prog.jpg"), 512, 1);
     CHECK(a.rc == 0 && b.rc == 0 && a.w == 64 && b.w == 64 && !memcmp(a.px, b.px, 64 * 48 * 3));
+    /* At or under the working size: exactly TurboJPEG's own full decode. */
+    uint8_t direct[64 * 48 * 3];
+    tjhandle dj = tjInitDecompress();
+    CHECK(jpg && tjDecompress2(dj, jpg, n, direct, 64, 0, 48, TJPF_RGB, 0) == 0);
+    CHECK(a.px && !memcmp(a.px, direct, sizeof direct));
+    tjDestroy(dj);
     size_t rn;
     uint8_t *rgb = slurp(mpath("base.rgb"), &rn);
     int maxd = 0;
