@@ -16,6 +16,8 @@
 /* Floor of the recent average, so a perfectly still start does not make
  * every small change a cut (the absolute minimum applies anyway). */
 #define AVG_FLOOR 2.0
+/* Frame spacings beyond this many times the estimate are gaps, not rate. */
+#define GAP_FACTOR 4.0
 /* Largest grid slot handled; beyond it times are nonsense. */
 #define MAX_SLOT 1e15
 
@@ -42,8 +44,8 @@ int lk_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN])
     if (s->have_sig) {
         double d = sig_diff(sig, s->prev);
         double base = s->avg_diff > AVG_FLOOR ? s->avg_diff : AVG_FLOOR;
-        cut = d >= LK_CUT_MIN_DIFF && d >= LK_CUT_RATIO * base &&
-              s->since_cut >= LK_CUT_MIN_GAP;
+        cut = s->n_diff >= LK_CUT_WARMUP && d >= LK_CUT_MIN_DIFF &&
+              d >= LK_CUT_RATIO * base && s->since_cut >= LK_CUT_MIN_GAP;
         if (!cut) {
             double a = s->n_diff < 4 ? 1.0 / (s->n_diff + 1) : AVG_ALPHA;
             s->avg_diff += a * (d - s->avg_diff);
@@ -74,7 +76,7 @@ static int grid_take(lk_sampler *s, double time)
         return 1;
     }
     double d = time - s->last_time;
-    if (d > 0)
+    if (d > 0 && (s->dur_est <= 0 || d < GAP_FACTOR * s->dur_est))
         s->dur_est = s->dur_est > 0 ? 0.9 * s->dur_est + 0.1 * d : d;
     if (time > s->last_time)
         s->last_time = time;

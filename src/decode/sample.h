@@ -52,19 +52,22 @@ void lk_sampler_init(lk_sampler *s, const lk_decode_opts *opts);
  * a mean absolute difference of at least LK_CUT_MIN_DIFF grey levels and
  * LK_CUT_RATIO times the recent average (so steady fast motion is no cut),
  * at least LK_CUT_MIN_GAP frames after the previous cut (so a flash or the
- * frame after a cut is not a second cut).  The first frame is never a cut.
+ * frame after a cut is not a second cut).  The first LK_CUT_WARMUP
+ * differences only set the baseline: the first three frames are never cuts.
  */
 int lk_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN]);
 
 #define LK_CUT_MIN_DIFF 24.0
 #define LK_CUT_RATIO 4.0
 #define LK_CUT_MIN_GAP 3
+#define LK_CUT_WARMUP 2
 
 /*
  * Decides whether the frame at @p time (seconds, display order) is kept.
  * fps > 0: the first frame at or after each multiple of 1/fps counted from
  * the first frame's time; a frame less than a quarter of the frame spacing
- * (and of the period) early counts as on time, so timestamp jitter neither
+ * (and of the period) early counts as on time (the spacing is a running
+ * average that ignores gaps of more than 4 spacings), so timestamp jitter neither
  * drops nor doubles a sample; a gap skips the missed multiples.  Frames
  * whose time goes backwards are not kept.  fps <= 0: every frame.
  * keyframes: key frames only.  @p is_cut (from lk_sampler_scene) keeps the
