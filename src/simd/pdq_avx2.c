@@ -8,15 +8,10 @@
  * multiply and add (no FMA; the build uses -ffp-contract=off), true division,
  * sums in the reference order.  Any size >= 1, any alignment, window 1..len.
  */
+#include "common/common.h"
 #include "simd/pdq_x86.h"
 #include "simd/simd_internal.h"
 
-/* Mask selecting the first n (0..8) float lanes, for maskload/maskstore. */
-static inline __m256i lane_mask(int n)
-{
-    static const int32_t bits[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-    return _mm256_loadu_si256((const __m256i *)(bits + 8 - n));
-}
 
 /* Converts 8 channel bytes (low half of b) to floats. */
 static inline __m256 bytes_to_ps(__m128i b)
@@ -77,7 +72,7 @@ static void cols_step(float *sum, const float *add, const float *sub, float *out
             _mm256_storeu_ps(out + j, _mm256_div_ps(s, vc));
     }
     if (j < bw) {
-        __m256i m = lane_mask(bw - j);
+        __m256i m = lk_lane_mask8(bw - j);
         __m256 s = _mm256_load_ps(sum + j);
         if (add)
             s = _mm256_add_ps(s, _mm256_maskload_ps(add + j, m));
@@ -119,95 +114,31 @@ void lk_box_cols_avx2(const float *in, float *out, int rows, int cols, int windo
 }
 
 /*
- * Box filter along rows, 8 rows at once: lane r of a vector is row r.  Two
- * input cursors (leading and trailing edge of the window) each hold one 8x8
- * tile transposed so that t[c] is column c0+c of the 8 rows; the output is
- * gathered the same way and transposed back when a tile is complete.
+ * Box filter along rows: groups of ROW_GROUP (else 8) rows are transposed
+ * into a buffer so that each original row becomes a column, filtered there
+ * with the column filter above (ROW_GROUP/lanes independent vector chains),
+ * and transposed back.  Rows left over (< 8) use the scalar reference; so
+ * does everything if the buffer cannot be allocated (same bits either way).
  */
-typedef struct row_tile {
-    const float *src; /* first of the 8 input rows (input cursors) */
-    float *dst;       /* first of the 8 output rows (output tile) */
-    size_t cols; /* row length = stride */
-    int c0;      /* first column held in t, or -8 */
-    __m256 t[8];
-} row_tile;
-
-static void tile_load(row_tile *rt, int c0)
-{
-    int n = (int)rt->cols - c0;
-    if (n >= 8) {
-        for (int r = 0; r < 8; r++)
-            rt->t[r] = _mm256_loadu_ps(rt->src + r * rt->cols + (size_t)c0);
-    } else {
-        __m256i m = lane_mask(n);
-        for (int r = 0; r < 8; r++)
-            rt->t[r] = _mm256_maskload_ps(rt->src + r * rt->cols + (size_t)c0, m);
-    }
-    lk_transpose8_ps(rt->t);
-    rt->c0 = c0;
-}
-
-static inline __m256 tile_col(row_tile *rt, int c)
-{
-    if ((c & ~7) != rt->c0)
-        tile_load(rt, c & ~7);
-    return rt->t[c & 7];
-}
-
-/* Stores column c of the output; writes the tile back after its last column. */
-static inline void tile_put(row_tile *ot, int c, __m256 v)
-{
-    ot->t[c & 7] = v;
-    if ((c & 7) != 7 && c != (int)ot->cols - 1)
-        return;
-    int c0 = c & ~7, n = (int)ot->cols - c0;
-    lk_transpose8_ps(ot->t);
-    if (n >= 8) {
-        for (int r = 0; r < 8; r++)
-            _mm256_storeu_ps(ot->dst + r * ot->cols + (size_t)c0, ot->t[r]);
-    } else {
-        __m256i m = lane_mask(n);
-        for (int r = 0; r < 8; r++)
-            _mm256_maskstore_ps(ot->dst + r * ot->cols + (size_t)c0, m, ot->t[r]);
-    }
-}
-
-static void box_rows8(const float *in, float *out, int cols, int window)
-{
-    row_tile rt = {.src = in, .cols = (size_t)cols, .c0 = -8};
-    row_tile lt = rt;
-    row_tile ot = {.dst = out, .cols = (size_t)cols};
-    lk_box_phases ph = lk_box_phases_of(cols, window);
-    __m256 s = _mm256_setzero_ps();
-    int ri = 0, li = 0, oi = 0, count = 0;
-    for (int i = 0; i < ph.p1; i++, count++)
-        s = _mm256_add_ps(s, tile_col(&rt, ri++));
-    for (int i = 0; i < ph.p2; i++) {
-        s = _mm256_add_ps(s, tile_col(&rt, ri++));
-        count++;
-        tile_put(&ot, oi++, _mm256_div_ps(s, _mm256_set1_ps((float)count)));
-    }
-    __m256 vc = _mm256_set1_ps((float)count);
-    for (int i = 0; i < ph.p3; i++) {
-        s = _mm256_add_ps(s, tile_col(&rt, ri++));
-        s = _mm256_sub_ps(s, tile_col(&lt, li++));
-        tile_put(&ot, oi++, _mm256_div_ps(s, vc));
-    }
-    for (int i = 0; i < ph.p4; i++) {
-        s = _mm256_sub_ps(s, tile_col(&lt, li++));
-        count--;
-        tile_put(&ot, oi++, _mm256_div_ps(s, _mm256_set1_ps((float)count)));
-    }
-}
+#define ROW_GROUP 32
 
 void lk_box_rows_avx2(const float *in, float *out, int rows, int cols, int window)
 {
+    size_t c = (size_t)cols;
+    float *t = rows >= 8 ? lk_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
     int i = 0;
-    for (; i + 8 <= rows; i += 8)
-        box_rows8(in + (size_t)i * (size_t)cols, out + (size_t)i * (size_t)cols, cols, window);
+    if (t) {
+        float *u = t + c * ROW_GROUP;
+        for (int g; i + 8 <= rows; i += g) {
+            g = rows - i >= ROW_GROUP ? ROW_GROUP : 8;
+            lk_rows_to_cols(in + (size_t)i * c, c, g, t);
+            box_cols_block(t, u, cols, (size_t)g, g, window);
+            lk_cols_to_rows(u, g, c, out + (size_t)i * c);
+        }
+        lk_free_aligned(t);
+    }
     if (i < rows)
-        lk_box_rows_scalar(in + (size_t)i * (size_t)cols, out + (size_t)i * (size_t)cols,
-                           rows - i, cols, window);
+        lk_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
 }
 
 /* c[i][j0..j0+8*nv) for one row i, nv (1..4) full vectors, sums from 0.0f. */
@@ -229,7 +160,7 @@ static inline void matmul_row_vecs(const float *a, const float *b, float *c, int
 /* The last (n % 8) columns of row i, via masked loads and stores. */
 static void matmul_row_tail(const float *a, const float *b, float *c, int k, size_t n, int nt)
 {
-    __m256i m = lane_mask(nt);
+    __m256i m = lk_lane_mask8(nt);
     __m256 acc = _mm256_setzero_ps();
     for (int t = 0; t < k; t++)
         acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_set1_ps(a[t]),

@@ -8,6 +8,7 @@
  * multiply and add (no FMA; the build uses -ffp-contract=off), true division,
  * sums in the reference order.  Any size >= 1, any alignment, window 1..len.
  */
+#include "common/common.h"
 #include "simd/pdq_x86.h"
 #include "simd/simd_internal.h"
 
@@ -97,107 +98,31 @@ void lk_box_cols_avx512(const float *in, float *out, int rows, int cols, int win
 }
 
 /*
- * Box filter along rows, 16 rows at once: lane r of a vector is row r.  Each
- * cursor holds an 8-column by 16-row tile, transposed as two 8x8 halves, so
- * that t[c] is column c0+c of the 16 rows; the output tile is transposed back
- * when complete.
+ * Box filter along rows: groups of ROW_GROUP (else 8) rows are transposed
+ * into a buffer so that each original row becomes a column, filtered there
+ * with the column filter above (ROW_GROUP/lanes independent vector chains),
+ * and transposed back.  Rows left over (< 8) use the scalar reference; so
+ * does everything if the buffer cannot be allocated (same bits either way).
  */
-typedef struct row_tile {
-    const float *src; /* first of the 16 input rows (input cursors) */
-    float *dst;       /* first of the 16 output rows (output tile) */
-    size_t cols;      /* row length = stride */
-    int c0;           /* first column held in t, or -8 */
-    __m512 t[8];
-} row_tile;
+#define ROW_GROUP 32
 
-/* Loads (or, with store, writes) the 8x8 half starting at row r0. */
-static void half_load(const row_tile *rt, int r0, int c0, __m256 h[8])
-{
-    int n = (int)rt->cols - c0;
-    __mmask8 m = n >= 8 ? (__mmask8)0xff : (__mmask8)((1u << n) - 1u);
-    for (int r = 0; r < 8; r++)
-        h[r] = _mm256_maskz_loadu_ps(m, rt->src + (size_t)(r0 + r) * rt->cols + (size_t)c0);
-    lk_transpose8_ps(h);
-}
-
-static void tile_load(row_tile *rt, int c0)
-{
-    __m256 lo[8], hi[8];
-    half_load(rt, 0, c0, lo);
-    half_load(rt, 8, c0, hi);
-    for (int c = 0; c < 8; c++)
-        rt->t[c] = _mm512_insertf32x8(_mm512_castps256_ps512(lo[c]), hi[c], 1);
-    rt->c0 = c0;
-}
-
-static inline __m512 tile_col(row_tile *rt, int c)
-{
-    if ((c & ~7) != rt->c0)
-        tile_load(rt, c & ~7);
-    return rt->t[c & 7];
-}
-
-static void tile_store(const row_tile *ot, int c0)
-{
-    int n = (int)ot->cols - c0;
-    __mmask8 m = n >= 8 ? (__mmask8)0xff : (__mmask8)((1u << n) - 1u);
-    for (int half = 0; half < 2; half++) {
-        __m256 h[8];
-        for (int c = 0; c < 8; c++)
-            h[c] = half ? _mm512_extractf32x8_ps(ot->t[c], 1) : _mm512_castps512_ps256(ot->t[c]);
-        lk_transpose8_ps(h);
-        for (int r = 0; r < 8; r++)
-            _mm256_mask_storeu_ps(ot->dst + (size_t)(8 * half + r) * ot->cols + (size_t)c0, m,
-                                  h[r]);
-    }
-}
-
-/* Stores column c of the output; writes the tile back after its last column. */
-static inline void tile_put(row_tile *ot, int c, __m512 v)
-{
-    ot->t[c & 7] = v;
-    if ((c & 7) == 7 || c == (int)ot->cols - 1)
-        tile_store(ot, c & ~7);
-}
-
-static void box_rows16(const float *in, float *out, int cols, int window)
-{
-    row_tile rt = {.src = in, .cols = (size_t)cols, .c0 = -8};
-    row_tile lt = rt;
-    row_tile ot = {.dst = out, .cols = (size_t)cols};
-    lk_box_phases ph = lk_box_phases_of(cols, window);
-    __m512 s = _mm512_setzero_ps();
-    int ri = 0, li = 0, oi = 0, count = 0;
-    for (int i = 0; i < ph.p1; i++, count++)
-        s = _mm512_add_ps(s, tile_col(&rt, ri++));
-    for (int i = 0; i < ph.p2; i++) {
-        s = _mm512_add_ps(s, tile_col(&rt, ri++));
-        count++;
-        tile_put(&ot, oi++, _mm512_div_ps(s, _mm512_set1_ps((float)count)));
-    }
-    __m512 vc = _mm512_set1_ps((float)count);
-    for (int i = 0; i < ph.p3; i++) {
-        s = _mm512_add_ps(s, tile_col(&rt, ri++));
-        s = _mm512_sub_ps(s, tile_col(&lt, li++));
-        tile_put(&ot, oi++, _mm512_div_ps(s, vc));
-    }
-    for (int i = 0; i < ph.p4; i++) {
-        s = _mm512_sub_ps(s, tile_col(&lt, li++));
-        count--;
-        tile_put(&ot, oi++, _mm512_div_ps(s, _mm512_set1_ps((float)count)));
-    }
-}
-
-/* Groups of 16 rows here; the remaining rows go to the AVX2 version
- * (8 at a time, then scalar), which gives the same bits. */
 void lk_box_rows_avx512(const float *in, float *out, int rows, int cols, int window)
 {
+    size_t c = (size_t)cols;
+    float *t = rows >= 8 ? lk_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
     int i = 0;
-    for (; i + 16 <= rows; i += 16)
-        box_rows16(in + (size_t)i * (size_t)cols, out + (size_t)i * (size_t)cols, cols, window);
+    if (t) {
+        float *u = t + c * ROW_GROUP;
+        for (int g; i + 8 <= rows; i += g) {
+            g = rows - i >= ROW_GROUP ? ROW_GROUP : 8;
+            lk_rows_to_cols(in + (size_t)i * c, c, g, t);
+            box_cols_block(t, u, cols, (size_t)g, g, window);
+            lk_cols_to_rows(u, g, c, out + (size_t)i * c);
+        }
+        lk_free_aligned(t);
+    }
     if (i < rows)
-        lk_box_rows_avx2(in + (size_t)i * (size_t)cols, out + (size_t)i * (size_t)cols,
-                         rows - i, cols, window);
+        lk_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
 }
 
 /* c[j0 .. j0+16*nv) of one row, nv (1..4) vectors, the last one masked by

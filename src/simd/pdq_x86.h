@@ -69,6 +69,75 @@ static inline void lk_transpose8_ps(__m256 r[8])
     }
 }
 
+/* Mask selecting the first n (0..8) float lanes, for maskload/maskstore. */
+static inline __m256i lk_lane_mask8(int n)
+{
+    static const int32_t bits[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256((const __m256i *)(bits + 8 - n));
+}
+
+/*
+ * Row-group transposes for the row box filter: lk_rows_to_cols copies the
+ * g rows (g a multiple of 8) of a dense g x cols block at src into t with
+ * t[c*g + r] = src[r*cols + c]; lk_cols_to_rows is its inverse.  8x8 tiles,
+ * masked at the last partial tile, so nothing outside the block is touched.
+ */
+/* One 8x8 tile of lk_rows_to_cols; n (1..8) valid columns. */
+static inline void lk_tile_to_cols(const float *src, size_t cols, int g, float *t, int n)
+{
+    __m256 v[8];
+    if (n == 8) {
+        for (int r = 0; r < 8; r++)
+            v[r] = _mm256_loadu_ps(src + (size_t)r * cols);
+        lk_transpose8_ps(v);
+        for (int c = 0; c < 8; c++)
+            _mm256_storeu_ps(t + (size_t)c * (size_t)g, v[c]);
+        return;
+    }
+    __m256i m = lk_lane_mask8(n);
+    for (int r = 0; r < 8; r++)
+        v[r] = _mm256_maskload_ps(src + (size_t)r * cols, m);
+    lk_transpose8_ps(v);
+    for (int c = 0; c < n; c++)
+        _mm256_storeu_ps(t + (size_t)c * (size_t)g, v[c]);
+}
+
+/* One 8x8 tile of lk_cols_to_rows; n (1..8) valid columns. */
+static inline void lk_tile_to_rows(const float *t, int g, size_t cols, float *dst, int n)
+{
+    __m256 v[8];
+    if (n == 8) {
+        for (int c = 0; c < 8; c++)
+            v[c] = _mm256_loadu_ps(t + (size_t)c * (size_t)g);
+        lk_transpose8_ps(v);
+        for (int r = 0; r < 8; r++)
+            _mm256_storeu_ps(dst + (size_t)r * cols, v[r]);
+        return;
+    }
+    __m256i m = lk_lane_mask8(n);
+    for (int c = 0; c < 8; c++)
+        v[c] = c < n ? _mm256_loadu_ps(t + (size_t)c * (size_t)g) : _mm256_setzero_ps();
+    lk_transpose8_ps(v);
+    for (int r = 0; r < 8; r++)
+        _mm256_maskstore_ps(dst + (size_t)r * cols, m, v[r]);
+}
+
+static inline void lk_rows_to_cols(const float *src, size_t cols, int g, float *t)
+{
+    for (int r0 = 0; r0 < g; r0 += 8)
+        for (size_t c0 = 0; c0 < cols; c0 += 8)
+            lk_tile_to_cols(src + (size_t)r0 * cols + c0, cols, g, t + c0 * (size_t)g + r0,
+                            cols - c0 < 8 ? (int)(cols - c0) : 8);
+}
+
+static inline void lk_cols_to_rows(const float *t, int g, size_t cols, float *dst)
+{
+    for (int r0 = 0; r0 < g; r0 += 8)
+        for (size_t c0 = 0; c0 < cols; c0 += 8)
+            lk_tile_to_rows(t + c0 * (size_t)g + r0, g, cols, dst + (size_t)r0 * cols + c0,
+                            cols - c0 < 8 ? (int)(cols - c0) : 8);
+}
+
 /* The reference box filter's phase lengths for a vector of len elements:
  * p1 sums without output, p2 grows the window, p3 slides it, p4 shrinks it. */
 typedef struct lk_box_phases {
