@@ -58,17 +58,71 @@ void HAM_NAME(ham256_1xn)(const uint64_t *q, const uint64_t *db, size_t n, uint1
     }
 }
 
-/* db hashes per tile (32 KiB): a tile stays in L1/L2 while every query
- * passes over it, so the db is read from memory once per call. */
+/*
+ * Many-vs-many, cache-blocked: the db is cut into tiles of HAM_TILE hashes
+ * (32 KiB) and each tile is copied into a plane layout: for each group of 8
+ * hashes, word k of the 8 hashes is one vector (plane k).  Every query then
+ * passes over the tile while it sits in L1: per 8 hashes 4 XORs and 4
+ * popcounts against broadcast query words and 3 adds give the 8 distances
+ * with no horizontal reduction.  Few queries use the 1xn kernel instead.
+ */
 #define HAM_TILE 1024
+#define HAM_PLANES_MIN_M 4
+
+/* Copies bn (1..HAM_TILE) hashes into planes, zero-padding the last group. */
+static void tile_to_planes(const uint64_t *db, size_t bn, uint64_t *pl)
+{
+    size_t groups = (bn + 7) / 8;
+    for (size_t g = 0; g < groups; g++)
+        for (size_t k = 0; k < 4; k++)
+            for (size_t h = 0; h < 8; h++) {
+                size_t j = 8 * g + h;
+                pl[(4 * g + k) * 8 + h] = j < bn ? db[4 * j + k] : 0;
+            }
+}
+
+/* Distances of the broadcast query words qk to the 8 hashes of one group. */
+static inline __m512i group_dist(const __m512i qk[4], const uint64_t *grp)
+{
+    __m512i s = HAM_POPCNT_WORDS(_mm512_xor_si512(qk[0], _mm512_load_si512(grp)));
+    for (int k = 1; k < 4; k++)
+        s = _mm512_add_epi64(
+            s, HAM_POPCNT_WORDS(_mm512_xor_si512(qk[k], _mm512_load_si512(grp + 8 * k))));
+    return s;
+}
+
+/* One query against a tile of bn hashes in planes. */
+static void query_tile(const uint64_t *q, const uint64_t *pl, size_t bn, uint16_t *out)
+{
+    const __m512i qk[4] = {_mm512_set1_epi64((long long)q[0]), _mm512_set1_epi64((long long)q[1]),
+                           _mm512_set1_epi64((long long)q[2]), _mm512_set1_epi64((long long)q[3])};
+    /* words 0,4,..,28 of a then of b: the 16 low words of 16 qword distances */
+    const __m512i idx = _mm512_set_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 60, 56,
+                                         52, 48, 44, 40, 36, 32, 28, 24, 20, 16, 12, 8, 4, 0);
+    size_t j = 0;
+    for (; j + 16 <= bn; j += 16) {
+        __m512i a = group_dist(qk, pl + 4 * j), b = group_dist(qk, pl + 4 * j + 32);
+        __m512i w = _mm512_permutex2var_epi16(a, idx, b);
+        _mm256_storeu_si256((__m256i *)(out + j), _mm512_castsi512_si256(w));
+    }
+    for (; j < bn; j += 8)
+        _mm512_mask_cvtepi64_storeu_epi16(out + j, lanes8(bn - j), group_dist(qk, pl + 4 * j));
+}
 
 void HAM_NAME(ham256_mxn)(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
                           uint16_t *out)
 {
+    uint64_t pl[4 * HAM_TILE] __attribute__((aligned(64)));
     for (size_t j = 0; j < n; j += HAM_TILE) {
         size_t bn = n - j < HAM_TILE ? n - j : HAM_TILE;
+        if (m < HAM_PLANES_MIN_M) {
+            for (size_t i = 0; i < m; i++)
+                HAM_NAME(ham256_1xn)(q + 4 * i, db + 4 * j, bn, out + i * n + j);
+            continue;
+        }
+        tile_to_planes(db + 4 * j, bn, pl);
         for (size_t i = 0; i < m; i++)
-            HAM_NAME(ham256_1xn)(q + 4 * i, db + 4 * j, bn, out + i * n + j);
+            query_tile(q + 4 * i, pl, bn, out + i * n + j);
     }
 }
 
