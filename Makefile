@@ -38,7 +38,9 @@ LIBS := $(PKG_LIBS) -lm
 # Per-file instruction sets: only these objects may use them, and only
 # after runtime dispatch has checked the CPU.
 AVX2_FLAGS   := -mavx2 -mpopcnt -mbmi -mbmi2
-AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vpopcntdq
+AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq
+# VPOPCNTDQ only in files ending _vpopcnt.c, called only when the CPU has it.
+VPOPCNT_FLAGS := $(AVX512_FLAGS) -mavx512vpopcntdq
 
 LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/decode/*.c src/features/*.c \
                               src/index/*.c src/match/*.c src/report/*.c))
@@ -70,6 +72,10 @@ $(BUILD)/obj/%_avx2.o: %_avx2.c
 $(BUILD)/obj/%_avx512.o: %_avx512.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(AVX512_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%_vpopcnt.o: %_vpopcnt.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(VPOPCNT_FLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
