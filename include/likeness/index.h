@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "likeness/error.h"
 #include "likeness/features.h"
 
@@ -88,6 +89,318 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
                             int nvar, int k, lk_hits *out);
 
 /* ---- catalog (src/index/catalog.c and friends) goes below ---- */
+
+/*
+ * Catalog.  An index is a SQLite database at PATH (the source of truth:
+ * owners, works, files, frames, parameters) plus a derived search segment
+ * at PATH-seg holding the contiguous PDQ array and, per position, the
+ * (file row, entry number) it came from.  The segment carries the
+ * catalog's generation counter and checksums; it is rebuilt (temp file,
+ * fsync, rename) whenever it is missing, stale or damaged, and kept in
+ * memory only when it cannot be written (read-only directory, full disk).
+ *
+ * An lk_index handle is used by one thread at a time.  Several processes
+ * may open the same index: SQLite's WAL gives readers a consistent
+ * snapshot while one writer adds.
+ */
+
+/** Version of the stored features (PDQ, pHash, dHash, style layout). */
+#define LK_INDEX_FEATURE_VERSION 1
+/** Version of the catalog schema and of the frame record layout. */
+#define LK_INDEX_FORMAT_VERSION 1
+/** Consecutive frames of one scene within this PDQ distance collapse
+ *  into one entry spanning their times (see lk_index_collapse). */
+#define LK_INDEX_COLLAPSE_DISTANCE 8
+/** Length of a work id, at most (without the NUL). */
+#define LK_WORK_ID_MAX 64
+
+/** lk_index_open flags. */
+enum lk_index_open_flags {
+    LK_INDEX_READONLY = 1u << 0, /**< never write (catalog or segment file) */
+    LK_INDEX_CREATE = 1u << 1    /**< create the index when PATH does not exist */
+};
+
+/** Which features an entry holds (imported hashes have PDQ only). */
+enum lk_entry_flags {
+    LK_ENTRY_PHASH = 1u << 0,    /**< phash is valid */
+    LK_ENTRY_DHASH = 1u << 1,    /**< dhash is valid */
+    LK_ENTRY_STYLE = 1u << 2,    /**< style is valid */
+    LK_ENTRY_SCENECUT = 1u << 3, /**< the entry starts at a detected scene cut */
+    LK_ENTRY_ALL = 0x7u          /**< every feature of a hashed frame */
+};
+
+/**
+ * One indexed entry: a sampled frame, or a run of near-identical
+ * consecutive frames, of one file.  Invariant: 0 <= t0 <= t1, quality
+ * 0..100, fields not named in flags are zero.
+ */
+typedef struct lk_index_frame {
+    double t0, t1;                 /**< time span in seconds */
+    lk_hash256 pdq;                /**< PDQ of the run's first frame */
+    uint64_t phash, dhash;         /**< 64-bit hashes (if flags say so) */
+    int quality;                   /**< PDQ quality */
+    unsigned flags;                /**< enum lk_entry_flags */
+    uint8_t style[LK_STYLE_BYTES]; /**< style descriptor (if flags say so) */
+} lk_index_frame;
+
+/** Sampling parameters an index is bound to (stored at creation). */
+typedef struct lk_index_params {
+    double fps;       /**< lk_decode_opts.fps */
+    int keyframes;    /**< lk_decode_opts.keyframes */
+    int scene_cuts;   /**< lk_decode_opts.scene_cuts */
+    int max_dim;      /**< lk_decode_opts.max_dim */
+    int crop_borders; /**< lk_decode_opts.crop_borders */
+} lk_index_params;
+
+/** A work to add files to.  Strings are borrowed for the call. */
+typedef struct lk_index_work {
+    const char *work_id;          /**< 1..LK_WORK_ID_MAX printable characters */
+    const char *owner;            /**< rightsholder, non-empty */
+    const char *title;            /**< title, non-empty */
+    const char *const *tags;      /**< "key=value" strings, may be NULL */
+    int ntags;                    /**< number of tags */
+} lk_index_work;
+
+/** One file of a work.  Strings are borrowed for the call. */
+typedef struct lk_index_file {
+    const char *path;       /**< as given by the user (stored for display) */
+    int64_t size;           /**< bytes */
+    uint8_t sha256[32];     /**< content hash: the file's identity */
+    double duration;        /**< seconds (0 for a still) */
+    int width, height;      /**< coded size, 0 if unknown */
+    double fps;             /**< average frame rate, 0 if unknown */
+    int64_t sampled;        /**< frames sampled before collapsing runs */
+    const char *format;     /**< container/codec description, may be NULL */
+    int imported;           /**< 1: pre-computed hashes, no media */
+} lk_index_file;
+
+/** A work as listed.  Strings belong to the callback's caller. */
+typedef struct lk_index_work_info {
+    int64_t row;              /**< catalog row of the work */
+    const char *work_id;      /**< stable id */
+    const char *owner;        /**< rightsholder */
+    const char *title;        /**< title */
+    const char *tags;         /**< "k=v" pairs joined by ", " ("" if none) */
+    int64_t files;            /**< number of files */
+    int64_t entries;          /**< stored entries (after collapsing) */
+    int64_t sampled;          /**< sampled frames (before collapsing) */
+    double duration;          /**< sum of the files' durations, seconds */
+} lk_index_work_info;
+
+/** Totals and parameters of an index. */
+typedef struct lk_index_stats {
+    int64_t works, files, entries, sampled, owners;
+    uint64_t generation;      /**< bumped by every change of the frames */
+    int feature_version;      /**< LK_INDEX_FEATURE_VERSION when created */
+    int format_version;       /**< LK_INDEX_FORMAT_VERSION when created */
+    int has_params;           /**< 0 until the first media file was added */
+    lk_index_params params;   /**< sampling parameters (if has_params) */
+    int64_t catalog_bytes;    /**< SQLite file + WAL on disk */
+    int64_t segment_bytes;    /**< search segment on disk (0 if none) */
+    char index_uuid[33];      /**< random id given at creation */
+} lk_index_stats;
+
+/**
+ * A full record behind a search position.  The strings and the record
+ * belong to the index and stay valid until the next lk_index_entry() call
+ * or lk_index_close().
+ */
+typedef struct lk_index_entry {
+    const char *work_id, *owner, *title, *file; /**< identity */
+    int64_t work_row, file_row;   /**< catalog rows */
+    uint32_t number;              /**< entry number inside the file */
+    lk_index_frame frame;         /**< the entry's features */
+} lk_index_entry;
+
+/** An open index. */
+typedef struct lk_index lk_index;
+
+/**
+ * Opens (or with LK_INDEX_CREATE creates) the index at @p path.  Checks the
+ * stored format and feature versions (LK_EVERSION when they differ from
+ * this build's) and that the file is a likeness index.  Does not touch the
+ * search segment.  Returns 0, LK_ENOENT, LK_EACCES, LK_EROFS, LK_EVERSION,
+ * LK_ECORRUPT (not a database, damaged), LK_EDB or LK_ENOMEM; the message
+ * names @p path.  Free with lk_index_close().
+ */
+LK_API int lk_index_open(lk_index **out, const char *path, unsigned flags, lk_errbuf *err);
+
+/** Closes *ix (NULL allowed), unmaps the segment, sets *ix to NULL. */
+LK_API void lk_index_close(lk_index **ix);
+
+/** The path given to lk_index_open (owned by the index). */
+LK_API const char *lk_index_path(const lk_index *ix);
+
+/**
+ * Binds the index to sampling parameters: stores @p p when the index has
+ * none yet, else returns LK_EVERSION (message lists both) when they
+ * differ.  Returns 0, LK_EVERSION, or a write error.
+ */
+LK_API int lk_index_bind_params(lk_index *ix, const lk_index_params *p, lk_errbuf *err);
+
+/** Copies the stored parameters to @p p; returns 1, 0 if none, or < 0. */
+LK_API int lk_index_get_params(lk_index *ix, lk_index_params *p, lk_errbuf *err);
+
+/**
+ * Caps the catalog at about @p max_bytes (SQLite max_page_count; 0 lifts
+ * the cap): writes beyond fail with LK_ENOSPC and store nothing.  For
+ * quotas and for testing the full-disk path.  Returns 0 or < 0.
+ */
+LK_API int lk_index_set_size_limit(lk_index *ix, int64_t max_bytes, lk_errbuf *err);
+
+/**
+ * Starts a write transaction: everything added until lk_index_commit()
+ * becomes visible at once, or not at all after a crash or
+ * lk_index_rollback().  Without it every lk_index_add_file() commits
+ * alone.  Returns 0, LK_ESTATE (already in one), LK_EROFS, LK_EDB.
+ */
+LK_API int lk_index_begin(lk_index *ix, lk_errbuf *err);
+/** Commits (durably: synchronous=FULL) the transaction.  Returns 0 or < 0
+ *  (LK_ENOSPC, LK_EIO...; then everything since begin is rolled back). */
+LK_API int lk_index_commit(lk_index *ix, lk_errbuf *err);
+/** Abandons the transaction (no-op without one). */
+LK_API void lk_index_rollback(lk_index *ix);
+
+/**
+ * 1 if a file with content hash @p sha256 is indexed (its work id copied
+ * into @p work_id when not NULL, LK_WORK_ID_MAX + 1 bytes), 0 if not, < 0
+ * on error.
+ */
+LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *work_id,
+                                lk_errbuf *err);
+
+/**
+ * Adds file @p f with its @p n entries to work @p w, creating the work
+ * (and owner) if @p w->work_id is new.  An existing work must have the
+ * same owner (else LK_EEXIST); its title and tags are kept.  Content
+ * already indexed gives LK_EEXIST.  Entries are validated (LK_EINVAL).
+ * Recomputes the work's mean style descriptor.  Returns 0 or < 0.
+ */
+LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
+                             const lk_index_frame *frames, size_t n, lk_errbuf *err);
+
+/**
+ * Renames work @p old_id to @p new_id (e.g. once its content is known).
+ * Returns 0, LK_ENOENT, LK_EEXIST or < 0.
+ */
+LK_API int lk_index_rename_work(lk_index *ix, const char *old_id, const char *new_id,
+                                lk_errbuf *err);
+
+/** Removes work @p work_id and its files.  Returns 0, LK_ENOENT or < 0. */
+LK_API int lk_index_remove_work(lk_index *ix, const char *work_id, lk_errbuf *err);
+
+/**
+ * Calls @p fn for every work, ordered by owner, title, work id; a
+ * non-zero return stops the walk and is returned.  Returns 0 or < 0.
+ */
+LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, void *ctx),
+                         void *ctx, lk_errbuf *err);
+
+/** Fills @p st with totals and parameters.  Returns 0 or < 0. */
+LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *st, lk_errbuf *err);
+
+/**
+ * The work's aggregated style: the element-wise mean (rounded) of its
+ * entries' style descriptors.  Returns 1, 0 when none of its entries has
+ * one, LK_ENOENT or < 0.
+ */
+LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
+                               uint8_t style[LK_STYLE_BYTES], lk_errbuf *err);
+
+/**
+ * Calls @p fn for every entry of every file (of work @p work_id, or of all
+ * works when NULL), in catalog order, with frame blobs checksum-verified.
+ * A non-zero return stops the walk and is returned.  Returns 0 or < 0.
+ */
+LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
+                            int (*fn)(const lk_index_entry *e, void *ctx), void *ctx,
+                            lk_errbuf *err);
+
+/**
+ * The search array: loads the segment (mapping it, verifying its header
+ * and data checksums once per handle), rebuilding it first if missing,
+ * stale or damaged.  *hashes stays valid until lk_index_close() or a
+ * write through this handle; *n may be 0.  Returns 0 or < 0 (LK_ECORRUPT
+ * if the catalog itself is damaged).
+ */
+LK_API int lk_index_hashes(lk_index *ix, const lk_hash256 **hashes, size_t *n,
+                           lk_errbuf *err);
+
+/**
+ * The full record behind search position @p pos (from lk_index_hashes).
+ * The blob it comes from is checksum-verified and its PDQ compared with
+ * the segment's.  Returns 0, LK_EINVAL (pos out of range), LK_ECORRUPT.
+ */
+LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_errbuf *err);
+
+/**
+ * Checks everything: SQLite integrity, every frame blob's checksum and
+ * size, the invariants of entries, works and files, and the segment's
+ * checksums and agreement with the catalog (a stale or damaged segment is
+ * counted in *@p repairs (may be NULL) and rebuilt unless
+ * read-only).  Returns 0 or LK_ECORRUPT with the first damage in @p err;
+ * after a repair, 0 with a note of it in @p err->msg (err->code stays 0).
+ */
+LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err);
+
+/** Reclaims free space (VACUUM, WAL checkpoint) and rewrites the segment. */
+LK_API int lk_index_vacuum(lk_index *ix, lk_errbuf *err);
+
+/** Hash list formats for export and import. */
+enum lk_hashlist_format {
+    LK_HASHLIST_AUTO = 0,  /**< import only: detect from the first line */
+    LK_HASHLIST_JSONL = 1, /**< one JSON object per entry (export only) */
+    LK_HASHLIST_PDQ = 2,   /**< "hash,quality[,...]" (pdq-photo-hasher) */
+    LK_HASHLIST_VPDQ = 3   /**< "frame,quality,hash,timestamp" (vPDQ) */
+};
+
+/**
+ * Writes the entries of work @p work_id (all works when NULL) to @p fp
+ * (not owned) in @p format.  Returns 0, LK_EIO or < 0.
+ */
+LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int format,
+                           lk_errbuf *err);
+
+/**
+ * Reads pre-computed PDQ hashes from @p fp (named @p name in messages and
+ * stored as the file path; @p sha256 is its content hash) and adds them
+ * as one file of work @p w (entries carry PDQ only).  Lines that are
+ * empty or start with '#' are skipped; any other malformed line is
+ * LK_EFORMAT naming @p name and the line number.  Returns the number of
+ * entries added, or < 0.
+ */
+LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
+                            const uint8_t sha256[32], int format, lk_errbuf *err);
+
+/**
+ * Collapses runs: appends frame @p f (at @p time, scene cut @p cut) to
+ * @p v of *n entries, extending the last entry's t1 instead when the PDQ
+ * distance to it is <= LK_INDEX_COLLAPSE_DISTANCE and @p cut is 0.
+ * @p v must have room for one more entry.  Returns 1 if appended, 0 if
+ * merged.
+ */
+LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
+                             int cut);
+
+/** SHA-256 of a message in pieces. */
+typedef struct lk_sha256_ctx {
+    uint32_t h[8];       /**< chaining state */
+    uint64_t len;        /**< bytes hashed so far */
+    uint8_t buf[64];     /**< pending partial block */
+} lk_sha256_ctx;
+
+/** Starts a SHA-256 computation. */
+LK_API void lk_sha256_init(lk_sha256_ctx *c);
+/** Feeds @p n bytes. */
+LK_API void lk_sha256_update(lk_sha256_ctx *c, const void *data, size_t n);
+/** Writes the 32-byte digest. */
+LK_API void lk_sha256_final(lk_sha256_ctx *c, uint8_t out[32]);
+/**
+ * SHA-256 of the file at @p path into @p out, its size into @p size.
+ * Returns 0, LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EIO (message names it).
+ */
+LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_errbuf *err);
+
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,103 @@
+/*
+ * index_internal.h — what the files of the catalog (src/index/) share:
+ * the lk_index handle, the frame record codec, checksums and the mapping
+ * of SQLite result codes to LK_E* codes.
+ *
+ * Frame record (LK_REC_BYTES, little-endian, one per entry, packed in one
+ * BLOB per file):
+ *   0  f64 t0        8  f64 t1        16 u64 pdq.w[0..3] (32 bytes)
+ *   48 u64 phash     56 u64 dhash     64 u8 quality  65 u8 flags
+ *   66 u16 zero      68 style[192]    (total 260)
+ * The files row stores the blob's checksum: lk_checksum64 of the blob
+ * seeded with the file row and the entry count, so a blob moved to another
+ * row or cut short is detected too.
+ */
+#ifndef LK_INDEX_INTERNAL_H
+#define LK_INDEX_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/index.h"
+
+#define LK_REC_BYTES 260
+
+/* The loaded search segment (segment.c).  Invariant: when valid, hashes
+ * and refs point at n entries (mapped file or owned memory). */
+typedef struct lk_segment {
+    int valid;              /* 1 once loaded and verified */
+    uint64_t generation;    /* catalog generation it was built from */
+    size_t n;               /* entries */
+    const lk_hash256 *hashes;
+    const uint32_t *refs;   /* 2 per entry: file row, entry number */
+    void *map;              /* mmap base or NULL */
+    size_t map_len;         /* bytes mapped */
+    void *mem;              /* owned memory (in-memory segment) or NULL */
+} lk_segment;
+
+/* Cache of the last file blob lk_index_entry_at decoded. */
+typedef struct lk_entry_cache {
+    int64_t file_row;       /* 0 if empty */
+    uint8_t *blob;          /* owned copy of the frames blob */
+    size_t n;               /* entries in blob */
+    char *work_id, *owner, *title, *path; /* owned strings */
+    int64_t work_row;
+} lk_entry_cache;
+
+struct lk_index {
+    sqlite3 *db;            /* the catalog connection */
+    char *path;             /* as opened */
+    char *seg_path;         /* path + "-seg" */
+    unsigned flags;         /* enum lk_index_open_flags */
+    int in_txn;             /* inside lk_index_begin .. commit */
+    char uuid[33];          /* meta index_uuid */
+    lk_segment seg;         /* search segment, if loaded */
+    lk_entry_cache cache;   /* for lk_index_entry_at */
+};
+
+/* Maps a SQLite result code to an LK_E* code and writes "PATH: what:
+ * sqlite message" into err.  Returns the code. */
+int lk_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err);
+/* Prepares sql; on failure fills err. */
+int lk_db_prepare(lk_index *ix, const char *sql, sqlite3_stmt **st, lk_errbuf *err);
+/* Runs sql without results.  Returns 0 or < 0. */
+int lk_db_exec(lk_index *ix, const char *sql, lk_errbuf *err);
+/* Reads an integer meta value; returns 1 found, 0 missing, < 0 error. */
+int lk_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err);
+/* Writes an integer meta value.  Returns 0 or < 0. */
+int lk_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err);
+/* Runs fn inside a write transaction unless one is open.  Returns fn's. */
+int lk_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
+                lk_errbuf *err);
+/* Adds one to the catalog generation (inside a write transaction). */
+int lk_bump_generation(lk_index *ix, lk_errbuf *err);
+/* Drops the loaded segment and the entry cache (after writes). */
+void lk_index_forget(lk_index *ix);
+
+/* 64-bit checksum of n bytes, seeded (checksum.c). */
+uint64_t lk_checksum64(const void *data, size_t n, uint64_t seed);
+/* The checksum stored with the blob of file row `row` holding n entries. */
+uint64_t lk_blob_checksum(const void *blob, size_t n_entries, int64_t row);
+
+/* Record codec (record.c). */
+void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES]);
+void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f);
+/* Checks an entry's invariants; returns 0 or LK_EINVAL with a message. */
+int lk_rec_check(const lk_index_frame *f, lk_errbuf *err);
+
+/* Reads and checksum-verifies the frame blob of file `row`; *blob is a
+ * malloc'd copy (caller frees), *n its entries.  Returns 0, LK_ENOENT,
+ * LK_ECORRUPT (message names the file row and path). */
+int lk_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err);
+
+/* Segment (segment.c): load, verifying, rebuilding if needed. */
+int lk_segment_load(lk_index *ix, lk_errbuf *err);
+/* Unmaps/frees the segment. */
+void lk_segment_release(lk_segment *s);
+/* Verifies the segment file on disk against the catalog: 0 if good, 1 if
+ * missing/stale/damaged (reason in err->msg), < 0 on error. */
+int lk_segment_check(lk_index *ix, lk_errbuf *err);
+/* Rebuilds the segment from the catalog and writes it (unless read-only). */
+int lk_segment_rebuild(lk_index *ix, lk_errbuf *err);
+
+#endif

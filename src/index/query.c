@@ -1,0 +1,233 @@
+/*
+ * query.c — reading the catalog: listing works, totals, a work's style,
+ * walking entries, and the record behind a search position.  Every frame
+ * blob read here is checksum-verified first (lk_load_blob).
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include "common/common.h"
+#include "index/index_internal.h"
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, void *ctx),
+                         void *ctx, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix,
+        "SELECT w.id, w.work_id, o.name, w.title,"
+        " (SELECT group_concat(key || '=' || value, ', ') FROM tags WHERE work = w.id),"
+        " count(f.id), coalesce(sum(f.entries), 0), coalesce(sum(f.sampled), 0),"
+        " coalesce(sum(f.duration), 0)"
+        " FROM works w JOIN owners o ON o.id = w.owner LEFT JOIN files f ON f.work = w.id"
+        " GROUP BY w.id ORDER BY o.name, w.title, w.work_id", &st, err));
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lk_index_work_info w = {
+            .row = sqlite3_column_int64(st, 0), .work_id = col_text(st, 1),
+            .owner = col_text(st, 2), .title = col_text(st, 3), .tags = col_text(st, 4),
+            .files = sqlite3_column_int64(st, 5), .entries = sqlite3_column_int64(st, 6),
+            .sampled = sqlite3_column_int64(st, 7), .duration = sqlite3_column_double(st, 8),
+        };
+        if ((ret = fn(&w, ctx)) != 0)
+            break;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = lk_db_err(ix, rc, "cannot list works", err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int64_t file_bytes(const char *path, const char *suffix)
+{
+    char buf[4200];
+    struct stat sb;
+    snprintf(buf, sizeof buf, "%s%s", path, suffix);
+    return stat(buf, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
+{
+    memset(s, 0, sizeof *s);
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix,
+        "SELECT (SELECT count(*) FROM works), (SELECT count(*) FROM owners),"
+        " count(*), coalesce(sum(entries), 0), coalesce(sum(sampled), 0) FROM files",
+        &st, err));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s->works = sqlite3_column_int64(st, 0);
+        s->owners = sqlite3_column_int64(st, 1);
+        s->files = sqlite3_column_int64(st, 2);
+        s->entries = sqlite3_column_int64(st, 3);
+        s->sampled = sqlite3_column_int64(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return lk_db_err(ix, rc, "cannot read totals", err);
+    int64_t v = 0;
+    LK_TRY(lk_meta_get_int(ix, "generation", &v, err));
+    s->generation = (uint64_t)v;
+    LK_TRY(lk_meta_get_int(ix, "feature_version", &v, err));
+    s->feature_version = (int)v;
+    LK_TRY(lk_meta_get_int(ix, "format_version", &v, err));
+    s->format_version = (int)v;
+    LK_TRY(s->has_params = lk_index_get_params(ix, &s->params, err));
+    s->catalog_bytes = file_bytes(ix->path, "") + file_bytes(ix->path, "-wal");
+    s->segment_bytes = file_bytes(ix->path, "-seg");
+    memcpy(s->index_uuid, ix->uuid, sizeof s->index_uuid);
+    return 0;
+}
+
+LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
+                               uint8_t style[LK_STYLE_BYTES], lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix, "SELECT style FROM works WHERE work_id = ?", &st, err));
+    sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st), ret;
+    if (rc == SQLITE_ROW) {
+        int bytes = sqlite3_column_bytes(st, 0);
+        ret = bytes == LK_STYLE_BYTES;
+        if (ret)
+            memcpy(style, sqlite3_column_blob(st, 0), LK_STYLE_BYTES);
+        else if (bytes != 0)
+            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: style of work '%s'", ix->path,
+                         work_id);
+    } else {
+        ret = rc == SQLITE_DONE ? lk_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, work_id)
+                                : lk_db_err(ix, rc, "catalog read failed", err);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Walks the entries of the file in the current row of st. */
+static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_entry *, void *),
+                     void *ctx, lk_errbuf *err)
+{
+    lk_index_entry e = {
+        .file_row = sqlite3_column_int64(st, 0), .work_row = sqlite3_column_int64(st, 1),
+        .work_id = col_text(st, 2), .owner = col_text(st, 3), .title = col_text(st, 4),
+        .file = col_text(st, 5),
+    };
+    uint8_t *blob;
+    size_t n;
+    LK_TRY(lk_load_blob(ix, e.file_row, &blob, &n, err));
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0; i++) {
+        e.number = (uint32_t)i;
+        lk_rec_decode(blob + i * LK_REC_BYTES, &e.frame);
+        ret = fn(&e, ctx);
+    }
+    lk_free(blob);
+    return ret;
+}
+
+LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
+                            int (*fn)(const lk_index_entry *e, void *ctx), void *ctx,
+                            lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix,
+        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path FROM files f"
+        " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner"
+        " WHERE ?1 IS NULL OR w.work_id = ?1 ORDER BY f.id", &st, err));
+    if (work_id)
+        sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
+    int rc, ret = 0, any = 0;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        any = 1;
+        ret = walk_file(ix, st, fn, ctx, err);
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = lk_db_err(ix, rc, "catalog read failed", err);
+    sqlite3_finalize(st);
+    if (ret == 0 && !any && work_id) {
+        uint8_t style[LK_STYLE_BYTES];
+        int r = lk_index_work_style(ix, work_id, style, err);
+        if (r < 0)
+            return r;
+    }
+    return ret;
+}
+
+/* Loads file row `row` and its work's strings into the entry cache. */
+static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
+{
+    lk_entry_cache *c = &ix->cache;
+    lk_freep(&c->blob);
+    lk_freep(&c->work_id);
+    lk_freep(&c->owner);
+    lk_freep(&c->title);
+    lk_freep(&c->path);
+    c->file_row = 0;
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix,
+        "SELECT w.id, w.work_id, o.name, w.title, f.path FROM files f"
+        " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
+        &st, err));
+    sqlite3_bind_int64(st, 1, row);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c->work_row = sqlite3_column_int64(st, 0);
+        c->work_id = strdup(col_text(st, 1));
+        c->owner = strdup(col_text(st, 2));
+        c->title = strdup(col_text(st, 3));
+        c->path = strdup(col_text(st, 4));
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return lk_err(err, LK_ECORRUPT, "%s: search segment names file %lld, which the "
+                      "catalog lacks; run 'likeness index verify'", ix->path, (long long)row);
+    if (rc != SQLITE_ROW)
+        return lk_db_err(ix, rc, "catalog read failed", err);
+    if (!c->work_id || !c->owner || !c->title || !c->path)
+        return lk_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    LK_TRY(lk_load_blob(ix, row, &c->blob, &c->n, err));
+    c->file_row = row;
+    return 0;
+}
+
+LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_errbuf *err)
+{
+    if (!ix->seg.valid)
+        LK_TRY(lk_segment_load(ix, err));
+    if (pos >= ix->seg.n)
+        return lk_err(err, LK_EINVAL, "%s: search position %zu out of range", ix->path, pos);
+    int64_t row = ix->seg.refs[2 * pos];
+    uint32_t num = ix->seg.refs[2 * pos + 1];
+    if (ix->cache.file_row != row)
+        LK_TRY(fill_cache(ix, row, err));
+    lk_entry_cache *c = &ix->cache;
+    if (num >= c->n)
+        return lk_err(err, LK_ECORRUPT, "%s: search segment names entry %u of file %lld, "
+                      "which has %zu; run 'likeness index verify'", ix->path, num,
+                      (long long)row, c->n);
+    memset(out, 0, sizeof *out);
+    lk_rec_decode(c->blob + (size_t)num * LK_REC_BYTES, &out->frame);
+    if (memcmp(&out->frame.pdq, &ix->seg.hashes[pos], sizeof(lk_hash256)))
+        return lk_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog at "
+                      "position %zu; run 'likeness index verify'", ix->path, pos);
+    out->work_id = c->work_id;
+    out->owner = c->owner;
+    out->title = c->title;
+    out->file = c->path;
+    out->work_row = c->work_row;
+    out->file_row = row;
+    out->number = num;
+    return 0;
+}
+
+LK_API int lk_index_hashes(lk_index *ix, const lk_hash256 **hashes, size_t *n, lk_errbuf *err)
+{
+    if (!ix->seg.valid)
+        LK_TRY(lk_segment_load(ix, err));
+    *hashes = ix->seg.hashes;
+    *n = ix->seg.n;
+    return 0;
+}

@@ -1,0 +1,95 @@
+/*
+ * record.c — the fixed-size little-endian frame record (layout in
+ * index_internal.h) and the invariants every stored entry satisfies.
+ */
+#include <math.h>
+#include <string.h>
+#include "common/common.h"
+#include "index/index_internal.h"
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void putf64(uint8_t *p, double d)
+{
+    uint64_t v;
+    memcpy(&v, &d, 8);
+    put64(p, v);
+}
+
+static double getf64(const uint8_t *p)
+{
+    uint64_t v = get64(p);
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+
+void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES])
+{
+    putf64(rec, f->t0);
+    putf64(rec + 8, f->t1);
+    for (int i = 0; i < 4; i++)
+        put64(rec + 16 + 8 * i, f->pdq.w[i]);
+    put64(rec + 48, f->phash);
+    put64(rec + 56, f->dhash);
+    rec[64] = (uint8_t)f->quality;
+    rec[65] = (uint8_t)f->flags;
+    rec[66] = rec[67] = 0;
+    memcpy(rec + 68, f->style, LK_STYLE_BYTES);
+}
+
+void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
+{
+    f->t0 = getf64(rec);
+    f->t1 = getf64(rec + 8);
+    for (int i = 0; i < 4; i++)
+        f->pdq.w[i] = get64(rec + 16 + 8 * i);
+    f->phash = get64(rec + 48);
+    f->dhash = get64(rec + 56);
+    f->quality = rec[64];
+    f->flags = rec[65];
+    memcpy(f->style, rec + 68, LK_STYLE_BYTES);
+}
+
+int lk_rec_check(const lk_index_frame *f, lk_errbuf *err)
+{
+    if (!isfinite(f->t0) || !isfinite(f->t1) || f->t0 < 0 || f->t1 < f->t0)
+        return lk_err(err, LK_EINVAL, "bad time span [%g, %g]", f->t0, f->t1);
+    if (f->quality < 0 || f->quality > 100)
+        return lk_err(err, LK_EINVAL, "bad quality %d", f->quality);
+    if (f->flags & ~(unsigned)(LK_ENTRY_ALL | LK_ENTRY_SCENECUT))
+        return lk_err(err, LK_EINVAL, "bad entry flags 0x%x", f->flags);
+    return 0;
+}
+
+LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
+                             int cut)
+{
+    if (*n > 0 && !cut && lk_hamming256(&v[*n - 1].pdq, &f->pdq) <= LK_INDEX_COLLAPSE_DISTANCE &&
+        time >= v[*n - 1].t1) {
+        v[*n - 1].t1 = time;
+        return 0;
+    }
+    lk_index_frame *e = &v[(*n)++];
+    memset(e, 0, sizeof *e);
+    e->t0 = e->t1 = time < 0 ? 0 : time;
+    e->pdq = f->pdq;
+    e->quality = f->pdq_quality;
+    e->phash = f->phash;
+    e->dhash = f->dhash;
+    memcpy(e->style, f->style, LK_STYLE_BYTES);
+    e->flags = LK_ENTRY_ALL | (cut ? LK_ENTRY_SCENECUT : 0);
+    return 1;
+}

@@ -1,0 +1,115 @@
+/*
+ * verify.c — `verify` and `vacuum`: a full check of the catalog (SQLite's
+ * own integrity check, foreign keys, every frame blob's checksum and every
+ * entry's invariants, works' style columns) and of the derived segment,
+ * and reclaiming space.
+ */
+#include <string.h>
+#include "common/common.h"
+#include "index/index_internal.h"
+
+/* Runs a PRAGMA check whose good answer is one row "ok" (or no rows when
+ * ok_text is NULL). */
+static int pragma_check(lk_index *ix, const char *sql, const char *ok_text, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix, sql, &st, err));
+    int rc = sqlite3_step(st), ret = 0;
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        if (!ok_text || !t || strcmp(t, ok_text))
+            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: %s", ix->path,
+                         ok_text ? (t ? t : "?") : "a file or tag names a missing work");
+    } else if (rc != SQLITE_DONE) {
+        ret = lk_db_err(ix, rc, "integrity check failed", err);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* Every file row: blob checksum, entry invariants, column sanity. */
+static int check_files(lk_index *ix, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lk_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries FROM files "
+                             "ORDER BY id", &st, err));
+    int rc, ret = 0;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t row = sqlite3_column_int64(st, 0);
+        const char *path = (const char *)sqlite3_column_text(st, 1);
+        if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) <
+                                                   sqlite3_column_int64(st, 4)) {
+            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
+                         ix->path, (long long)row, path ? path : "?");
+            break;
+        }
+        uint8_t *blob;
+        size_t n;
+        ret = lk_load_blob(ix, row, &blob, &n, err);
+        for (size_t i = 0; ret == 0 && i < n; i++) {
+            lk_index_frame f;
+            lk_rec_decode(blob + i * LK_REC_BYTES, &f);
+            if (lk_rec_check(&f, err) < 0)
+                ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: file %lld (%s) entry %zu: %s",
+                             ix->path, (long long)row, path ? path : "?", i, err->msg);
+        }
+        lk_free(blob);
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = lk_db_err(ix, rc, "integrity check failed", err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int check_meta(lk_index *ix, lk_errbuf *err)
+{
+    int64_t g;
+    int rc = lk_meta_get_int(ix, "generation", &g, err);
+    LK_TRY(rc);
+    if (rc == 0 || g < 0)
+        return lk_err(err, LK_ECORRUPT, "%s: index damaged: no generation counter", ix->path);
+    lk_index_params p;
+    LK_TRY(lk_index_get_params(ix, &p, err));
+    return pragma_check(ix, "SELECT work_id FROM works WHERE style IS NOT NULL AND "
+                            "length(style) != 192 OR length(work_id) = 0", NULL, err);
+}
+
+LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
+{
+    lk_errbuf local;
+    if (!err)
+        err = &local;
+    if (repairs)
+        *repairs = 0;
+    lk_index_forget(ix);
+    LK_TRY(pragma_check(ix, "PRAGMA integrity_check(1)", "ok", err));
+    LK_TRY(pragma_check(ix, "PRAGMA foreign_key_check", NULL, err));
+    LK_TRY(check_meta(ix, err));
+    LK_TRY(check_files(ix, err));
+    int rc = lk_segment_check(ix, err);
+    LK_TRY(rc);
+    if (rc == 1) {
+        char why[LK_ERRMSG_MAX];
+        memcpy(why, err->msg, sizeof why);
+        if (repairs)
+            (*repairs)++;
+        if (!(ix->flags & LK_INDEX_READONLY))
+            LK_TRY(lk_segment_rebuild(ix, err));
+        snprintf(err->msg, sizeof err->msg, "%s; %s", why,
+                 ix->flags & LK_INDEX_READONLY ? "not rebuilt (read-only)" : "rebuilt");
+        err->code = 0;
+    }
+    return 0;
+}
+
+LK_API int lk_index_vacuum(lk_index *ix, lk_errbuf *err)
+{
+    if (ix->in_txn)
+        return lk_err(err, LK_ESTATE, "%s: cannot vacuum inside a transaction", ix->path);
+    if (ix->flags & LK_INDEX_READONLY)
+        return lk_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
+    lk_index_forget(ix);
+    LK_TRY(lk_db_exec(ix, "VACUUM", err));
+    LK_TRY(lk_db_exec(ix, "PRAGMA wal_checkpoint(TRUNCATE)", err));
+    return lk_segment_rebuild(ix, err);
+}
