@@ -79,6 +79,15 @@ void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const lk_cmd lk_cmd_hash;
 extern const lk_cmd lk_cmd_help;
 extern const lk_cmd lk_cmd_version;
+extern const lk_cmd lk_cmd_index;
+
+/* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
+int lk_index_cmd_add(int argc, char **argv);
+/* The index path: opt if given, else $LIKENESS_INDEX, else ./likeness.idx. */
+const char *lk_index_default_path(const char *opt);
+/* Moves every "--tag V" / "--tag=V" of argv[1..] into tags (up to max),
+ * compacting argv; returns the new argc or -1 after printing an error. */
+int lk_take_tags(int argc, char **argv, const char **tags, int max, int *ntags);
 
 /* The command table, NULL-name terminated (main.c). */
 extern const lk_cmd *const lk_commands[];

@@ -11,6 +11,7 @@
 
 const lk_cmd *const lk_commands[] = {
     &lk_cmd_hash,
+    &lk_cmd_index,
     &lk_cmd_help,
     &lk_cmd_version,
     NULL,
