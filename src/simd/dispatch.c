@@ -19,6 +19,8 @@ void lk_simd_fill_scalar(lk_simd_ops *ops)
     ops->ham256_1xn = lk_ham256_1xn_scalar;
     ops->ham256_mxn = lk_ham256_mxn_scalar;
     ops->ham64_1xn = lk_ham64_1xn_scalar;
+    ops->style_quant_rgb24 = lk_style_quant_rgb24_scalar;
+    ops->style_edge_row = lk_style_edge_row_scalar;
 }
 
 LK_API int lk_simd_detect(void)
@@ -42,6 +44,8 @@ LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
         return LK_ENOTSUP;
     memset(out, 0, sizeof *out);
     lk_simd_fill_scalar(out);
+    if (level >= LK_SIMD_AVX2)
+        lk_simd_fill_style_avx2(out);
     return 0;
 }
 
