@@ -10,9 +10,9 @@
 #define LK_STYLE_GREY_C 24      /* chroma (max-min) below this: grey */
 #define LK_STYLE_GREY_V 40      /* value (max) below this: grey (near black) */
 #define LK_STYLE_BRIGHT_V 160   /* value at or above this: "bright" half of a hue */
-#define LK_STYLE_MAG_T0 12      /* Sobel |gx|+|gy| class thresholds (a luma step */
-#define LK_STYLE_MAG_T1 48      /*  of d gives 4d): ~3, 12 and 40 levels */
-#define LK_STYLE_MAG_T2 160
+#define LK_STYLE_MAG_T0 32      /* Sobel |gx|+|gy| class thresholds (a luma step */
+#define LK_STYLE_MAG_T1 96      /*  of d gives 4d): 8, 24 and 64 levels; class 0 */
+#define LK_STYLE_MAG_T2 256     /*  is "flat" even under JPEG-like noise */
 #define LK_STYLE_RIDGE_T 24     /* dark thin line: both neighbours >= 24 brighter */
 
 #endif

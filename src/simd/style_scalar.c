@@ -3,9 +3,9 @@
  * kernels (see likeness/simd.h and src/features/style.c):
  *
  *  - style_quant_rgb24: RGB24 -> perceptual colour bin (0..LK_STYLE_CBINS-1)
- *    and integer luma.  Invariant: the hue is computed in float with exactly
- *    the operations below (one division, one multiply, one add), so the SIMD
- *    versions, doing the same IEEE operations lane by lane, match bit for bit.
+ *    and integer luma.  Integer only: the hue bin is the exact floor of
+ *    16 * hue / 360 degrees (|values| < 2^15, fits int16 lanes), so SIMD
+ *    versions match bit for bit.
  *  - style_edge_row: Sobel gradient of one luma row -> 5-bit edge code.
  *    Pure integer arithmetic (|values| < 2^13, fits int16 lanes).
  */
@@ -23,27 +23,20 @@ static inline uint8_t quant_one(int r, int g, int b, int y)
     int c = mx - mn;
     if (c < LK_STYLE_GREY_C || mx < LK_STYLE_GREY_V)
         return (uint8_t)(y >> 5); /* 8 grey bins by luma */
-    float base;
-    int num;
-    if (r >= g && r >= b) {
-        base = 0.0f; num = g - b;
-    } else if (g >= b) {
-        base = 2.0f; num = b - r;
-    } else {
-        base = 4.0f; num = r - g;
-    }
-    float h = base + (float)num / (float)c; /* [-1, 6) */
-    if (h < 0.0f)
-        h = h + 6.0f;
+    int hn; /* hue * chroma, in [-c, 6c): sector base * c + signed offset */
+    if (r >= g && r >= b)
+        hn = g - b;
+    else if (g >= b)
+        hn = 2 * c + b - r;
+    else
+        hn = 4 * c + r - g;
+    if (hn < 0)
+        hn += 6 * c;
+    int q = 16 * hn / (6 * c); /* 16 hue bins, exact floor: 0..15 */
     int bright = mx >= LK_STYLE_BRIGHT_V;
-    if (2 * c < mx) { /* mid saturation: 8 hues x 2 values */
-        int q = (int)(h * (8.0f / 6.0f));
-        if (q > 7) q = 7;
-        return (uint8_t)(8 + q * 2 + bright);
-    }
-    int q = (int)(h * (16.0f / 6.0f)); /* high saturation: 16 hues x 2 */
-    if (q > 15) q = 15;
-    return (uint8_t)(24 + q * 2 + bright);
+    if (2 * c < mx) /* mid saturation: 8 hues x 2 values */
+        return (uint8_t)(8 + (q >> 1) * 2 + bright);
+    return (uint8_t)(24 + q * 2 + bright); /* high saturation: 16 hues x 2 */
 }
 
 void lk_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
@@ -52,7 +45,8 @@ void lk_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_
         int r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
         int y = (77 * r + 150 * g + 29 * b + 128) >> 8;
         luma[i] = (uint8_t)y;
-        bin[i] = quant_one(r, g, b, y);
+        if (bin)
+            bin[i] = quant_one(r, g, b, y);
     }
 }
 
@@ -68,7 +62,9 @@ void lk_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_
         int ax = iabs(gx), ay = iabs(gy), m = ax + ay;
         int cls = (m >= LK_STYLE_MAG_T0) + (m >= LK_STYLE_MAG_T1) + (m >= LK_STYLE_MAG_T2);
         int o;
-        if (ay * 5 < ax * 2)
+        if (cls == 0)
+            o = 0; /* flat: no orientation */
+        else if (ay * 5 < ax * 2)
             o = 0; /* gradient horizontal: vertical edge */
         else if (ax * 5 < ay * 2)
             o = 1; /* horizontal edge */

@@ -34,6 +34,10 @@ static void check_quant(const lk_simd_ops *o, uint64_t *s)
             lk_style_quant_rgb24_scalar(rgb + off, n, b0 + off, l0 + off);
             o->style_quant_rgb24(rgb + off, n, b1 + off, l1 + off);
             bad += memcmp(b0, b1, sizeof b0) != 0 || memcmp(l0, l1, sizeof l0) != 0;
+            /* luma only (bin == NULL): same lumas */
+            memset(l1, 0xee, sizeof l1);
+            o->style_quant_rgb24(rgb + off, n, NULL, l1 + off);
+            bad += memcmp(l0, l1, sizeof l0) != 0;
             for (int i = 0; i < n; i++)
                 bad += b0[off + i] >= 56;
         }
