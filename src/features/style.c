@@ -40,9 +40,12 @@
  * Metric: lk_style_distance = sum_p w_p d_p / sum_p w_p over the parts,
  * where for histogram parts d_p = sum|a-b| / sum(a+b) (0 if both empty) and
  * for stats d_p = sum|a-b| / (255 * len).  Each d_p is in [0,1], so is the
- * sum; it is 0 for identical descriptors and symmetric.  The weights were
- * chosen by measuring same-set retrieval on Debian game art
- * (tests/tools/style-eval.sh).
+ * sum; it is 0 for identical descriptors and symmetric.  Weights: colour 2,
+ * light 0.5, edge 0.5, ehd 2, stats 3, chosen by measuring same-set
+ * retrieval on Debian game and desktop art (tests/tools/style-eval.sh, 390
+ * pictures of 5 sets, leave-one-out): MAP 0.473 / precision@10 0.719,
+ * against 0.389 / 0.546 for a 64-bin RGB histogram; equal weights gave
+ * 0.469 / 0.717, colour + ehd + stats alone 0.480 / 0.708.
  *
  * Invariants: the descriptor depends only on the pixels (not on the kernel
  * level: the kernels are bit-exact), and is deterministic.
@@ -77,11 +80,11 @@ struct lk_style_ctx {
 };
 
 const lk_style_part lk_style_parts[LK_STYLE_NPARTS] = {
-    {"colour", 0, 56, 1, 3.0f},
-    {"light", 56, 16, 1, 1.0f},
-    {"edge", 72, 32, 1, 2.0f},
-    {"ehd", 104, 80, 1, 1.0f},
-    {"stats", 184, 8, 0, 1.0f},
+    {"colour", 0, 56, 1, 2.0f},
+    {"light", 56, 16, 1, 0.5f},
+    {"edge", 72, 32, 1, 0.5f},
+    {"ehd", 104, 80, 1, 2.0f},
+    {"stats", 184, 8, 0, 3.0f},
 };
 
 int lk_style_ctx_new(lk_style_ctx **out)
