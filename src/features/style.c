@@ -29,7 +29,7 @@
  *                        pixels with class >= 2 and orient 0..3, then ridge
  *                        fraction; sqrt (MPEG-7-like edge histogram)
  *      184   8  stats    [0] distinct 12-bit colours (RGB >> 4) among the
- *                        pixels at even x, 255*log2(1+n)/12; [1] share of
+ *                        pixels at x = 0, 4, 8..., 255*log2(1+n)/12; [1] share of
  *                        those pixels in the 4 most frequent 12-bit colours;
  *                        [2] mean luma; [3] luma std-dev * 2 (clamped);
  *                        [4] high-saturation fraction *255; [5] flat
@@ -60,7 +60,7 @@
 #error "style.c layout assumes LK_STYLE_BYTES == 192"
 #endif
 
-enum { NCELL = 4, NCODE = 32, NC12 = 4096 };
+enum { NCELL = 4, NCODE = 32, NC12 = 4096, NCOPY = 4, JOINT = LK_STYLE_CBINS * 16 };
 
 /* Scratch for one computation.  Buffers hold at least cap pixels / w_cap
  * columns; counts are reset by every computation. */
@@ -73,9 +73,9 @@ struct lk_style_ctx {
     int w_cap;                /* columns bin/code/cellx can hold */
     uint32_t chist[LK_STYLE_CBINS]; /* colour bins (from joint) */
     uint32_t lhist[16];             /* luma bands (from joint) */
-    uint32_t joint[2][LK_STYLE_CBINS * 16]; /* bin << 4 | luma >> 4; 2 copies */
-    uint32_t ecnt[NCELL * NCELL][NCODE];
-    uint32_t ecnt1[NCELL * NCELL][NCODE]; /* second copy (odd x) */
+    uint32_t joint[NCOPY][JOINT];   /* bin << 4 | luma >> 4, NCOPY copies */
+    uint32_t ecnt[NCELL * NCELL][NCODE];  /* edge codes per cell (merged) */
+    uint32_t ecnt4[NCOPY][NCELL * NCELL * NCODE]; /* copies by x mod NCOPY */
     uint32_t c12[NC12];
 };
 
@@ -134,24 +134,29 @@ static int ctx_reserve(lk_style_ctx *c, int w, int h)
 }
 
 /* Counts one row of RGB24 pixels (bins and lumas already computed) into
- * the joint colour-bin x luma-band histogram (two copies, even and odd x,
- * to break store-forwarding chains) and, at even x, the 12-bit colours. */
+ * the joint colour-bin x luma-band histogram (NCOPY copies, x mod NCOPY, so
+ * that runs of one colour do not serialise on one counter) and, at x
+ * multiple of 4, the 12-bit colours. */
 static void count_rgb_row(lk_style_ctx *restrict c, const uint8_t *restrict row,
                           const uint8_t *restrict bin, const uint8_t *restrict l, int w)
 {
-    uint32_t *restrict c12 = c->c12, *restrict j0 = c->joint[0], *restrict j1 = c->joint[1];
+    uint32_t *restrict c12 = c->c12;
+    uint32_t(*restrict j)[JOINT] = c->joint;
     int x = 0;
-    for (; x + 1 < w; x += 2) {
+    for (; x + 3 < w; x += 4) {
         const uint8_t *p = row + 3 * x;
         c12[(p[0] >> 4) << 8 | (p[1] >> 4) << 4 | p[2] >> 4]++;
-        j0[bin[x] << 4 | l[x] >> 4]++;
-        j1[bin[x + 1] << 4 | l[x + 1] >> 4]++;
+        j[0][bin[x] << 4 | l[x] >> 4]++;
+        j[1][bin[x + 1] << 4 | l[x + 1] >> 4]++;
+        j[2][bin[x + 2] << 4 | l[x + 2] >> 4]++;
+        j[3][bin[x + 3] << 4 | l[x + 3] >> 4]++;
     }
     if (x < w) {
         const uint8_t *p = row + 3 * x;
         c12[(p[0] >> 4) << 8 | (p[1] >> 4) << 4 | p[2] >> 4]++;
-        j0[bin[x] << 4 | l[x] >> 4]++;
     }
+    for (; x < w; x++)
+        j[0][bin[x] << 4 | l[x] >> 4]++;
 }
 
 /* Counts one row of GRAY8 pixels, as RGB24 with R = G = B would count. */
@@ -160,7 +165,7 @@ static void count_gray_row(lk_style_ctx *restrict c, const uint8_t *restrict row
     uint32_t *restrict c12 = c->c12, *restrict j0 = c->joint[0];
     for (int x = 0; x < w; x++) {
         int v = row[x] >> 4;
-        if (!(x & 1))
+        if (!(x & 3))
             c12[v << 8 | v << 4 | v]++;
         j0[(row[x] >> 5) << 4 | v]++;
     }
@@ -199,15 +204,17 @@ static void edge_pass(lk_style_ctx *c, const lk_simd_ops *ops, int w, int h)
     for (int y = 1; y + 1 < h; y += 2) {
         const uint8_t *r1 = c->luma + (size_t)y * (size_t)w;
         ops->style_edge_row(r1 - w, r1, r1 + w, w, code);
-        uint32_t *restrict cnt = c->ecnt[(long)y * NCELL / h * NCELL];
-        uint32_t *restrict cnt1 = c->ecnt1[(long)y * NCELL / h * NCELL];
+        long cell0 = (long)y * NCELL / h * NCELL * NCODE;
+        uint32_t(*restrict e)[NCELL * NCELL * NCODE] = c->ecnt4;
         int x = 1;
-        for (; x + 2 < w; x += 2) {
-            cnt[cellx[x] * NCODE + code[x]]++;
-            cnt1[cellx[x + 1] * NCODE + code[x + 1]]++;
+        for (; x + 4 < w; x += 4) {
+            e[0][cell0 + cellx[x] * NCODE + code[x]]++;
+            e[1][cell0 + cellx[x + 1] * NCODE + code[x + 1]]++;
+            e[2][cell0 + cellx[x + 2] * NCODE + code[x + 2]]++;
+            e[3][cell0 + cellx[x + 3] * NCODE + code[x + 3]]++;
         }
-        if (x + 1 < w)
-            cnt[cellx[x] * NCODE + code[x]]++;
+        for (; x + 1 < w; x++)
+            e[0][cell0 + cellx[x] * NCODE + code[x]]++;
     }
 }
 
@@ -218,14 +225,19 @@ static void merge_counts(lk_style_ctx *c)
     memset(c->lhist, 0, sizeof c->lhist);
     for (int b = 0; b < LK_STYLE_CBINS; b++) {
         for (int l = 0; l < 16; l++) {
-            uint32_t v = c->joint[0][b << 4 | l] + c->joint[1][b << 4 | l];
+            uint32_t v = 0;
+            for (int k = 0; k < NCOPY; k++)
+                v += c->joint[k][b << 4 | l];
             c->chist[b] += v;
             c->lhist[l] += v;
         }
     }
-    for (int k = 0; k < NCELL * NCELL; k++)
-        for (int code = 0; code < NCODE; code++)
-            c->ecnt[k][code] += c->ecnt1[k][code];
+    for (int i = 0; i < NCELL * NCELL * NCODE; i++) {
+        uint32_t v = 0;
+        for (int k = 0; k < NCOPY; k++)
+            v += c->ecnt4[k][i];
+        c->ecnt[i / NCODE][i % NCODE] = v;
+    }
 }
 
 static uint8_t sqrt_byte(double num, double den)
@@ -333,8 +345,7 @@ int lk_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *im
         return LK_EINVAL;
     LK_TRY(ctx_reserve(c, img->width, img->height));
     memset(c->joint, 0, sizeof c->joint);
-    memset(c->ecnt, 0, sizeof c->ecnt);
-    memset(c->ecnt1, 0, sizeof c->ecnt1);
+    memset(c->ecnt4, 0, sizeof c->ecnt4);
     memset(c->c12, 0, sizeof c->c12);
     colour_pass(c, ops, img);
     edge_pass(c, ops, img->width, img->height);

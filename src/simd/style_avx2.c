@@ -4,10 +4,10 @@
  * are exact 16-bit integer arithmetic, 16 pixels per vector (the hue bin's
  * division is a 4-step binary search for the largest q with q*6c <= 16*hue).
  * RGB24 is deinterleaved with byte shuffles (no gathers: they are slow on
- * many CPUs).  Tails shorter than one vector use the scalar code.
+ * many CPUs).  A row's tail is one overlapping vector (rewriting equal
+ * values); rows shorter than one vector use the scalar code.
  */
 #include <immintrin.h>
-#include <string.h>
 #include "simd/simd_internal.h"
 #include "simd/style_kernels.h"
 
@@ -73,35 +73,43 @@ static void deinterleave_masks(__m128i mask[3][3])
     }
 }
 
+/* Bins (unless bin is NULL) and lumas of the 16 pixels at i. */
+static inline void quant_block(const uint8_t *rgb, int i, uint8_t *bin, uint8_t *luma,
+                           __m128i mask[3][3])
+{
+    const uint8_t *p = rgb + 3 * i;
+    __m128i v[3], ch[3];
+    for (int m = 0; m < 3; m++)
+        v[m] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * m));
+    for (int k = 0; k < 3; k++)
+        ch[k] = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(v[0], mask[k][0]),
+                                          _mm_shuffle_epi8(v[1], mask[k][1])),
+                             _mm_shuffle_epi8(v[2], mask[k][2]));
+    __m256i r = _mm256_cvtepu8_epi16(ch[0]), g = _mm256_cvtepu8_epi16(ch[1]);
+    __m256i b = _mm256_cvtepu8_epi16(ch[2]), y = luma16(r, g, b);
+    if (!bin) {
+        __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi16(y, y), 0x08);
+        _mm_storeu_si128((__m128i *)(void *)(luma + i), _mm256_castsi256_si128(w));
+        return;
+    }
+    b = quant16(r, g, b, y);
+    /* lanes: [bin0-7 y0-7 | bin8-15 y8-15] -> [bin0-15 | y0-15] */
+    __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi16(b, y), 0xD8);
+    _mm_storeu_si128((__m128i *)(void *)(bin + i), _mm256_castsi256_si128(w));
+    _mm_storeu_si128((__m128i *)(void *)(luma + i), _mm256_extracti128_si256(w, 1));
+}
+
 void lk_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
 {
     __m128i mask[3][3];
     deinterleave_masks(mask);
     int i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const uint8_t *p = rgb + 3 * i;
-        __m128i v[3], ch[3];
-        for (int m = 0; m < 3; m++)
-            v[m] = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * m));
-        for (int k = 0; k < 3; k++)
-            ch[k] = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(v[0], mask[k][0]),
-                                              _mm_shuffle_epi8(v[1], mask[k][1])),
-                                 _mm_shuffle_epi8(v[2], mask[k][2]));
-        __m256i r = _mm256_cvtepu8_epi16(ch[0]), g = _mm256_cvtepu8_epi16(ch[1]);
-        __m256i b = _mm256_cvtepu8_epi16(ch[2]), y = luma16(r, g, b);
-        if (!bin) {
-            __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi16(y, y), 0x08);
-            _mm_storeu_si128((__m128i *)(void *)(luma + i), _mm256_castsi256_si128(w));
-            continue;
-        }
-        b = quant16(r, g, b, y);
-        /* lanes: [bin0-7 y0-7 | bin8-15 y8-15] -> [bin0-15 | y0-15] */
-        __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi16(b, y), 0xD8);
-        _mm_storeu_si128((__m128i *)(void *)(bin + i), _mm256_castsi256_si128(w));
-        _mm_storeu_si128((__m128i *)(void *)(luma + i), _mm256_extracti128_si256(w, 1));
-    }
-    if (i < n)
-        lk_style_quant_rgb24_scalar(rgb + 3 * i, n - i, bin ? bin + i : NULL, luma + i);
+    for (; i + 16 <= n; i += 16)
+        quant_block(rgb, i, bin, luma, mask);
+    if (i < n && n >= 16) /* tail: one overlapping block, same values */
+        quant_block(rgb, n - 16, bin, luma, mask);
+    else if (i < n)
+        lk_style_quant_rgb24_scalar(rgb, n, bin, luma);
 }
 
 static inline __m256i ld16(const uint8_t *p)
@@ -141,17 +149,25 @@ static inline __m256i edge16(const uint8_t *r0, const uint8_t *r1, const uint8_t
     return _mm256_or_si256(_mm256_or_si256(ridge, _mm256_slli_epi16(cls, 2)), o);
 }
 
+/* Stores the edge codes of the 16 pixels at x. */
+static inline void edge_store(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int x,
+                              uint8_t *out)
+{
+    __m256i v = edge16(r0, r1, r2, x);
+    __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi16(v, v), 0x08);
+    _mm_storeu_si128((__m128i *)(void *)(out + x), _mm256_castsi256_si128(p));
+}
+
 void lk_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                             int n, uint8_t *out)
 {
     int x = 1;
-    for (; x + 16 < n; x += 16) {
-        __m256i v = edge16(r0, r1, r2, x);
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi16(v, v), 0x08);
-        _mm_storeu_si128((__m128i *)(void *)(out + x), _mm256_castsi256_si128(p));
-    }
-    if (x + 1 < n)
-        lk_style_edge_row_scalar(r0 + x - 1, r1 + x - 1, r2 + x - 1, n - x + 1, out + x - 1);
+    for (; x + 16 < n; x += 16)
+        edge_store(r0, r1, r2, x, out);
+    if (x + 1 < n && n >= 18) /* tail: one overlapping block at n-17 */
+        edge_store(r0, r1, r2, n - 17, out);
+    else if (x + 1 < n)
+        lk_style_edge_row_scalar(r0, r1, r2, n, out);
 }
 
 void lk_simd_fill_style_avx2(lk_simd_ops *ops)

@@ -88,5 +88,5 @@ int main(void)
         check_quant(&o, &s);
         check_edge(&o, &s);
     }
-    TEST_DONE("test_style_kernels");
+    TEST_DONE("simd_style_kernels");
 }

@@ -272,5 +272,5 @@ int main(void)
     CHECK(c == NULL);
     lk_style_ctx_free(&c); /* NULL is fine */
     lk_style_ctx_free(NULL);
-    TEST_DONE("test_style");
+    TEST_DONE("style");
 }
