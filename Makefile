@@ -59,7 +59,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench install uninstall clean deps
+.PHONY: all lib test check demo bench style-eval install uninstall clean deps
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -126,6 +126,11 @@ demo: deps
 
 bench: all $(BUILD)/likeness-bench
 	@sh tests/bench/run.sh $(BUILD)
+
+# Style descriptor retrieval on Debian's game/desktop art (downloads ~570 MB
+# of packages into $(BUILD)/art-cache once; not part of check).
+style-eval: lib
+	@sh tests/tools/style-eval.sh $(BUILD)/art-cache
 
 $(BUILD)/likeness.pc: Makefile
 	@mkdir -p $(@D)
