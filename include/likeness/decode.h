@@ -106,6 +106,15 @@ LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info);
 /** Closes *d (NULL allowed) and sets *d to NULL. */
 LK_API void lk_decoder_free(lk_decoder **d);
 
+/**
+ * Sets how much FFmpeg itself may print on stderr: 0 nothing (the library's
+ * own errors carry FFmpeg's reason in their message), 1 its errors, 2 its
+ * warnings too.  FFmpeg's log level is process-wide: call this once, before
+ * threads start, from the program (the likeness command calls it with 0
+ * unless LIKENESS_DEBUG is set); the library never changes it by itself.
+ */
+LK_API void lk_decode_set_log_level(int level);
+
 #ifdef __cplusplus
 }
 #endif

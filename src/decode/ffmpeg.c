@@ -690,3 +690,8 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
 }
 
 const lk_backend lk_backend_ffmpeg = {"ffmpeg", ff_open, ff_next, ff_close};
+
+LK_API void lk_decode_set_log_level(int level)
+{
+    av_log_set_level(level <= 0 ? AV_LOG_QUIET : level == 1 ? AV_LOG_ERROR : AV_LOG_WARNING);
+}

@@ -6,7 +6,10 @@
  * covers [j*sw, (j+1)*sw) on a common integer axis, so overlaps are exact
  * integers and the weights of one output pixel sum to sw.  The horizontal
  * pass keeps 6 fractional bits (values up to 255*64), the vertical pass
- * rounds to 8 bits.  Never upscales: 1 <= dw <= sw and 1 <= dh <= sh, so a
+ * rounds to 8 bits.  Every division is by a per-scaler constant of at most
+ * 2^32 with a numerator below 2^31, done exactly as a multiplication by a
+ * 62-bit fixed-point reciprocal (the error stays below 2^-31, less than the
+ * 1/divisor gap to the next integer).  Never upscales: 1 <= dw <= sw and 1 <= dh <= sh, so a
  * source row touches at most two output rows.  A same-size axis is an exact
  * copy.
  */
@@ -21,9 +24,23 @@ struct lk_scaler {
     uint32_t *xw;    /* overlap weights, xoff[j] .. xoff[j+1]-1 for column j */
     uint16_t *hrow;  /* horizontally reduced current row, 3*dw, x64 */
     uint32_t *acc;   /* vertical accumulator of the current output row */
+    uint64_t inv_sw; /* reciprocal of sw, for udiv() */
+    uint64_t inv_den;/* reciprocal of sh * 64, for udiv() */
     int y;           /* source rows consumed */
     int oy;          /* output row being accumulated */
 };
+
+/* The reciprocal of d (1 <= d <= 2^32) for udiv(). */
+static uint64_t recip(uint64_t d)
+{
+    return ((uint64_t)1 << 62) / d + 1;
+}
+
+/* Exactly n / d for n < 2^31, with inv = recip(d). */
+static inline uint32_t udiv(uint64_t n, uint64_t inv)
+{
+    return (uint32_t)(((unsigned __int128)n * inv) >> 62);
+}
 
 /* Builds the horizontal weight tables; 0 or LK_ENOMEM. */
 static int build_weights(lk_scaler *s)
@@ -61,6 +78,8 @@ int lk_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh)
     s->sh = sh;
     s->dw = dw;
     s->dh = dh;
+    s->inv_sw = recip((uint64_t)sw);
+    s->inv_den = recip((uint64_t)sh * 64);
     s->hrow = lk_malloc(sizeof(uint16_t) * 3 * (size_t)dw);
     s->acc = lk_calloc(3 * (size_t)dw, sizeof(uint32_t));
     if (!s->hrow || !s->acc || build_weights(s) < 0) {
@@ -97,9 +116,9 @@ static void reduce_row(lk_scaler *s, const uint8_t *row)
             b += w * p[2];
         }
         uint64_t half = (uint64_t)s->sw / 2;
-        s->hrow[3 * j + 0] = (uint16_t)(((uint64_t)r * 64 + half) / (uint64_t)s->sw);
-        s->hrow[3 * j + 1] = (uint16_t)(((uint64_t)g * 64 + half) / (uint64_t)s->sw);
-        s->hrow[3 * j + 2] = (uint16_t)(((uint64_t)b * 64 + half) / (uint64_t)s->sw);
+        s->hrow[3 * j + 0] = (uint16_t)udiv((uint64_t)r * 64 + half, s->inv_sw);
+        s->hrow[3 * j + 1] = (uint16_t)udiv((uint64_t)g * 64 + half, s->inv_sw);
+        s->hrow[3 * j + 2] = (uint16_t)udiv((uint64_t)b * 64 + half, s->inv_sw);
     }
 }
 
@@ -116,7 +135,7 @@ static void emit_row(lk_scaler *s, uint8_t *dst)
     uint8_t *o = dst + (size_t)s->oy * 3 * (size_t)s->dw;
     uint32_t den = (uint32_t)s->sh * 64, half = den / 2;
     for (int i = 0; i < 3 * s->dw; i++) {
-        o[i] = (uint8_t)((s->acc[i] + half) / den);
+        o[i] = (uint8_t)udiv((uint64_t)s->acc[i] + half, s->inv_den);
         s->acc[i] = 0;
     }
     s->oy++;

@@ -19,6 +19,8 @@ void lk_simd_fill_scalar(lk_simd_ops *ops)
     ops->ham256_1xn = lk_ham256_1xn_scalar;
     ops->ham256_mxn = lk_ham256_mxn_scalar;
     ops->ham64_1xn = lk_ham64_1xn_scalar;
+    ops->style_quant_rgb24 = lk_style_quant_rgb24_scalar;
+    ops->style_edge_row = lk_style_edge_row_scalar;
 }
 
 void lk_simd_fill_avx2(lk_simd_ops *ops)
@@ -32,6 +34,7 @@ void lk_simd_fill_avx2(lk_simd_ops *ops)
     ops->ham256_1xn = lk_ham256_1xn_avx2;
     ops->ham256_mxn = lk_ham256_mxn_avx2;
     ops->ham64_1xn = lk_ham64_1xn_avx2;
+    lk_simd_fill_style_avx2(ops);
 }
 
 void lk_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)

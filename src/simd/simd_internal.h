@@ -20,6 +20,15 @@ void lk_ham256_1xn_scalar(const uint64_t *q, const uint64_t *db, size_t n, uint1
 void lk_ham256_mxn_scalar(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
                           uint16_t *out);
 void lk_ham64_1xn_scalar(uint64_t q, const uint64_t *db, size_t n, uint8_t *out);
+void lk_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
+void lk_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
+                              int n, uint8_t *out);
+/* AVX2 versions (style_avx2.c); only after dispatch has checked the CPU. */
+void lk_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
+void lk_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
+                            int n, uint8_t *out);
+/* Puts the AVX2 style kernels into ops (style_avx2.c). */
+void lk_simd_fill_style_avx2(lk_simd_ops *ops);
 
 /* AVX2 (+POPCNT, BMI1/2): pdq_avx2.c, hamming_avx2.c. */
 void lk_luma_rgb24_avx2(const uint8_t *rgb, int stride, int w, int h, float *out);

@@ -101,6 +101,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "likeness-bench: cannot create %s: %s\n", o.media, strerror(errno));
         return 2;
     }
+    lk_decode_set_log_level(0);
     print_env();
     static const struct {
         const char *name;
