@@ -95,8 +95,11 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
             (*repairs)++;
         if (!(ix->flags & LK_INDEX_READONLY))
             LK_TRY(lk_segment_rebuild(ix, err));
-        snprintf(err->msg, sizeof err->msg, "%s; %s", why,
-                 ix->flags & LK_INDEX_READONLY ? "not rebuilt (read-only)" : "rebuilt");
+        const char *what = ix->flags & LK_INDEX_READONLY ? "; not rebuilt (read-only)"
+                                                         : "; rebuilt";
+        size_t keep = LK_MIN(strlen(why), sizeof err->msg - strlen(what) - 1);
+        memcpy(err->msg, why, keep);
+        memcpy(err->msg + keep, what, strlen(what) + 1);
         err->code = 0;
     }
     return 0;
