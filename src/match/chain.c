@@ -60,12 +60,41 @@ static void item_bins(const lk_mitem *x, double v, int64_t *lo, int64_t *hi)
         *hi = *lo + LK_MATCH_SPAN_BINS - 1;
 }
 
+/*
+ * Marks the items that have a partner: a hit on another, later frame at
+ * most max_gap away whose reference step is reachable at some allowed
+ * speed.  Only such items can be part of a chain, so only they vote (most
+ * chance hits have none).  The forward scan stops at the first partner.
+ * Returns the number of marked items.
+ */
+static size_t pair_up(lk_mctx *ctx, size_t g0, size_t g1)
+{
+    const lk_match_params *p = ctx->p;
+    size_t n = 0;
+    for (size_t i = g0; i < g1; i++) {
+        lk_mitem *a = &ctx->it[i];
+        for (size_t j = i + 1; j < g1 && ctx->it[j].s - a->s <= p->max_gap; j++) {
+            lk_mitem *b = &ctx->it[j];
+            double ds = b->s - a->s;
+            if (ds <= 0 || p->max_speed * ds + LK_MATCH_TOL < b->t0 - a->t1 ||
+                p->min_speed * ds - LK_MATCH_TOL > b->t1 - a->t0)
+                continue;
+            n += !a->paired + !b->paired;
+            a->paired = b->paired = 1;
+            break;
+        }
+    }
+    return n;
+}
+
 /* Sizes the vote table for the group: *cap slots (a power of two, at
  * least twice the votes of one speed bucket).  0 or LK_ENOMEM. */
 static int vote_table(lk_mctx *ctx, size_t g0, size_t g1, size_t *cap)
 {
     size_t votes = 0;
     for (size_t i = g0; i < g1; i++) {
+        if (!ctx->it[i].paired)
+            continue;
         double span = (ctx->it[i].t1 - ctx->it[i].t0) / LK_MATCH_BIN + 2;
         votes += span < LK_MATCH_SPAN_BINS ? (size_t)span : LK_MATCH_SPAN_BINS;
     }
@@ -137,6 +166,8 @@ static int vote(lk_mctx *ctx, size_t g0, size_t g1)
         memset(ctx->tab, 0, cap * sizeof *ctx->tab);
         for (size_t i = g0; i < g1; i++) {
             int64_t lo, hi;
+            if (!ctx->it[i].paired)
+                continue;
             item_bins(&ctx->it[i], v, &lo, &hi);
             for (int64_t b = lo; b <= hi; b++)
                 vote_one(ctx->tab, cap, b, ctx->it[i].query);
@@ -153,18 +184,35 @@ static int vote(lk_mctx *ctx, size_t g0, size_t g1)
 
 /* ---- band extraction ------------------------------------------------ */
 
-/* ctx->cand = the closest unused hit of each frame within @p tol of the line. */
+/*
+ * ctx->cand = the closest unused hit of each frame within @p tol of the
+ * line; ctx->amb[k] = how many hits of that frame in the group lie off the
+ * line (other places of the file it also matches: ambiguity).
+ */
 static void band(lk_mctx *ctx, size_t g0, size_t g1, double v, double c, double tol)
 {
+    uint32_t off = 0;
+    int open = 0; /* the last candidate's frame is the current frame */
     ctx->ncand = 0;
     for (size_t i = g0; i < g1; i++) {
         const lk_mitem *x = &ctx->it[i];
-        if (x->used || line_dist(x, v, c) > tol)
+        if (i > g0 && x->query != ctx->it[i - 1].query) {
+            if (open)
+                ctx->amb[ctx->ncand - 1] = off;
+            open = 0;
+            off = 0;
+        }
+        if (line_dist(x, v, c) > tol) {
+            off++;
             continue;
-        if (ctx->ncand && ctx->it[ctx->cand[ctx->ncand - 1]].query == x->query)
+        }
+        if (x->used || open)
             continue; /* an earlier item of this frame is closer (PDQ) */
         ctx->cand[ctx->ncand++] = (uint32_t)i;
+        open = 1;
     }
+    if (open)
+        ctx->amb[ctx->ncand - 1] = off;
 }
 
 /*
@@ -228,22 +276,26 @@ static int reserve(lk_mctx *ctx, size_t n)
     return 0;
 }
 
-/* Distance statistics of picks: mean, dominant variant, closest match, entries. */
-static void seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, lk_segment *g,
-                      int *entries)
+/*
+ * Statistics of picks: mean distance, dominant variant, closest match, and
+ * the evidence n_eff (score.c): a pick counts as a new entry when its span
+ * starts after every earlier pick's span ends.  @p amb is the picks'
+ * ambiguity (NULL: none).
+ */
+static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n,
+                        lk_segment *g)
 {
     int vcount[8] = {0};
-    double sum = 0;
+    double sum = 0, neff = 0, reach = -INFINITY;
     size_t best = 0;
-    *entries = 0;
     for (size_t k = 0; k < n; k++) {
         const lk_mitem *x = &ctx->it[pk[k]];
         sum += x->dist;
         vcount[x->variant & 7]++;
         if (x->dist < ctx->it[pk[best]].dist)
             best = k;
-        if (k == 0 || x->ref != ctx->it[pk[k - 1]].ref)
-            (*entries)++;
+        neff += lk_match_frame_evidence(x->t0 > reach, amb ? amb[k] : 0);
+        reach = LK_MAX(reach, x->t1);
     }
     g->distance = sum / (double)n;
     g->variant = 0;
@@ -252,6 +304,7 @@ static void seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, lk_segme
             g->variant = v;
     g->best_query = ctx->it[pk[best]].query;
     g->best_ref = ctx->it[pk[best]].ref;
+    return neff;
 }
 
 /*
@@ -260,13 +313,13 @@ static void seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, lk_segme
  * against video, n >= 2); otherwise the reference range is the entries'
  * spans and the speed is 0.
  */
-static int emit(lk_mctx *ctx, const uint32_t *pk, size_t n, int line, double v, double c)
+static int emit(lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n, int line,
+                double v, double c)
 {
     LK_TRY(reserve(ctx, n));
     lk_mseg *m = &ctx->segs[ctx->nsegs++];
     lk_segment *g = &m->seg;
     const lk_mitem *first = &ctx->it[pk[0]];
-    int entries;
     memset(m, 0, sizeof *m);
     g->work = first->work;
     g->file = first->file;
@@ -286,9 +339,9 @@ static int emit(lk_mctx *ctx, const uint32_t *pk, size_t n, int line, double v, 
     m->p1 = ctx->npicks += n;
     g->speed = line ? v : 0.0;
     g->frames = (int)n;
-    seg_stats(ctx, pk, n, g, &entries);
-    g->score = lk_match_seg_score(g->frames, entries, g->distance,
-                                  ctx->still_q || first->rstill, ctx->p->radius);
+    double neff = seg_stats(ctx, pk, amb, n, g);
+    g->score = lk_match_seg_score(neff, g->distance, ctx->still_q || first->rstill,
+                                  ctx->p->radius);
     return 0;
 }
 
@@ -312,7 +365,7 @@ static int runs(lk_mctx *ctx, size_t g0, size_t g1, double v, double c)
             continue;
         if (b - a >= 2) {
             uint32_t qa = ctx->it[ctx->cand[a]].query, qb = ctx->it[ctx->cand[b - 1]].query;
-            LK_TRY(emit(ctx, ctx->cand + a, b - a, 1, v, c));
+            LK_TRY(emit(ctx, ctx->cand + a, ctx->amb + a, b - a, 1, v, c));
             consume(ctx, g0, g1, qa, qb, v, c, LK_MATCH_TOL);
         }
         a = b;
@@ -385,6 +438,7 @@ static int follow(lk_mctx *ctx, size_t g0, size_t g1, const lk_mpeak *pk)
         if (b - a == ctx->ncand || b - a < 3)
             break;
         memmove(ctx->cand, ctx->cand + a, (b - a) * sizeof *ctx->cand);
+        memmove(ctx->amb, ctx->amb + a, (b - a) * sizeof *ctx->amb);
         ctx->ncand = b - a;
         fit(ctx, &v, &c);
         band(ctx, g0, g1, v, c, LK_MATCH_TOL);
@@ -405,7 +459,7 @@ static int still_runs(lk_mctx *ctx, size_t g0, size_t g1)
         if (b < n && ctx->it[ctx->cand[b]].s - ctx->it[ctx->cand[b - 1]].s <= ctx->p->max_gap)
             continue;
         if (b - a >= 2)
-            LK_TRY(emit(ctx, ctx->cand + a, b - a, 0, 0.0, 0.0));
+            LK_TRY(emit(ctx, ctx->cand + a, NULL, b - a, 0, 0.0, 0.0));
         a = b;
     }
     return 0;
@@ -421,7 +475,7 @@ static int lone(lk_mctx *ctx, size_t g0, size_t g1)
     if (best == g1)
         return 0;
     uint32_t one = (uint32_t)best;
-    return emit(ctx, &one, 1, 0, 0.0, 0.0);
+    return emit(ctx, &one, NULL, 1, 0, 0.0, 0.0);
 }
 
 int lk_match_group(lk_mctx *ctx, size_t g0, size_t g1)
@@ -432,6 +486,8 @@ int lk_match_group(lk_mctx *ctx, size_t g0, size_t g1)
             LK_TRY(still_runs(ctx, g0, g1));
         } else {
             size_t first = ctx->nsegs, limit = 4 * (size_t)ctx->p->max_segments;
+            if (pair_up(ctx, g0, g1) < 2)
+                return lone(ctx, g0, g1);
             LK_TRY(vote(ctx, g0, g1));
             for (int k = 0; k < ctx->npeaks && ctx->nsegs - first < limit; k++)
                 LK_TRY(follow(ctx, g0, g1, &ctx->peaks[k]));

@@ -38,6 +38,7 @@ typedef struct lk_mitem {
     uint8_t variant;   /* dihedral variant 0..7 */
     uint8_t used;      /* 1 once part of an emitted segment */
     uint8_t rstill;    /* 1 if the reference file is a still */
+    uint8_t paired;    /* 1 if a later hit of the group could chain with it */
 } lk_mitem;
 
 /* A segment being built: the public fields plus its picks. */
@@ -73,6 +74,7 @@ typedef struct lk_mctx {
     lk_mpeak peaks[LK_MATCH_MAX_PEAKS];
     int npeaks;
     uint32_t *cand;           /* band members, one item per frame (capacity nit) */
+    uint32_t *amb;            /* per band member: its frame's hits off the line */
     size_t ncand;
     lk_mseg *segs;            /* emitted segments */
     size_t nsegs, segcap;
@@ -90,10 +92,15 @@ int lk_match_group(lk_mctx *ctx, size_t g0, size_t g1);
 /* score.c: PDQ closeness factor in [0.3, 1] of a mean distance. */
 double lk_match_closeness(double dist, int radius);
 
-/* score.c: score in [0,1] of a segment of @p frames suspect frames along
- * @p entries distinct reference entries at mean distance @p dist; @p still
- * is 1 when the suspect or the reference is a still picture. */
-double lk_match_seg_score(int frames, int entries, double dist, int still, int radius);
+/* score.c: the evidence one aligned frame adds to n_eff: @p new_entry is 1
+ * when it reaches a later reference entry than the frames before it,
+ * @p ambiguity the number of its hits in the same file off the line. */
+double lk_match_frame_evidence(int new_entry, uint32_t ambiguity);
+
+/* score.c: score in [0,1] of a segment with evidence @p neff (sum of
+ * lk_match_frame_evidence) at mean distance @p dist; @p still is 1 when
+ * the suspect or the reference is a still picture. */
+double lk_match_seg_score(double neff, double dist, int still, int radius);
 
 /* score.c: combines the scores of a work's kept segments (lone frames
  * already limited to one) into a work score in [0,1]. */

@@ -11,25 +11,35 @@
  * well below the radius (re-encoding, scaling noise) cost little, those near
  * the radius (where unrelated pictures start to collide) cost a lot.
  *
- * n_eff, the amount of independent evidence:
- *  - video against video: n_eff = E + 0.1 * (F - E), where F is the number
- *    of aligned suspect frames and E the number of distinct reference
- *    entries along the segment.  Many suspect frames on ONE entry (a still
- *    shot, a black screen held for seconds) are one picture match, not
- *    many: they add only a little.  A lone frame has n_eff = 1, so its
- *    score is at most 1 - exp(-1/6) = 0.154, far below min_score (0.5):
- *    a generic frame that happens to collide stays weak.  An aligned run
- *    grows fast: 5 entries 0.57, 10 entries 0.81, 20 entries (10 s at
- *    2 fps) 0.96, each times g(d); 20 entries at d = 20 (R = 31) give 0.68.
+ * n_eff, the amount of independent evidence, sums per aligned frame
+ *     e = u * w,   u = 1 if the frame reaches a reference entry later than
+ *                      every earlier frame of the segment, else 0.1;
+ *                  w = min(1, 3 / (1 + a)), a = the frame's hits in the same
+ *                      file OFF the line (other places it also matches).
+ *  - u: many suspect frames on ONE entry (a still shot, a black screen held
+ *    for seconds) are one picture match, not many: repeats add only 0.1.
+ *  - w: a frame matching up to 3 places of a file (a chorus, a reused
+ *    intro) keeps full weight; a generic frame matching dozens of places
+ *    (black, a test pattern) carries little evidence of WHERE it comes
+ *    from, so chance lines through such frames stay weak.
+ *  A lone frame has n_eff <= 1, so its score is at most 1 - exp(-1/6) =
+ *  0.154, far below min_score (0.5): a generic frame that happens to collide
+ *  stays weak.  An aligned run grows fast: 5 distinct frames 0.57, 10 0.81,
+ *  20 (10 s at 2 fps) 0.96, each times g(d); 20 frames at d = 20 (R = 31)
+ *  give 0.68.
  *  - a still suspect or a still reference: one picture is all the evidence
  *    that can exist, so n_eff = N_STILL = 12 (1 - exp(-2) = 0.86) and the
  *    score is driven by the distance alone: 0.86 at d = 0, 0.80 at d = 10,
  *    0.61 at d = 20, 0.5 at d ~ 23.5, 0.26 at d = 31.  (The caller should
  *    not search with flat, low-quality frames: the hit carries no quality.)
+ *  A long still shot inside a reference VIDEO matched by a held suspect
+ *  shot is deliberately not treated as a still: videos are full of long
+ *  flat spans (black, fades, credits) that would otherwise match anything.
  *
- * Work score: noisy-or over its segments, s_work = 1 - prod(1 - s_seg),
- * where the caller keeps at most max_segments segments and at most ONE
- * lone-frame segment per work (so scattered lone hits cannot add up).
+ * Work score: noisy-or over its kept segments, s_work = 1 - prod(1 - s_seg);
+ * align.c keeps at most max_segments, at most ONE segment of fewer than 3
+ * frames (so scattered lone hits and chance pairs cannot add up) and no
+ * segment whose frames are mostly covered already.
  * Several excerpts of one work reinforce each other; the result is in
  * [0,1] and never below the best segment.
  *
@@ -42,12 +52,14 @@
  * 0.5.  Provisional until the benchmark corpus calibrates them.
  */
 #include <math.h>
+#include "common/common.h"
 #include "match/match_internal.h"
 
 #define SCORE_K 6.0        /* frames of evidence for 1 - 1/e of the maximum */
 #define SCORE_FLOOR 0.3    /* g at the radius */
 #define SCORE_REPEAT 0.1   /* weight of a frame repeating the previous entry */
 #define SCORE_N_STILL 12.0 /* n_eff of a still match */
+#define SCORE_FREE_PLACES 3 /* a frame may match this many places of a file at full weight */
 #define STYLE_D50 0.15     /* style distance scoring 0.5 */
 
 LK_API void lk_match_params_default(lk_match_params *p)
@@ -76,17 +88,16 @@ double lk_match_closeness(double dist, int radius)
     return 1.0 - (1.0 - SCORE_FLOOR) * x * x;
 }
 
-double lk_match_seg_score(int frames, int entries, double dist, int still, int radius)
+double lk_match_frame_evidence(int new_entry, uint32_t ambiguity)
 {
-    double n;
-    if (still) {
-        n = SCORE_N_STILL;
-    } else {
-        if (entries > frames)
-            entries = frames;
-        n = entries + SCORE_REPEAT * (frames - entries);
-    }
-    if (n < 0)
+    double w = LK_MIN(1.0, SCORE_FREE_PLACES / (1.0 + ambiguity));
+    return (new_entry ? 1.0 : SCORE_REPEAT) * w;
+}
+
+double lk_match_seg_score(double neff, double dist, int still, int radius)
+{
+    double n = still ? SCORE_N_STILL : neff;
+    if (!(n > 0))
         n = 0;
     return (1.0 - exp(-n / SCORE_K)) * lk_match_closeness(dist, radius);
 }
