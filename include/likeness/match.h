@@ -31,15 +31,24 @@ typedef struct lk_ref_frame {
     uint8_t still;  /**< 1 if the file is a still picture */
 } lk_ref_frame;
 
-/** Tunables; start from lk_match_params_default(). */
+/**
+ * Tunables; start from lk_match_params_default().  Valid ranges (else
+ * lk_match_align returns LK_EINVAL): radius 0..256, 0 < min_speed <= 1 <=
+ * max_speed <= 4, max_gap > 0, min_score and style_threshold in [0,1],
+ * max_works >= 1, max_segments >= 1.
+ */
 typedef struct lk_match_params {
-    int radius;          /**< PDQ Hamming radius of a frame hit (default 31) */
+    int radius;          /**< PDQ Hamming radius of a frame hit (default 31); hits
+                              farther than this are ignored */
     double min_speed;    /**< slowest reference/suspect speed ratio (default 0.75) */
     double max_speed;    /**< fastest (default 1.25) */
     double max_gap;      /**< longest suspect-time gap inside a segment, s (default 4) */
-    double min_score;    /**< a work with score >= this is a `match` (default: calibrated) */
-    double style_threshold; /**< style score >= this is `resembles` (default: calibrated) */
+    double min_score;    /**< a work with score >= this is a `match` (default 0.5,
+                              provisional until calibrated on a benchmark corpus) */
+    double style_threshold; /**< style score >= this is `resembles` (default 0.5,
+                              provisional) */
     int max_works;       /**< at most this many works reported (default 20) */
+    int max_segments;    /**< at most this many segments per work (default 16) */
 } lk_match_params;
 
 /** One aligned run of frame matches. */
@@ -48,8 +57,10 @@ typedef struct lk_segment {
     uint32_t file;         /**< lk_ref_frame.file */
     double s0, s1;         /**< suspect time range, seconds */
     double r0, r1;         /**< reference time range, seconds */
-    double speed;          /**< fitted reference/suspect speed ratio */
-    int frames;            /**< suspect frames in the segment */
+    double speed;          /**< fitted reference/suspect speed ratio; 0 when either
+                                side is a still (no time axis to fit) */
+    int frames;            /**< suspect frames in the segment (>= 1; 1 is a lone
+                                frame match, weak evidence unless a still) */
     double distance;       /**< mean PDQ distance of its frame matches */
     int variant;           /**< dominant dihedral variant (0: as is, 4: flip X, ...) */
     uint32_t best_query;   /**< suspect frame of the closest match (for evidence) */
@@ -61,7 +72,7 @@ typedef struct lk_segment {
 typedef struct lk_work_match {
     uint32_t work;         /**< lk_ref_frame.work */
     double score;          /**< in [0,1]; formula documented in src/match/score.c */
-    int frames;            /**< suspect frames covered by its segments */
+    int frames;            /**< distinct suspect frames covered by its segments */
     lk_segment *segs;      /**< segments, best first (owned by the result) */
     size_t nsegs;          /**< number of segments */
 } lk_work_match;
@@ -77,10 +88,17 @@ LK_API void lk_match_params_default(lk_match_params *p);
 
 /**
  * Aligns the hits of one suspect.  @p qtimes[i] is the time of suspect
- * frame i (nq frames, increasing; a still has nq == 1); @p hits (any order)
- * refer to positions in @p refs (nrefs entries).  @p suspect_still is 1 for
- * a still picture.  Replaces the contents of @p out.
- * Returns the number of works with evidence, or LK_EINVAL / LK_ENOMEM.
+ * frame i (nq frames, finite, non-decreasing; a still has nq == 1); @p hits
+ * (any order) refer to positions in @p refs (nrefs entries; only the
+ * entries hits refer to are read and must have finite 0 <= t0 <= t1).
+ * @p suspect_still is 1 for a still picture (then nq <= 1), else 0.
+ * Replaces the contents of @p out (which must be zeroed or hold an earlier
+ * result); on error @p out is left empty.  The algorithm is documented in
+ * src/match/align.c, the scores in src/match/score.c.  Deterministic: the
+ * same input gives the same output whatever the order of @p hits.
+ * Returns the number of works with evidence (<= max_works), or LK_EINVAL
+ * (bad parameter, hit out of range, unsorted times) / LK_ENOMEM.
+ * Thread-safe on distinct outputs.
  */
 LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_t nq,
                            int suspect_still, const lk_hit *hits, size_t nhits,
@@ -91,7 +109,9 @@ LK_API void lk_match_release(lk_match_result *r);
 
 /**
  * Style resemblance score in [0,1] from a style distance
- * (lk_style_distance of the aggregated descriptors); monotone decreasing.
+ * (lk_style_distance of the aggregated descriptors, in [0,1]); monotone
+ * decreasing, 1 at distance 0; NaN gives 0.  Mapping (provisional) in
+ * src/match/score.c.
  */
 LK_API double lk_style_score(double distance);
 
@@ -103,7 +123,7 @@ enum lk_verdict {
     LK_VERDICT_ERROR = 3
 };
 
-/** "clean", "resembles", "match", "error". */
+/** "clean", "resembles", "match", "error"; "unknown" for any other value. */
 LK_API const char *lk_verdict_name(int verdict);
 
 #ifdef __cplusplus
