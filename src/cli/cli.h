@@ -75,6 +75,35 @@ void lk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "warning: <fmt>\n" on stderr. */
 void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A growable list of owned paths (walk.c). */
+typedef struct lk_paths {
+    char **v;        /* paths, each owned */
+    size_t n, cap;   /* count, capacity */
+} lk_paths;
+
+/* Appends a, or a "/" b when b is not NULL.  0 or -1 (out of memory). */
+int lk_paths_push(lk_paths *l, const char *a, const char *b);
+/* Expands operands: directories are walked recursively (sorted, hidden
+ * entries skipped); anything else is added as given.  -1 when out of
+ * memory; *failed set when a directory could not be read (reported). */
+int lk_paths_collect(lk_paths *l, int n, char **ops, int *failed);
+/* Adds the paths listed in fp, one per line or NUL-separated; 0 or -1. */
+int lk_paths_read(lk_paths *l, FILE *fp, int nul);
+/* Frees every path and the list. */
+void lk_paths_release(lk_paths *l);
+
+/* Progress display on stderr (progress.c). */
+typedef struct lk_progress {
+    int on;            /* stderr is a terminal and not quiet */
+    const char *what;  /* "indexing", "scanning" */
+    long long frames;  /* frames processed so far (the caller adds) */
+    double t0, last;   /* start and last redraw, monotonic seconds */
+} lk_progress;
+
+void lk_progress_start(lk_progress *p, const char *what, int quiet);
+void lk_progress_show(lk_progress *p, size_t done, size_t total);
+void lk_progress_clear(const lk_progress *p);
+
 /* The subcommands (cmd_<name>.c). */
 extern const lk_cmd lk_cmd_hash;
 extern const lk_cmd lk_cmd_help;

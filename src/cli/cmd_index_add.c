@@ -11,12 +11,9 @@
  * files form one work written in one transaction (all or nothing after a
  * crash); without it every file is its own work, committed as it comes.
  */
-#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
@@ -152,132 +149,11 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* A growable list of paths. */
-struct paths {
-    char **v;
-    size_t n, cap;
-};
-
-static int push_path(struct paths *l, const char *a, const char *b)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v, l->cap = cap;
-    }
-    size_t n = strlen(a) + (b ? strlen(b) + 2 : 1);
-    char *s = malloc(n);
-    if (!s)
-        return -1;
-    if (b)
-        snprintf(s, n, "%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
-    else
-        snprintf(s, n, "%s", a);
-    l->v[l->n++] = s;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds the regular files under dir (sorted, hidden entries skipped).
- * Returns 0, -1 if a directory could not be read (reported), -2 if out
- * of memory. */
-static int walk(struct paths *l, const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        lk_error("%s: cannot read the directory", dir);
-        return -1;
-    }
-    struct paths names = { 0 };
-    struct dirent *e;
-    int rc = 0, failed = 0;
-    while (rc == 0 && (e = readdir(d)))
-        if (e->d_name[0] != '.')
-            rc = push_path(&names, e->d_name, NULL) < 0 ? -2 : 0;
-    closedir(d);
-    if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
-    for (size_t i = 0; i < names.n; i++) {
-        struct paths one = { 0 };
-        struct stat sb;
-        if (rc == 0 && push_path(&one, dir, names.v[i]) < 0)
-            rc = -2;
-        else if (rc == 0 && lstat(one.v[0], &sb) == 0) {
-            if (S_ISDIR(sb.st_mode) && depth < 64)
-                failed |= (rc = walk(l, one.v[0], depth + 1)) == -1, rc = rc == -2 ? -2 : 0;
-            else if (S_ISREG(sb.st_mode) || (S_ISLNK(sb.st_mode) && stat(one.v[0], &sb) == 0 &&
-                                             S_ISREG(sb.st_mode)))
-                rc = push_path(l, one.v[0], NULL) < 0 ? -2 : 0;
-        }
-        if (one.n)
-            free(one.v[0]);
-        free(one.v);
-        free(names.v[i]);
-    }
-    free(names.v);
-    return rc < 0 ? rc : failed ? -1 : 0;
-}
-
-/* Expands the operands into files; -1 when out of memory, *failed set
- * when a directory could not be read (reported, the others go on). */
-static int collect(struct paths *l, int n, char **ops, int *failed)
-{
-    for (int i = 0; i < n; i++) {
-        struct stat sb;
-        if (stat(ops[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            int rc = walk(l, ops[i], 0);
-            if (rc == -2)
-                return -1;
-            *failed |= rc < 0;
-        } else if (push_path(l, ops[i], NULL) < 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Progress on a terminal: files done/total, frames/s, ETA. */
-struct progress {
-    int on;
-    struct timespec t0;
-    int64_t frames;
-};
-
-static double elapsed(const struct progress *p)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - p->t0.tv_sec) + (double)(t.tv_nsec - p->t0.tv_nsec) * 1e-9;
-}
-
-static void progress_clear(const struct progress *p)
-{
-    if (p->on)
-        fputs("\r\033[K", stderr);
-}
-
-static void progress_show(const struct progress *p, size_t done, size_t total)
-{
-    if (!p->on)
-        return;
-    double s = elapsed(p);
-    double eta = done ? s / (double)done * (double)(total - done) : 0;
-    fprintf(stderr, "\r\033[Kindexing: %zu/%zu files, %.1f frames/s, ETA %ld:%02ld", done,
-            total, s > 0 ? (double)p->frames / s : 0.0, (long)eta / 60, (long)eta % 60);
-    fflush(stderr);
-}
-
 /* The main thread's writing state. */
 struct writer {
     lk_index *ix;
     const struct add_args *a;
-    struct progress prog;
+    lk_progress prog;
     char group_id[LK_WORK_ID_MAX + 1]; /* --title: the work's (provisional) id */
     uint8_t (*shas)[32];               /* --title: content hashes added */
     size_t nshas;
@@ -334,7 +210,7 @@ static void store(struct writer *w, struct job *j)
 static void handle(struct writer *w, struct job *j)
 {
     char have[LK_WORK_ID_MAX + 1];
-    progress_clear(&w->prog);
+    lk_progress_clear(&w->prog);
     w->prog.frames += j->sampled;
     if (j->rc < 0) {
         lk_error("%s", j->msg);
@@ -409,9 +285,9 @@ static void drain(struct pool *p, struct writer *w)
             p->stop = 1;
             pthread_mutex_unlock(&p->mu);
         }
-        progress_show(&w->prog, i + 1, p->njobs);
+        lk_progress_show(&w->prog, i + 1, p->njobs);
     }
-    progress_clear(&w->prog);
+    lk_progress_clear(&w->prog);
 }
 
 /* Binds the index to the sampling options: stored ones unless given. */
@@ -445,11 +321,11 @@ static int bind_params(lk_index *ix, const struct add_args *a, lk_decode_opts *d
     return 0;
 }
 
-static int run(const struct add_args *a, struct paths *files)
+static int run(const struct add_args *a, lk_paths *files)
 {
     lk_errbuf err;
-    struct writer w = { .a = a, .prog.on = isatty(2) };
-    clock_gettime(CLOCK_MONOTONIC, &w.prog.t0);
+    struct writer w = { .a = a };
+    lk_progress_start(&w.prog, "indexing", 0);
     if (lk_index_open(&w.ix, lk_index_default_path(a->index), LK_INDEX_CREATE, &err) < 0) {
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
@@ -530,9 +406,9 @@ int lk_index_cmd_add(int argc, char **argv)
         lk_print_usage(usage, options, stderr);
         return LK_EXIT_ERROR;
     }
-    struct paths files = { 0 };
+    lk_paths files = { 0 };
     int status = LK_EXIT_ERROR, walk_failed = 0;
-    if (collect(&files, n, argv, &walk_failed) < 0)
+    if (lk_paths_collect(&files, n, argv, &walk_failed) < 0)
         lk_error("out of memory");
     else if (files.n == 0)
         lk_error("no files found");
@@ -542,8 +418,6 @@ int lk_index_cmd_add(int argc, char **argv)
         status = run(&a, &files);
     if (walk_failed)
         status = LK_EXIT_ERROR;
-    for (size_t i = 0; i < files.n; i++)
-        free(files.v[i]);
-    free(files.v);
+    lk_paths_release(&files);
     return status;
 }
