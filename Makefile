@@ -8,7 +8,8 @@
 #   make bench      speed benchmarks (prints JSON lines and ratios)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS.
+# Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
+# V=1 (print whole command lines).
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -19,6 +20,8 @@ DESTDIR ?=
 SAN     ?=
 CC      ?= cc
 CFLAGS  ?= -O2 -g
+V       ?=
+Q := $(if $(V),,@)
 
 PKGS := libavformat libavcodec libavutil libswscale libpng libturbojpeg libcjson sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -38,7 +41,9 @@ LIBS := $(PKG_LIBS) -lm
 # Per-file instruction sets: only these objects may use them, and only
 # after runtime dispatch has checked the CPU.
 AVX2_FLAGS   := -mavx2 -mpopcnt -mbmi -mbmi2
-AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq -mavx512vpopcntdq
+AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq
+# VPOPCNTDQ only in files ending _vpopcnt.c, called only when the CPU has it.
+VPOPCNT_FLAGS := $(AVX512_FLAGS) -mavx512vpopcntdq
 
 LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/decode/*.c src/features/*.c \
                               src/index/*.c src/match/*.c src/report/*.c))
@@ -54,41 +59,54 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench install uninstall clean deps
+.PHONY: all lib test check demo bench style-eval install uninstall clean deps
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%_avx2.o: %_avx2.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(AVX2_FLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(AVX2_FLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/%_avx512.o: %_avx512.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(AVX512_FLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(AVX512_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%_vpopcnt.o: %_vpopcnt.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(VPOPCNT_FLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/test.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP $< -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) -MMD -MP $< -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
-	$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(BENCH_SRCS) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(BENCH_SRCS) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 # Runs every test program, fuzz corpus replay and CLI script in $(BUILD).
 test: all $(TEST_BINS) $(FUZZ_BINS)
@@ -108,6 +126,11 @@ demo: deps
 
 bench: all $(BUILD)/likeness-bench
 	@sh tests/bench/run.sh $(BUILD)
+
+# Style descriptor retrieval on Debian's game/desktop art (downloads ~570 MB
+# of packages into $(BUILD)/art-cache once; not part of check).
+style-eval: lib
+	@sh tests/tools/style-eval.sh $(BUILD)/art-cache
 
 $(BUILD)/likeness.pc: Makefile
 	@mkdir -p $(@D)

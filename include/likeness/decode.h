@@ -49,7 +49,8 @@ enum lk_frame_flags {
 typedef struct lk_frame {
     lk_image image;   /**< RGB24, borders cropped: what features should see */
     lk_image full;    /**< RGB24, the whole (scaled, rotated) picture */
-    lk_rect crop;     /**< where image lies inside full */
+    lk_rect crop;     /**< where image lies inside full; the whole of full when
+                           nothing was cropped (or crop_borders is 0) */
     double time;      /**< presentation time in seconds from the stream start */
     int64_t number;   /**< index of the frame in display order, from 0 */
     unsigned flags;   /**< enum lk_frame_flags */
@@ -65,6 +66,9 @@ typedef struct lk_media_info {
     int is_still;         /**< 1 for a single picture */
     char format[32];      /**< "png", "jpeg", or the demuxer name */
     char codec[32];       /**< "png", "jpeg", or the decoder name */
+    int orientation;      /**< EXIF orientation applied, 1..8 (1: none; 2, 4, 5, 7
+                               also mirror, see decode_internal.h); rotation is
+                               its rotation part */
 } lk_media_info;
 
 /** An open media file. */
@@ -77,7 +81,11 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts);
  * Opens @p path (a regular file) and probes it.  On success *out must be
  * freed with lk_decoder_free().  @p opts may be NULL for the defaults.
  * Refuses pictures larger than 65535 pixels on a side or 2^28 pixels in
- * all before allocating for them (LK_ETOOBIG).
+ * all before allocating for them (LK_ETOOBIG).  An empty file is
+ * LK_EFORMAT; data that starts like PNG or JPEG but is cut short or damaged
+ * is LK_ECORRUPT; anything not PNG/JPEG is offered to FFmpeg.  Stills are
+ * decoded completely here, so their damage is reported by this call.
+ * Thread safety: distinct decoders may be used from distinct threads.
  * Returns 0, or LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EFORMAT, LK_ECORRUPT,
  * LK_ETOOBIG, LK_ENOFRAMES (e.g. audio only), LK_ENOMEM; the message in
  * @p err names the file.
@@ -97,6 +105,15 @@ LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info);
 
 /** Closes *d (NULL allowed) and sets *d to NULL. */
 LK_API void lk_decoder_free(lk_decoder **d);
+
+/**
+ * Sets how much FFmpeg itself may print on stderr: 0 nothing (the library's
+ * own errors carry FFmpeg's reason in their message), 1 its errors, 2 its
+ * warnings too.  FFmpeg's log level is process-wide: call this once, before
+ * threads start, from the program (the likeness command calls it with 0
+ * unless LIKENESS_DEBUG is set); the library never changes it by itself.
+ */
+LK_API void lk_decode_set_log_level(int level);
 
 #ifdef __cplusplus
 }

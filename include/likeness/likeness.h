@@ -10,6 +10,7 @@
 #include "likeness/decode.h"
 #include "likeness/features.h"
 #include "likeness/index.h"
+#include "likeness/match.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -12,6 +12,7 @@
 #include "likeness/error.h"
 #include "likeness/decode.h"
 #include "likeness/features.h"
+#include "likeness/match.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,6 +65,74 @@ LK_API int lk_hash_writer_finish(lk_hash_writer *w);
 
 /** Frees *w (NULL allowed) and sets it to NULL; does not close the stream. */
 LK_API void lk_hash_writer_free(lk_hash_writer **w);
+
+/* ---- scan reports ---------------------------------------------------- */
+
+/** Output formats of `likeness scan`. */
+enum lk_scan_format {
+    LK_SCANFMT_TEXT = 0,  /**< readable report per suspect */
+    LK_SCANFMT_JSON = 1,  /**< one JSON array of suspect objects for the run */
+    LK_SCANFMT_JSONL = 2  /**< one JSON object per suspect per line */
+};
+
+/** Scan writer flags. */
+enum lk_scan_writer_flags {
+    LK_SW_COLOR = 1u << 0,  /**< ANSI colours in text (caller checks isatty, NO_COLOR) */
+    LK_SW_QUIET = 1u << 1   /**< text: print nothing for clean suspects */
+};
+
+/** One reference work with copy evidence, as reported. */
+typedef struct lk_scan_match {
+    const char *work_id, *title, *owner; /**< catalog fields (borrowed) */
+    double score;                        /**< 0..1 */
+    const lk_segment *segs;              /**< aligned segments, best first */
+    size_t nsegs;                        /**< number of segments */
+    const char *const *evidence;         /**< per segment: PNG path or NULL; may be NULL */
+} lk_scan_match;
+
+/** One style resemblance, as reported. */
+typedef struct lk_scan_style {
+    const char *work_id, *title, *owner; /**< catalog fields (borrowed) */
+    double score;                        /**< 0..1 */
+} lk_scan_style;
+
+/** Everything reported about one suspect.  All pointers are borrowed. */
+typedef struct lk_scan_report {
+    const char *file;              /**< path exactly as given or found */
+    int verdict;                   /**< enum lk_verdict */
+    double duration;               /**< seconds (0 for a still) */
+    long frames;                   /**< sampled frames */
+    const lk_scan_match *matches;  /**< best first */
+    size_t nmatches;
+    const lk_scan_style *style;    /**< best first */
+    size_t nstyle;
+    const char *error;             /**< message when verdict is LK_VERDICT_ERROR */
+    const char *content_hash;      /**< hex content hash (for --resume), or NULL */
+} lk_scan_report;
+
+/**
+ * Writes one suspect's report to @p fp in @p format (enum lk_scan_format).
+ * JSON Lines: one line, one fwrite, flushed.  JSON: call with @p first = 1
+ * for the first suspect, then lk_scan_write_end() once after the last
+ * (prints "[]" when there was none).  Returns 0, LK_ENOMEM or LK_EIO.
+ */
+LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_report *r,
+                         int first);
+
+/** Closes the JSON array (format LK_SCANFMT_JSON); @p any = 0 if nothing was written. */
+LK_API int lk_scan_write_end(FILE *fp, int format, int any);
+
+/** Human name of a PDQ dihedral variant: "as is", "mirrored left-right", ... */
+LK_API const char *lk_variant_name(int variant);
+
+/**
+ * Writes a PNG with @p left and @p right (RGB24) side by side on a dark
+ * background, each centred vertically, separated by a gap.  The file is
+ * written to a temporary name and renamed into place.
+ * Returns 0 or LK_EIO / LK_ENOMEM / LK_EINVAL, with a message naming @p path.
+ */
+LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const lk_image *right,
+                                 lk_errbuf *err);
 
 /** Formats seconds as HH:MM:SS.mmm into buf (at least 16 bytes). */
 LK_API void lk_format_timecode(double seconds, char *buf, size_t n);

@@ -59,6 +59,16 @@ typedef struct lk_simd_ops {
     void (*ham64_1xn)(uint64_t q, const uint64_t *db, size_t n, uint8_t *out);
 
     /* style kernels (src/simd/edge_*, src/simd/hist_*) go below */
+
+    /** Style colour quantiser (src/simd/style_scalar.c): for n packed RGB24
+     *  pixels writes bin[i] = perceptual colour bin (0..55, see style.c) and
+     *  luma[i] = (77R + 150G + 29B + 128) >> 8; with bin == NULL only luma. */
+    void (*style_quant_rgb24)(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
+    /** Style edge coder: for x in 1..n-2 of three luma rows (above, centre,
+     *  below; n >= 3) writes out[x] = ridge << 4 | magnitude class << 2 |
+     *  orientation (Sobel; 0 for class 0); out[0], out[n-1] not written. */
+    void (*style_edge_row)(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
+                           int n, uint8_t *out);
 } lk_simd_ops;
 
 /**

@@ -5,6 +5,7 @@
  * 2 any error (usage errors included).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
@@ -71,6 +72,8 @@ const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and t
 int main(int argc, char **argv)
 {
     lk_init();
+    const char *debug = getenv("LIKENESS_DEBUG");
+    lk_decode_set_log_level(debug && *debug ? 2 : 0);
     if (argc < 2) {
         print_overview(stderr);
         return LK_EXIT_ERROR;

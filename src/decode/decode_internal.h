@@ -78,4 +78,75 @@ static inline void lk_fit_size(int w, int h, int max_dim, int *ow, int *oh)
 void lk_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
                      uint8_t *dst, int *dw, int *dh);
 
+/* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and
+ * LK_DECODE_MAX_PIXELS (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for
+ * an empty size) with a message naming path. */
+int lk_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
+
+/* ---- scale.c: area-averaging reduction of RGB24 pictures ---------------- */
+
+/*
+ * A streaming reducer: source rows go in top to bottom, output rows come out
+ * as soon as every source row they cover has been seen.  Each output pixel
+ * is the exact area average of the source pixels it covers (integer
+ * arithmetic, deterministic).  Invariant: 1 <= dw <= sw, 1 <= dh <= sh.
+ */
+typedef struct lk_scaler lk_scaler;
+
+/* 0, LK_EINVAL (upscaling or empty sizes) or LK_ENOMEM. */
+int lk_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh);
+/* Feeds the next source row (3*sw bytes); finished rows land in dst,
+ * dense dw x dh RGB24 (stride 3*dw).  Extra rows are ignored. */
+void lk_scaler_push(lk_scaler *s, const uint8_t *row, uint8_t *dst);
+/* Frees *s (NULL allowed) and sets it to NULL. */
+void lk_scaler_free(lk_scaler **s);
+
+/*
+ * Finishes a decoded still: reduces src (w x h, stride bytes per row) to
+ * tw x th (an exact copy when equal; 1 <= tw <= w, 1 <= th <= h), then
+ * applies the EXIF orientation.  *out is a new dense RGB24 buffer (lk_free)
+ * of *ow x *oh.  0, LK_EINVAL or LK_ENOMEM.
+ */
+int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
+                    int tw, int th, uint8_t **out, int *ow, int *oh);
+
+/* ---- border.c: constant border (letterbox, pillarbox) detection --------- */
+
+/* What one picture shows: band widths in pixels per edge, or
+ * LK_BORDER_UNKNOWN when the edge cannot be judged (uniform picture, a band
+ * wider than the crop limit, or a band without a matching one of the same
+ * colour on the opposite edge: more likely content).  See border.c. */
+#define LK_BORDER_UNKNOWN (-1)
+typedef struct lk_border {
+    int top, bottom, left, right;
+} lk_border;
+
+/* Detects constant bands along the four edges of an RGB24 picture. */
+void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b);
+
+/*
+ * Turns a detection into the crop rectangle for a w x h picture.  prev is
+ * the crop chosen for the previous sampled frame of the same stream (same
+ * size), or NULL for a still or the first frame: an edge keeps its previous
+ * value when the detection is unknown or moves by less than a hysteresis
+ * margin.  *crop never covers less than 1x1 and equals the whole picture
+ * when nothing is cropped.
+ */
+void lk_border_crop(const lk_border *b, int w, int h, const lk_rect *prev, lk_rect *crop);
+
+/* ---- probe.c: which reader ----------------------------------------------- */
+
+enum lk_probe_kind {
+    LK_PROBE_OTHER = 0, /* anything else: offered to FFmpeg */
+    LK_PROBE_PNG,       /* PNG signature, no animation control chunk */
+    LK_PROBE_APNG,      /* PNG signature with acTL before the first IDAT */
+    LK_PROBE_JPEG       /* SOI followed by a marker */
+};
+
+/* Bytes probe wants to see from the start of a file. */
+#define LK_PROBE_BYTES 65536
+
+/* Classifies the first n bytes of a file (n may be short). */
+int lk_probe(const uint8_t *head, size_t n);
+
 #endif

@@ -100,6 +100,6 @@ uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w);
  * Like lk_hasher_new() but with a copy of @p ops instead of
  * lk_simd_ops_get(), e.g. a table from lk_simd_ops_for().  0 or LK_ENOMEM.
  */
-int lk_hasher_new_with_ops(const lk_simd_ops *ops, lk_hasher **out);
+int lk_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops);
 
 #endif

@@ -26,7 +26,7 @@ struct lk_hasher {
     lk_style_ctx *style;      /* style scratch */
 };
 
-int lk_hasher_new_with_ops(const lk_simd_ops *ops, lk_hasher **out)
+int lk_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops)
 {
     lk_hasher *h = lk_malloc_aligned(sizeof *h);
     *out = NULL;
@@ -46,7 +46,7 @@ int lk_hasher_new_with_ops(const lk_simd_ops *ops, lk_hasher **out)
 
 LK_API int lk_hasher_new(lk_hasher **out)
 {
-    return lk_hasher_new_with_ops(lk_simd_ops_get(), out);
+    return lk_hasher_new_with_ops(out, lk_simd_ops_get());
 }
 
 LK_API void lk_hasher_free(lk_hasher **h)

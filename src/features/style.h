@@ -24,4 +24,20 @@ void lk_style_ctx_free(lk_style_ctx **c);
 int lk_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *img,
                      uint8_t out[LK_STYLE_BYTES]);
 
+/* One part of the descriptor (layout table in style.c). */
+typedef struct lk_style_part {
+    const char *name; /* short name, e.g. "colour" */
+    int offset;       /* first byte */
+    int length;       /* bytes */
+    int is_hist;      /* 1: sum-normalised L1; 0: mean absolute difference / 255 */
+    float weight;     /* weight in lk_style_distance() */
+} lk_style_part;
+
+#define LK_STYLE_NPARTS 5
+/* The parts, in layout order; read-only. */
+extern const lk_style_part lk_style_parts[LK_STYLE_NPARTS];
+
+/* Distance of one part (0..LK_STYLE_NPARTS-1) in [0,1]; for evaluation. */
+float lk_style_part_distance(const uint8_t *a, const uint8_t *b, int part);
+
 #endif

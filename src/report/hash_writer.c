@@ -100,7 +100,7 @@ static void print_table_header(lk_hash_writer *w, const char *path, const lk_med
     else
         fprintf(w->fp, "%s  (%s %dx%d, %.3f s, %.3f fps)\n", path, info->codec, info->width,
                 info->height, info->duration, info->fps);
-    fprintf(w->fp, "  %7s  %-12s  %4s  %-64s  %-16s  %-16s\n", "frame", "time", "qual", "pdq",
+    fprintf(w->fp, "  %7s  %-12s  %4s  %-64s  %-16s  %s\n", "frame", "time", "qual", "pdq",
             "phash", "dhash");
 }
 

@@ -19,6 +19,46 @@ void lk_simd_fill_scalar(lk_simd_ops *ops)
     ops->ham256_1xn = lk_ham256_1xn_scalar;
     ops->ham256_mxn = lk_ham256_mxn_scalar;
     ops->ham64_1xn = lk_ham64_1xn_scalar;
+    ops->style_quant_rgb24 = lk_style_quant_rgb24_scalar;
+    ops->style_edge_row = lk_style_edge_row_scalar;
+}
+
+void lk_simd_fill_avx2(lk_simd_ops *ops)
+{
+    ops->level = LK_SIMD_AVX2;
+    ops->name = "avx2";
+    ops->luma_rgb24 = lk_luma_rgb24_avx2;
+    ops->box_rows = lk_box_rows_avx2;
+    ops->box_cols = lk_box_cols_avx2;
+    ops->matmul = lk_matmul_avx2;
+    ops->ham256_1xn = lk_ham256_1xn_avx2;
+    ops->ham256_mxn = lk_ham256_mxn_avx2;
+    ops->ham64_1xn = lk_ham64_1xn_avx2;
+    lk_simd_fill_style_avx2(ops);
+}
+
+void lk_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)
+{
+    ops->level = LK_SIMD_AVX512;
+    ops->name = vpopcnt ? "avx512+vpopcntdq" : "avx512";
+    ops->luma_rgb24 = lk_luma_rgb24_avx512;
+    ops->box_rows = lk_box_rows_avx512;
+    ops->box_cols = lk_box_cols_avx512;
+    ops->matmul = lk_matmul_avx512;
+    ops->ham256_1xn = vpopcnt ? lk_ham256_1xn_avx512_vpopcnt : lk_ham256_1xn_avx512;
+    ops->ham256_mxn = vpopcnt ? lk_ham256_mxn_avx512_vpopcnt : lk_ham256_mxn_avx512;
+    ops->ham64_1xn = vpopcnt ? lk_ham64_1xn_avx512_vpopcnt : lk_ham64_1xn_avx512;
+}
+
+/* 1 when the CPU has AVX-512 VPOPCNTDQ (only asked once AVX-512 is known). */
+static int has_vpopcntdq(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vpopcntdq") ? 1 : 0;
+#else
+    return 0;
+#endif
 }
 
 LK_API int lk_simd_detect(void)
@@ -42,6 +82,10 @@ LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
         return LK_ENOTSUP;
     memset(out, 0, sizeof *out);
     lk_simd_fill_scalar(out);
+    if (level >= LK_SIMD_AVX2)
+        lk_simd_fill_avx2(out);
+    if (level >= LK_SIMD_AVX512)
+        lk_simd_fill_avx512(out, has_vpopcntdq());
     return 0;
 }
 

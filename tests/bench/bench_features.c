@@ -84,7 +84,7 @@ static int bench_frame(const bench_opts *o, int w, int h)
         lk_simd_ops ops;
         if (lk_simd_ops_for(lvl, &ops) < 0)
             continue;
-        struct feat_arg a = { NULL, { px, w, h, w * 3, LK_PIX_RGB24 }, { 0 } };
+        struct feat_arg a = { .img = { px, w, h, w * 3, LK_PIX_RGB24 } };
         if (lk_hasher_new_with_ops(&a.h, &ops) < 0) {
             rc = -1;
             break;

@@ -6,7 +6,8 @@
 static int all_slots_set(const lk_simd_ops *o)
 {
     return o->name && o->luma_rgb24 && o->box_rows && o->box_cols && o->matmul &&
-           o->ham256_1xn && o->ham256_mxn && o->ham64_1xn;
+           o->ham256_1xn && o->ham256_mxn && o->ham64_1xn && o->style_quant_rgb24 &&
+           o->style_edge_row;
 }
 
 int main(void)
@@ -18,6 +19,7 @@ int main(void)
         if (lvl <= top) {
             CHECK_INT(rc, 0);
             CHECK(all_slots_set(&o));
+            CHECK_INT(o.level, lvl);
         } else {
             CHECK_INT(rc, LK_ENOTSUP);
         }

@@ -264,7 +264,7 @@ static void test_levels_and_flags(void)
         lk_simd_ops ops;
         if (lk_simd_ops_for(level, &ops) != 0)
             continue;
-        CHECK_INT(lk_hasher_new_with_ops(&ops, &h), 0);
+        CHECK_INT(lk_hasher_new_with_ops(&h, &ops), 0);
         CHECK_INT(lk_hasher_compute(h, &img, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f), 0);
         CHECK(!memcmp(&f, &ref, sizeof f));
         lk_hasher_free(&h);

@@ -32,8 +32,10 @@ static void make_frame(lk_frame *fr, lk_features *f, int i)
     f->dhash = 1;
 }
 
-static const lk_media_info video = { 480, 360, 10.0, 25.0, 250, 0, 0, "mov,mp4", "h264" };
-static const lk_media_info still = { 640, 360, 0.0, 0.0, 1, 0, 1, "png", "png" };
+static const lk_media_info video = { .width = 480, .height = 360, .duration = 10.0, .fps = 25.0,
+                                     .frame_count = 250, .format = "mov,mp4", .codec = "h264" };
+static const lk_media_info still = { .width = 640, .height = 360, .frame_count = 1,
+                                     .is_still = 1, .format = "png", .codec = "png" };
 
 static void test_json(void)
 {

@@ -1,0 +1,112 @@
+/*
+ * likeness/match.h — from frame hits to evidence: temporal alignment of
+ * suspect frames with reference frames into segments, scores, style
+ * resemblance and verdicts.
+ *
+ * Input: the suspect's sampled frame times, the hits of its frames against
+ * the index (lk_hit: query frame, search-array position, distance, dihedral
+ * variant) and, per search-array position, where that reference frame lies
+ * (lk_ref_frame).  Output: per reference work, aligned segments
+ * `suspect [s0,s1] <-> work W file F [r0,r1]` with a score in [0,1].
+ * Pure computation: no I/O, no global state; thread-safe on distinct data.
+ */
+#ifndef LIKENESS_MATCH_H
+#define LIKENESS_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/error.h"
+#include "likeness/features.h"
+#include "likeness/index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Where one indexed frame (one search-array position) lies. */
+typedef struct lk_ref_frame {
+    uint32_t work;  /**< dense work number (0..nworks-1) chosen by the caller */
+    uint32_t file;  /**< dense file number within the index */
+    float t0, t1;   /**< time span in the file, seconds (t0 == t1 for one frame) */
+    uint8_t still;  /**< 1 if the file is a still picture */
+} lk_ref_frame;
+
+/** Tunables; start from lk_match_params_default(). */
+typedef struct lk_match_params {
+    int radius;          /**< PDQ Hamming radius of a frame hit (default 31) */
+    double min_speed;    /**< slowest reference/suspect speed ratio (default 0.75) */
+    double max_speed;    /**< fastest (default 1.25) */
+    double max_gap;      /**< longest suspect-time gap inside a segment, s (default 4) */
+    double min_score;    /**< a work with score >= this is a `match` (default: calibrated) */
+    double style_threshold; /**< style score >= this is `resembles` (default: calibrated) */
+    int max_works;       /**< at most this many works reported (default 20) */
+} lk_match_params;
+
+/** One aligned run of frame matches. */
+typedef struct lk_segment {
+    uint32_t work;         /**< lk_ref_frame.work */
+    uint32_t file;         /**< lk_ref_frame.file */
+    double s0, s1;         /**< suspect time range, seconds */
+    double r0, r1;         /**< reference time range, seconds */
+    double speed;          /**< fitted reference/suspect speed ratio */
+    int frames;            /**< suspect frames in the segment */
+    double distance;       /**< mean PDQ distance of its frame matches */
+    int variant;           /**< dominant dihedral variant (0: as is, 4: flip X, ...) */
+    uint32_t best_query;   /**< suspect frame of the closest match (for evidence) */
+    uint32_t best_ref;     /**< search-array position of that match */
+    double score;          /**< segment score in [0,1] */
+} lk_segment;
+
+/** Evidence against one work. */
+typedef struct lk_work_match {
+    uint32_t work;         /**< lk_ref_frame.work */
+    double score;          /**< in [0,1]; formula documented in src/match/score.c */
+    int frames;            /**< suspect frames covered by its segments */
+    lk_segment *segs;      /**< segments, best first (owned by the result) */
+    size_t nsegs;          /**< number of segments */
+} lk_work_match;
+
+/** Result of aligning one suspect; init with {0}, free with lk_match_release(). */
+typedef struct lk_match_result {
+    lk_work_match *works;  /**< works with any evidence, best score first */
+    size_t nworks;         /**< number of works */
+} lk_match_result;
+
+/** Fills @p p with the defaults. */
+LK_API void lk_match_params_default(lk_match_params *p);
+
+/**
+ * Aligns the hits of one suspect.  @p qtimes[i] is the time of suspect
+ * frame i (nq frames, increasing; a still has nq == 1); @p hits (any order)
+ * refer to positions in @p refs (nrefs entries).  @p suspect_still is 1 for
+ * a still picture.  Replaces the contents of @p out.
+ * Returns the number of works with evidence, or LK_EINVAL / LK_ENOMEM.
+ */
+LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_t nq,
+                           int suspect_still, const lk_hit *hits, size_t nhits,
+                           const lk_ref_frame *refs, size_t nrefs, lk_match_result *out);
+
+/** Frees what @p r holds and zeroes it. */
+LK_API void lk_match_release(lk_match_result *r);
+
+/**
+ * Style resemblance score in [0,1] from a style distance
+ * (lk_style_distance of the aggregated descriptors); monotone decreasing.
+ */
+LK_API double lk_style_score(double distance);
+
+/** Verdicts. */
+enum lk_verdict {
+    LK_VERDICT_CLEAN = 0,
+    LK_VERDICT_RESEMBLES = 1,
+    LK_VERDICT_MATCH = 2,
+    LK_VERDICT_ERROR = 3
+};
+
+/** "clean", "resembles", "match", "error". */
+LK_API const char *lk_verdict_name(int verdict);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

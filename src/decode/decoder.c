@@ -1,0 +1,215 @@
+/*
+ * decoder.c — the front of the decode stage: checks the path, probes the
+ * first bytes, picks a backend, and turns backend frames into lk_frame with
+ * constant borders detected and cropped.
+ *
+ * Reader rule (probe.c): PNG and JPEG signatures go to libpng/TurboJPEG;
+ * an animated PNG and everything else go to FFmpeg (which says when it
+ * cannot recognise the data); an animated PNG FFmpeg refuses falls back to
+ * libpng (its first frame).  opts->backend == LK_BACKEND_FFMPEG sends
+ * everything to FFmpeg.  Invariant: a decoder always holds an open backend
+ * state; frames handed out point into the backend's memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "common/common.h"
+#include "decode/decode_internal.h"
+
+struct lk_decoder {
+    const lk_backend *be;
+    void *state;         /* the backend's */
+    char *path;          /* for messages */
+    lk_decode_opts opts;
+    lk_media_info info;
+    lk_rect crop;        /* crop of the previous frame */
+    int have_crop;       /* crop is valid for frames of size crop_w x crop_h */
+    int crop_w, crop_h;
+};
+
+LK_API void lk_decode_opts_default(lk_decode_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->fps = 2;
+    opts->keyframes = 0;
+    opts->scene_cuts = 1;
+    opts->max_dim = 512;
+    opts->crop_borders = 1;
+    opts->threads = 0;
+    opts->backend = LK_BACKEND_AUTO;
+}
+
+int lk_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err)
+{
+    if (w < 1 || h < 1)
+        return lk_err(err, LK_ECORRUPT, "'%s': picture has no pixels (%lldx%lld)", path,
+                      (long long)w, (long long)h);
+    if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > LK_DECODE_MAX_PIXELS)
+        return lk_err(err, LK_ETOOBIG,
+                      "'%s': %lldx%lld pixels is more than the 65535x65535 / 2^28-pixel limit",
+                      path, (long long)w, (long long)h);
+    return 0;
+}
+
+/* Opens path, checks it is a non-empty regular file and reads its head. */
+static int read_head(const char *path, uint8_t *head, size_t *n, lk_errbuf *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int code = lk_err_from_errno(errno);
+        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+    }
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) < 0)
+        rc = lk_err(err, LK_EIO, "cannot open '%s': %s", path, lk_strerror(LK_EIO));
+    else if (S_ISDIR(st.st_mode))
+        rc = lk_err(err, LK_EISDIR, "cannot open '%s': %s", path, lk_strerror(LK_EISDIR));
+    else if (!S_ISREG(st.st_mode))
+        rc = lk_err(err, LK_EFORMAT, "'%s': not a regular file", path);
+    else if (st.st_size == 0)
+        rc = lk_err(err, LK_EFORMAT, "'%s': empty file", path);
+    size_t got = 0;
+    while (rc == 0 && got < LK_PROBE_BYTES) {
+        ssize_t r = read(fd, head + got, LK_PROBE_BYTES - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            rc = lk_err(err, LK_EIO, "cannot read '%s': %s", path, strerror(errno));
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    *n = got;
+    return rc;
+}
+
+/* Picks and opens the backend for d->path. */
+static int open_backend(lk_decoder *d, lk_errbuf *err)
+{
+    uint8_t *head = lk_malloc(LK_PROBE_BYTES);
+    size_t n = 0;
+    if (!head)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", d->path);
+    int rc = read_head(d->path, head, &n, err);
+    int kind = rc == 0 ? lk_probe(head, n) : LK_PROBE_OTHER;
+    lk_free(head);
+    LK_TRY(rc);
+    if (d->opts.backend == LK_BACKEND_FFMPEG)
+        kind = LK_PROBE_OTHER;
+    d->be = kind == LK_PROBE_PNG ? &lk_backend_png
+          : kind == LK_PROBE_JPEG ? &lk_backend_jpeg : &lk_backend_ffmpeg;
+    rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
+    if (rc < 0 && rc != LK_ENOMEM && kind == LK_PROBE_APNG) {
+        d->be = &lk_backend_png;
+        rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
+    }
+    if (rc < 0)
+        d->be = NULL;
+    else if (d->info.orientation < 1 || d->info.orientation > 8)
+        d->info.orientation = d->info.rotation == 90 ? 6 : d->info.rotation == 180 ? 3
+                            : d->info.rotation == 270 ? 8 : 1;
+    return rc;
+}
+
+LK_API int lk_decoder_open(lk_decoder **out, const char *path, const lk_decode_opts *opts,
+                           lk_errbuf *err)
+{
+    if (!out)
+        return lk_err(err, LK_EINVAL, "lk_decoder_open: no output pointer");
+    *out = NULL;
+    if (!path || !*path)
+        return lk_err(err, LK_EINVAL, "lk_decoder_open: empty path");
+    lk_decoder *d = lk_calloc(1, sizeof *d);
+    size_t len = strlen(path);
+    if (d)
+        d->path = lk_malloc(len + 1);
+    if (!d || !d->path) {
+        lk_decoder_free(&d);
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    }
+    memcpy(d->path, path, len + 1);
+    if (opts)
+        d->opts = *opts;
+    else
+        lk_decode_opts_default(&d->opts);
+    int rc = open_backend(d, err);
+    if (rc < 0) {
+        lk_decoder_free(&d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* Fills the border fields of f from its full picture. */
+static void crop_frame(lk_decoder *d, lk_frame *f)
+{
+    const lk_image *full = &f->full;
+    lk_rect all = { 0, 0, full->width, full->height };
+    f->crop = all;
+    if (d->opts.crop_borders) {
+        lk_border b;
+        int same = d->have_crop && d->crop_w == full->width && d->crop_h == full->height;
+        lk_border_detect(full->data, full->width, full->height, full->stride, &b);
+        lk_border_crop(&b, full->width, full->height, same ? &d->crop : NULL, &f->crop);
+        d->crop = f->crop;
+        d->have_crop = 1;
+        d->crop_w = full->width;
+        d->crop_h = full->height;
+    }
+    f->image = *full;
+    f->image.data = full->data + (size_t)f->crop.y * (size_t)full->stride + (size_t)f->crop.x * 3;
+    f->image.width = f->crop.width;
+    f->image.height = f->crop.height;
+}
+
+LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err)
+{
+    if (!d || !frame)
+        return lk_err(err, LK_EINVAL, "lk_decoder_next: no decoder or frame");
+    if (!d->be)
+        return lk_err(err, LK_ESTATE, "'%s': decoder is not open", d->path);
+    lk_rawframe raw;
+    memset(&raw, 0, sizeof raw);
+    int rc = d->be->next(d->state, &raw, err);
+    if (rc <= 0)
+        return rc;
+    memset(frame, 0, sizeof *frame);
+    frame->full.data = raw.data;
+    frame->full.width = raw.width;
+    frame->full.height = raw.height;
+    frame->full.stride = raw.stride;
+    frame->full.fmt = LK_PIX_RGB24;
+    frame->time = raw.time;
+    frame->number = raw.number;
+    frame->flags = raw.flags;
+    crop_frame(d, frame);
+    return 1;
+}
+
+LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info)
+{
+    if (!info)
+        return;
+    if (!d) {
+        memset(info, 0, sizeof *info);
+        return;
+    }
+    *info = d->info;
+}
+
+LK_API void lk_decoder_free(lk_decoder **dp)
+{
+    if (!dp || !*dp)
+        return;
+    lk_decoder *d = *dp;
+    if (d->be)
+        d->be->close(d->state);
+    lk_free(d->path);
+    lk_freep(dp);
+}

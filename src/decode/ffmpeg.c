@@ -1,0 +1,697 @@
+/*
+ * ffmpeg.c — the FFmpeg backend of the decode stage (FFmpeg 5.1 API:
+ * libavformat 59, libavcodec 59, libavutil 57, libswscale 6): opens any
+ * container FFmpeg knows, decodes its best video stream and yields the
+ * sampled frames as upright RGB24 at the working size.
+ *
+ * Invariants and choices:
+ * - Only the local file is read: the URL is "file:" + path, nested opens
+ *   (playlists) are limited to the file protocol, image2 never expands
+ *   patterns.  Probing is bounded (LK_FF_PROBESIZE bytes, 5 s).
+ * - Streams that are only an attached picture (cover art) do not count as
+ *   video.  Sizes beyond LK_DECODE_MAX_SIDE / LK_DECODE_MAX_PIXELS are
+ *   refused from the headers and again per frame; the decoder's max_pixels
+ *   is set as well.
+ * - Every decoded frame gets a time (best-effort timestamp minus the stream
+ *   start, in seconds; extrapolated by one frame duration when missing) and
+ *   goes through the sampler (sample.c); only kept frames are converted.
+ * - Decoding effort follows sampling: keyframes mode discards non-key
+ *   frames; with fps sampling far below the frame rate, packets whose time
+ *   lies before the next grid time (minus a margin) are decoded with
+ *   AVDISCARD_NONREF, so non-reference frames that cannot be sampled are
+ *   never decoded, while the frames the grid picks are decoded exactly as
+ *   without skipping.  Once anything was skipped, frame numbers are
+ *   estimated as round(time * average fps) (kept increasing).
+ * - Conversion: one swscale context straight to RGB24 at the working size
+ *   (SWS_AREA, accurate rounding), the frame's colour matrix and range
+ *   honoured; alpha is dropped; sample aspect ratio is ignored.  Interlaced
+ *   material is not deinterlaced: both fields are scaled as one picture,
+ *   and the area filter's vertical averaging at the working size blends
+ *   them, which is what perceptual hashes need.
+ * - Rotation: the stream's display matrix, rounded to the nearest right
+ *   angle and its mirror, becomes an EXIF orientation for lk_orient_rgb24.
+ * - Damaged packets are skipped; read errors end the stream; the end with
+ *   no decoded frame at all is LK_ECORRUPT (damage seen) or LK_ENOFRAMES.
+ * - FFmpeg's own log output is not touched here (process-wide state).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include "common/common.h"
+#include "decode/decode_internal.h"
+#include "decode/sample.h"
+
+#define LK_FF_PROBESIZE (5 << 20)
+#define LK_FF_ANALYZE_US (5 * (int64_t)AV_TIME_BASE)
+/* Non-reference skipping only when the stream has this many frames or
+ * more per sample. */
+#define LK_FF_SKIP_RATIO 4.0
+/* Frames of margin before the next grid time within which every frame is
+ * decoded (covers timestamp jitter and reordering). */
+#define LK_FF_SKIP_MARGIN 2.0
+/* Consecutive decoder errors after which the stream is given up. */
+#define LK_FF_MAX_ERRORS 256
+
+typedef struct ff_state {
+    char *path;               /* for messages; owned */
+    AVIOContext *pb;          /* our own I/O context; owned */
+    AVFormatContext *fmt;     /* demuxer; owned */
+    AVCodecContext *dec;      /* decoder; owned */
+    AVPacket *pkt;            /* reused packet; pending says it holds one */
+    AVFrame *frame;           /* reused frame */
+    struct SwsContext *sws;   /* frame -> RGB24 at working size */
+    struct SwsContext *sig_sws; /* frame -> 16x9 grey, non-YUV formats */
+    int sws_w, sws_h, sws_fmt, sws_cs, sws_range; /* what sws was made for */
+    int sig_w, sig_h, sig_fmt;  /* what sig_sws was made for */
+    int stream;               /* index of the video stream */
+    AVRational tb;            /* its time base */
+    int64_t start_pts;        /* stream start, AV_NOPTS_VALUE until known */
+    int orientation;          /* EXIF orientation 1..8 */
+    int is_still;             /* single picture */
+    int max_dim;              /* working size */
+    int skip_ok;              /* non-reference skipping allowed */
+    int estimate_numbers;     /* frames were skipped: numbers estimated */
+    double fps;               /* average frame rate, 0 unknown */
+    double last_time;         /* time of the previous decoded frame */
+    int64_t decoded;          /* frames out of the decoder */
+    int64_t last_number;      /* number of the previous decoded frame */
+    int pending;              /* pkt holds a packet the decoder refused */
+    int eof_sent;             /* the decoder was told the input ended */
+    int damage;               /* damaged packets or read errors seen */
+    int last_av_err;          /* last of them, for messages */
+    int consecutive_errors;   /* decoder errors in a row */
+    lk_sampler sampler;
+    uint8_t *rgb;             /* scaled RGB24; lk_malloc_aligned */
+    size_t rgb_cap;
+    uint8_t *rot;             /* rotated copy; lk_malloc_aligned */
+    size_t rot_cap;
+    _Alignas(64) uint8_t sig[LK_SIG_LEN];
+} ff_state;
+
+/* ---- errors ---------------------------------------------------------- */
+
+static int map_averror(int e)
+{
+    switch (e) {
+    case AVERROR(ENOMEM): return LK_ENOMEM;
+    case AVERROR(ENOENT): return LK_ENOENT;
+    case AVERROR(EACCES):
+    case AVERROR(EPERM): return LK_EACCES;
+    case AVERROR(EISDIR): return LK_EISDIR;
+    case AVERROR(EIO): return LK_EIO;
+    case AVERROR(ENOSYS):
+    case AVERROR_PATCHWELCOME:
+    case AVERROR_DEMUXER_NOT_FOUND:
+    case AVERROR_DECODER_NOT_FOUND: return LK_EFORMAT;
+    case AVERROR_INVALIDDATA:
+    case AVERROR_EOF: return LK_ECORRUPT;
+    default: return LK_EDECODE;
+    }
+}
+
+/* Writes "'path': what: av_strerror text" and returns the mapped code. */
+static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
+{
+    char buf[AV_ERROR_MAX_STRING_SIZE];
+    if (av_strerror(e, buf, sizeof buf) < 0)
+        snprintf(buf, sizeof buf, "error %d", e);
+    return lk_err(err, map_averror(e), "'%s': %s: %s", path, what, buf);
+}
+
+/* ---- opening --------------------------------------------------------- */
+
+/* Probes the bytes; returns the probe score or LK_E*. */
+static int open_input(ff_state *s, lk_errbuf *err)
+{
+    size_t n = strlen(s->path) + 6;
+    char *url = lk_malloc(n);
+    if (!url)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    snprintf(url, n, "file:%s", s->path);
+    const AVInputFormat *ifmt = NULL;
+    int rc = avio_open(&s->pb, url, AVIO_FLAG_READ);
+    int score = rc < 0 ? rc : av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
+    if (score == AVERROR_INVALIDDATA || (score >= 0 && !ifmt)) {
+        lk_free(url);
+        return lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
+    }
+    if (score < 0) {
+        lk_free(url);
+        return av_fail(err, s->path, "cannot open", score);
+    }
+    AVDictionary *dict = NULL;
+    av_dict_set(&dict, "protocol_whitelist", "file", 0);
+    av_dict_set(&dict, "pattern_type", "none", 0);
+    s->fmt = avformat_alloc_context();
+    if (s->fmt) {
+        s->fmt->pb = s->pb;
+        s->fmt->probesize = LK_FF_PROBESIZE;
+        s->fmt->max_analyze_duration = LK_FF_ANALYZE_US;
+        rc = avformat_open_input(&s->fmt, url, ifmt, &dict);
+    } else {
+        rc = AVERROR(ENOMEM);
+    }
+    av_dict_free(&dict);
+    lk_free(url);
+    if (rc < 0)
+        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM)
+                   ? lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
+                   : av_fail(err, s->path, "cannot read the header", rc);
+    return score;
+}
+
+/* Index of the largest real video stream, or -1. */
+static int pick_stream(const AVFormatContext *fmt, int *has_audio)
+{
+    int best = -1;
+    int64_t best_area = -1;
+    *has_audio = 0;
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVStream *st = fmt->streams[i];
+        enum AVMediaType t = st->codecpar->codec_type;
+        if (t == AVMEDIA_TYPE_AUDIO)
+            *has_audio = 1;
+        if (t != AVMEDIA_TYPE_VIDEO || (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            continue;
+        int64_t area = (int64_t)st->codecpar->width * st->codecpar->height;
+        if (st->disposition & AV_DISPOSITION_DEFAULT)
+            area += (int64_t)1 << 40;
+        if (area > best_area) {
+            best_area = area;
+            best = (int)i;
+        }
+    }
+    return best;
+}
+
+/* EXIF orientation (1..8) from a display matrix, nearest right angle. */
+static int matrix_orientation(const int32_t *m)
+{
+    double a = m[0], b = m[1], c = m[3], d = m[4];
+    if (fabs(a) + fabs(d) >= fabs(b) + fabs(c)) {
+        if (a >= 0)
+            return d >= 0 ? 1 : 4;
+        return d >= 0 ? 2 : 3;
+    }
+    if (b >= 0)
+        return c >= 0 ? 5 : 6;
+    return c >= 0 ? 8 : 7;
+}
+
+static int orientation_degrees(int o)
+{
+    static const int deg[9] = {0, 0, 0, 180, 180, 90, 90, 270, 270};
+    return o >= 1 && o <= 8 ? deg[o] : 0;
+}
+
+static int stream_orientation(const AVStream *st)
+{
+    size_t size = 0;
+    const uint8_t *sd = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (!sd || size < 9 * sizeof(int32_t))
+        return 1;
+    int32_t m[9];
+    memcpy(m, sd, sizeof m);
+    return matrix_orientation(m);
+}
+
+static int is_still_format(const char *name)
+{
+    size_t n = strlen(name);
+    return !strcmp(name, "image2") || (n > 5 && !strcmp(name + n - 5, "_pipe"));
+}
+
+static void copy_name(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* Fills *info from the chosen stream. */
+static void fill_info(ff_state *s, const AVCodec *codec, lk_media_info *info)
+{
+    const AVStream *st = s->fmt->streams[s->stream];
+    const AVCodecParameters *par = st->codecpar;
+    int swap = s->orientation >= 5;
+    memset(info, 0, sizeof *info);
+    info->width = swap ? par->height : par->width;
+    info->height = swap ? par->width : par->height;
+    info->rotation = orientation_degrees(s->orientation);
+    info->is_still = s->is_still;
+    AVRational r = st->avg_frame_rate;
+    s->fps = r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0;
+    if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+        info->duration = (double)st->duration * av_q2d(st->time_base);
+    else if (s->fmt->duration != AV_NOPTS_VALUE && s->fmt->duration > 0)
+        info->duration = (double)s->fmt->duration / AV_TIME_BASE;
+    else
+        info->duration = -1.0;
+    info->fps = s->is_still ? 0.0 : s->fps;
+    info->frame_count = s->is_still ? 1 : (st->nb_frames > 0 ? st->nb_frames : -1);
+    if (s->is_still)
+        info->duration = 0.0;
+    copy_name(info->format, sizeof info->format, s->fmt->iformat->name);
+    copy_name(info->codec, sizeof info->codec, codec->name);
+}
+
+/* Chooses the stream and checks it; 0 or LK_E*. */
+static int choose_stream(ff_state *s, int score, lk_errbuf *err)
+{
+    int has_audio;
+    s->stream = pick_stream(s->fmt, &has_audio);
+    if (s->stream < 0) {
+        if (score < AVPROBE_SCORE_RETRY)
+            return lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
+        return lk_err(err, LK_ENOFRAMES, "'%s': no video stream%s", s->path,
+                      has_audio ? " (audio only)" : "");
+    }
+    for (unsigned i = 0; i < s->fmt->nb_streams; i++)
+        if ((int)i != s->stream)
+            s->fmt->streams[i]->discard = AVDISCARD_ALL;
+    const AVCodecParameters *par = s->fmt->streams[s->stream]->codecpar;
+    if (par->width > LK_DECODE_MAX_SIDE || par->height > LK_DECODE_MAX_SIDE ||
+        (int64_t)par->width * par->height > LK_DECODE_MAX_PIXELS)
+        return lk_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path,
+                      par->width, par->height);
+    if (par->width < 0 || par->height < 0)
+        return lk_err(err, LK_ECORRUPT, "'%s': invalid picture size", s->path);
+    return 0;
+}
+
+/* Opens the decoder of the chosen stream; 0 or LK_E*. */
+static int open_decoder(ff_state *s, const lk_decode_opts *opts, const AVCodec **out,
+                        lk_errbuf *err)
+{
+    AVStream *st = s->fmt->streams[s->stream];
+    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec)
+        return lk_err(err, LK_EFORMAT, "'%s': unsupported video codec '%s'", s->path,
+                      avcodec_get_name(st->codecpar->codec_id));
+    s->dec = avcodec_alloc_context3(codec);
+    if (!s->dec)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    int rc = avcodec_parameters_to_context(s->dec, st->codecpar);
+    if (rc < 0)
+        return av_fail(err, s->path, "cannot set up the decoder", rc);
+    s->dec->pkt_timebase = st->time_base;
+    s->dec->thread_count = opts->threads > 0 ? opts->threads : 0;
+    s->dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    s->dec->max_pixels = LK_DECODE_MAX_PIXELS;
+    if (opts->keyframes)
+        s->dec->skip_frame = AVDISCARD_NONKEY;
+    rc = avcodec_open2(s->dec, codec, NULL);
+    if (rc < 0)
+        return av_fail(err, s->path, "cannot open the decoder", rc);
+    *out = codec;
+    return 0;
+}
+
+static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info *info,
+                         lk_errbuf *err)
+{
+    int score = open_input(s, err);
+    if (score < 0)
+        return score;
+    int rc = avformat_find_stream_info(s->fmt, NULL);
+    if (rc < 0)
+        return score < AVPROBE_SCORE_RETRY
+                   ? lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
+                   : av_fail(err, s->path, "cannot read the stream parameters", rc);
+    LK_TRY(choose_stream(s, score, err));
+    const AVCodec *codec = NULL;
+    LK_TRY(open_decoder(s, opts, &codec, err));
+    AVStream *st = s->fmt->streams[s->stream];
+    s->tb = st->time_base;
+    s->start_pts = st->start_time;
+    s->orientation = stream_orientation(st);
+    s->is_still = is_still_format(s->fmt->iformat->name);
+    fill_info(s, codec, info);
+    s->max_dim = opts->max_dim;
+    s->skip_ok = !opts->keyframes && opts->fps > 0 && s->fps >= LK_FF_SKIP_RATIO * opts->fps;
+    s->estimate_numbers = opts->keyframes != 0;
+    s->last_number = -1;
+    lk_sampler_init(&s->sampler, opts);
+    s->pkt = av_packet_alloc();
+    s->frame = av_frame_alloc();
+    if (!s->pkt || !s->frame)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    return 0;
+}
+
+static void ff_close(void *state)
+{
+    ff_state *s = state;
+    if (!s)
+        return;
+    sws_freeContext(s->sws);
+    sws_freeContext(s->sig_sws);
+    av_frame_free(&s->frame);
+    av_packet_free(&s->pkt);
+    avcodec_free_context(&s->dec);
+    avformat_close_input(&s->fmt);
+    avio_closep(&s->pb);
+    lk_free_aligned(s->rgb);
+    lk_free_aligned(s->rot);
+    lk_free(s->path);
+    lk_free(s);
+}
+
+static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
+                   lk_media_info *info, lk_errbuf *err)
+{
+    *state = NULL;
+    if (!opts)
+        return lk_err(err, LK_EINVAL, "'%s': no decoding options", path);
+    ff_state *s = lk_calloc(1, sizeof *s);
+    size_t n = strlen(path) + 1;
+    if (s)
+        s->path = lk_malloc(n);
+    if (!s || !s->path) {
+        lk_free(s);
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    }
+    memcpy(s->path, path, n);
+    s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
+    int rc = ff_open_steps(s, opts, info, err);
+    if (rc < 0) {
+        ff_close(s);
+        return rc;
+    }
+    *state = s;
+    return 0;
+}
+
+/* ---- per-frame work -------------------------------------------------- */
+
+/* Luma plane usable directly: planar YUV or grey, little-endian, 8..16 bit. */
+static int direct_luma(const AVPixFmtDescriptor *desc)
+{
+    if (!desc || (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL |
+                                 AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL |
+                                 AV_PIX_FMT_FLAG_BE | AV_PIX_FMT_FLAG_FLOAT)))
+        return 0;
+    const AVComponentDescriptor *c = &desc->comp[0];
+    if (c->plane != 0 || c->offset != 0 || c->shift != 0)
+        return 0;
+    return (c->step == 1 && c->depth == 8) || (c->step == 2 && c->depth > 8 && c->depth <= 16);
+}
+
+/* 16x9 signature by averaging 4x4 samples per cell of the luma plane. */
+static void sig_from_luma(const AVFrame *f, int depth, uint8_t *sig)
+{
+    int w = f->width, h = f->height, wide = depth > 8;
+    for (int cy = 0; cy < LK_SIG_H; cy++) {
+        int y0 = cy * h / LK_SIG_H, y1 = LK_MAX(y0 + 1, (cy + 1) * h / LK_SIG_H);
+        for (int cx = 0; cx < LK_SIG_W; cx++) {
+            int x0 = cx * w / LK_SIG_W, x1 = LK_MAX(x0 + 1, (cx + 1) * w / LK_SIG_W);
+            unsigned sum = 0;
+            for (int j = 0; j < 4; j++) {
+                int y = y0 + (2 * j + 1) * (y1 - y0) / 8;
+                const uint8_t *row = f->data[0] + (ptrdiff_t)y * f->linesize[0];
+                for (int i = 0; i < 4; i++) {
+                    int x = x0 + (2 * i + 1) * (x1 - x0) / 8;
+                    sum += wide ? (unsigned)(((const uint16_t *)row)[x] >> (depth - 8)) : row[x];
+                }
+            }
+            sig[cy * LK_SIG_W + cx] = (uint8_t)LK_MIN(255u, (sum + 8) / 16);
+        }
+    }
+}
+
+/* Signature of any other format through a tiny swscale context. */
+static int sig_from_sws(ff_state *s, const AVFrame *f, uint8_t *sig)
+{
+    if (!s->sig_sws || s->sig_w != f->width || s->sig_h != f->height || s->sig_fmt != f->format) {
+        sws_freeContext(s->sig_sws);
+        s->sig_sws = sws_getContext(f->width, f->height, f->format, LK_SIG_W, LK_SIG_H,
+                                    AV_PIX_FMT_GRAY8, SWS_AREA, NULL, NULL, NULL);
+        if (!s->sig_sws)
+            return lk_err(NULL, LK_EFORMAT, "no conversion");
+        s->sig_w = f->width;
+        s->sig_h = f->height;
+        s->sig_fmt = f->format;
+    }
+    uint8_t *dst[4] = {sig, NULL, NULL, NULL};
+    int stride[4] = {LK_SIG_W, 0, 0, 0};
+    return sws_scale(s->sig_sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
+                     dst, stride) < 0 ? LK_EDECODE : 0;
+}
+
+static int frame_signature(ff_state *s, const AVFrame *f, uint8_t *sig)
+{
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
+    if (direct_luma(desc)) {
+        sig_from_luma(f, desc->comp[0].depth, sig);
+        return 0;
+    }
+    return sig_from_sws(s, f, sig);
+}
+
+static int swscale_colorspace(const AVFrame *f)
+{
+    switch (f->colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M: return SWS_CS_ITU601;
+    default: return f->height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601;
+    }
+}
+
+static int is_yuvj(int fmt)
+{
+    return fmt == AV_PIX_FMT_YUVJ420P || fmt == AV_PIX_FMT_YUVJ422P ||
+           fmt == AV_PIX_FMT_YUVJ444P || fmt == AV_PIX_FMT_YUVJ440P ||
+           fmt == AV_PIX_FMT_YUVJ411P;
+}
+
+/* (Re)creates the RGB24 context when the input or its colours changed. */
+static int ensure_sws(ff_state *s, const AVFrame *f, int ow, int oh)
+{
+    int cs = swscale_colorspace(f);
+    int range = f->color_range == AVCOL_RANGE_JPEG || is_yuvj(f->format);
+    if (s->sws && s->sws_w == f->width && s->sws_h == f->height && s->sws_fmt == f->format &&
+        s->sws_cs == cs && s->sws_range == range)
+        return 0;
+    sws_freeContext(s->sws);
+    s->sws = sws_getContext(f->width, f->height, f->format, ow, oh, AV_PIX_FMT_RGB24,
+                            SWS_AREA | SWS_ACCURATE_RND, NULL, NULL, NULL);
+    if (!s->sws)
+        return lk_err(NULL, LK_EFORMAT, "no conversion");
+    const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
+    if (desc && !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) &&
+        desc->nb_components >= 3) {
+        const int *coef = sws_getCoefficients(cs);
+        sws_setColorspaceDetails(s->sws, coef, range, coef, 1, 0, 1 << 16, 1 << 16);
+    }
+    s->sws_w = f->width;
+    s->sws_h = f->height;
+    s->sws_fmt = f->format;
+    s->sws_cs = cs;
+    s->sws_range = range;
+    return 0;
+}
+
+static int grow(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (*cap >= need)
+        return 0;
+    lk_free_aligned(*buf);
+    *cap = 0;
+    *buf = lk_malloc_aligned(need);
+    if (!*buf)
+        return LK_ENOMEM;
+    *cap = need;
+    return 0;
+}
+
+/* Scales and rotates the current frame into out's pixels; 0 or LK_E*. */
+static int convert_frame(ff_state *s, const AVFrame *f, lk_rawframe *out, lk_errbuf *err)
+{
+    int ow, oh;
+    lk_fit_size(f->width, f->height, s->max_dim, &ow, &oh);
+    if (ensure_sws(s, f, ow, oh) < 0)
+        return lk_err(err, LK_EFORMAT, "'%s': cannot convert pixel format %s", s->path,
+                      av_get_pix_fmt_name(f->format) ? av_get_pix_fmt_name(f->format) : "?");
+    int stride = FFALIGN(ow * 3, 64);
+    if (grow(&s->rgb, &s->rgb_cap, (size_t)stride * (size_t)oh + 64) < 0)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    uint8_t *dst[4] = {s->rgb, NULL, NULL, NULL};
+    int dst_stride[4] = {stride, 0, 0, 0};
+    int rc = sws_scale(s->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
+                       dst, dst_stride);
+    if (rc < 0)
+        return av_fail(err, s->path, "cannot convert the frame", rc);
+    out->data = s->rgb;
+    out->width = ow;
+    out->height = oh;
+    out->stride = stride;
+    if (s->orientation == 1)
+        return 0;
+    if (grow(&s->rot, &s->rot_cap, (size_t)ow * (size_t)oh * 3) < 0)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    lk_orient_rgb24(s->rgb, ow, oh, stride, s->orientation, s->rot, &out->width, &out->height);
+    out->data = s->rot;
+    out->stride = out->width * 3;
+    return 0;
+}
+
+/* Time in seconds and display number of the decoded frame. */
+static void frame_time(ff_state *s, const AVFrame *f, double *time, int64_t *number)
+{
+    int64_t pts = f->best_effort_timestamp;
+    double dur = s->fps > 0 ? 1.0 / s->fps : 0.04;
+    if (pts == AV_NOPTS_VALUE) {
+        *time = s->decoded ? s->last_time + dur : 0.0;
+    } else {
+        if (s->start_pts == AV_NOPTS_VALUE)
+            s->start_pts = pts;
+        *time = (double)(pts - s->start_pts) * av_q2d(s->tb);
+    }
+    int64_t n = s->decoded;
+    if (s->estimate_numbers && s->fps > 0)
+        n = llround(*time * s->fps);
+    if (n <= s->last_number)
+        n = s->last_number + 1;
+    *number = n;
+    s->last_time = *time;
+    s->last_number = n;
+}
+
+/* Runs one decoded frame through the sampler; 1 kept (out filled), 0 not,
+ * or LK_E*. */
+static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
+{
+    const AVFrame *f = s->frame;
+    if (f->width > LK_DECODE_MAX_SIDE || f->height > LK_DECODE_MAX_SIDE ||
+        (int64_t)f->width * f->height > LK_DECODE_MAX_PIXELS)
+        return lk_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path, f->width,
+                      f->height);
+    if (f->width < 1 || f->height < 1 || !f->data[0])
+        return 0;
+    double time;
+    int64_t number;
+    frame_time(s, f, &time, &number);
+    s->decoded++;
+    int cut = 0;
+    if (s->sampler.scene_cuts && frame_signature(s, f, s->sig) == 0)
+        cut = lk_sampler_scene(&s->sampler, s->sig);
+    if (!lk_sampler_keep(&s->sampler, time, f->key_frame, cut))
+        return 0;
+    LK_TRY(convert_frame(s, f, out, err));
+    out->time = time;
+    out->number = number;
+    out->flags = (f->key_frame ? LK_FRAME_KEY : 0u) | (cut ? LK_FRAME_SCENECUT : 0u) |
+                 (s->is_still ? LK_FRAME_STILL : 0u);
+    return 1;
+}
+
+/* ---- feeding the decoder --------------------------------------------- */
+
+/* Sets skip_frame for the packet about to be sent. */
+static void choose_skip(ff_state *s, const AVPacket *pkt)
+{
+    if (!s->skip_ok)
+        return;
+    enum AVDiscard want = AVDISCARD_DEFAULT;
+    double next = lk_sampler_next_time(&s->sampler);
+    if (pkt->pts != AV_NOPTS_VALUE && s->start_pts != AV_NOPTS_VALUE && isfinite(next)) {
+        double t = (double)(pkt->pts - s->start_pts) * av_q2d(s->tb);
+        if (t < next - LK_FF_SKIP_MARGIN / s->fps)
+            want = AVDISCARD_NONREF;
+    }
+    if (want != AVDISCARD_DEFAULT)
+        s->estimate_numbers = 1;
+    s->dec->skip_frame = want;
+    s->dec->skip_loop_filter = want;
+}
+
+/* Reads the next packet of our stream and sends it (or the end); 0 or LK_E*. */
+static int feed(ff_state *s, lk_errbuf *err)
+{
+    int rc;
+    if (s->eof_sent)
+        return lk_err(err, LK_EDECODE, "'%s': the decoder wants input after the end", s->path);
+    if (!s->pending) {
+        do {
+            av_packet_unref(s->pkt);
+            rc = av_read_frame(s->fmt, s->pkt);
+        } while (rc >= 0 && s->pkt->stream_index != s->stream);
+        if (rc == AVERROR(ENOMEM))
+            return av_fail(err, s->path, "cannot read", rc);
+        if (rc < 0) {
+            if (rc != AVERROR_EOF) {
+                s->damage = 1;
+                s->last_av_err = rc;
+            }
+            s->eof_sent = 1;
+            rc = avcodec_send_packet(s->dec, NULL);
+            return rc < 0 && rc != AVERROR_EOF ? av_fail(err, s->path, "cannot flush", rc) : 0;
+        }
+        choose_skip(s, s->pkt);
+    }
+    rc = avcodec_send_packet(s->dec, s->pkt);
+    s->pending = rc == AVERROR(EAGAIN);
+    if (s->pending)
+        return 0;
+    av_packet_unref(s->pkt);
+    if (rc == AVERROR(ENOMEM))
+        return av_fail(err, s->path, "cannot decode", rc);
+    if (rc < 0) {
+        s->damage = 1;
+        s->last_av_err = rc;
+    }
+    return 0;
+}
+
+/* The end of the stream: 0, or an error when no frame was ever decoded. */
+static int at_end(ff_state *s, lk_errbuf *err)
+{
+    if (s->decoded > 0)
+        return 0;
+    if (s->damage)
+        return av_fail(err, s->path, "no frame could be decoded",
+                       s->last_av_err == AVERROR(EIO) ? AVERROR(EIO) : AVERROR_INVALIDDATA);
+    return lk_err(err, LK_ENOFRAMES, "'%s': no video frames", s->path);
+}
+
+static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
+{
+    ff_state *s = state;
+    for (;;) {
+        int rc = avcodec_receive_frame(s->dec, s->frame);
+        if (rc == 0) {
+            s->consecutive_errors = 0;
+            rc = take_frame(s, out, err);
+            av_frame_unref(s->frame);
+            if (rc != 0)
+                return rc;
+        } else if (rc == AVERROR(EAGAIN)) {
+            LK_TRY(feed(s, err));
+        } else if (rc == AVERROR_EOF) {
+            return at_end(s, err);
+        } else if (rc == AVERROR(ENOMEM)) {
+            return av_fail(err, s->path, "cannot decode", rc);
+        } else {
+            s->damage = 1;
+            s->last_av_err = rc;
+            if (++s->consecutive_errors > LK_FF_MAX_ERRORS)
+                return av_fail(err, s->path, "cannot decode", rc);
+        }
+    }
+}
+
+const lk_backend lk_backend_ffmpeg = {"ffmpeg", ff_open, ff_next, ff_close};
+
+LK_API void lk_decode_set_log_level(int level)
+{
+    av_log_set_level(level <= 0 ? AV_LOG_QUIET : level == 1 ? AV_LOG_ERROR : AV_LOG_WARNING);
+}

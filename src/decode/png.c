@@ -1,0 +1,245 @@
+/*
+ * png.c — lk_backend_png: still PNG pictures through libpng.
+ *
+ * Every PNG flavour comes out as RGB24: palette and gray expanded (gray as
+ * R=G=B), 16-bit reduced to its high byte, alpha and tRNS dropped (RGB as
+ * stored, as swscale does for RGBA to RGB24), Adam7 interlacing resolved.
+ * gAMA/iCCP are ignored.  An animated PNG that reaches this reader (FFmpeg
+ * refused it) yields its default image, i.e. its first frame.
+ *
+ * The whole picture is decoded in open() so that damaged data is reported
+ * there; non-interlaced pictures stream row by row into the area reducer,
+ * so only interlaced ones need the full-size buffer.  libpng reports errors
+ * by longjmp: everything allocated lives in a png_job reachable through a
+ * pointer that does not change after setjmp, and is freed by the caller of
+ * the setjmp frame, so no error path leaks.
+ */
+#include <errno.h>
+#include <png.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/common.h"
+#include "decode/decode_internal.h"
+
+/* The decoded picture a state holds until next() hands it out. */
+typedef struct png_state {
+    uint8_t *pix; /* dense RGB24 of the working size */
+    int w, h;
+    int done;     /* 1 after the frame was yielded */
+} png_state;
+
+/* Everything one decode touches; survives a longjmp. */
+typedef struct png_job {
+    png_structp png;
+    png_infop info;
+    FILE *fp;
+    uint8_t *row, *full, **rows; /* scratch */
+    lk_scaler *scaler;
+    uint8_t *out;                /* result, moved to the state on success */
+    int w, h, ow, oh, channels;
+    int max_dim;                 /* working size */
+    char msg[160];               /* libpng's last error */
+} png_job;
+
+static void on_error(png_structp png, png_const_charp msg)
+{
+    png_job *j = png_get_error_ptr(png);
+    snprintf(j->msg, sizeof j->msg, "%s", msg ? msg : "unknown error");
+    png_longjmp(png, 1);
+}
+
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Sets the transformations that turn any PNG into 8-bit RGB (maybe + alpha). */
+static int set_transforms(png_job *j)
+{
+    int ct = png_get_color_type(j->png, j->info);
+    if (png_get_bit_depth(j->png, j->info) == 16)
+        png_set_strip_16(j->png);
+    if (ct == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(j->png);
+    if (ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA) {
+        png_set_expand_gray_1_2_4_to_8(j->png);
+        png_set_gray_to_rgb(j->png);
+    }
+    png_set_strip_alpha(j->png);
+    int passes = png_set_interlace_handling(j->png);
+    png_read_update_info(j->png, j->info);
+    j->channels = png_get_channels(j->png, j->info);
+    return passes;
+}
+
+/* Drops a fourth channel in place, if any. */
+static void to_rgb(const png_job *j, uint8_t *row)
+{
+    if (j->channels != 4)
+        return;
+    for (int x = 0; x < j->w; x++)
+        memmove(row + 3 * x, row + 4 * x, 3);
+}
+
+/* Interlaced: the full picture first, then reduce it. */
+static int read_interlaced(png_job *j, size_t rowbytes)
+{
+    size_t n;
+    if (lk_mul_size(rowbytes, (size_t)j->h, &n) < 0 ||
+        !(j->full = lk_malloc(n)) || !(j->rows = lk_malloc(sizeof(uint8_t *) * (size_t)j->h)))
+        return LK_ENOMEM;
+    for (int y = 0; y < j->h; y++)
+        j->rows[y] = j->full + (size_t)y * rowbytes;
+    png_read_image(j->png, j->rows);
+    for (int y = 0; y < j->h; y++)
+        to_rgb(j, j->rows[y]);
+    int tw, th;
+    lk_fit_size(j->w, j->h, j->max_dim, &tw, &th);
+    return lk_still_finish(j->full, j->w, j->h, (int)rowbytes, 1, tw, th, &j->out, &j->ow, &j->oh);
+}
+
+/* Progressive-free PNG: stream rows into the reducer (or straight out). */
+static int read_rows(png_job *j, size_t rowbytes)
+{
+    size_t out_row = (size_t)j->ow * 3;
+    if (!(j->row = lk_malloc(rowbytes)) || !(j->out = lk_malloc(out_row * (size_t)j->oh)))
+        return LK_ENOMEM;
+    int scale = j->ow != j->w || j->oh != j->h;
+    if (scale && lk_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
+        return LK_ENOMEM;
+    for (int y = 0; y < j->h; y++) {
+        png_read_row(j->png, j->row, NULL);
+        to_rgb(j, j->row);
+        if (scale)
+            lk_scaler_push(j->scaler, j->row, j->out);
+        else
+            memcpy(j->out + (size_t)y * out_row, j->row, out_row);
+    }
+    return 0;
+}
+
+/* The setjmp frame: 0, an LK_E* code, or 1 when libpng failed. */
+static int decode(png_job *j, const char *path, lk_errbuf *err)
+{
+    if (setjmp(png_jmpbuf(j->png)))
+        return 1;
+    png_init_io(j->png, j->fp);
+    png_set_user_limits(j->png, 0x7fffffffu, 0x7fffffffu);
+    png_read_info(j->png, j->info);
+    int64_t w = png_get_image_width(j->png, j->info), h = png_get_image_height(j->png, j->info);
+    LK_TRY(lk_check_dims(path, w, h, err));
+    j->w = (int)w;
+    j->h = (int)h;
+    int passes = set_transforms(j);
+    size_t rowbytes = png_get_rowbytes(j->png, j->info);
+    if ((j->channels != 3 && j->channels != 4) || rowbytes < (size_t)j->w * (size_t)j->channels)
+        return lk_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
+    if (passes > 1) {
+        if (read_interlaced(j, rowbytes) < 0)
+            return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return 0;
+    }
+    lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
+    if (read_rows(j, rowbytes) < 0)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    return 0;
+}
+
+/* Frees what a job holds, except the result when keep_out. */
+static void job_clear(png_job *j, int keep_out)
+{
+    if (j->png)
+        png_destroy_read_struct(&j->png, j->info ? &j->info : NULL, NULL);
+    if (j->fp)
+        fclose(j->fp);
+    lk_scaler_free(&j->scaler);
+    lk_free(j->row);
+    lk_free(j->full);
+    lk_free(j->rows);
+    if (!keep_out)
+        lk_free(j->out);
+}
+
+static void fill_info(lk_media_info *info, int w, int h)
+{
+    memset(info, 0, sizeof *info);
+    info->width = w;
+    info->height = h;
+    info->frame_count = 1;
+    info->is_still = 1;
+    info->orientation = 1;
+    snprintf(info->format, sizeof info->format, "png");
+    snprintf(info->codec, sizeof info->codec, "png");
+}
+
+/* Opens the file and libpng's structures into j. */
+static int job_start(png_job *j, const char *path, lk_errbuf *err)
+{
+    j->fp = fopen(path, "rb");
+    if (!j->fp) {
+        int code = lk_err_from_errno(errno);
+        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+    }
+    j->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, j, on_error, on_warning);
+    if (j->png)
+        j->info = png_create_info_struct(j->png);
+    if (!j->png || !j->info)
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    return 0;
+}
+
+static int png_open(void **state, const char *path, const lk_decode_opts *opts,
+                    lk_media_info *info, lk_errbuf *err)
+{
+    png_job j;
+    memset(&j, 0, sizeof j);
+    j.max_dim = opts->max_dim;
+    *state = NULL;
+    int rc = job_start(&j, path, err);
+    if (rc == 0)
+        rc = decode(&j, path, err);
+    if (rc == 1)
+        rc = strstr(j.msg, "memory")
+                 ? lk_err(err, LK_ENOMEM, "'%s': out of memory", path)
+                 : lk_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j.msg);
+    png_state *s = rc == 0 ? lk_calloc(1, sizeof *s) : NULL;
+    if (rc == 0 && !s)
+        rc = lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    job_clear(&j, rc == 0);
+    if (rc < 0)
+        return rc;
+    s->pix = j.out;
+    s->w = j.ow;
+    s->h = j.oh;
+    fill_info(info, j.w, j.h);
+    *state = s;
+    return 0;
+}
+
+static int png_next(void *state, lk_rawframe *f, lk_errbuf *err)
+{
+    (void)err;
+    png_state *s = state;
+    if (s->done)
+        return 0;
+    s->done = 1;
+    memset(f, 0, sizeof *f);
+    f->data = s->pix;
+    f->width = s->w;
+    f->height = s->h;
+    f->stride = s->w * 3;
+    f->flags = LK_FRAME_STILL | LK_FRAME_KEY;
+    return 1;
+}
+
+static void png_close(void *state)
+{
+    png_state *s = state;
+    if (!s)
+        return;
+    lk_free(s->pix);
+    lk_free(s);
+}
+
+const lk_backend lk_backend_png = { "png", png_open, png_next, png_close };

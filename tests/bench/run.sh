@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs the speed benchmarks of one build directory (called by `make bench`):
+# BUILD/likeness-bench with its media in BUILD/bench-media, extra options
+# from $BENCH_ARGS (e.g. BENCH_ARGS="--quick --filter kernels").  Prints the
+# JSON lines, then a short table of rates and speed-ups; exits non-zero when
+# a driver failed its correctness checks.
+# Usage: sh tests/bench/run.sh BUILD_DIR
+set -u
+build=${1:?usage: tests/bench/run.sh BUILD_DIR}
+out=$(mktemp) && rcf=$(mktemp) || exit 1
+trap 'rm -f "$out" "$rcf"' EXIT
+echo 1 >"$rcf"
+# The binary's exit status is kept in $rcf (a pipeline reports tee's).
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
+{ "$build/likeness-bench" --media "$build/bench-media" ${BENCH_ARGS:-}; echo $? >"$rcf"; } |
+    tee "$out"
+rc=$(cat "$rcf")
+echo "--- summary (case, simd: rate unit, speed-up over scalar) ---"
+sed -n 's/.*"case":"\([^"]*\)","simd":"\([^"]*\)".*"rate":\([^,]*\),"unit":"\([^"]*\)"\(,"speedup":\([^}]*\)\)\{0,1\}}.*/\1  \2: \3 \4  x\6/p' "$out"
+exit "$rc"
