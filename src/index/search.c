@@ -2,10 +2,11 @@
  * search.c — the searcher: construction and method choice, exact brute
  * force (SIMD kernels, cache-blocked), hit lists and k-best heaps.
  *
- * Brute force walks the indexed hashes in blocks of LK_BRUTE_BLOCK (256 KiB,
- * stays in L2) and runs every query frame over a block before the next, in
- * chunks of LK_BRUTE_CHUNK hashes per kernel call (ham256_mxn with the
- * frame's nvar variants as rows).  Per hash the variants reduce to the
+ * Brute force takes the query hashes in groups of up to LK_BRUTE_ROWS
+ * (whole frames) and walks the indexed hashes in chunks of LK_BRUTE_CHUNK:
+ * one ham256_mxn call per (group, chunk) gives every variant's distance to
+ * the chunk, so the kernel's per-chunk set-up is shared by all queries and
+ * the index is read from memory once per group.  Per hash the variants reduce to the
  * smallest distance and the smallest variant index reaching it.  Radius hits
  * are collected then sorted by (query, distance, ref); k-best keeps a
  * max-heap per frame keyed by (distance, ref), so ties favour smaller refs.
@@ -17,8 +18,9 @@
 #include "common/common.h"
 #include "index/search_internal.h"
 
-#define LK_BRUTE_BLOCK 8192 /* hashes per L2 block (256 KiB) */
-#define LK_BRUTE_CHUNK 512  /* hashes per kernel call */
+#define LK_BRUTE_ROWS 1024 /* query hashes per group (32 KiB, L1) */
+#define LK_BRUTE_CHUNK 128 /* indexed hashes per kernel call (4 KiB); the
+                            * distances, rows x chunk, take 256 KiB (L2) */
 
 /*
  * LK_SEARCH_AUTO uses MIH from this many hashes on.  Measured (bench_index
@@ -159,38 +161,52 @@ typedef struct brute_ctx {
     size_t k;      /* k-best mode */
     lk_hit *heaps;
     size_t *cnts;
-    uint16_t *dist; /* nvar x LK_BRUTE_CHUNK */
-    uint16_t best[LK_BRUTE_CHUNK];
-    uint8_t var[LK_BRUTE_CHUNK];
+    uint16_t *dist; /* (group frames * nvar) x LK_BRUTE_CHUNK */
+    uint16_t best[LK_BRUTE_CHUNK]; /* smallest distance over the variants */
 } brute_ctx;
 
-/* Distances of frame f to hashes [c0, c0 + cn), reduced over variants. */
-static void brute_reduce(brute_ctx *c, size_t f, size_t c0, size_t cn)
+/* Eight distances; GCC vector extension, SSE2 at the baseline. */
+typedef int16_t lk_v8i16 __attribute__((vector_size(16)));
+
+/* best[i] = min over frame f's rows d (nvar x cn).  Distances fit in
+ * int16_t, so a signed vector min serves. */
+static void brute_reduce(brute_ctx *c, const uint16_t *d, size_t cn)
 {
-    const uint64_t *db = c->s->hashes[0].w + 4 * c0;
-    c->s->ops->ham256_mxn(c->q + f * (size_t)c->nvar * 4, (size_t)c->nvar, db, cn, c->dist);
-    memcpy(c->best, c->dist, cn * sizeof *c->best);
-    memset(c->var, 0, cn);
+    uint16_t *best = c->best;
+    memcpy(best, d, cn * sizeof *best);
     for (int v = 1; v < c->nvar; v++) {
-        const uint16_t *d = c->dist + (size_t)v * cn;
-        for (size_t i = 0; i < cn; i++) {
-            if (d[i] < c->best[i]) { /* strict: the smallest variant wins ties */
-                c->best[i] = d[i];
-                c->var[i] = (uint8_t)v;
-            }
+        const uint16_t *dv = d + (size_t)v * cn;
+        size_t i = 0;
+        for (; i + 8 <= cn; i += 8) {
+            lk_v8i16 a, b;
+            memcpy(&a, dv + i, sizeof a);
+            memcpy(&b, best + i, sizeof b);
+            lk_v8i16 m = a < b;
+            b = (a & m) | (b & ~m);
+            memcpy(best + i, &b, sizeof b);
         }
+        for (; i < cn; i++)
+            best[i] = dv[i] < best[i] ? dv[i] : best[i];
     }
 }
 
-/* Runs frame f over hashes [c0, c0 + cn). */
-static int brute_chunk(brute_ctx *c, size_t f, size_t c0, size_t cn)
+/* The smallest variant reaching the minimum at column i. */
+static int brute_variant(const brute_ctx *c, const uint16_t *d, size_t cn, size_t i)
 {
-    brute_reduce(c, f, c0, cn);
+    int v = 0;
+    while (d[(size_t)v * cn + i] != c->best[i])
+        v++;
+    return v;
+}
+
+/* Takes frame f's distances d (nvar x cn) to hashes [c0, c0 + cn). */
+static int brute_take(brute_ctx *c, const uint16_t *d, size_t f, size_t c0, size_t cn)
+{
     if (c->out) {
         for (size_t i = 0; i < cn; i++)
             if (c->best[i] <= c->radius)
                 LK_TRY(lk_hits_push(c->out, (uint32_t)f, (uint32_t)(c0 + i), c->best[i],
-                                    c->var[i]));
+                                    brute_variant(c, d, cn, i)));
         return 0;
     }
     lk_hit *h = c->heaps + f * c->k;
@@ -199,26 +215,40 @@ static int brute_chunk(brute_ctx *c, size_t f, size_t c0, size_t cn)
         /* refs ascend, so an equal distance to the worst kept never enters */
         if (*cnt == c->k && c->best[i] >= h[0].distance)
             continue;
-        lk_heap_offer(h, cnt, c->k, c->best[i], (uint32_t)(c0 + i), c->var[i], 0);
+        lk_heap_offer(h, cnt, c->k, c->best[i], (uint32_t)(c0 + i), brute_variant(c, d, cn, i),
+                      0);
     }
     return 0;
 }
 
-/* The blocked double loop: index blocks outside, frames inside. */
+/* Frames [f0, f0 + gf) against hashes [c0, c0 + cn): one kernel call. */
+static int brute_chunk(brute_ctx *c, size_t f0, size_t gf, size_t c0, size_t cn)
+{
+    size_t rows = gf * (size_t)c->nvar;
+    c->s->ops->ham256_mxn(c->q + f0 * (size_t)c->nvar * 4, rows, c->s->hashes[c0].w, cn,
+                          c->dist);
+    for (size_t f = 0; f < gf; f++) {
+        const uint16_t *d = c->dist + f * (size_t)c->nvar * cn;
+        brute_reduce(c, d, cn);
+        LK_TRY(brute_take(c, d, f0 + f, c0, cn));
+    }
+    return 0;
+}
+
+/* Groups of frames (up to LK_BRUTE_ROWS query hashes) outside, the index
+ * in chunks inside: each chunk is read once per group, the group's queries
+ * stay in L1 and the distance rows in L2. */
 static int brute_run(brute_ctx *c)
 {
-    size_t n = c->s->n, bytes;
-    if (lk_mul_size((size_t)c->nvar * LK_BRUTE_CHUNK, sizeof *c->dist, &bytes) < 0)
-        return LK_ENOMEM;
-    c->dist = lk_malloc_aligned(bytes);
+    size_t n = c->s->n, gmax = LK_MAX((size_t)1, LK_BRUTE_ROWS / (size_t)c->nvar);
+    c->dist = lk_malloc_aligned(gmax * (size_t)c->nvar * LK_BRUTE_CHUNK * sizeof *c->dist);
     if (!c->dist)
         return LK_ENOMEM;
     int rc = 0;
-    for (size_t b0 = 0; b0 < n && rc == 0; b0 += LK_BRUTE_BLOCK) {
-        size_t bn = LK_MIN(LK_BRUTE_BLOCK, n - b0);
-        for (size_t f = 0; f < c->nf && rc == 0; f++)
-            for (size_t c0 = b0; c0 < b0 + bn && rc == 0; c0 += LK_BRUTE_CHUNK)
-                rc = brute_chunk(c, f, c0, LK_MIN(LK_BRUTE_CHUNK, b0 + bn - c0));
+    for (size_t f0 = 0; f0 < c->nf && rc == 0; f0 += gmax) {
+        size_t gf = LK_MIN(gmax, c->nf - f0);
+        for (size_t c0 = 0; c0 < n && rc == 0; c0 += LK_BRUTE_CHUNK)
+            rc = brute_chunk(c, f0, gf, c0, LK_MIN((size_t)LK_BRUTE_CHUNK, n - c0));
     }
     lk_free_aligned(c->dist);
     return rc;
