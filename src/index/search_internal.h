@@ -92,7 +92,7 @@ size_t lk_mih_bytes(size_t n);
  */
 double lk_mih_radius_cost(size_t n, int radius);
 
-/* Radius query by MIH; appends hits frame by frame, each frame's sorted. */
+/* Radius query by MIH; hits sorted by (query, distance, ref). */
 int lk_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, int radius,
                   lk_hits *out);
 
