@@ -40,7 +40,7 @@
  * bucket (random reads of offsets and refs), a candidate (random 32-byte
  * gather and its distance), a brute-force hash-variant pair (sequential,
  * blocked: 0.75 ns).  With these, radius 31 breaks even near 8,000 hashes;
- * measured: brute force 2x faster at 4,000, MIH 1.5x faster at 8,000.
+ * measured (see LK_SEARCH_AUTO_MIN in search.c): 6,000.
  * A k-best stage runs only while it costs under half of brute force.
  */
 #define COST_PROBE 20.0

@@ -23,15 +23,16 @@
                             * distances, rows x chunk, take 256 KiB (L2) */
 
 /*
- * LK_SEARCH_AUTO uses MIH from this many hashes on.  Measured with
- * bench_index ("auto" cases: clustered data, 120 frames x 8 variants,
- * radius 31, 2-core Xeon, AVX-512 VPOPCNTDQ kernels): brute force vs MIH
- * frames/s were 224k vs 227k at 1,000 hashes (MIH falls back to brute
- * force there), 124k vs 39k at 2,000, 51k vs 28k at 4,000, 14k vs 21k at
- * 8,000, 12k vs 16k at 16,000, 5.1k vs 9.1k at 32,000: break-even near
- * 6,000.  (A radius or k-best query that MIH's cost model finds cheaper by
- * brute force still runs by brute force, so the choice mostly decides
- * whether the tables, 64 bytes per hash + 4 MiB, are built.)
+ * LK_SEARCH_AUTO uses MIH from this many hashes on.  Measured on the 2-core
+ * Xeon (AVX-512 VPOPCNTDQ kernels, shared and noisy: best of 15 runs),
+ * 120 frames x 8 variants at radius 31 on uniform random hashes, brute
+ * force vs pure MIH (hand-over to brute force disabled), ms per call:
+ * 2,000: 0.78 vs 1.70; 4,000: 1.60 vs 1.98; 6,000: 2.40 vs 2.40;
+ * 12,000: 4.97 vs 2.93; 32,000: 20.9 vs 7.8 — break-even at 6,000.
+ * bench_index's "auto" cases repeat the comparison on clustered data.
+ * (Past the threshold, a query that MIH's cost model finds cheaper by brute
+ * force still runs by brute force; the choice mostly decides whether the
+ * tables, 64 bytes per hash + 4 MiB, are built.)
  */
 #define LK_SEARCH_AUTO_MIN 6000
 
