@@ -43,5 +43,6 @@ void bench_report(const char *group, const char *name, const char *simd,
 int bench_kernels(const bench_opts *o);   /* bench_kernels.c  */
 int bench_features(const bench_opts *o);  /* bench_features.c */
 int bench_decode(const bench_opts *o);    /* bench_decode.c   */
+int bench_index(const bench_opts *o);     /* bench_index.c    */
 
 #endif
