@@ -1,8 +1,8 @@
 /*
  * main.c — likeness-bench: parses the common options, prints one JSON line
  * describing the machine (CPU model, detected and active SIMD level), then
- * runs every driver whose name matches --filter.  Drivers written by other
- * parts of the project are weak symbols: a driver not linked in is skipped.
+ * runs every driver (kernels, features, decode, index) whose name matches
+ * --filter.
  * Exit status: 0, 1 if any driver failed its correctness checks, 2 on a
  * usage error.
  */
@@ -14,8 +14,6 @@
 #include "bench/harness.h"
 #include "likeness/likeness.h"
 
-int bench_features(const bench_opts *o) __attribute__((weak));
-int bench_decode(const bench_opts *o) __attribute__((weak));
 
 static void usage(void)
 {
@@ -108,11 +106,12 @@ int main(int argc, char **argv)
         int (*fn)(const bench_opts *);
     } drivers[] = {{"kernels", bench_kernels},
                    {"features", bench_features},
-                   {"decode", bench_decode}};
+                   {"decode", bench_decode},
+                   {"index", bench_index}};
     int failed = 0;
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
-        int (*fn)(const bench_opts *) = drivers[i].fn; /* NULL: not linked in */
-        if (!fn || (o.filter && !strstr(drivers[i].name, o.filter)))
+        int (*fn)(const bench_opts *) = drivers[i].fn;
+        if (o.filter && !strstr(drivers[i].name, o.filter))
             continue;
         if (fn(&o) != 0) {
             fprintf(stderr, "likeness-bench: driver %s failed\n", drivers[i].name);
