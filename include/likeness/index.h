@@ -209,6 +209,8 @@ typedef struct lk_index_entry {
     const char *work_id, *owner, *title, *file; /**< identity */
     int64_t work_row, file_row;   /**< catalog rows */
     uint32_t number;              /**< entry number inside the file */
+    double file_duration;         /**< the file's duration, s (0 for a still picture) */
+    int file_imported;            /**< 1 if the file holds imported hashes (no media) */
     lk_index_frame frame;         /**< the entry's features */
 } lk_index_entry;
 

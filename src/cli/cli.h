@@ -11,6 +11,7 @@
 #define LK_CLI_H
 
 #include <stdio.h>
+#include "likeness/error.h"
 
 #define LK_EXIT_OK 0
 #define LK_EXIT_FOUND 1
@@ -72,6 +73,18 @@ void lk_print_usage(const char *const *usage, const lk_option *opts, FILE *fp);
 
 /* "error: <fmt>\n" on stderr. */
 void lk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes code and a message into err (may be NULL), as the library does,
+ * and returns code. */
+int lk_cli_err(lk_errbuf *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Returns from the calling function when expr is negative. */
+#define LK_CLI_TRY(expr)                 \
+    do {                                 \
+        int lk_cli_rc_ = (expr);         \
+        if (lk_cli_rc_ < 0)              \
+            return lk_cli_rc_;           \
+    } while (0)
+
 /* "warning: <fmt>\n" on stderr. */
 void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -109,6 +122,7 @@ extern const lk_cmd lk_cmd_hash;
 extern const lk_cmd lk_cmd_help;
 extern const lk_cmd lk_cmd_version;
 extern const lk_cmd lk_cmd_index;
+extern const lk_cmd lk_cmd_scan;
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);

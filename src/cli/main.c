@@ -13,6 +13,7 @@
 const lk_cmd *const lk_commands[] = {
     &lk_cmd_hash,
     &lk_cmd_index,
+    &lk_cmd_scan,
     &lk_cmd_help,
     &lk_cmd_version,
     NULL,

@@ -23,6 +23,18 @@ void lk_error(const char *fmt, ...)
     va_end(ap);
 }
 
+int lk_cli_err(lk_errbuf *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
 void lk_warning(const char *fmt, ...)
 {
     va_list ap;

@@ -42,6 +42,8 @@ typedef struct lk_entry_cache {
     size_t n;               /* entries in blob */
     char *work_id, *owner, *title, *path; /* owned strings */
     int64_t work_row;
+    double duration;        /* the file's duration, seconds (0: a still) */
+    int imported;           /* the file holds imported hashes */
 } lk_entry_cache;
 
 struct lk_index {

@@ -168,7 +168,7 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     c->file_row = 0;
     sqlite3_stmt *st;
     LK_TRY(lk_db_prepare(ix,
-        "SELECT w.id, w.work_id, o.name, w.title, f.path FROM files f"
+        "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
         &st, err));
     sqlite3_bind_int64(st, 1, row);
@@ -179,6 +179,8 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         c->owner = strdup(col_text(st, 2));
         c->title = strdup(col_text(st, 3));
         c->path = strdup(col_text(st, 4));
+        c->duration = sqlite3_column_double(st, 5);
+        c->imported = sqlite3_column_int(st, 6);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -217,6 +219,8 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
     out->owner = c->owner;
     out->title = c->title;
     out->file = c->path;
+    out->file_duration = c->duration;
+    out->file_imported = c->imported;
     out->work_row = c->work_row;
     out->file_row = row;
     out->number = num;

@@ -4,12 +4,12 @@
  * Segment score (all constants provisional: they will be calibrated on a
  * benchmark corpus; the shape is what matters now):
  *
- *     s_seg = (1 - exp(-n_eff / K)) * g(d)            K = 6
- *     g(d)  = 1 - 0.7 * (d / R)^2                     d = mean PDQ distance
+ *     s_seg = (1 - exp(-n_eff / K)) * g(d)            K = 3
+ *     g(d)  = 1 - 0.5 * (d / R)^2                     d = mean PDQ distance
  *
- * R is the hit radius, so g falls from 1 at d = 0 to 0.3 at d = R: distances
+ * R is the hit radius, so g falls from 1 at d = 0 to 0.5 at d = R: distances
  * well below the radius (re-encoding, scaling noise) cost little, those near
- * the radius (where unrelated pictures start to collide) cost a lot.
+ * the radius (where unrelated pictures start to collide) cost more.
  *
  * n_eff, the amount of independent evidence, sums per aligned frame
  *     e = u * w,   u = 1 if the frame reaches a reference entry later than
@@ -22,16 +22,17 @@
  *    intro) keeps full weight; a generic frame matching dozens of places
  *    (black, a test pattern) carries little evidence of WHERE it comes
  *    from, so chance lines through such frames stay weak.
- *  A lone frame has n_eff <= 1, so its score is at most 1 - exp(-1/6) =
- *  0.154, far below min_score (0.5): a generic frame that happens to collide
- *  stays weak.  An aligned run grows fast: 5 distinct frames 0.57, 10 0.81,
- *  20 (10 s at 2 fps) 0.96, each times g(d); 20 frames at d = 20 (R = 31)
- *  give 0.68.
+ *  A lone frame has n_eff <= 1, so its score is at most 1 - exp(-1/3) =
+ *  0.28, and two frames at most 0.49, below min_score (0.5): a generic
+ *  frame that happens to collide stays weak.  An aligned run grows fast:
+ *  3 distinct frames 0.63, 5 0.81, 10 0.96, each times g(d); the demo's
+ *  mirrored, graded, letterboxed 4 s excerpt (8 frames at d = 22.75) gives
+ *  0.93 * 0.73 = 0.68.
  *  - a still suspect or a still reference: one picture is all the evidence
- *    that can exist, so n_eff = N_STILL = 12 (1 - exp(-2) = 0.86) and the
- *    score is driven by the distance alone: 0.86 at d = 0, 0.80 at d = 10,
- *    0.61 at d = 20, 0.5 at d ~ 23.5, 0.26 at d = 31.  (The caller should
- *    not search with flat, low-quality frames: the hit carries no quality.)
+ *    that can exist, so n_eff = N_STILL = 12 (1 - exp(-4) = 0.98) and the
+ *    score is driven by the distance alone: 0.98 at d = 0, 0.93 at d = 10,
+ *    0.78 at d = 20, 0.5 at d ~ 30.5.  (The caller does not search with
+ *    flat, low-quality frames: the hit carries no quality.)
  *  A long still shot inside a reference VIDEO matched by a held suspect
  *  shot is deliberately not treated as a still: videos are full of long
  *  flat spans (black, fades, credits) that would otherwise match anything.
@@ -47,16 +48,16 @@
  * 1 at d = 0, 0.5 at d = 0.15, 0.1 at d = 0.45 (provisional, the style
  * descriptor is not calibrated yet).
  *
- * Defaults: min_score 0.5 (a 10 s run at d = 20, or about 3 s of distinct
- * aligned frames at small distance, or a still at d <= 23), style_threshold
- * 0.5.  Provisional until the benchmark corpus calibrates them.
+ * Defaults: min_score 0.5 (3 aligned frames at d <= 20, 5 at d <= 26, or a
+ * still at d <= 30), style_threshold 0.5.  First set by the shape above;
+ * the accuracy benchmark (make accuracy) is where they are calibrated.
  */
 #include <math.h>
 #include "common/common.h"
 #include "match/match_internal.h"
 
-#define SCORE_K 6.0        /* frames of evidence for 1 - 1/e of the maximum */
-#define SCORE_FLOOR 0.3    /* g at the radius */
+#define SCORE_K 3.0        /* frames of evidence for 1 - 1/e of the maximum */
+#define SCORE_FLOOR 0.5    /* g at the radius */
 #define SCORE_REPEAT 0.1   /* weight of a frame repeating the previous entry */
 #define SCORE_N_STILL 12.0 /* n_eff of a still match */
 #define SCORE_FREE_PLACES 3 /* a frame may match this many places of a file at full weight */
