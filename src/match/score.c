@@ -4,7 +4,7 @@
  * Segment score (all constants provisional: they will be calibrated on a
  * benchmark corpus; the shape is what matters now):
  *
- *     s_seg = (1 - exp(-n_eff / K)) * g(d)            K = 3
+ *     s_seg = (1 - exp(-n_eff / K)) * g(d)            K = 6
  *     g(d)  = 1 - 0.5 * (d / R)^2                     d = mean PDQ distance
  *
  * R is the hit radius, so g falls from 1 at d = 0 to 0.5 at d = R: distances
@@ -22,16 +22,15 @@
  *    intro) keeps full weight; a generic frame matching dozens of places
  *    (black, a test pattern) carries little evidence of WHERE it comes
  *    from, so chance lines through such frames stay weak.
- *  A lone frame has n_eff <= 1, so its score is at most 1 - exp(-1/3) =
- *  0.28, and two frames at most 0.49, below min_score (0.5): a generic
- *  frame that happens to collide stays weak.  An aligned run grows fast:
- *  3 distinct frames 0.63, 5 0.81, 10 0.96, each times g(d); the demo's
- *  mirrored, graded, letterboxed 4 s excerpt (8 frames at d = 22.75) gives
- *  0.93 * 0.73 = 0.68.
+ *  A lone frame has n_eff <= 1, so its score is at most 1 - exp(-1/6) =
+ *  0.15, far below min_score (0.5): a generic frame that happens to collide
+ *  stays weak.  An aligned run grows fast: 5 distinct frames 0.57, 10 0.81,
+ *  20 (10 s at 2 fps) 0.96, each times g(d); the demo's mirrored, graded,
+ *  letterboxed 4 s excerpt (8 frames at d = 22.75) gives 0.74 * 0.73 = 0.54.
  *  - a still suspect or a still reference: one picture is all the evidence
- *    that can exist, so n_eff = N_STILL = 12 (1 - exp(-4) = 0.98) and the
- *    score is driven by the distance alone: 0.98 at d = 0, 0.93 at d = 10,
- *    0.78 at d = 20, 0.5 at d ~ 30.5.  (The caller does not search with
+ *    that can exist, so n_eff = N_STILL = 12 (1 - exp(-2) = 0.86) and the
+ *    score is driven by the distance alone: 0.86 at d = 0, 0.82 at d = 10,
+ *    0.68 at d = 20, 0.5 at d ~ 28.5.  (The caller does not search with
  *    flat, low-quality frames: the hit carries no quality.)
  *  A long still shot inside a reference VIDEO matched by a held suspect
  *  shot is deliberately not treated as a still: videos are full of long
@@ -48,15 +47,15 @@
  * 1 at d = 0, 0.5 at d = 0.15, 0.1 at d = 0.45 (provisional, the style
  * descriptor is not calibrated yet).
  *
- * Defaults: min_score 0.5 (3 aligned frames at d <= 20, 5 at d <= 26, or a
- * still at d <= 30), style_threshold 0.5.  First set by the shape above;
+ * Defaults: min_score 0.5 (5 aligned frames at d <= 14, 8 at d <= 24, 10
+ * at d <= 27, or a still at d <= 28), style_threshold 0.5.  First set by the shape above;
  * the accuracy benchmark (make accuracy) is where they are calibrated.
  */
 #include <math.h>
 #include "common/common.h"
 #include "match/match_internal.h"
 
-#define SCORE_K 3.0        /* frames of evidence for 1 - 1/e of the maximum */
+#define SCORE_K 6.0        /* frames of evidence for 1 - 1/e of the maximum */
 #define SCORE_FLOOR 0.5    /* g at the radius */
 #define SCORE_REPEAT 0.1   /* weight of a frame repeating the previous entry */
 #define SCORE_N_STILL 12.0 /* n_eff of a still match */

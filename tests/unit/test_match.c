@@ -209,10 +209,12 @@ static void test_inserted(double insert)
     refvid v = add_video(&s, 2, 3, 60);
     copy(&s, &v, 0, 20, 20.0, 1.0, 9, 0);              /* s 0..10 -> r 20..30 */
     copy(&s, &v, 21 + nins, 41 + nins, 30.5, 1.0, 9, 0); /* then r 30.5..40.5 */
-    /* the inserted frames hit other works once each: lone frames */
+    /* the inserted frames hit another work once each, at places that jump
+     * back and forth (7 entries on, modulo 10), so they align with nothing:
+     * lone frames (consecutive entries would be a real aligned copy) */
     refvid o = add_video(&s, 9, 0, 10);
     for (size_t q = 21; q < 21 + nins; q++)
-        add_hit(&s, q, o.base + (uint32_t)(q % o.n), 25, 0);
+        add_hit(&s, q, o.base + (uint32_t)((q * 7) % o.n), 25, 0);
     CHECK(run(&s, &p, 0, &r) >= 1);
     CHECK_INT(r.works[0].work, 2);
     CHECK_INT(r.works[0].nsegs, 2);
