@@ -94,18 +94,20 @@ LK_API void lk_sha256_final(lk_sha256_ctx *c, uint8_t out[32])
 LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_errbuf *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return lk_err(err, lk_err_from_errno(errno), "%s: %s", path, strerror(errno));
+    if (fd < 0) {
+        int code = lk_err_from_errno(errno);
+        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+    }
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         close(fd);
-        return lk_err(err, LK_EISDIR, "%s: is a directory", path);
+        return lk_err(err, LK_EISDIR, "cannot open '%s': is a directory", path);
     }
     enum { CHUNK = 1 << 16 };
     uint8_t *buf = lk_malloc(CHUNK);
     if (!buf) {
         close(fd);
-        return lk_err(err, LK_ENOMEM, "%s: out of memory", path);
+        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     lk_sha256_ctx c;
     lk_sha256_init(&c);
@@ -117,7 +119,7 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
             int e = errno;
             lk_free(buf);
             close(fd);
-            return lk_err(err, lk_err_from_errno(e), "%s: %s", path, strerror(e));
+            return lk_err(err, lk_err_from_errno(e), "cannot read '%s': %s", path, strerror(e));
         }
         lk_sha256_update(&c, buf, (size_t)got);
     }
