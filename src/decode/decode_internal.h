@@ -44,6 +44,17 @@ typedef struct lk_backend {
     void (*close)(void *state);
 } lk_backend;
 
+/* The state of a still-picture backend (png.c, jpeg.c): one finished
+ * frame, yielded once by lk_still_next(), freed by lk_still_close(). */
+typedef struct lk_still {
+    uint8_t *pix; /* dense RGB24 of the working size, upright (owned) */
+    int w, h;     /* size */
+    int done;     /* 1 after the frame was yielded */
+} lk_still;
+
+int lk_still_next(void *state, lk_rawframe *f, lk_errbuf *err);
+void lk_still_close(void *state);
+
 extern const lk_backend lk_backend_png;    /* png.c */
 extern const lk_backend lk_backend_jpeg;   /* jpeg.c */
 extern const lk_backend lk_backend_ffmpeg; /* ffmpeg.c */

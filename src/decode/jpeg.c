@@ -21,12 +21,6 @@
 
 #define MAX_FILE_BYTES ((long)1 << 30)
 
-typedef struct jpeg_state {
-    uint8_t *pix; /* dense RGB24 of the working size, upright */
-    int w, h;
-    int done;
-} jpeg_state;
-
 /* What the markers before the first scan say. */
 typedef struct jpeg_meta {
     int orientation; /* 1..8 */
@@ -224,7 +218,7 @@ static void fill_info(lk_media_info *info, const jpeg_job *j, int orientation)
 }
 
 /* Reads, decodes, reduces and turns upright into s. */
-static int run(jpeg_job *j, jpeg_state *s, const char *path, const lk_decode_opts *opts,
+static int run(jpeg_job *j, lk_still *s, const char *path, const lk_decode_opts *opts,
                lk_media_info *info, lk_errbuf *err)
 {
     jpeg_meta m;
@@ -246,7 +240,7 @@ static int jpeg_open(void **state, const char *path, const lk_decode_opts *opts,
     jpeg_job j;
     memset(&j, 0, sizeof j);
     *state = NULL;
-    jpeg_state *s = lk_calloc(1, sizeof *s);
+    lk_still *s = lk_calloc(1, sizeof *s);
     int rc = s ? run(&j, s, path, opts, info, err)
                : lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
     if (j.tj)
@@ -263,29 +257,4 @@ static int jpeg_open(void **state, const char *path, const lk_decode_opts *opts,
     return 0;
 }
 
-static int jpeg_next(void *state, lk_rawframe *f, lk_errbuf *err)
-{
-    (void)err;
-    jpeg_state *s = state;
-    if (s->done)
-        return 0;
-    s->done = 1;
-    memset(f, 0, sizeof *f);
-    f->data = s->pix;
-    f->width = s->w;
-    f->height = s->h;
-    f->stride = s->w * 3;
-    f->flags = LK_FRAME_STILL | LK_FRAME_KEY;
-    return 1;
-}
-
-static void jpeg_close(void *state)
-{
-    jpeg_state *s = state;
-    if (!s)
-        return;
-    lk_free(s->pix);
-    lk_free(s);
-}
-
-const lk_backend lk_backend_jpeg = { "jpeg", jpeg_open, jpeg_next, jpeg_close };
+const lk_backend lk_backend_jpeg = { "jpeg", jpeg_open, lk_still_next, lk_still_close };

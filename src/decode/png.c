@@ -22,12 +22,6 @@
 #include "decode/decode_internal.h"
 
 /* The decoded picture a state holds until next() hands it out. */
-typedef struct png_state {
-    uint8_t *pix; /* dense RGB24 of the working size */
-    int w, h;
-    int done;     /* 1 after the frame was yielded */
-} png_state;
-
 /* Everything one decode touches; survives a longjmp. */
 typedef struct png_job {
     png_structp png;
@@ -203,7 +197,7 @@ static int png_open(void **state, const char *path, const lk_decode_opts *opts,
         rc = strstr(j.msg, "memory")
                  ? lk_err(err, LK_ENOMEM, "'%s': out of memory", path)
                  : lk_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j.msg);
-    png_state *s = rc == 0 ? lk_calloc(1, sizeof *s) : NULL;
+    lk_still *s = rc == 0 ? lk_calloc(1, sizeof *s) : NULL;
     if (rc == 0 && !s)
         rc = lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
     job_clear(&j, rc == 0);
@@ -217,29 +211,4 @@ static int png_open(void **state, const char *path, const lk_decode_opts *opts,
     return 0;
 }
 
-static int png_next(void *state, lk_rawframe *f, lk_errbuf *err)
-{
-    (void)err;
-    png_state *s = state;
-    if (s->done)
-        return 0;
-    s->done = 1;
-    memset(f, 0, sizeof *f);
-    f->data = s->pix;
-    f->width = s->w;
-    f->height = s->h;
-    f->stride = s->w * 3;
-    f->flags = LK_FRAME_STILL | LK_FRAME_KEY;
-    return 1;
-}
-
-static void png_close(void *state)
-{
-    png_state *s = state;
-    if (!s)
-        return;
-    lk_free(s->pix);
-    lk_free(s);
-}
-
-const lk_backend lk_backend_png = { "png", png_open, png_next, png_close };
+const lk_backend lk_backend_png = { "png", png_open, lk_still_next, lk_still_close };

@@ -1,6 +1,7 @@
 /*
  * scale.c — area-averaging reduction of RGB24 pictures, streaming by rows,
- * and the last step of every still reader (reduce, then turn upright).
+ * the last step of every still reader (reduce, then turn upright), and the
+ * one-frame state those readers share (lk_still).
  *
  * Geometry: source pixel i covers [i*dw, (i+1)*dw) and output pixel j
  * covers [j*sw, (j+1)*sw) on a common integer axis, so overlaps are exact
@@ -210,4 +211,29 @@ int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientatio
     lk_free(small);
     *out = turned;
     return 0;
+}
+
+int lk_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
+{
+    (void)err;
+    lk_still *s = state;
+    if (s->done)
+        return 0;
+    s->done = 1;
+    memset(f, 0, sizeof *f);
+    f->data = s->pix;
+    f->width = s->w;
+    f->height = s->h;
+    f->stride = s->w * 3;
+    f->flags = LK_FRAME_STILL | LK_FRAME_KEY;
+    return 1;
+}
+
+void lk_still_close(void *state)
+{
+    lk_still *s = state;
+    if (!s)
+        return;
+    lk_free(s->pix);
+    lk_free(s);
 }
