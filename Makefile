@@ -6,6 +6,7 @@
 #   make test       run the tests in $(BUILD) only (no package install)
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
+#   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS.
@@ -56,7 +57,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench install uninstall clean deps
+.PHONY: all lib test check demo bench accuracy install uninstall clean deps
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -114,6 +115,13 @@ demo: deps
 
 bench: all $(BUILD)/likeness-bench
 	@sh tests/bench/run.sh $(BUILD)
+
+$(BUILD)/likeness-score: tests/bench/accuracy/score.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(LIBS)
+
+accuracy: all $(BUILD)/likeness-score
+	@sh tests/bench/accuracy/run.sh $(BUILD)
 
 $(BUILD)/likeness.pc: Makefile
 	@mkdir -p $(@D)
