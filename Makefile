@@ -6,6 +6,7 @@
 #   make test       run the tests in $(BUILD) only (no package install)
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
+#   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
@@ -59,7 +60,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench style-eval install uninstall clean deps
+.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -131,6 +132,14 @@ bench: all $(BUILD)/likeness-bench
 # of packages into $(BUILD)/art-cache once; not part of check).
 style-eval: lib
 	@sh tests/tools/style-eval.sh $(BUILD)/art-cache
+
+$(BUILD)/likeness-score: tests/bench/accuracy/score.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(LIBS)
+
+accuracy: all $(BUILD)/likeness-score
+	@sh tests/bench/accuracy/run.sh $(BUILD)
 
 $(BUILD)/likeness.pc: Makefile
 	@mkdir -p $(@D)
