@@ -141,20 +141,19 @@ $(BUILD)/likeness-score: tests/bench/accuracy/score.c
 accuracy: all $(BUILD)/likeness-score
 	@sh tests/bench/accuracy/run.sh $(BUILD)
 
-$(BUILD)/likeness.pc: Makefile
-	@mkdir -p $(@D)
-	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
-	  'Name: likeness' 'Description: perceptual similarity auditing for video and images' \
-	  'Version: 0.1.0' 'Requires.private: $(PKGS)' 'Cflags: -I$${includedir}' \
-	  'Libs: -L$${libdir} -llikeness' 'Libs.private: -lm -pthread' > $@
-
-install: all $(BUILD)/likeness.pc
+# liblikeness is a static library: its dependencies go in Requires and Libs
+# (not the .private fields) so that a plain `pkg-config --libs` links.
+# Written at install time, so it always names this PREFIX.
+install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/likeness
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/liblikeness.a
 	install -m 644 include/likeness/*.h $(DESTDIR)$(PREFIX)/include/likeness/
-	install -m 644 $(BUILD)/likeness.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
+	  'Name: likeness' 'Description: perceptual similarity auditing for video and images' \
+	  'Version: 0.1.0' 'Requires: $(PKGS)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -llikeness -lm -pthread' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
 	install -m 644 src/cli/likeness.1 $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
 
 uninstall:
