@@ -238,6 +238,8 @@ static int cmp_hit_frame(const void *a, const void *b)
  * and the whole frame agreeing) only the closest is kept. */
 static void merge_frame_hits(const struct frameset *fs, lk_hits *hits)
 {
+    if (hits->n == 0)
+        return;
     for (size_t i = 0; i < hits->n; i++)
         hits->v[i].query = fs->qframe[hits->v[i].query];
     qsort(hits->v, hits->n, sizeof *hits->v, cmp_hit_frame);
