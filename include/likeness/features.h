@@ -100,6 +100,50 @@ LK_API int lk_hamming64(uint64_t a, uint64_t b);
 LK_API float lk_style_distance(const uint8_t a[LK_STYLE_BYTES],
                                const uint8_t b[LK_STYLE_BYTES]);
 
+/* ---- views (src/features/views.c) ---- */
+
+/** Regions of a reference frame hashed into the index besides the whole
+ *  frame, so that PDQ (a global hash) still finds edited copies. */
+enum lk_view {
+    LK_VIEW_FULL = 0,        /**< the whole frame */
+    LK_VIEW_CENTER = 1,      /**< the central LK_VIEW_CENTER_SCALE of each side (border crops) */
+    LK_VIEW_STRIP = 2,       /**< full-height 9:16 strip at the centre (vertical reframing) */
+    LK_VIEW_COUNT = 3
+};
+/** Side of the CENTER view and of the central suspect window, as a
+ *  fraction of the frame's side. */
+#define LK_VIEW_CENTER_SCALE 0.8
+/** Strips are cut only from frames at least this wide (width / height). */
+#define LK_VIEW_STRIP_MIN_ASPECT 1.0
+/** Suspect windows searched besides the whole frame (picture-in-picture):
+ *  the four corners and the centre at LK_WINDOW_SCALE of each side, then
+ *  the central LK_VIEW_CENTER_SCALE region. */
+#define LK_WINDOW_COUNT 6
+/** Side of a picture-in-picture window, as a fraction of the frame's side. */
+#define LK_WINDOW_SCALE 0.45
+
+/**
+ * The rectangle of reference view @p view (enum lk_view) of a @p width x
+ * @p height frame, inside the frame.  Returns 1 with *@p out set, 0 when
+ * the view does not apply to that shape (strips of a narrow frame), or
+ * LK_EINVAL (bad view or size, NULL out).  Pure; thread-safe.
+ */
+LK_API int lk_view_rect(int view, int width, int height, lk_rect *out);
+
+/**
+ * The rectangle of suspect window @p window (0..LK_WINDOW_COUNT-1) of a
+ * @p width x @p height frame.  Returns 1 with *@p out set, or LK_EINVAL.
+ * Pure; thread-safe.
+ */
+LK_API int lk_window_rect(int window, int width, int height, lk_rect *out);
+
+/**
+ * Makes @p out a borrowed view of rectangle @p r of @p img (same pixels and
+ * stride, no copy).  Returns 0, or LK_EINVAL when @p r is empty or not
+ * inside the image.
+ */
+LK_API int lk_image_sub(const lk_image *img, const lk_rect *r, lk_image *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -106,8 +106,9 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
 
 /** Version of the stored features (PDQ, pHash, dHash, style layout). */
 #define LK_INDEX_FEATURE_VERSION 1
-/** Version of the catalog schema and of the frame record layout. */
-#define LK_INDEX_FORMAT_VERSION 1
+/** Version of the catalog schema and of the frame record layout (2: entries
+ *  carry a view, enum lk_view; indexes of version 1 are refused). */
+#define LK_INDEX_FORMAT_VERSION 2
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_index_collapse). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
@@ -131,8 +132,11 @@ enum lk_entry_flags {
 
 /**
  * One indexed entry: a sampled frame, or a run of near-identical
- * consecutive frames, of one file.  Invariant: 0 <= t0 <= t1, quality
- * 0..100, fields not named in flags are zero.
+ * consecutive frames, of one file, seen through one view (enum lk_view:
+ * the whole frame or a sub-region; a file's entries of all views share its
+ * timeline).  Invariant: 0 <= t0 <= t1, quality 0..100, 0 <= view <
+ * LK_VIEW_COUNT, fields not named in flags are zero (view entries other
+ * than LK_VIEW_FULL carry PDQ only).
  */
 typedef struct lk_index_frame {
     double t0, t1;                 /**< time span in seconds */
@@ -141,6 +145,7 @@ typedef struct lk_index_frame {
     int quality;                   /**< PDQ quality */
     unsigned flags;                /**< enum lk_entry_flags */
     uint8_t style[LK_STYLE_BYTES]; /**< style descriptor (if flags say so) */
+    int view;                      /**< enum lk_view the PDQ was computed on */
 } lk_index_frame;
 
 /** Sampling parameters an index is bound to (stored at creation). */
@@ -374,15 +379,31 @@ LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int form
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
                             const uint8_t sha256[32], int format, lk_errbuf *err);
 
+/** lk_index_collapse_view looks back at most this many entries for the
+ *  last one of the same view. */
+#define LK_INDEX_COLLAPSE_LOOKBACK (2 * LK_VIEW_COUNT)
+
 /**
- * Collapses runs: appends frame @p f (at @p time, scene cut @p cut) to
- * @p v of *n entries, extending the last entry's t1 instead when the PDQ
- * distance to it is <= LK_INDEX_COLLAPSE_DISTANCE and @p cut is 0.
- * @p v must have room for one more entry.  Returns 1 if appended, 0 if
- * merged.
+ * Collapses runs: appends whole frame @p f (view LK_VIEW_FULL, at @p
+ * time, scene cut @p cut, all its features) to @p v of *n entries,
+ * extending instead the t1 of the last LK_VIEW_FULL entry (see
+ * lk_index_collapse_view).  @p v must have room for one more entry.
+ * Returns 1 if appended, 0 if merged.
  */
 LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
                              int cut);
+
+/**
+ * The same for the PDQ @p pdq (quality @p quality) of view @p view of a
+ * frame: the last entry of that view among the last
+ * LK_INDEX_COLLAPSE_LOOKBACK entries is extended when its PDQ is within
+ * LK_INDEX_COLLAPSE_DISTANCE, @p cut is 0 and @p time >= its t1; else a
+ * PDQ-only entry (flags 0 or LK_ENTRY_SCENECUT) is appended.  So runs
+ * collapse per view when a frame's views are added one after another.
+ * Returns 1 if appended, 0 if merged.
+ */
+LK_API int lk_index_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
+                                  int quality, double time, int cut);
 
 /** SHA-256 of a message in pieces. */
 typedef struct lk_sha256_ctx {

@@ -2,7 +2,10 @@
  * cmd_index_add.c — `likeness index add FILE|DIR...`: hashes pictures and
  * videos as `likeness hash` does (same decoder and hasher; plain PDQ, no
  * dihedral variants) and stores each sampled frame, runs of near-identical
- * frames collapsed (lk_index_collapse), in the reference index.
+ * frames collapsed (lk_index_collapse), in the reference index; besides
+ * the whole frame, the PDQ of each sub-region view (enum lk_view: centre
+ * crop, 9:16 strips) of usable quality is stored as an entry of its own,
+ * collapsed per view, so that cropped and reframed copies are found.
  *
  * Threads: --jobs workers each own a hasher, a decoder at a time and a
  * read-only index handle (to skip content already indexed before decoding
@@ -63,15 +66,41 @@ struct add_args {
     int keyframes, no_scene_cuts, no_crop;
 };
 
+/* Views of PDQ quality below this are not stored (flat regions hash to
+ * noise); the scan skips its queries below the same value. */
+#define VIEW_MIN_QUALITY 50
+
 static int grow(struct job *j)
 {
-    if (j->n < j->cap)
+    if (j->n + LK_VIEW_COUNT <= j->cap)
         return 0;
     size_t cap = j->cap ? j->cap * 2 : 64;
     lk_index_frame *p = realloc(j->frames, cap * sizeof *p);
     if (!p)
         return -1;
     j->frames = p, j->cap = cap;
+    return 0;
+}
+
+/* Adds the sub-region views of one frame (the whole frame is added by
+ * the caller); j has room for them (grow). */
+static int add_views(struct job *j, lk_hasher *h, const lk_frame *fr)
+{
+    for (int v = LK_VIEW_FULL + 1; v < LK_VIEW_COUNT; v++) {
+        lk_rect r;
+        lk_image sub;
+        lk_features f;
+        if (lk_view_rect(v, fr->image.width, fr->image.height, &r) != 1)
+            continue;
+        int rc = lk_image_sub(&fr->image, &r, &sub);
+        if (rc == 0)
+            rc = lk_hasher_compute(h, &sub, LK_FEAT_PDQ, &f);
+        if (rc < 0)
+            return rc;
+        if (f.pdq_quality >= VIEW_MIN_QUALITY)
+            lk_index_collapse_view(j->frames, &j->n, v, &f.pdq, f.pdq_quality, fr->time,
+                                   (fr->flags & LK_FRAME_SCENECUT) != 0);
+    }
     return 0;
 }
 
@@ -86,17 +115,20 @@ static int hash_media(struct job *j, const lk_decode_opts *dec, lk_hasher *h, lk
     lk_frame fr;
     lk_features f;
     while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
-        if ((rc = lk_hasher_compute(h, &fr.image, LK_FEAT_ALL, &f)) < 0) {
-            snprintf(err->msg, sizeof err->msg, "%s: cannot hash frame %lld: %s", j->path,
-                     (long long)fr.number, lk_strerror(rc));
-            break;
-        }
         if (grow(j) < 0) {
             rc = LK_ENOMEM;
             snprintf(err->msg, sizeof err->msg, "%s: out of memory", j->path);
             break;
         }
-        lk_index_collapse(j->frames, &j->n, &f, fr.time, (fr.flags & LK_FRAME_SCENECUT) != 0);
+        if ((rc = lk_hasher_compute(h, &fr.image, LK_FEAT_ALL, &f)) == 0) {
+            lk_index_collapse(j->frames, &j->n, &f, fr.time, (fr.flags & LK_FRAME_SCENECUT) != 0);
+            rc = add_views(j, h, &fr);
+        }
+        if (rc < 0) {
+            snprintf(err->msg, sizeof err->msg, "%s: cannot hash frame %lld: %s", j->path,
+                     (long long)fr.number, lk_strerror(rc));
+            break;
+        }
         j->sampled++;
     }
     lk_decoder_free(&d);

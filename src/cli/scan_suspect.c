@@ -1,13 +1,21 @@
 /*
  * scan_suspect.c — one suspect through the pipeline: content hash, decode
- * and sample, features with the 8 PDQ dihedral variants, a radius search
- * of every usable frame over the whole index, temporal alignment of the
- * hits into segments, style ranking of the suspect's mean descriptor
- * against every work's, the verdict, and (with --evidence) side-by-side
- * pictures of the closest frame pair of each reported segment.
+ * and sample, features with the 8 PDQ dihedral variants of the whole frame
+ * and of each suspect window (lk_window_rect: picture-in-picture corners
+ * and centre, the central region), a radius search of every usable query
+ * over the whole index (whose entries hold reference views, enum lk_view),
+ * temporal alignment of the hits into segments, style ranking of the
+ * suspect's mean descriptor against every work's, the verdict, and (with
+ * --evidence) side-by-side pictures of the closest frame pair of each
+ * reported segment.
  *
- * Invariant: the frames list holds only frames of PDQ quality >=
- * LK_SCAN_MIN_QUALITY; qtimes[i] and queries[8i..8i+7] describe frame i.
+ * Invariants: a query (a whole frame or one window of it) is kept only
+ * when its PDQ quality is >= LK_SCAN_MIN_QUALITY, a frame only when one of
+ * its queries is; queries[8k..8k+7] are query k's variants and qframe[k]
+ * its frame, qtimes[i] is the time of frame i.  Before alignment the hits
+ * of a frame's queries are merged into hits of the frame, one per indexed
+ * entry (the closest), so several windows of one frame never count as
+ * several frames.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,8 +26,10 @@
 /* The sampled frames of a suspect. */
 struct frameset {
     double *qtimes;            /* time of each usable frame */
-    lk_hash256 *queries;       /* 8 variants per usable frame */
     size_t n, cap;             /* usable frames, capacity */
+    lk_hash256 *queries;       /* 8 variants per query */
+    uint32_t *qframe;          /* frame of each query */
+    size_t nq, qcap;           /* queries, capacity */
     uint64_t style_sum[LK_STYLE_BYTES]; /* sum of all frames' descriptors */
     long style_n;              /* frames summed */
     long frames;               /* frames sampled */
@@ -31,27 +41,65 @@ static void frameset_release(struct frameset *fs)
 {
     free(fs->qtimes);
     free(fs->queries);
+    free(fs->qframe);
     memset(fs, 0, sizeof *fs);
 }
 
-static int frameset_push(struct frameset *fs, double t, const lk_features *f)
+/* Appends frame time t (when the frame has usable queries). */
+static int push_time(struct frameset *fs, double t)
 {
     if (fs->n == fs->cap) {
         size_t cap = fs->cap ? 2 * fs->cap : 64;
         double *qt = realloc(fs->qtimes, cap * sizeof *qt);
-        if (qt)
-            fs->qtimes = qt;
+        if (!qt)
+            return LK_ENOMEM;
+        fs->qtimes = qt, fs->cap = cap;
+    }
+    fs->qtimes[fs->n++] = t;
+    return 0;
+}
+
+/* Appends the dihedral variants of one query of frame fs->n (the frame
+ * being collected). */
+static int push_query(struct frameset *fs, const lk_features *f)
+{
+    if (fs->nq == fs->qcap) {
+        size_t cap = fs->qcap ? 2 * fs->qcap : 256;
+        uint32_t *qf = realloc(fs->qframe, cap * sizeof *qf);
+        if (qf)
+            fs->qframe = qf;
         lk_hash256 *q = realloc(fs->queries, cap * LK_DIHEDRAL_COUNT * sizeof *q);
         if (q)
             fs->queries = q;
-        if (!qt || !q)
+        if (!qf || !q)
             return LK_ENOMEM;
-        fs->cap = cap;
+        fs->qcap = cap;
     }
-    fs->qtimes[fs->n] = t;
-    memcpy(&fs->queries[fs->n * LK_DIHEDRAL_COUNT], f->pdq_dihedral, sizeof f->pdq_dihedral);
-    fs->n++;
+    fs->qframe[fs->nq] = (uint32_t)fs->n;
+    memcpy(&fs->queries[fs->nq * LK_DIHEDRAL_COUNT], f->pdq_dihedral, sizeof f->pdq_dihedral);
+    fs->nq++;
     return 0;
+}
+
+/* Adds the queries of one sampled frame: the whole frame (features f
+ * already computed) and its windows, each if its quality is usable; then
+ * the frame's time if any was.  0 or < 0. */
+static int add_frame(struct frameset *fs, lk_hasher *h, const lk_frame *fr, const lk_features *f)
+{
+    size_t before = fs->nq;
+    if (f->pdq_quality >= LK_SCAN_MIN_QUALITY)
+        LK_CLI_TRY(push_query(fs, f));
+    for (int k = 0; k < LK_WINDOW_COUNT; k++) {
+        lk_rect r;
+        lk_image sub;
+        lk_features wf;
+        LK_CLI_TRY(lk_window_rect(k, fr->image.width, fr->image.height, &r));
+        LK_CLI_TRY(lk_image_sub(&fr->image, &r, &sub));
+        LK_CLI_TRY(lk_hasher_compute(h, &sub, LK_FEAT_PDQ | LK_FEAT_DIHEDRAL, &wf));
+        if (wf.pdq_quality >= LK_SCAN_MIN_QUALITY)
+            LK_CLI_TRY(push_query(fs, &wf));
+    }
+    return fs->nq > before ? push_time(fs, fr->time) : 0;
 }
 
 /* Decodes, samples and hashes the suspect.  0 or < 0 with err set. */
@@ -72,7 +120,7 @@ static int collect_frames(const struct scan_ctx *c, struct scan_worker *w, const
             break;
         }
         rc = lk_hasher_compute(w->hasher, &fr.image, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f);
-        if (rc < 0 || (f.pdq_quality >= LK_SCAN_MIN_QUALITY && (rc = frameset_push(fs, fr.time, &f)) < 0)) {
+        if (rc < 0 || (rc = add_frame(fs, w->hasher, &fr, &f)) < 0) {
             rc = lk_cli_err(err, rc, "'%s': %s", path, lk_strerror(rc));
             break;
         }
@@ -173,7 +221,37 @@ static int pick_works(const struct scan_ctx *c, const lk_match_result *mr,
     return 0;
 }
 
-/* Searches the usable frames and aligns the hits.  0 or < 0 with err. */
+static int cmp_hit_frame(const void *a, const void *b)
+{
+    const lk_hit *x = a, *y = b;
+    if (x->query != y->query)
+        return x->query < y->query ? -1 : 1;
+    if (x->ref != y->ref)
+        return x->ref < y->ref ? -1 : 1;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? -1 : 1;
+    return (x->variant > y->variant) - (x->variant < y->variant);
+}
+
+/* Turns hits of queries into hits of frames: query k becomes frame
+ * qframe[k], and of several hits of one frame on one entry (its windows
+ * and the whole frame agreeing) only the closest is kept. */
+static void merge_frame_hits(const struct frameset *fs, lk_hits *hits)
+{
+    if (hits->n == 0)
+        return;
+    for (size_t i = 0; i < hits->n; i++)
+        hits->v[i].query = fs->qframe[hits->v[i].query];
+    qsort(hits->v, hits->n, sizeof *hits->v, cmp_hit_frame);
+    size_t n = 0;
+    for (size_t i = 0; i < hits->n; i++)
+        if (n == 0 || hits->v[n - 1].query != hits->v[i].query ||
+            hits->v[n - 1].ref != hits->v[i].ref)
+            hits->v[n++] = hits->v[i];
+    hits->n = n;
+}
+
+/* Searches the usable queries and aligns the hits.  0 or < 0 with err. */
 static int find_copies(const struct scan_ctx *c, struct scan_worker *w, const struct frameset *fs,
                        struct scan_result *r, lk_errbuf *err)
 {
@@ -181,11 +259,13 @@ static int find_copies(const struct scan_ctx *c, struct scan_worker *w, const st
     struct refmap m = { 0 };
     lk_match_result mr = { 0 };
     long rc = 0;
-    if (fs->n && c->searcher)
-        rc = lk_searcher_radius(c->searcher, fs->queries, fs->n, LK_DIHEDRAL_COUNT,
+    if (fs->nq && c->searcher)
+        rc = lk_searcher_radius(c->searcher, fs->queries, fs->nq, LK_DIHEDRAL_COUNT,
                                 c->mp.radius, &hits);
     if (rc < 0)
         rc = lk_cli_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
+    else
+        merge_frame_hits(fs, &hits);
     if (rc >= 0 && hits.n)
         rc = resolve_refs(c, w, &hits, &m, err);
     if (rc >= 0 && hits.n)

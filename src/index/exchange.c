@@ -3,7 +3,9 @@
  * "hash,quality,name,time" lines, vPDQ "frame,quality,hash,timestamp"
  * lines) and import of PDQ / vPDQ hash lists shared without the media.
  * Imported entries carry PDQ and quality only (flags 0: no pHash, dHash
- * or style), one entry per line, in file order, never collapsed.
+ * or style), one entry per line, in file order, never collapsed.  PDQ and
+ * vPDQ exports hold whole-frame entries only (views are not frames);
+ * JSON Lines carry every entry with its view.
  */
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -49,6 +51,7 @@ static int export_jsonl(const lk_index_entry *e, FILE *fp)
     else
         cJSON_AddNullToObject(o, "dhash");
     cJSON_AddBoolToObject(o, "style", (e->frame.flags & LK_ENTRY_STYLE) != 0);
+    cJSON_AddNumberToObject(o, "view", e->frame.view);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s)
@@ -66,6 +69,8 @@ static int export_one(const lk_index_entry *e, void *vctx)
         c->last_file = e->file_row;
         c->frame = 0;
     }
+    if (c->format != LK_HASHLIST_JSONL && e->frame.view != LK_VIEW_FULL)
+        return 0; /* PDQ and vPDQ lists hold whole frames only */
     lk_hash256_to_hex(&e->frame.pdq, hex);
     switch (c->format) {
     case LK_HASHLIST_JSONL: return export_jsonl(e, c->fp);

@@ -7,7 +7,8 @@
  * BLOB per file):
  *   0  f64 t0        8  f64 t1        16 u64 pdq.w[0..3] (32 bytes)
  *   48 u64 phash     56 u64 dhash     64 u8 quality  65 u8 flags
- *   66 u16 zero      68 style[192]    (total 260)
+ *   66 u8 view       67 u8 zero       68 style[192]    (total 260)
+ * (format version 1 had zero at 66: every entry a whole frame.)
  * The files row stores the blob's checksum: lk_checksum64 of the blob
  * seeded with the file row and the entry count, so a blob moved to another
  * row or cut short is detected too.

@@ -46,7 +46,8 @@ void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES])
     put64(rec + 56, f->dhash);
     rec[64] = (uint8_t)f->quality;
     rec[65] = (uint8_t)f->flags;
-    rec[66] = rec[67] = 0;
+    rec[66] = (uint8_t)f->view;
+    rec[67] = 0;
     memcpy(rec + 68, f->style, LK_STYLE_BYTES);
 }
 
@@ -60,6 +61,7 @@ void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
     f->dhash = get64(rec + 56);
     f->quality = rec[64];
     f->flags = rec[65];
+    f->view = rec[66];
     memcpy(f->style, rec + 68, LK_STYLE_BYTES);
 }
 
@@ -71,17 +73,53 @@ int lk_rec_check(const lk_index_frame *f, lk_errbuf *err)
         return lk_err(err, LK_EINVAL, "bad quality %d", f->quality);
     if (f->flags & ~(unsigned)(LK_ENTRY_ALL | LK_ENTRY_SCENECUT))
         return lk_err(err, LK_EINVAL, "bad entry flags 0x%x", f->flags);
+    if (f->view < 0 || f->view >= LK_VIEW_COUNT)
+        return lk_err(err, LK_EINVAL, "bad entry view %d", f->view);
     return 0;
+}
+
+/* The position of the last entry of view `view` among the last
+ * LK_INDEX_COLLAPSE_LOOKBACK of v[0..n), or -1. */
+static long last_of_view(const lk_index_frame *v, size_t n, int view)
+{
+    for (size_t k = 0; k < n && k < LK_INDEX_COLLAPSE_LOOKBACK; k++)
+        if (v[n - 1 - k].view == view)
+            return (long)(n - 1 - k);
+    return -1;
+}
+
+/* Extends the last entry of `view` to `time` if `pdq` continues its run. */
+static int extend(lk_index_frame *v, size_t n, int view, const lk_hash256 *pdq, double time,
+                  int cut)
+{
+    long last = last_of_view(v, n, view);
+    if (cut || last < 0 || lk_hamming256(&v[last].pdq, pdq) > LK_INDEX_COLLAPSE_DISTANCE ||
+        time < v[last].t1)
+        return 0;
+    v[last].t1 = time;
+    return 1;
+}
+
+LK_API int lk_index_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
+                                  int quality, double time, int cut)
+{
+    if (extend(v, *n, view, pdq, time, cut))
+        return 0;
+    lk_index_frame *e = &v[(*n)++];
+    memset(e, 0, sizeof *e);
+    e->t0 = e->t1 = time < 0 ? 0 : time;
+    e->pdq = *pdq;
+    e->quality = quality;
+    e->view = view;
+    e->flags = cut ? LK_ENTRY_SCENECUT : 0;
+    return 1;
 }
 
 LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
                              int cut)
 {
-    if (*n > 0 && !cut && lk_hamming256(&v[*n - 1].pdq, &f->pdq) <= LK_INDEX_COLLAPSE_DISTANCE &&
-        time >= v[*n - 1].t1) {
-        v[*n - 1].t1 = time;
+    if (extend(v, *n, LK_VIEW_FULL, &f->pdq, time, cut))
         return 0;
-    }
     lk_index_frame *e = &v[(*n)++];
     memset(e, 0, sizeof *e);
     e->t0 = e->t1 = time < 0 ? 0 : time;

@@ -37,7 +37,8 @@ static int check_files(lk_index *ix, lk_errbuf *err)
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t row = sqlite3_column_int64(st, 0);
         const char *path = (const char *)sqlite3_column_text(st, 1);
-        if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) <
+        /* each sampled frame gives at most one entry per view */
+        if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) * LK_VIEW_COUNT <
                                                    sqlite3_column_int64(st, 4)) {
             ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
                          ix->path, (long long)row, path ? path : "?");

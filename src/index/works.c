@@ -233,10 +233,11 @@ LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_inde
     if (!blob)
         return lk_err(err, LK_ENOMEM, "%s: out of memory", f->path);
     for (size_t i = 0; i < n; i++) {
-        int rc = lk_rec_check(&frames[i], err);
+        lk_errbuf why;
+        int rc = lk_rec_check(&frames[i], &why);
         if (rc < 0) {
             lk_free(blob);
-            return lk_err(err, rc, "%s: entry %zu: %s", f->path, i, err ? err->msg : "");
+            return lk_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
         }
         lk_rec_encode(&frames[i], blob + i * LK_REC_BYTES);
     }

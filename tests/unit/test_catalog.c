@@ -79,6 +79,7 @@ static void random_frames(lk_index_frame *f, size_t n, int style)
         f[i].dhash = t_rand(&seed);
         f[i].quality = (int)(t_rand(&seed) % 101);
         f[i].flags = style ? LK_ENTRY_ALL : 0;
+        f[i].view = style ? LK_VIEW_FULL : (int)(i % LK_VIEW_COUNT); /* fc: views */
         for (int k = 0; style && k < LK_STYLE_BYTES; k++)
             f[i].style[k] = (uint8_t)(10 * style + (k & 1));
     }
@@ -178,6 +179,10 @@ static void test_add_list_remove(void)
     lk_index_frame wrong = fa[0];
     wrong.t1 = -1;
     CHECK_INT(lk_index_add_file(ix, &w2, &f, &wrong, 1, &err), LK_EINVAL);
+    wrong = fa[0];
+    wrong.view = LK_VIEW_COUNT;
+    CHECK_INT(lk_index_add_file(ix, &w2, &f, &wrong, 1, &err), LK_EINVAL);
+    CHECK(strstr(err.msg, "d.mp4: entry 0: bad entry view") != NULL);
     CHECK_INT(lk_index_stats_get(ix, &st, &err), 0);
     CHECK_INT(st.generation, 3);
     /* The work's style is the mean of its entries' (10/11 and 20/21 ->
@@ -218,6 +223,7 @@ static int walk_entry(const lk_index_entry *e, void *ctx)
     w->ok &= !memcmp(&e->frame.pdq, &want->pdq, 32) && e->frame.t0 == want->t0 &&
              e->frame.t1 == want->t1 && e->frame.quality == want->quality &&
              e->frame.phash == want->phash && e->frame.flags == want->flags &&
+             e->frame.view == want->view &&
              !memcmp(e->frame.style, want->style, LK_STYLE_BYTES);
     w->n++;
     return 0;
@@ -558,6 +564,41 @@ static void test_collapse(void)
     CHECK(n == 3 && v[2].flags == (LK_ENTRY_ALL | LK_ENTRY_SCENECUT) && v[1].t1 == 1.5);
 }
 
+/* Views of consecutive frames interleave; each view collapses its own run. */
+static void test_collapse_views(void)
+{
+    lk_index_frame v[16];
+    size_t n = 0;
+    lk_features a;
+    lk_hash256 c, c2;
+    memset(&a, 0, sizeof a);
+    for (int k = 0; k < 4; k++)
+        a.pdq.w[k] = t_rand(&seed), c.w[k] = t_rand(&seed);
+    c2 = c;
+    c2.w[3] ^= 0xf0f0; /* distance 8 */
+    CHECK_INT(lk_index_collapse(v, &n, &a, 0.0, 0), 1);
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c, 77, 0.0, 0), 1);
+    CHECK_INT(lk_index_collapse(v, &n, &a, 0.5, 0), 0);  /* past the CENTER entry */
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c2, 70, 0.5, 0), 0);
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_STRIP, &c, 60, 0.5, 0), 1);
+    CHECK(n == 3 && v[0].view == LK_VIEW_FULL && v[0].t1 == 0.5 && v[1].view == LK_VIEW_CENTER &&
+          v[1].t1 == 0.5 && v[1].quality == 77 && v[1].flags == 0 && v[2].t0 == 0.5);
+    CHECK(!memcmp(&v[1].pdq, &c, 32) && v[2].phash == 0 && v[2].style[0] == 0);
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 1.0, 1), 1); /* a cut */
+    CHECK(n == 4 && v[3].flags == LK_ENTRY_SCENECUT && v[3].view == LK_VIEW_CENTER);
+    /* the same hash in another view never extends this one */
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_FULL, &c, 70, 1.5, 0), 1);
+    /* beyond the look-back window a view starts a new entry */
+    n = 0;
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 0.0, 0), 1);
+    for (int k = 0; k < LK_INDEX_COLLAPSE_LOOKBACK - 1; k++)
+        lk_index_collapse_view(v, &n, k % 2 ? LK_VIEW_STRIP : LK_VIEW_FULL, &a.pdq, 70, 0.0, 1);
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 0.5, 0), 0);
+    lk_index_collapse_view(v, &n, LK_VIEW_STRIP, &a.pdq, 70, 0.5, 1);
+    CHECK_INT(n, LK_INDEX_COLLAPSE_LOOKBACK + 1);
+    CHECK_INT(lk_index_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 1.0, 0), 1);
+}
+
 int main(void)
 {
     lk_init();
@@ -575,6 +616,7 @@ int main(void)
     test_exchange();
     test_transactions_and_limits();
     test_collapse();
+    test_collapse_views();
     char cmd[320];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
