@@ -112,6 +112,15 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_index_collapse). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
+/**
+ * Reference frames sampled per second when a new index gets no --fps.
+ * Denser than a suspect's default (2): a suspect's samples fall at any
+ * phase of the reference's, and at 4 per second the nearest reference
+ * sample is at most 0.125 s away.  Measured on the accuracy corpus (make
+ * accuracy): recall 0.43 -> 0.60 at the same precision, for about twice
+ * the entries of moving footage (still shots collapse either way).
+ */
+#define LK_INDEX_DEFAULT_FPS 4.0
 /** Length of a work id, at most (without the NUL). */
 #define LK_WORK_ID_MAX 64
 

@@ -330,8 +330,8 @@ static int bind_params(lk_index *ix, const struct add_args *a, lk_decode_opts *d
     lk_decode_opts_default(dec);
     int rc = lk_index_get_params(ix, &p, &err);
     if (rc == 0)
-        p = (lk_index_params){ dec->fps, dec->keyframes, dec->scene_cuts, dec->max_dim,
-                               dec->crop_borders };
+        p = (lk_index_params){ LK_INDEX_DEFAULT_FPS, dec->keyframes, dec->scene_cuts,
+                               dec->max_dim, dec->crop_borders };
     if (rc >= 0) {
         if (a->fps >= 0)
             p.fps = a->fps;
@@ -421,7 +421,7 @@ int lk_index_cmd_add(int argc, char **argv)
         LK_OPT_STRING_(0, "work-id", &a.work_id, "ID", "work id (default: from the content)"),
         LK_OPT_STRING_(0, "tag", &tag_help, "KEY=VALUE", "attach a tag to the work (repeatable)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "hash N files at once (default: CPUs)"),
-        LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000, "sample N frames per second (default 2)"),
+        LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000, "sample N frames per second (default 4 for a new index)"),
         LK_OPT_FLAG_(0, "keyframes", &a.keyframes, "sample key frames only"),
         LK_OPT_FLAG_(0, "no-scene-cuts", &a.no_scene_cuts, "no extra frame after scene cuts"),
         LK_OPT_FLAG_(0, "no-crop", &a.no_crop, "keep constant borders"),

@@ -32,14 +32,14 @@ grep_out '^work [0-9a-f]\{16\}: "Open Water" (Sea Co), 2 files'
 expect_rc 0 "$LIKENESS" index list --index "$ix"
 grep_out 'Open Water.* 2 '
 expect_rc 0 "$LIKENESS" index info --index "$ix" --json
-jq -e '.works == 3 and .files == 4 and .owners == 2 and .sampling.fps == 2
+jq -e '.works == 3 and .files == 4 and .owners == 2 and .sampling.fps == 4
        and .sampling.max_dim == 512 and .segment_bytes == 64 + 40 * .entries
        and .bytes_per_entry > 0' "$T/out" >/dev/null || fail "info --json wrong"
 
 # Different sampling options are refused; the same ones are accepted.
 expect_rc 2 "$LIKENESS" index add --index "$ix" --owner X --max-dim 256 "$T/p1.jpg"
 grep_err "^error: .*a.idx: index made with .*max-dim 512.*refusing.*max-dim 256"
-expect_rc 0 "$LIKENESS" index add --index "$ix" --owner X --fps 2 "$T/p1.jpg"
+expect_rc 0 "$LIKENESS" index add --index "$ix" --owner X --fps 4 "$T/p1.jpg"
 grep_err "already indexed"
 
 # Export one work as vPDQ, import it elsewhere, export again: same hashes.
