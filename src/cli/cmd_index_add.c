@@ -292,7 +292,8 @@ static int finish_group(struct writer *w)
         lk_error("%s", err.msg);
         return -1;
     }
-    printf("work %s: \"%s\" (%s), %zu files\n", final_id, w->a->title, w->a->owner, w->nshas);
+    printf("work %s: \"%s\" (%s), %zu file%s\n", final_id, w->a->title, w->a->owner, w->nshas,
+           w->nshas == 1 ? "" : "s");
     return 0;
 }
 
