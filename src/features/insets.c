@@ -48,12 +48,16 @@
  * among column samples 0..i-1 (rs = column samples + 1); cp[i * cs + x]:
  * marks of boundary column x among row samples 0..i-1 (cs = w + 1);
  * rrun[b], crun[x]: longest run, in samples; cstart/clast: run state of
- * each column while the rows are scanned. */
+ * each column while the rows are scanned.  Boundary rows 1..h-1, columns
+ * 1..w-1 are marked; 0, h and w (the frame border) never are. */
 struct maps {
     int w, h, nxs, nys, rs, cs;
     uint8_t *luma;
     uint16_t *rp, *cp;
     int *rrun, *crun, *cstart, *clast, *cbest;
+    uint8_t *vstep;          /* vstep[b * nxs + i]: step of boundary row b, column STEP*i */
+    uint8_t *hstep, *mark;   /* one line of steps / marks (w + 1) */
+    int16_t *before, *after; /* neighbour step sums of one line (w + 1) */
 };
 
 /* A candidate line: boundary position and run length (samples). */
@@ -80,23 +84,21 @@ static void to_luma(const lk_image *img, uint8_t *out)
     }
 }
 
-static inline int absd(int a, int b)
+/* Marks of n boundaries from their steps: mark[i] when step[i] is at
+ * least EDGE_MIN and clearly larger than the smaller of the two steps
+ * before it (before[i]) and the two after it (after[i]).  Branch-free. */
+static void mark_edges(const uint8_t *step, const int16_t *before, const int16_t *after, int n,
+                       uint8_t *mark)
 {
-    return a > b ? a - b : b - a;
+    for (int i = 0; i < n; i++) {
+        int d = step[i], mn = before[i] < after[i] ? before[i] : after[i];
+        mark[i] = (uint8_t)((d >= EDGE_MIN) & (2 * d > 3 * mn + EDGE_MIN / 2));
+    }
 }
 
-/* Whether the step d between two neighbouring steps du, dd is an edge. */
-static inline int is_edge(int d, int du, int dd)
+/* Updates a run state with a mark at sample i. */
+static inline void run_step(int i, int *start, int *last, int *best)
 {
-    int m = du < dd ? du : dd;
-    return d >= EDGE_MIN && 2 * d > 3 * m + EDGE_MIN / 2;
-}
-
-/* Updates a run state with a mark at sample i (or none). */
-static inline void run_step(int mark, int i, int *start, int *last, int *best)
-{
-    if (!mark)
-        return;
     if (*last < 0 || i - *last > RUN_GAP + 1)
         *start = i;
     *last = i;
@@ -104,40 +106,69 @@ static inline void run_step(int mark, int i, int *start, int *last, int *best)
         *best = i - *start + 1;
 }
 
-/* Marks of boundary row b (1..h-1) on every second column. */
-static void scan_row(struct maps *m, int b)
+/* Steps between two rows at the sampled columns: out[i] = |a - b|. */
+static void row_steps(const uint8_t *a, const uint8_t *b, int nxs, uint8_t *out)
 {
-    const uint8_t *a = m->luma + (size_t)(b - 1) * m->w, *c = a + m->w;
-    const uint8_t *u = b >= 2 ? a - m->w : NULL, *d = b + 1 < m->h ? c + m->w : NULL;
-    const uint8_t *u2 = b >= 3 ? a - 2 * m->w : u, *d2 = b + 2 < m->h ? c + 2 * m->w : d;
-    uint16_t *p = m->rp + (size_t)b * m->rs;
-    int start = 0, last = -1, best = 0;
-    p[0] = 0;
-    for (int i = 0; i < m->nxs; i++) {
+    for (int i = 0; i < nxs; i++) {
         int x = STEP * i;
-        int du = u ? absd(a[x], u[x]) + absd(u[x], u2[x]) : 255;
-        int dd = d ? absd(d[x], c[x]) + absd(d2[x], d[x]) : 255;
-        int e = is_edge(absd(c[x], a[x]), du, dd);
-        p[i + 1] = (uint16_t)(p[i] + e);
-        run_step(e, i, &start, &last, &best);
+        out[i] = (uint8_t)(a[x] > b[x] ? a[x] - b[x] : b[x] - a[x]);
     }
-    m->rrun[b] = best;
 }
 
-/* Marks of every boundary column on row sample i (row 2i). */
+/* Sum of the steps of boundary rows k and k2 (k2 absent: k alone; k
+ * absent: "no smooth side", 255). */
+static void pair_sum(const struct maps *m, int k, int k2, int16_t *out)
+{
+    const uint8_t *s = m->vstep + (size_t)k * m->nxs, *s2 = m->vstep + (size_t)k2 * m->nxs;
+    int has = k >= 1 && k < m->h, has2 = k2 >= 1 && k2 < m->h;
+    for (int i = 0; i < m->nxs; i++)
+        out[i] = (int16_t)(!has ? 255 : has2 ? s[i] + s2[i] : s[i]);
+}
+
+/* Marks, prefix counts and longest runs of every boundary row. */
+static void scan_rows(struct maps *m)
+{
+    for (int b = 1; b < m->h; b++)
+        row_steps(m->luma + (size_t)b * m->w, m->luma + (size_t)(b - 1) * m->w, m->nxs,
+                  m->vstep + (size_t)b * m->nxs);
+    for (int b = 1; b < m->h; b++) {
+        uint16_t *p = m->rp + (size_t)b * m->rs;
+        int start = 0, last = -1, best = 0;
+        pair_sum(m, b - 1, b - 2, m->before);
+        pair_sum(m, b + 1, b + 2, m->after);
+        mark_edges(m->vstep + (size_t)b * m->nxs, m->before, m->after, m->nxs, m->mark);
+        p[0] = 0;
+        for (int i = 0; i < m->nxs; i++) {
+            p[i + 1] = (uint16_t)(p[i] + m->mark[i]);
+            if (m->mark[i])
+                run_step(i, &start, &last, &best);
+        }
+        m->rrun[b] = best;
+    }
+}
+
+/* Marks of every boundary column on row sample i (row STEP * i). */
 static void scan_cols(struct maps *m, int i)
 {
     const uint8_t *r = m->luma + (size_t)(STEP * i) * m->w;
     const uint16_t *prev = m->cp + (size_t)i * m->cs;
     uint16_t *p = m->cp + (size_t)(i + 1) * m->cs;
+    uint8_t *st = m->hstep;  /* st[x]: step of boundary column x, 1..w-1 */
+    int w = m->w;
+    for (int x = 1; x < w; x++)
+        st[x] = (uint8_t)(r[x] > r[x - 1] ? r[x] - r[x - 1] : r[x - 1] - r[x]);
+    st[0] = st[w] = 0;
+    for (int x = 1; x < w; x++) {
+        m->before[x] = (int16_t)(x >= 2 ? st[x - 1] + st[x - 2] : 255);
+        m->after[x] = (int16_t)(x + 1 < w ? st[x + 1] + (x + 2 < w ? st[x + 2] : 0) : 255);
+    }
+    mark_edges(st + 1, m->before + 1, m->after + 1, w - 1, m->mark + 1);
     p[0] = prev[0];
-    p[m->w] = prev[m->w];
-    for (int x = 1; x < m->w; x++) {
-        int du = x >= 2 ? absd(r[x - 1], r[x - 2]) + (x >= 3 ? absd(r[x - 2], r[x - 3]) : 0) : 255;
-        int dd = x + 1 < m->w ? absd(r[x + 1], r[x]) + (x + 2 < m->w ? absd(r[x + 2], r[x + 1]) : 0) : 255;
-        int e = is_edge(absd(r[x], r[x - 1]), du, dd);
-        p[x] = (uint16_t)(prev[x] + e);
-        run_step(e, i, &m->cstart[x], &m->clast[x], &m->cbest[x]);
+    p[w] = prev[w];
+    for (int x = 1; x < w; x++) {
+        p[x] = (uint16_t)(prev[x] + m->mark[x]);
+        if (m->mark[x])
+            run_step(i, &m->cstart[x], &m->clast[x], &m->cbest[x]);
     }
 }
 
@@ -149,7 +180,8 @@ static int maps_new(struct maps *m, int w, int h, void **block)
     m->rs = m->nxs + 1, m->cs = w + 1;
     size_t nl = (size_t)w * h, nr = (size_t)(h + 1) * m->rs, nc = (size_t)(m->nys + 1) * m->cs;
     size_t ni = (size_t)(h + 1) + 4 * (size_t)(w + 1);
-    size_t bytes = nl + 2 * (nr + nc) + sizeof(int) * ni + 16;
+    size_t nv = (size_t)(h + 1) * m->nxs, nt = (size_t)w + 1;
+    size_t bytes = sizeof(int) * ni + 2 * (nr + nc) + 2 * 2 * nt + nl + nv + 2 * nt + 16;
     uint8_t *p = lk_malloc(bytes);
     if (!p)
         return LK_ENOMEM;
@@ -159,7 +191,12 @@ static int maps_new(struct maps *m, int w, int h, void **block)
     m->cstart = m->crun + w + 1, m->clast = m->cstart + w + 1, m->cbest = m->clast + w + 1;
     m->rp = (uint16_t *)(void *)(ints + ni);
     m->cp = m->rp + nr;
-    m->luma = (uint8_t *)(m->cp + nc);
+    m->before = (int16_t *)(void *)(m->cp + nc);
+    m->after = m->before + nt;
+    m->luma = (uint8_t *)(m->after + nt);
+    m->vstep = m->luma + nl;
+    m->hstep = m->vstep + nv;
+    m->mark = m->hstep + nt;
     return 0;
 }
 
@@ -170,8 +207,7 @@ static void maps_fill(struct maps *m, const lk_image *img)
     memset(m->rp, 0, (size_t)m->rs * sizeof *m->rp);                 /* boundary row 0 */
     memset(m->rp + (size_t)m->h * m->rs, 0, (size_t)m->rs * sizeof *m->rp); /* row h */
     m->rrun[0] = m->rrun[m->h] = 0;
-    for (int b = 1; b < m->h; b++)
-        scan_row(m, b);
+    scan_rows(m);
     memset(m->cp, 0, (size_t)m->cs * sizeof *m->cp);
     for (int x = 0; x <= m->w; x++)
         m->cstart[x] = 0, m->clast[x] = -1, m->cbest[x] = 0;
