@@ -144,6 +144,32 @@ LK_API int lk_window_rect(int window, int width, int height, lk_rect *out);
  */
 LK_API int lk_image_sub(const lk_image *img, const lk_rect *r, lk_image *out);
 
+/* ---- picture-in-picture insets (src/features/insets.c) ---- */
+
+/** A rectangle found by lk_find_insets() and how sure the finder is. */
+typedef struct lk_inset {
+    lk_rect rect;  /**< inside the image searched */
+    float score;   /**< in (0, 1]: mean edge coverage of its inner sides,
+                        0.8x with only 2 inner sides, 0.9x with 3 */
+} lk_inset;
+
+/** Insets scoring at least this are confident detections: on the
+ *  synthetic set of tests/unit/test_insets.c every true inset scores above
+ *  it and no frame without an inset does.  Below it are weak candidates. */
+#define LK_INSET_CONFIDENT 0.6
+
+/**
+ * Finds picture-in-picture insets in @p img: axis-aligned rectangles 20% to
+ * 85% of the image's width and height (width / height in [0.4, 2.5])
+ * whose inner sides (those not on the image border; at least 2) are
+ * straight composited edges.  Writes at most @p max of them into @p out,
+ * best first, not overlapping by more than half of the smaller one.
+ * Images under 16 or over 4096 pixels on a side have none.  Returns the
+ * count (0..max), LK_EINVAL (bad image or arguments) or LK_ENOMEM.
+ * Allocates scratch once per call; pure and thread-safe.
+ */
+LK_API int lk_find_insets(const lk_image *img, lk_inset *out, int max);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,8 @@
 /* Frames whose PDQ quality is below this are not searched: flat or nearly
  * flat pictures (black frames, fades) have hashes made of noise. */
 #define LK_SCAN_MIN_QUALITY 50
+/* Picture-in-picture insets (lk_find_insets) queried per suspect frame, at most. */
+#define LK_SCAN_MAX_INSETS 2
 /* Style resemblances reported at most. */
 #define LK_SCAN_MAX_STYLE 3
 /* Evidence pictures per matched work, at most. */

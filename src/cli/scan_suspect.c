@@ -2,7 +2,8 @@
  * scan_suspect.c — one suspect through the pipeline: content hash, decode
  * and sample, features with the 8 PDQ dihedral variants of the whole frame
  * and of each suspect window (lk_window_rect: picture-in-picture corners
- * and centre, the central region), a radius search of every usable query
+ * and centre, the central region) and each confident picture-in-picture
+ * inset found in the frame (lk_find_insets), a radius search of every usable query
  * over the whole index (whose entries hold reference views, enum lk_view),
  * temporal alignment of the hits into segments, style ranking of the
  * suspect's mean descriptor against every work's, the verdict, and (with
@@ -81,6 +82,24 @@ static int push_query(struct frameset *fs, const lk_features *f)
     return 0;
 }
 
+/* Adds a query for each confident picture-in-picture inset of the frame
+ * (lk_find_insets), at most LK_SCAN_MAX_INSETS, like a window.  0 or < 0. */
+static int add_insets(struct frameset *fs, lk_hasher *h, const lk_frame *fr)
+{
+    lk_inset ins[LK_SCAN_MAX_INSETS];
+    int n = lk_find_insets(&fr->image, ins, LK_SCAN_MAX_INSETS);
+    LK_CLI_TRY(n);
+    for (int k = 0; k < n && ins[k].score >= LK_INSET_CONFIDENT; k++) {
+        lk_image sub;
+        lk_features wf;
+        LK_CLI_TRY(lk_image_sub(&fr->image, &ins[k].rect, &sub));
+        LK_CLI_TRY(lk_hasher_compute(h, &sub, LK_FEAT_PDQ | LK_FEAT_DIHEDRAL, &wf));
+        if (wf.pdq_quality >= LK_SCAN_MIN_QUALITY)
+            LK_CLI_TRY(push_query(fs, &wf));
+    }
+    return 0;
+}
+
 /* Adds the queries of one sampled frame: the whole frame (features f
  * already computed) and its windows, each if its quality is usable; then
  * the frame's time if any was.  0 or < 0. */
@@ -99,6 +118,7 @@ static int add_frame(struct frameset *fs, lk_hasher *h, const lk_frame *fr, cons
         if (wf.pdq_quality >= LK_SCAN_MIN_QUALITY)
             LK_CLI_TRY(push_query(fs, &wf));
     }
+    LK_CLI_TRY(add_insets(fs, h, fr));
     return fs->nq > before ? push_time(fs, fr->time) : 0;
 }
 
