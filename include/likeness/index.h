@@ -108,7 +108,7 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
 #define LK_INDEX_FEATURE_VERSION 1
 /** Version of the catalog schema and of the frame record layout (2: entries
  *  carry a view, enum lk_view; indexes of version 1 are refused). */
-#define LK_INDEX_FORMAT_VERSION 2
+#define LK_INDEX_FORMAT_VERSION 3
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_index_collapse). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8

@@ -13,9 +13,11 @@
  *                 offsets (30%, 70%) were measured and dropped: PDQ moves by
  *                 16-32 bits for a 1% shift, so a fixed offset only catches a
  *                 reframing at exactly that offset, at 2 more entries per frame.
+ *   CORE          the central LK_VIEW_CORE_W x LK_VIEW_CORE_H: what logos in the
+ *                 corners, caption bars and tickers leave untouched.
  * Suspect windows (searched, never stored; lk_window_rect): squares of the
  * frame's proportions, LK_WINDOW_SCALE of each side, at the four corners
- * and the centre, and the central LK_VIEW_CENTER_SCALE region.
+ * and the centre, the central LK_VIEW_CENTER_SCALE region and the CORE.
  *
  * Invariants: every rectangle returned lies inside the frame, has a size
  * of at least 1x1 and depends only on (view, width, height).
@@ -69,6 +71,10 @@ LK_API int lk_view_rect(int view, int width, int height, lk_rect *out)
         place(width, height, clampi(width * LK_VIEW_CENTER_SCALE, 1, width),
               clampi(height * LK_VIEW_CENTER_SCALE, 1, height), 0.5, 0.5, out);
         return 1;
+    case LK_VIEW_CORE:
+        place(width, height, clampi(width * LK_VIEW_CORE_W, 1, width),
+              clampi(height * LK_VIEW_CORE_H, 1, height), 0.5, 0.5, out);
+        return 1;
     default: /* LK_VIEW_STRIP */
         return strip(width, height, 0.5, out);
     }
@@ -77,11 +83,13 @@ LK_API int lk_view_rect(int view, int width, int height, lk_rect *out)
 LK_API int lk_window_rect(int window, int width, int height, lk_rect *out)
 {
     /* centres of the corner and centre windows, then the central region */
-    static const double cx[LK_WINDOW_COUNT] = { 0.0, 1.0, 0.0, 1.0, 0.5, 0.5 };
-    static const double cy[LK_WINDOW_COUNT] = { 0.0, 0.0, 1.0, 1.0, 0.5, 0.5 };
+    static const double cx[LK_WINDOW_COUNT - 1] = { 0.0, 1.0, 0.0, 1.0, 0.5, 0.5 };
+    static const double cy[LK_WINDOW_COUNT - 1] = { 0.0, 0.0, 1.0, 1.0, 0.5, 0.5 };
     if (!out || width < 1 || height < 1 || window < 0 || window >= LK_WINDOW_COUNT)
         return LK_EINVAL;
-    double s = window == LK_WINDOW_COUNT - 1 ? LK_VIEW_CENTER_SCALE : LK_WINDOW_SCALE;
+    if (window == LK_WINDOW_COUNT - 1) /* the core, as the reference's CORE view */
+        return lk_view_rect(LK_VIEW_CORE, width, height, out);
+    double s = window == LK_WINDOW_COUNT - 2 ? LK_VIEW_CENTER_SCALE : LK_WINDOW_SCALE;
     place(width, height, clampi(width * s, 1, width), clampi(height * s, 1, height), cx[window],
           cy[window], out);
     return 1;

@@ -94,10 +94,16 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
         memcpy(why, err->msg, sizeof why);
         if (repairs)
             (*repairs)++;
-        if (!(ix->flags & LK_INDEX_READONLY))
-            LK_TRY(lk_segment_rebuild(ix, err));
-        const char *what = ix->flags & LK_INDEX_READONLY ? "; not rebuilt (read-only)"
-                                                         : "; rebuilt";
+        const char *what = "; not rebuilt (read-only)";
+        if (!(ix->flags & LK_INDEX_READONLY)) {
+            /* A segment that cannot be written (full disk, read-only
+             * directory) is rebuilt in memory: the index still verifies. */
+            lk_errbuf werr;
+            int wrc = lk_segment_rebuild(ix, &werr);
+            if (wrc < 0 && !ix->seg.valid)
+                return lk_err(err, wrc, "%s", werr.msg);
+            what = wrc < 0 ? "; rebuilt in memory only (cannot write it)" : "; rebuilt";
+        }
         size_t keep = LK_MIN(strlen(why), sizeof err->msg - strlen(what) - 1);
         memcpy(err->msg, why, keep);
         memcpy(err->msg + keep, what, strlen(what) + 1);

@@ -12,7 +12,7 @@ expect_rc 0 "$LIKENESS" index add --index "$ix" --owner "Tidal Studio" --jobs 2 
 expect_rc 0 "$LIKENESS" index list --index "$ix" --json
 jq -e 'length == 2 and (map(.owner) | unique) == ["Tidal Studio"]
        and (map(.title) | sort) == ["starfall-ep01.mp4", "tidal-lines-keyart.png"]
-       and (.[] | select(.title == "starfall-ep01.mp4") | .frames * 3 >= .entries and .entries > 1)
+       and (.[] | select(.title == "starfall-ep01.mp4") | .frames * 4 >= .entries and .entries > 1)
        and (map(.work_id | test("^[0-9a-f]{16}$")) | all)' "$T/out" >/dev/null ||
     fail "list --json wrong"
 video_id=$(jq -r '.[] | select(.title == "starfall-ep01.mp4") | .work_id' "$T/out")

@@ -65,10 +65,16 @@ static void test_windows(void)
     /* the centre, and the central region last */
     lk_window_rect(4, w, h, &r);
     CHECK(abs(2 * r.x + r.width - w) <= 1 && abs(2 * r.y + r.height - h) <= 1);
-    lk_window_rect(LK_WINDOW_COUNT - 1, w, h, &r);
+    lk_window_rect(LK_WINDOW_COUNT - 2, w, h, &r);
     lk_rect c;
     lk_view_rect(LK_VIEW_CENTER, w, h, &c);
     CHECK(r.x == c.x && r.y == c.y && r.width == c.width && r.height == c.height);
+    /* the core window is the reference's CORE view: 70% x 60%, centred */
+    lk_window_rect(LK_WINDOW_COUNT - 1, w, h, &r);
+    lk_view_rect(LK_VIEW_CORE, w, h, &c);
+    CHECK(r.x == c.x && r.y == c.y && r.width == c.width && r.height == c.height);
+    CHECK(c.width == 358 && c.height == 173 && abs(2 * c.x + c.width - w) <= 1 &&
+          abs(2 * c.y + c.height - h) <= 1);
     CHECK_INT(lk_window_rect(LK_WINDOW_COUNT, w, h, &r), LK_EINVAL);
     CHECK_INT(lk_window_rect(0, w, -1, &r), LK_EINVAL);
 }
