@@ -155,7 +155,15 @@ lavfi_shot() {
         rint 0 5; case $R in
             0) cx=-0.743643; cy=0.131825 ;; 1) cx=-0.7453; cy=0.1127 ;; 2) cx=-1.25066; cy=0.02012 ;;
             3) cx=-0.160; cy=1.0405 ;; 4) cx=0.3602; cy=-0.6413 ;; *) cx=-1.7497; cy=0.0 ;; esac
-        rint 1 30; sc=$R; rint 0 2
+        rint 1 30; sc=$R
+        # Move the centre by 5-15% of the view (seeded) so that no two shots
+        # of the same corner show the same pictures: distinct works must not
+        # share footage, or the ground truth calls real copies false alarms.
+        rint 5 15; dx=$R; rint 0 1; [ "$R" -eq 1 ] && dx=-$dx
+        rint 5 15; dy=$R; rint 0 1; [ "$R" -eq 1 ] && dy=-$dy
+        cx=$(awk "BEGIN { printf \"%.6f\", $cx + $dx * 0.$(printf %02d $sc) / 100 }")
+        cy=$(awk "BEGIN { printf \"%.6f\", $cy + $dy * 0.$(printf %02d $sc) / 100 }")
+        rint 0 2
         LS="mandelbrot=s=$2:r=$FPS:maxiter=256:start_x=$cx:start_y=$cy:start_scale=0.$(printf %02d $sc):end_scale=0.00$((R + 1)):end_pts=400:outer=normalized_iteration_count"
     else
         rint 0 5; case $R in 0) rule=30 ;; 1) rule=90 ;; 2) rule=110 ;; 3) rule=150 ;; 4) rule=105 ;; *) rule=73 ;; esac
