@@ -10,10 +10,8 @@ ff() { ffmpeg -nostdin -hide_banner -v error -y "$@"; }
 enc="-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -threads 1"
 
 # References: a 10 s camera pan over a still (960x540), and the demo key art.
-ff -f lavfi -i "mandelbrot=s=1920x1080:start_x=-0.7435:start_y=0.1314:start_scale=0.02:end_scale=0.02" \
-   -frames:v 1 "$T/still.png"
 ref="$T/pan.mp4"
-ff -loop 1 -i "$T/still.png" -vf "crop=960:540:x='t*80':y='t*40'" -t 10 -r 25 $enc "$ref"
+pan_reference "$ref" 960 540
 art=data/demo/refs/tidal-lines-keyart.png
 expect_rc 0 "$LIKENESS" index add --index "$ix" --owner "Tidal Studio" --title Pan --work-id pan "$ref"
 expect_rc 0 "$LIKENESS" index add --index "$ix" --owner "Other" --title Art --work-id art "$art"

@@ -11,11 +11,8 @@
 ix="$T/p.idx"
 ff() { ffmpeg -nostdin -hide_banner -v error -y "$@"; }
 enc="-c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -threads 1"
-ff -f lavfi -i "mandelbrot=s=960x540:start_x=-0.7435:start_y=0.1314:start_scale=0.02:end_scale=0.02" \
-   -frames:v 1 "$T/still.png"
 ref="$T/pan-ref.mp4"
-ff -loop 1 -i "$T/still.png" -vf "crop=480:270:x='t*40':y='t*20'" -t 10 -r 25 $enc "$ref"
-[ -s "$ref" ] || fail "ffmpeg could not make the reference"
+pan_reference "$ref" 480 270
 
 expect_rc 0 "$LIKENESS" index add --index "$ix" --owner "Tidal Studio" "$ref" data/demo/refs
 
