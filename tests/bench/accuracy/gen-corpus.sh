@@ -18,7 +18,8 @@
 #    background under two names) so they fall on the same side.
 #  - Times in truth.json are seconds on the suspect's and the reference's own
 #    clocks (speed changes are accounted for); stills have start = end = 0.
-#  - $CACHE/.done is written last: a complete corpus is reused as is.
+#  - $CACHE/.done is written last: a complete corpus is reused as is when it
+#    was made with the same seed by the same version of this script.
 set -eu
 CACHE=${1:-build/accuracy}
 SEED=${LK_ACC_SEED:-1}
@@ -27,7 +28,8 @@ FPS=25
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 PKGS="freedroidrpg-data flare-game frozen-bubble-data gnome-backgrounds"
 
-if [ -f "$CACHE/.done" ] && [ "$(cat "$CACHE/.done")" = "seed=$SEED" ]; then
+STAMP="seed=$SEED script=$(cksum <"$0" | cut -d' ' -f1)"
+if [ -f "$CACHE/.done" ] && [ "$(cat "$CACHE/.done")" = "$STAMP" ]; then
     echo "gen-corpus: $CACHE is complete (seed $SEED), reused"; exit 0
 fi
 command -v ffmpeg >/dev/null || { echo "gen-corpus: ffmpeg is missing" >&2; exit 2; }
@@ -416,4 +418,4 @@ run_jobs sus-
 rm -f "$TRUTH_REFS" "$TRUTH_SUS"
 nref=$(ls "$CACHE/refs" | wc -l); nsus=$(ls "$CACHE/suspects" | wc -l)
 echo "gen-corpus: $nref references, $nsus suspects in $CACHE ($(( $(date +%s) - t_start )) s, seed $SEED)"
-echo "seed=$SEED" > "$CACHE/.done"
+echo "$STAMP" > "$CACHE/.done"
