@@ -13,8 +13,8 @@
  *                 offsets (30%, 70%) were measured and dropped: PDQ moves by
  *                 16-32 bits for a 1% shift, so a fixed offset only catches a
  *                 reframing at exactly that offset, at 2 more entries per frame.
- *   CORE          the central LK_VIEW_CORE_W x LK_VIEW_CORE_H: what logos in the
- *                 corners, caption bars and tickers leave untouched.
+ *   CORE          the central LK_VIEW_CORE_W x LK_VIEW_CORE_H (60 % x 50 %): what
+ *                 logos in the corners, caption bars and tickers leave alone.
  * Suspect windows (searched, never stored; lk_window_rect): squares of the
  * frame's proportions, LK_WINDOW_SCALE of each side, at the four corners
  * and the centre, the central LK_VIEW_CENTER_SCALE region and the CORE.
