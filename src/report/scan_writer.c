@@ -145,18 +145,28 @@ static void print_verdict(FILE *fp, const lk_scan_report *r, unsigned flags)
         fprintf(fp, "  (still picture)\n");
 }
 
+/* "HH:MM:SS.mmm-HH:MM:SS.mmm", or one time for a single instant. */
+static void format_range(double a, double b, char *out, size_t n)
+{
+    char x[32], y[32];
+    lk_format_timecode(a, x, sizeof x);
+    lk_format_timecode(b, y, sizeof y);
+    if (strcmp(x, y) == 0)
+        snprintf(out, n, "%s", x);
+    else
+        snprintf(out, n, "%s-%s", x, y);
+}
+
 static void print_segment(FILE *fp, const lk_segment *s, const char *evidence)
 {
-    char a[32], b[32], c[32], d[32];
-    lk_format_timecode(s->s0, a, sizeof a);
-    lk_format_timecode(s->s1, b, sizeof b);
-    lk_format_timecode(s->r0, c, sizeof c);
-    lk_format_timecode(s->r1, d, sizeof d);
-    fprintf(fp, "      suspect %s-%s  <->  reference %s-%s  %d frame%s, distance %.1f", a, b,
-            c, d, s->frames, s->frames == 1 ? "" : "s", s->distance);
+    char a[64], b[64];
+    format_range(s->s0, s->s1, a, sizeof a);
+    format_range(s->r0, s->r1, b, sizeof b);
+    fprintf(fp, "      suspect %s  <->  reference %s  %d frame%s, distance %.1f", a, b, s->frames,
+            s->frames == 1 ? "" : "s", s->distance);
     if (s->variant)
         fprintf(fp, ", %s", lk_variant_name(s->variant));
-    if (fabs(s->speed - 1.0) >= 0.02)
+    if (s->speed > 0 && fabs(s->speed - 1.0) >= 0.02) /* speed is 0 for stills */
         fprintf(fp, ", speed x%.2f", s->speed);
     fputc('\n', fp);
     if (evidence)
