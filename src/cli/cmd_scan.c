@@ -396,11 +396,11 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     lk_paths done = { 0 };
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
+    install_signals(); /* from the start: a signal during set-up stops cleanly too */
     if (jobs && setup(a, &ix, &c) == 0 && open_outputs(a, &o, &done) == 0) {
         for (size_t i = 0; i < files->n; i++)
             jobs[i].path = files->v[i];
         mark_skips(jobs, files->n, &done);
-        install_signals();
         run_jobs(&c, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
         if (o.format == LK_SCANFMT_JSON && lk_scan_write_end(stdout, o.format, o.any) < 0)
             o.errors++;
