@@ -102,6 +102,8 @@ int lk_paths_push(lk_paths *l, const char *a, const char *b);
 int lk_paths_collect(lk_paths *l, int n, char **ops, int *failed);
 /* Adds the paths listed in fp, one per line or NUL-separated; 0 or -1. */
 int lk_paths_read(lk_paths *l, FILE *fp, int nul);
+/* strcmp of two `char *` array elements, for qsort and bsearch. */
+int lk_cmp_strp(const void *a, const void *b);
 /* Frees every path and the list. */
 void lk_paths_release(lk_paths *l);
 

@@ -56,7 +56,6 @@ static void on_signal(int sig)
 /* One suspect of the run. */
 struct job {
     char *path;                /* borrowed from the paths list */
-    int skip;                  /* already reported in the resume file */
     int done;                  /* result ready (under pool.mu) */
     struct scan_result r;
 };
@@ -84,9 +83,9 @@ static void *worker(void *arg)
         if (i >= p->n)
             break;
         struct job *j = &p->jobs[i];
-        if (!j->skip && !stop_flag && ok)
+        if (!stop_flag && ok)
             lk_scan_suspect(p->ctx, &w, j->path, &j->r);
-        else if (!j->skip) {
+        else {
             j->r.verdict = LK_VERDICT_ERROR;
             snprintf(j->r.error, sizeof j->r.error, "%s", ok ? "interrupted" : "cannot start");
         }
@@ -99,11 +98,6 @@ static void *worker(void *arg)
     lk_index_close(&w.ix);
     lk_hasher_free(&w.hasher);
     return NULL;
-}
-
-static int cmp_hex(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Reads the content hashes already reported in the resume file (sorted
@@ -140,7 +134,7 @@ static int load_resume(const char *path, lk_paths *out)
     if (rc < 0)
         lk_error("cannot read '%s'", path);
     if (out->n)
-        qsort(out->v, out->n, sizeof *out->v, cmp_hex);
+        qsort(out->v, out->n, sizeof *out->v, lk_cmp_strp);
     return rc;
 }
 
@@ -237,6 +231,7 @@ struct out {
     FILE *resume;        /* --resume file, appended to, or NULL */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
+    size_t skipped;      /* suspects already in the resume file */
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
@@ -288,7 +283,9 @@ static void run_jobs(const struct scan_ctx *c, struct job *jobs, size_t n, int n
             pthread_cond_wait(&p.cv, &p.mu);
         pthread_mutex_unlock(&p.mu);
         lk_progress_clear(&prog);
-        if (!jobs[i].skip)
+        if (jobs[i].r.skipped)
+            o->skipped++;
+        else
             emit(c, o, &jobs[i], fail_on);
         lk_scan_result_release(&jobs[i].r);
         pthread_mutex_lock(&p.mu);
@@ -299,26 +296,6 @@ static void run_jobs(const struct scan_ctx *c, struct job *jobs, size_t n, int n
         pthread_join(t[i], NULL);
     lk_progress_clear(&prog);
     free(t);
-}
-
-/* Marks jobs whose content is already in the resume list. */
-static void mark_skips(struct job *jobs, size_t n, const lk_paths *done)
-{
-    size_t skipped = 0;
-    for (size_t i = 0; done->n && i < n; i++) {
-        uint8_t sha[32];
-        int64_t size;
-        char hex[65], *key = hex;
-        if (lk_sha256_file(jobs[i].path, sha, &size, NULL) < 0)
-            continue;
-        for (int k = 0; k < 32; k++)
-            snprintf(hex + 2 * k, 3, "%02x", sha[k]);
-        if (bsearch(&key, done->v, done->n, sizeof *done->v, cmp_hex))
-            jobs[i].skip = 1, skipped++;
-    }
-    if (skipped)
-        fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", skipped,
-                skipped == 1 ? "" : "s");
 }
 
 static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done)
@@ -400,8 +377,11 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     if (jobs && setup(a, &ix, &c) == 0 && open_outputs(a, &o, &done) == 0) {
         for (size_t i = 0; i < files->n; i++)
             jobs[i].path = files->v[i];
-        mark_skips(jobs, files->n, &done);
+        c.done = (const char *const *)done.v, c.ndone = done.n;
         run_jobs(&c, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
+        if (o.skipped)
+            fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
+                    o.skipped == 1 ? "" : "s");
         if (o.format == LK_SCANFMT_JSON && lk_scan_write_end(stdout, o.format, o.any) < 0)
             o.errors++;
         if (stop_flag)

@@ -38,6 +38,8 @@ struct scan_ctx {
     lk_decode_opts suspect_dec;    /* sampling of suspects */
     lk_decode_opts ref_dec;        /* sampling the index was built with */
     const char *evidence_dir;      /* --evidence, or NULL */
+    const char *const *done;       /* --resume: hex content hashes already reported, sorted */
+    size_t ndone;
     volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
 };
 
@@ -56,6 +58,7 @@ struct scan_result {
     double duration;
     long frames;
     char content_hash[65];         /* hex SHA-256 of the file, "" if unknown */
+    int skipped;                   /* content already in the resume file: not scanned */
     char error[LK_ERRMSG_MAX];     /* when verdict is LK_VERDICT_ERROR */
     struct scan_hit_work *works;   /* reported copy evidence, best first */
     size_t nworks;
@@ -69,8 +72,9 @@ struct scan_worker {
     lk_index *ix;                  /* read-only handle of the worker */
 };
 
-/* Scans suspect @p path into @p r (zeroed first).  Never fails as a whole:
- * errors become verdict LK_VERDICT_ERROR with a message. */
+/* Scans suspect @p path into @p r (zeroed first): its content hash first,
+ * and nothing more (r->skipped) when that is in ctx->done.  Never fails as a
+ * whole: errors become verdict LK_VERDICT_ERROR with a message. */
 void lk_scan_suspect(const struct scan_ctx *c, struct scan_worker *w, const char *path,
                      struct scan_result *r);
 

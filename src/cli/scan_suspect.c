@@ -362,10 +362,15 @@ void lk_scan_suspect(const struct scan_ctx *c, struct scan_worker *w, const char
     memset(r, 0, sizeof *r);
     lk_errbuf_clear(&err);
     int rc = lk_sha256_file(path, sha, &size, &err);
-    if (rc == 0)
+    if (rc == 0) {
+        const char *key = r->content_hash;
         hex32(sha, r->content_hash);
-    if (rc == 0)
+        if (c->ndone && bsearch(&key, c->done, c->ndone, sizeof *c->done, lk_cmp_strp)) {
+            r->skipped = 1;
+            return;
+        }
         rc = collect_frames(c, w, path, &fs, &err);
+    }
     if (rc == 0)
         rc = find_copies(c, w, &fs, r, &err);
     r->frames = fs.frames;

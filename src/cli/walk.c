@@ -39,7 +39,7 @@ void lk_paths_release(lk_paths *l)
     memset(l, 0, sizeof *l);
 }
 
-static int cmp_str(const void *a, const void *b)
+int lk_cmp_strp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -76,7 +76,7 @@ static int walk(lk_paths *l, const char *dir, int depth)
             rc = lk_paths_push(&names, dir, e->d_name) < 0 ? -2 : 0;
     closedir(d);
     if (names.n)
-        qsort(names.v, names.n, sizeof *names.v, cmp_str);
+        qsort(names.v, names.n, sizeof *names.v, lk_cmp_strp);
     for (size_t i = 0; i < names.n && rc != -2; i++) {
         int r = add_entry(l, names.v[i], depth);
         if (r == -2)
