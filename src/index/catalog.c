@@ -187,16 +187,20 @@ LK_API void lk_index_rollback(lk_index *ix)
     lk_index_forget(ix);
 }
 
-void lk_index_forget(lk_index *ix)
+void lk_entry_cache_clear(lk_entry_cache *c)
 {
-    lk_segment_release(&ix->seg);
-    lk_entry_cache *c = &ix->cache;
     lk_freep(&c->blob);
     lk_freep(&c->work_id);
     lk_freep(&c->owner);
     lk_freep(&c->title);
     lk_freep(&c->path);
     c->file_row = 0;
+}
+
+void lk_index_forget(lk_index *ix)
+{
+    lk_segment_release(&ix->seg);
+    lk_entry_cache_clear(&ix->cache);
 }
 
 /* Random hex id for a new index (its segment must match it). */

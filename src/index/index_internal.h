@@ -47,6 +47,9 @@ typedef struct lk_entry_cache {
     int imported;           /* the file holds imported hashes */
 } lk_entry_cache;
 
+/* Frees what the cache holds and empties it. */
+void lk_entry_cache_clear(lk_entry_cache *c);
+
 struct lk_index {
     sqlite3 *db;            /* the catalog connection */
     char *path;             /* as opened */

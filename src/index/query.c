@@ -160,12 +160,7 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
 {
     lk_entry_cache *c = &ix->cache;
-    lk_freep(&c->blob);
-    lk_freep(&c->work_id);
-    lk_freep(&c->owner);
-    lk_freep(&c->title);
-    lk_freep(&c->path);
-    c->file_row = 0;
+    lk_entry_cache_clear(c);
     sqlite3_stmt *st;
     LK_TRY(lk_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported FROM files f"
