@@ -11,6 +11,7 @@
 #include <cJSON.h>
 #include "common/common.h"
 #include "likeness/report.h"
+#include "report/report_internal.h"
 
 struct lk_hash_writer {
     FILE *fp;              /* output stream, not owned */
@@ -61,25 +62,13 @@ static double round_us(double t)
     return round(t * 1e6) / 1e6;
 }
 
-/* Writes the JSON text s plus '\n' with one fwrite, then flushes; frees s. */
-static int put_line(lk_hash_writer *w, char *s)
+/* Writes pre, one JSON value, post (lk_json_put); remembers a failed write. */
+static int put(lk_hash_writer *w, const char *pre, const cJSON *o, const char *post)
 {
-    if (!s)
-        return LK_ENOMEM;
-    size_t n = strlen(s);
-    char *line = lk_malloc(n + 1);
-    if (!line) {
-        cJSON_free(s);
-        return LK_ENOMEM;
-    }
-    memcpy(line, s, n);
-    line[n] = '\n';
-    cJSON_free(s);
-    int bad = fwrite(line, 1, n + 1, w->fp) != n + 1 || fflush(w->fp) != 0;
-    lk_free(line);
-    if (bad)
+    int rc = lk_json_put(w->fp, pre, o, post);
+    if (rc == LK_EIO)
         w->io_error = 1;
-    return bad ? LK_EIO : 0;
+    return rc;
 }
 
 static void add_info(cJSON *o, const lk_media_info *info)
@@ -225,7 +214,7 @@ LK_API int lk_hash_writer_frame(lk_hash_writer *w, const lk_frame *fr, const lk_
         cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(w->file, "frames"), o);
         return 0;
     }
-    int rc = put_line(w, cJSON_PrintUnformatted(o));
+    int rc = put(w, "", o, "\n");
     cJSON_Delete(o);
     return rc;
 }
@@ -234,13 +223,7 @@ LK_API int lk_hash_writer_frame(lk_hash_writer *w, const lk_frame *fr, const lk_
  * head or a comma. */
 static int emit_file(lk_hash_writer *w, cJSON *file)
 {
-    char *s = cJSON_PrintUnformatted(file);
-    if (!s)
-        return LK_ENOMEM;
-    fputs(w->files++ ? ",\n" : "{\"schema\":1,\"files\":[\n", w->fp);
-    fputs(s, w->fp);
-    cJSON_free(s);
-    return ferror(w->fp) ? (w->io_error = 1, LK_EIO) : 0;
+    return put(w, w->files++ ? ",\n" : "{\"schema\":1,\"files\":[\n", file, "");
 }
 
 /* JSON Lines: {"file":..,"error":..} as one line. */
@@ -251,7 +234,7 @@ static int error_line(lk_hash_writer *w, const char *path, const char *errmsg)
         return LK_ENOMEM;
     cJSON_AddStringToObject(o, "file", path);
     cJSON_AddStringToObject(o, "error", errmsg);
-    int rc = put_line(w, cJSON_PrintUnformatted(o));
+    int rc = put(w, "", o, "\n");
     cJSON_Delete(o);
     return rc;
 }

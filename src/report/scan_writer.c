@@ -12,6 +12,7 @@
 #include <cJSON.h>
 #include "common/common.h"
 #include "likeness/report.h"
+#include "report/report_internal.h"
 
 static const char *const variant_names[LK_DIHEDRAL_COUNT] = {
     "as is", "rotated 90 degrees anticlockwise", "rotated 180 degrees",
@@ -98,31 +99,6 @@ static cJSON *report_json(const lk_scan_report *r)
     return o;
 }
 
-/* Prints JSON text plus "\n" (JSONL) or a separator (JSON) in one fwrite. */
-static int put_json(FILE *fp, cJSON *o, int format, int first)
-{
-    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-    if (!s)
-        return LK_ENOMEM;
-    size_t n = strlen(s);
-    const char *pre = format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n";
-    size_t np = strlen(pre);
-    char *buf = lk_malloc(np + n + 1);
-    if (!buf) {
-        cJSON_free(s);
-        return LK_ENOMEM;
-    }
-    memcpy(buf, pre, np);
-    memcpy(buf + np, s, n);
-    size_t len = np + n;
-    if (format == LK_SCANFMT_JSONL)
-        buf[len++] = '\n';
-    cJSON_free(s);
-    int bad = fwrite(buf, 1, len, fp) != len || fflush(fp) != 0;
-    lk_free(buf);
-    return bad ? LK_EIO : 0;
-}
-
 /* ANSI colour around the verdict, if enabled. */
 static void print_verdict(FILE *fp, const lk_scan_report *r, unsigned flags)
 {
@@ -200,7 +176,8 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_rep
         return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
     }
     cJSON *o = report_json(r);
-    int rc = put_json(fp, o, format, first);
+    int rc = lk_json_put(fp, format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n", o,
+                         format == LK_SCANFMT_JSONL ? "\n" : "");
     cJSON_Delete(o);
     return rc;
 }

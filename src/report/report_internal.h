@@ -1,0 +1,18 @@
+/*
+ * report_internal.h — what the report writers share.
+ */
+#ifndef LK_REPORT_INTERNAL_H
+#define LK_REPORT_INTERNAL_H
+
+#include <stdio.h>
+#include <cJSON.h>
+
+/*
+ * Writes @p pre, the compact JSON text of @p o, then @p post to @p fp with
+ * one fwrite, and flushes: a JSON line is never left half written by this
+ * process.  @p o may be NULL (out of memory while building it).  Returns 0,
+ * LK_ENOMEM or LK_EIO.
+ */
+int lk_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
+
+#endif
