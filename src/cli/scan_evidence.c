@@ -2,13 +2,12 @@
  * scan_evidence.c — `--evidence DIR`: for each reported segment (at most
  * LK_SCAN_MAX_EVIDENCE per work) a PNG with the suspect frame and the
  * reference frame of its closest match side by side.  The suspect is
- * decoded once more with the same sampling, so its frames are exactly the
- * ones that were hashed; each reference file is decoded, with the index's
+ * decoded once more, once for all its segments, with the same sampling, so
+ * its frames are exactly the ones that were hashed; each reference file is decoded, with the index's
  * sampling, up to the entry's time.  A reference file that has moved since
  * it was indexed leaves that segment without evidence (and a warning).
  */
 #include <ctype.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
@@ -32,23 +31,30 @@ static int keep(struct pic *p, const lk_image *src)
     return 0;
 }
 
-/* Decodes path with opts until the frame at time t (within 1 ms; the
- * first frame at or after it for a reference).  0 or -1. */
-static int grab(const char *path, const lk_decode_opts *opts, double t, struct pic *out)
+/* Decodes path once with opts and keeps, for each of the n times t[i],
+ * the first frame at or after it (within 1 ms: with the same sampling as
+ * the scan, exactly the frame that was hashed).  A still fills them all.
+ * Returns how many were kept. */
+static size_t grab(const char *path, const lk_decode_opts *opts, const double *t, size_t n,
+                   struct pic *out)
 {
     lk_decoder *d = NULL;
     lk_frame fr;
-    int rc = -1;
+    size_t kept = 0;
     if (lk_decoder_open(&d, path, opts, NULL) < 0)
-        return -1;
-    while (lk_decoder_next(d, &fr, NULL) > 0) {
-        if (fr.time + 1e-3 >= t || (fr.flags & LK_FRAME_STILL)) {
-            rc = keep(out, &fr.image);
-            break;
+        return 0;
+    while (kept < n && lk_decoder_next(d, &fr, NULL) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (out[i].px || (fr.time + 1e-3 < t[i] && !(fr.flags & LK_FRAME_STILL)))
+                continue;
+            if (keep(&out[i], &fr.image) < 0)
+                goto done;
+            kept++;
         }
     }
+done:
     lk_decoder_free(&d);
-    return rc;
+    return kept;
 }
 
 /* Copies s into out keeping [A-Za-z0-9._-], others as '_'. */
@@ -74,46 +80,72 @@ static char *evidence_path(const struct scan_ctx *c, const char *suspect, const 
     return out;
 }
 
-/* The picture pair of one segment; sets hw->evidence[k] on success. */
-static void one(const struct scan_ctx *c, struct scan_worker *w, const char *path,
-                const double *qtimes, const struct scan_result *r, struct scan_hit_work *hw,
-                size_t k)
+/* One segment to illustrate. */
+struct item {
+    struct scan_hit_work *hw; /* its work */
+    size_t k;                 /* its segment */
+};
+
+/* The reference side of item it and the picture pair; sets its evidence. */
+static void pair(const struct scan_ctx *c, struct scan_worker *w, const char *path,
+                 const struct scan_result *r, const struct item *it, const struct pic *sus)
 {
-    const lk_segment *s = &hw->segs[k];
+    const lk_segment *s = &it->hw->segs[it->k];
     lk_index_entry e;
     lk_errbuf err;
-    struct pic sus = { 0 }, ref = { 0 };
+    struct pic ref = { 0 };
     if (lk_index_entry_at(w->ix, s->best_ref, &e, &err) < 0) {
         lk_warning("no evidence for '%s': %s", path, err.msg);
         return;
     }
+    if (e.file_imported) /* pre-computed hashes: no media to show */
+        return;
     char *refpath = strdup(e.file);
     double rt = e.frame.t0;
-    int imported = e.file_imported;
-    if (!refpath || imported || grab(refpath, &c->ref_dec, rt, &ref) < 0) {
-        if (refpath && !imported)
-            lk_warning("no evidence for '%s': cannot read reference '%s'", path, refpath);
-    } else if (grab(path, &c->suspect_dec, qtimes[s->best_query], &sus) == 0) {
-        char *out = evidence_path(c, path, r->content_hash, c->works[hw->work].work_id, k);
-        if (out && lk_evidence_write_png(out, &sus.img, &ref.img, &err) == 0)
-            hw->evidence[k] = out, out = NULL;
+    if (!refpath || grab(refpath, &c->ref_dec, &rt, 1, &ref) == 0) {
+        lk_warning("no evidence for '%s': cannot read reference '%s'", path,
+                   refpath ? refpath : "?");
+    } else {
+        char *out = evidence_path(c, path, r->content_hash, c->works[it->hw->work].work_id,
+                                  it->k);
+        if (out && lk_evidence_write_png(out, &sus->img, &ref.img, &err) == 0)
+            it->hw->evidence[it->k] = out, out = NULL;
         else if (out)
             lk_warning("%s", err.msg);
         free(out);
     }
     free(refpath);
-    free(sus.px);
     free(ref.px);
 }
 
 void lk_scan_evidence(const struct scan_ctx *c, struct scan_worker *w, const char *path,
                       const double *qtimes, struct scan_result *r)
 {
-    for (size_t i = 0; i < r->nworks && !*c->stop; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->nworks; i++)
+        if (r->works[i].score >= c->mp.min_score)
+            n += r->works[i].nsegs < LK_SCAN_MAX_EVIDENCE ? r->works[i].nsegs : LK_SCAN_MAX_EVIDENCE;
+    struct item *items = calloc(n ? n : 1, sizeof *items);
+    double *times = calloc(n ? n : 1, sizeof *times);
+    struct pic *sus = calloc(n ? n : 1, sizeof *sus);
+    n = 0;
+    for (size_t i = 0; items && times && sus && i < r->nworks; i++) {
         struct scan_hit_work *hw = &r->works[i];
-        if (hw->score < c->mp.min_score)
-            continue;
-        for (size_t k = 0; k < hw->nsegs && k < LK_SCAN_MAX_EVIDENCE; k++)
-            one(c, w, path, qtimes, r, hw, k);
+        for (size_t k = 0; hw->score >= c->mp.min_score && k < hw->nsegs &&
+                           k < LK_SCAN_MAX_EVIDENCE; k++, n++) {
+            items[n] = (struct item){ hw, k };
+            times[n] = qtimes[hw->segs[k].best_query];
+        }
     }
+    /* the suspect is decoded once for all its segments */
+    if (n && !*c->stop && grab(path, &c->suspect_dec, times, n, sus) < n)
+        lk_warning("no evidence for some segments of '%s': cannot decode it again", path);
+    for (size_t i = 0; i < n && !*c->stop; i++)
+        if (sus[i].px)
+            pair(c, w, path, r, &items[i], &sus[i]);
+    for (size_t i = 0; sus && i < n; i++)
+        free(sus[i].px);
+    free(items);
+    free(times);
+    free(sus);
 }
