@@ -33,6 +33,18 @@ pan_reference() {
         fail "ffmpeg could not make the reference $1"
 }
 
+# expect_copy JSON FILE TITLE: in a `scan --json` array, FILE is a match
+# whose best work is TITLE with a segment covering suspect seconds 1-3 at a
+# reference offset of +2 s (within 1 s).
+expect_copy() {
+    jq -e --arg f "$2" --arg t "$3" '.[] | select(.file == $f) | .verdict == "match" and
+        .matches[0].title == $t and
+        (.matches[0].segments | any(.suspect_start <= 1 and .suspect_end >= 3 and
+            (.ref_start - .suspect_start - 2 | fabs) <= 1))' "$1" >/dev/null ||
+        { jq --arg f "$2" '.[] | select(.file == $f)' "$1" >&2;
+          fail "$2: not matched to $3 at +2 s"; }
+}
+
 # grep_out PATTERN / grep_err PATTERN: fail unless the pattern is there.
 grep_out() { grep -q -e "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout lacks '$1'"; }; }
 grep_err() { grep -q -e "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks '$1'"; }; }
