@@ -46,8 +46,8 @@ AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq
 # VPOPCNTDQ only in files ending _vpopcnt.c, called only when the CPU has it.
 VPOPCNT_FLAGS := $(AVX512_FLAGS) -mavx512vpopcntdq
 
-LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/decode/*.c src/features/*.c \
-                              src/index/*.c src/match/*.c src/report/*.c))
+LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/simd/x86/*.c src/decode/*.c src/features/*.c \
+                              src/search/*.c src/catalog/*.c src/scan/*.c src/match/*.c src/report/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c tests/simd/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))

@@ -9,8 +9,11 @@
 #include "likeness/simd.h"
 #include "likeness/decode.h"
 #include "likeness/features.h"
-#include "likeness/index.h"
+#include "likeness/search.h"
+#include "likeness/catalog.h"
+#include "likeness/sha256.h"
 #include "likeness/match.h"
+#include "likeness/report.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include "likeness/error.h"
 #include "likeness/features.h"
-#include "likeness/index.h"
+#include "likeness/search.h"
 
 #ifdef __cplusplus
 extern "C" {

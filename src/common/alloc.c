@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include "common/common.h"
 
-void *lk_malloc(size_t n) { return malloc(n ? n : 1); }
-void *lk_calloc(size_t count, size_t size) { return calloc(count ? count : 1, size ? size : 1); }
-void *lk_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-void lk_free(void *p) { free(p); }
+void *lki_malloc(size_t n) { return malloc(n ? n : 1); }
+void *lki_calloc(size_t count, size_t size) { return calloc(count ? count : 1, size ? size : 1); }
+void *lki_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+void lki_free(void *p) { free(p); }
 
-void *lk_malloc_aligned(size_t n)
+void *lki_malloc_aligned(size_t n)
 {
     void *p = NULL;
     n = (n + 63) & ~(size_t)63;
@@ -22,4 +22,4 @@ void *lk_malloc_aligned(size_t n)
     return p;
 }
 
-void lk_free_aligned(void *p) { free(p); }
+void lki_free_aligned(void *p) { free(p); }

@@ -36,24 +36,24 @@
 
 /*
  * Writes code and a printf-style message into err (may be NULL) and returns
- * code, so that `return lk_err(err, LK_EIO, "...")` is one line.
+ * code, so that `return lki_err(err, LK_EIO, "...")` is one line.
  */
-int lk_err(lk_errbuf *err, int code, const char *fmt, ...)
+int lki_err(lk_errbuf *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Maps an errno value to an LK_E* code. */
-int lk_err_from_errno(int e);
+int lki_err_from_errno(int e);
 
 /* Allocation: every allocation of the library goes through these. */
-void *lk_malloc(size_t n);
-void *lk_calloc(size_t count, size_t size);
-void *lk_realloc(void *p, size_t n);
-void lk_free(void *p);
-/* Aligned (to 64 bytes) allocation, freed with lk_free_aligned(). */
-void *lk_malloc_aligned(size_t n);
-void lk_free_aligned(void *p);
+void *lki_malloc(size_t n);
+void *lki_calloc(size_t count, size_t size);
+void *lki_realloc(void *p, size_t n);
+void lki_free(void *p);
+/* Aligned (to 64 bytes) allocation, freed with lki_free_aligned(). */
+void *lki_malloc_aligned(size_t n);
+void lki_free_aligned(void *p);
 /* Frees *pp and sets it to NULL. */
-#define lk_freep(pp) do { lk_free(*(pp)); *(pp) = NULL; } while (0)
+#define lk_freep(pp) do { lki_free(*(pp)); *(pp) = NULL; } while (0)
 
 /* Overflow-checked a*b; returns 0 and sets *out, or -1 on overflow. */
 static inline int lk_mul_size(size_t a, size_t b, size_t *out)

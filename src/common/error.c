@@ -45,7 +45,7 @@ LK_API void lk_errbuf_clear(lk_errbuf *err)
     err->msg[0] = '\0';
 }
 
-int lk_err(lk_errbuf *err, int code, const char *fmt, ...)
+int lki_err(lk_errbuf *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
@@ -57,7 +57,7 @@ int lk_err(lk_errbuf *err, int code, const char *fmt, ...)
     return code;
 }
 
-int lk_err_from_errno(int e)
+int lki_err_from_errno(int e)
 {
     switch (e) {
     case ENOMEM: return LK_ENOMEM;

@@ -15,7 +15,7 @@
  * two of different colours is "unknown" (likely a solid strip of content).
  * Sides shorter than 16 pixels are never cropped.
  *
- * Stability across video frames (lk_border_crop with prev): an edge keeps
+ * Stability across video frames (lki_border_crop with prev): an edge keeps
  * its previous value when its detection is unknown (fade to a uniform
  * frame, a very dark scene) or moves by no more than max(2, 2% of the
  * side); it follows the detection only when that differs clearly.
@@ -96,7 +96,7 @@ static void pair(int *a, const uint8_t ca[3], int *b, const uint8_t cb[3])
         *a = *b = LK_BORDER_UNKNOWN;
 }
 
-void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b)
+void lki_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b)
 {
     ptrdiff_t s = stride;
     edge top = { rgb, s, 3, w, h };
@@ -123,7 +123,7 @@ static int settle(int det, int side, int have_prev, int prev)
     return abs(det - prev) <= margin ? prev : det;
 }
 
-void lk_border_crop(const lk_border *b, int w, int h, const lk_rect *prev, lk_rect *crop)
+void lki_border_crop(const lk_border *b, int w, int h, const lk_rect *prev, lk_rect *crop)
 {
     int hp = prev && prev->width >= 1 && prev->height >= 1 && prev->x >= 0 && prev->y >= 0 &&
              prev->x + prev->width <= w && prev->y + prev->height <= h;

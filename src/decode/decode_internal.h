@@ -45,19 +45,19 @@ typedef struct lk_backend {
 } lk_backend;
 
 /* The state of a still-picture backend (png.c, jpeg.c): one finished
- * frame, yielded once by lk_still_next(), freed by lk_still_close(). */
+ * frame, yielded once by lki_still_next(), freed by lki_still_close(). */
 typedef struct lk_still {
     uint8_t *pix; /* dense RGB24 of the working size, upright (owned) */
     int w, h;     /* size */
     int done;     /* 1 after the frame was yielded */
 } lk_still;
 
-int lk_still_next(void *state, lk_rawframe *f, lk_errbuf *err);
-void lk_still_close(void *state);
+int lki_still_next(void *state, lk_rawframe *f, lk_errbuf *err);
+void lki_still_close(void *state);
 
-extern const lk_backend lk_backend_png;    /* png.c */
-extern const lk_backend lk_backend_jpeg;   /* jpeg.c */
-extern const lk_backend lk_backend_ffmpeg; /* ffmpeg.c */
+extern const lk_backend lki_backend_png;    /* png.c */
+extern const lk_backend lki_backend_jpeg;   /* jpeg.c */
+extern const lk_backend lki_backend_ffmpeg; /* ffmpeg.c */
 
 /* Size that fits w x h inside max_dim x max_dim keeping the aspect ratio,
  * never larger than the input, never below 1x1. */
@@ -86,13 +86,13 @@ static inline void lk_fit_size(int w, int h, int max_dim, int *ow, int *oh)
  * Writes the transformed RGB24 picture into dst (dense, stride 3*dst width)
  * and its size into *dw, *dh.  dst must hold w*h*3 bytes and not alias src.
  */
-void lk_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
+void lki_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
                      uint8_t *dst, int *dw, int *dh);
 
 /* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and
  * LK_DECODE_MAX_PIXELS (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for
  * an empty size) with a message naming path. */
-int lk_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
+int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
 
 /* ---- scale.c: area-averaging reduction of RGB24 pictures ---------------- */
 
@@ -105,20 +105,20 @@ int lk_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
 typedef struct lk_scaler lk_scaler;
 
 /* 0, LK_EINVAL (upscaling or empty sizes) or LK_ENOMEM. */
-int lk_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh);
+int lki_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh);
 /* Feeds the next source row (3*sw bytes); finished rows land in dst,
  * dense dw x dh RGB24 (stride 3*dw).  Extra rows are ignored. */
-void lk_scaler_push(lk_scaler *s, const uint8_t *row, uint8_t *dst);
+void lki_scaler_push(lk_scaler *s, const uint8_t *row, uint8_t *dst);
 /* Frees *s (NULL allowed) and sets it to NULL. */
-void lk_scaler_free(lk_scaler **s);
+void lki_scaler_free(lk_scaler **s);
 
 /*
  * Finishes a decoded still: reduces src (w x h, stride bytes per row) to
  * tw x th (an exact copy when equal; 1 <= tw <= w, 1 <= th <= h), then
- * applies the EXIF orientation.  *out is a new dense RGB24 buffer (lk_free)
+ * applies the EXIF orientation.  *out is a new dense RGB24 buffer (lki_free)
  * of *ow x *oh.  0, LK_EINVAL or LK_ENOMEM.
  */
-int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
+int lki_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
                     int tw, int th, uint8_t **out, int *ow, int *oh);
 
 /* ---- border.c: constant border (letterbox, pillarbox) detection --------- */
@@ -133,7 +133,7 @@ typedef struct lk_border {
 } lk_border;
 
 /* Detects constant bands along the four edges of an RGB24 picture. */
-void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b);
+void lki_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b);
 
 /*
  * Turns a detection into the crop rectangle for a w x h picture.  prev is
@@ -143,7 +143,7 @@ void lk_border_detect(const uint8_t *rgb, int w, int h, int stride, lk_border *b
  * margin.  *crop never covers less than 1x1 and equals the whole picture
  * when nothing is cropped.
  */
-void lk_border_crop(const lk_border *b, int w, int h, const lk_rect *prev, lk_rect *crop);
+void lki_border_crop(const lk_border *b, int w, int h, const lk_rect *prev, lk_rect *crop);
 
 /* ---- probe.c: which reader ----------------------------------------------- */
 
@@ -158,6 +158,6 @@ enum lk_probe_kind {
 #define LK_PROBE_BYTES 65536
 
 /* Classifies the first n bytes of a file (n may be short). */
-int lk_probe(const uint8_t *head, size_t n);
+int lki_probe(const uint8_t *head, size_t n);
 
 #endif

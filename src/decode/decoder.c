@@ -42,13 +42,13 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts)
     opts->backend = LK_BACKEND_AUTO;
 }
 
-int lk_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err)
+int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err)
 {
     if (w < 1 || h < 1)
-        return lk_err(err, LK_ECORRUPT, "'%s': picture has no pixels (%lldx%lld)", path,
+        return lki_err(err, LK_ECORRUPT, "'%s': picture has no pixels (%lldx%lld)", path,
                       (long long)w, (long long)h);
     if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > LK_DECODE_MAX_PIXELS)
-        return lk_err(err, LK_ETOOBIG,
+        return lki_err(err, LK_ETOOBIG,
                       "'%s': %lldx%lld pixels is more than the 65535x65535 / 2^28-pixel limit",
                       path, (long long)w, (long long)h);
     return 0;
@@ -59,26 +59,26 @@ static int read_head(const char *path, uint8_t *head, size_t *n, lk_errbuf *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        int code = lk_err_from_errno(errno);
-        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+        int code = lki_err_from_errno(errno);
+        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
     }
     struct stat st;
     int rc = 0;
     if (fstat(fd, &st) < 0)
-        rc = lk_err(err, LK_EIO, "cannot open '%s': %s", path, lk_strerror(LK_EIO));
+        rc = lki_err(err, LK_EIO, "cannot open '%s': %s", path, lk_strerror(LK_EIO));
     else if (S_ISDIR(st.st_mode))
-        rc = lk_err(err, LK_EISDIR, "cannot open '%s': %s", path, lk_strerror(LK_EISDIR));
+        rc = lki_err(err, LK_EISDIR, "cannot open '%s': %s", path, lk_strerror(LK_EISDIR));
     else if (!S_ISREG(st.st_mode))
-        rc = lk_err(err, LK_EFORMAT, "'%s': not a regular file", path);
+        rc = lki_err(err, LK_EFORMAT, "'%s': not a regular file", path);
     else if (st.st_size == 0)
-        rc = lk_err(err, LK_EFORMAT, "'%s': empty file", path);
+        rc = lki_err(err, LK_EFORMAT, "'%s': empty file", path);
     size_t got = 0;
     while (rc == 0 && got < LK_PROBE_BYTES) {
         ssize_t r = read(fd, head + got, LK_PROBE_BYTES - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
-            rc = lk_err(err, LK_EIO, "cannot read '%s': %s", path, strerror(errno));
+            rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, strerror(errno));
         if (r <= 0)
             break;
         got += (size_t)r;
@@ -91,21 +91,21 @@ static int read_head(const char *path, uint8_t *head, size_t *n, lk_errbuf *err)
 /* Picks and opens the backend for d->path. */
 static int open_backend(lk_decoder *d, lk_errbuf *err)
 {
-    uint8_t *head = lk_malloc(LK_PROBE_BYTES);
+    uint8_t *head = lki_malloc(LK_PROBE_BYTES);
     size_t n = 0;
     if (!head)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", d->path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", d->path);
     int rc = read_head(d->path, head, &n, err);
-    int kind = rc == 0 ? lk_probe(head, n) : LK_PROBE_OTHER;
-    lk_free(head);
+    int kind = rc == 0 ? lki_probe(head, n) : LK_PROBE_OTHER;
+    lki_free(head);
     LK_TRY(rc);
     if (d->opts.backend == LK_BACKEND_FFMPEG)
         kind = LK_PROBE_OTHER;
-    d->be = kind == LK_PROBE_PNG ? &lk_backend_png
-          : kind == LK_PROBE_JPEG ? &lk_backend_jpeg : &lk_backend_ffmpeg;
+    d->be = kind == LK_PROBE_PNG ? &lki_backend_png
+          : kind == LK_PROBE_JPEG ? &lki_backend_jpeg : &lki_backend_ffmpeg;
     rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
     if (rc < 0 && rc != LK_ENOMEM && kind == LK_PROBE_APNG) {
-        d->be = &lk_backend_png;
+        d->be = &lki_backend_png;
         rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
     }
     if (rc < 0)
@@ -120,17 +120,17 @@ LK_API int lk_decoder_open(lk_decoder **out, const char *path, const lk_decode_o
                            lk_errbuf *err)
 {
     if (!out)
-        return lk_err(err, LK_EINVAL, "lk_decoder_open: no output pointer");
+        return lki_err(err, LK_EINVAL, "lk_decoder_open: no output pointer");
     *out = NULL;
     if (!path || !*path)
-        return lk_err(err, LK_EINVAL, "lk_decoder_open: empty path");
-    lk_decoder *d = lk_calloc(1, sizeof *d);
+        return lki_err(err, LK_EINVAL, "lk_decoder_open: empty path");
+    lk_decoder *d = lki_calloc(1, sizeof *d);
     size_t len = strlen(path);
     if (d)
-        d->path = lk_malloc(len + 1);
+        d->path = lki_malloc(len + 1);
     if (!d || !d->path) {
         lk_decoder_free(&d);
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     memcpy(d->path, path, len + 1);
     if (opts)
@@ -155,8 +155,8 @@ static void crop_frame(lk_decoder *d, lk_frame *f)
     if (d->opts.crop_borders) {
         lk_border b;
         int same = d->have_crop && d->crop_w == full->width && d->crop_h == full->height;
-        lk_border_detect(full->data, full->width, full->height, full->stride, &b);
-        lk_border_crop(&b, full->width, full->height, same ? &d->crop : NULL, &f->crop);
+        lki_border_detect(full->data, full->width, full->height, full->stride, &b);
+        lki_border_crop(&b, full->width, full->height, same ? &d->crop : NULL, &f->crop);
         d->crop = f->crop;
         d->have_crop = 1;
         d->crop_w = full->width;
@@ -171,9 +171,9 @@ static void crop_frame(lk_decoder *d, lk_frame *f)
 LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err)
 {
     if (!d || !frame)
-        return lk_err(err, LK_EINVAL, "lk_decoder_next: no decoder or frame");
+        return lki_err(err, LK_EINVAL, "lk_decoder_next: no decoder or frame");
     if (!d->be)
-        return lk_err(err, LK_ESTATE, "'%s': decoder is not open", d->path);
+        return lki_err(err, LK_ESTATE, "'%s': decoder is not open", d->path);
     lk_rawframe raw;
     memset(&raw, 0, sizeof raw);
     int rc = d->be->next(d->state, &raw, err);
@@ -210,6 +210,6 @@ LK_API void lk_decoder_free(lk_decoder **dp)
     lk_decoder *d = *dp;
     if (d->be)
         d->be->close(d->state);
-    lk_free(d->path);
+    lki_free(d->path);
     lk_freep(dp);
 }

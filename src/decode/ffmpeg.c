@@ -29,7 +29,7 @@
  *   and the area filter's vertical averaging at the working size blends
  *   them, which is what perceptual hashes need.
  * - Rotation: the stream's display matrix, rounded to the nearest right
- *   angle and its mirror, becomes an EXIF orientation for lk_orient_rgb24.
+ *   angle and its mirror, becomes an EXIF orientation for lki_orient_rgb24.
  * - Damaged packets are skipped; read errors end the stream; the end with
  *   no decoded frame at all is LK_ECORRUPT (damage seen) or LK_ENOFRAMES.
  * - FFmpeg's own log output is not touched here (process-wide state).
@@ -87,9 +87,9 @@ typedef struct ff_state {
     int last_av_err;          /* last of them, for messages */
     int consecutive_errors;   /* decoder errors in a row */
     lk_sampler sampler;
-    uint8_t *rgb;             /* scaled RGB24; lk_malloc_aligned */
+    uint8_t *rgb;             /* scaled RGB24; lki_malloc_aligned */
     size_t rgb_cap;
-    uint8_t *rot;             /* rotated copy; lk_malloc_aligned */
+    uint8_t *rot;             /* rotated copy; lki_malloc_aligned */
     size_t rot_cap;
     _Alignas(64) uint8_t sig[LK_SIG_LEN];
 } ff_state;
@@ -121,7 +121,7 @@ static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
     char buf[AV_ERROR_MAX_STRING_SIZE];
     if (av_strerror(e, buf, sizeof buf) < 0)
         snprintf(buf, sizeof buf, "error %d", e);
-    return lk_err(err, map_averror(e), "'%s': %s: %s", path, what, buf);
+    return lki_err(err, map_averror(e), "'%s': %s: %s", path, what, buf);
 }
 
 /* ---- opening --------------------------------------------------------- */
@@ -130,19 +130,19 @@ static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
 static int open_input(ff_state *s, lk_errbuf *err)
 {
     size_t n = strlen(s->path) + 6;
-    char *url = lk_malloc(n);
+    char *url = lki_malloc(n);
     if (!url)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     snprintf(url, n, "file:%s", s->path);
     const AVInputFormat *ifmt = NULL;
     int rc = avio_open(&s->pb, url, AVIO_FLAG_READ);
     int score = rc < 0 ? rc : av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
     if (score == AVERROR_INVALIDDATA || (score >= 0 && !ifmt)) {
-        lk_free(url);
-        return lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
+        lki_free(url);
+        return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
     }
     if (score < 0) {
-        lk_free(url);
+        lki_free(url);
         return av_fail(err, s->path, "cannot open", score);
     }
     AVDictionary *dict = NULL;
@@ -158,10 +158,10 @@ static int open_input(ff_state *s, lk_errbuf *err)
         rc = AVERROR(ENOMEM);
     }
     av_dict_free(&dict);
-    lk_free(url);
+    lki_free(url);
     if (rc < 0)
         return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM)
-                   ? lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
+                   ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
                    : av_fail(err, s->path, "cannot read the header", rc);
     return score;
 }
@@ -266,8 +266,8 @@ static int choose_stream(ff_state *s, int score, lk_errbuf *err)
     s->stream = pick_stream(s->fmt, &has_audio);
     if (s->stream < 0) {
         if (score < AVPROBE_SCORE_RETRY)
-            return lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
-        return lk_err(err, LK_ENOFRAMES, "'%s': no video stream%s", s->path,
+            return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
+        return lki_err(err, LK_ENOFRAMES, "'%s': no video stream%s", s->path,
                       has_audio ? " (audio only)" : "");
     }
     for (unsigned i = 0; i < s->fmt->nb_streams; i++)
@@ -276,10 +276,10 @@ static int choose_stream(ff_state *s, int score, lk_errbuf *err)
     const AVCodecParameters *par = s->fmt->streams[s->stream]->codecpar;
     if (par->width > LK_DECODE_MAX_SIDE || par->height > LK_DECODE_MAX_SIDE ||
         (int64_t)par->width * par->height > LK_DECODE_MAX_PIXELS)
-        return lk_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path,
+        return lki_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path,
                       par->width, par->height);
     if (par->width < 0 || par->height < 0)
-        return lk_err(err, LK_ECORRUPT, "'%s': invalid picture size", s->path);
+        return lki_err(err, LK_ECORRUPT, "'%s': invalid picture size", s->path);
     return 0;
 }
 
@@ -290,11 +290,11 @@ static int open_decoder(ff_state *s, const lk_decode_opts *opts, const AVCodec *
     AVStream *st = s->fmt->streams[s->stream];
     const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
     if (!codec)
-        return lk_err(err, LK_EFORMAT, "'%s': unsupported video codec '%s'", s->path,
+        return lki_err(err, LK_EFORMAT, "'%s': unsupported video codec '%s'", s->path,
                       avcodec_get_name(st->codecpar->codec_id));
     s->dec = avcodec_alloc_context3(codec);
     if (!s->dec)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     int rc = avcodec_parameters_to_context(s->dec, st->codecpar);
     if (rc < 0)
         return av_fail(err, s->path, "cannot set up the decoder", rc);
@@ -320,7 +320,7 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
     int rc = avformat_find_stream_info(s->fmt, NULL);
     if (rc < 0)
         return score < AVPROBE_SCORE_RETRY
-                   ? lk_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
+                   ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
                    : av_fail(err, s->path, "cannot read the stream parameters", rc);
     LK_TRY(choose_stream(s, score, err));
     const AVCodec *codec = NULL;
@@ -335,11 +335,11 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
     s->skip_ok = !opts->keyframes && opts->fps > 0 && s->fps >= LK_FF_SKIP_RATIO * opts->fps;
     s->estimate_numbers = opts->keyframes != 0;
     s->last_number = -1;
-    lk_sampler_init(&s->sampler, opts);
+    lki_sampler_init(&s->sampler, opts);
     s->pkt = av_packet_alloc();
     s->frame = av_frame_alloc();
     if (!s->pkt || !s->frame)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     return 0;
 }
 
@@ -355,10 +355,10 @@ static void ff_close(void *state)
     avcodec_free_context(&s->dec);
     avformat_close_input(&s->fmt);
     avio_closep(&s->pb);
-    lk_free_aligned(s->rgb);
-    lk_free_aligned(s->rot);
-    lk_free(s->path);
-    lk_free(s);
+    lki_free_aligned(s->rgb);
+    lki_free_aligned(s->rot);
+    lki_free(s->path);
+    lki_free(s);
 }
 
 static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
@@ -366,14 +366,14 @@ static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
 {
     *state = NULL;
     if (!opts)
-        return lk_err(err, LK_EINVAL, "'%s': no decoding options", path);
-    ff_state *s = lk_calloc(1, sizeof *s);
+        return lki_err(err, LK_EINVAL, "'%s': no decoding options", path);
+    ff_state *s = lki_calloc(1, sizeof *s);
     size_t n = strlen(path) + 1;
     if (s)
-        s->path = lk_malloc(n);
+        s->path = lki_malloc(n);
     if (!s || !s->path) {
-        lk_free(s);
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        lki_free(s);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     memcpy(s->path, path, n);
     s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
@@ -431,7 +431,7 @@ static int sig_from_sws(ff_state *s, const AVFrame *f, uint8_t *sig)
         s->sig_sws = sws_getContext(f->width, f->height, f->format, LK_SIG_W, LK_SIG_H,
                                     AV_PIX_FMT_GRAY8, SWS_AREA, NULL, NULL, NULL);
         if (!s->sig_sws)
-            return lk_err(NULL, LK_EFORMAT, "no conversion");
+            return lki_err(NULL, LK_EFORMAT, "no conversion");
         s->sig_w = f->width;
         s->sig_h = f->height;
         s->sig_fmt = f->format;
@@ -485,7 +485,7 @@ static int ensure_sws(ff_state *s, const AVFrame *f, int ow, int oh)
     s->sws = sws_getContext(f->width, f->height, f->format, ow, oh, AV_PIX_FMT_RGB24,
                             SWS_AREA | SWS_ACCURATE_RND, NULL, NULL, NULL);
     if (!s->sws)
-        return lk_err(NULL, LK_EFORMAT, "no conversion");
+        return lki_err(NULL, LK_EFORMAT, "no conversion");
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
     if (desc && !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) &&
         desc->nb_components >= 3) {
@@ -504,9 +504,9 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 {
     if (*cap >= need)
         return 0;
-    lk_free_aligned(*buf);
+    lki_free_aligned(*buf);
     *cap = 0;
-    *buf = lk_malloc_aligned(need);
+    *buf = lki_malloc_aligned(need);
     if (!*buf)
         return LK_ENOMEM;
     *cap = need;
@@ -519,11 +519,11 @@ static int convert_frame(ff_state *s, const AVFrame *f, lk_rawframe *out, lk_err
     int ow, oh;
     lk_fit_size(f->width, f->height, s->max_dim, &ow, &oh);
     if (ensure_sws(s, f, ow, oh) < 0)
-        return lk_err(err, LK_EFORMAT, "'%s': cannot convert pixel format %s", s->path,
+        return lki_err(err, LK_EFORMAT, "'%s': cannot convert pixel format %s", s->path,
                       av_get_pix_fmt_name(f->format) ? av_get_pix_fmt_name(f->format) : "?");
     int stride = FFALIGN(ow * 3, 64);
     if (grow(&s->rgb, &s->rgb_cap, (size_t)stride * (size_t)oh + 64) < 0)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     uint8_t *dst[4] = {s->rgb, NULL, NULL, NULL};
     int dst_stride[4] = {stride, 0, 0, 0};
     int rc = sws_scale(s->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
@@ -537,8 +537,8 @@ static int convert_frame(ff_state *s, const AVFrame *f, lk_rawframe *out, lk_err
     if (s->orientation == 1)
         return 0;
     if (grow(&s->rot, &s->rot_cap, (size_t)ow * (size_t)oh * 3) < 0)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
-    lk_orient_rgb24(s->rgb, ow, oh, stride, s->orientation, s->rot, &out->width, &out->height);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    lki_orient_rgb24(s->rgb, ow, oh, stride, s->orientation, s->rot, &out->width, &out->height);
     out->data = s->rot;
     out->stride = out->width * 3;
     return 0;
@@ -573,7 +573,7 @@ static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
     const AVFrame *f = s->frame;
     if (f->width > LK_DECODE_MAX_SIDE || f->height > LK_DECODE_MAX_SIDE ||
         (int64_t)f->width * f->height > LK_DECODE_MAX_PIXELS)
-        return lk_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path, f->width,
+        return lki_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path, f->width,
                       f->height);
     if (f->width < 1 || f->height < 1 || !f->data[0])
         return 0;
@@ -583,8 +583,8 @@ static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
     s->decoded++;
     int cut = 0;
     if (s->sampler.scene_cuts && frame_signature(s, f, s->sig) == 0)
-        cut = lk_sampler_scene(&s->sampler, s->sig);
-    if (!lk_sampler_keep(&s->sampler, time, f->key_frame, cut))
+        cut = lki_sampler_scene(&s->sampler, s->sig);
+    if (!lki_sampler_keep(&s->sampler, time, f->key_frame, cut))
         return 0;
     LK_TRY(convert_frame(s, f, out, err));
     out->time = time;
@@ -602,7 +602,7 @@ static void choose_skip(ff_state *s, const AVPacket *pkt)
     if (!s->skip_ok)
         return;
     enum AVDiscard want = AVDISCARD_DEFAULT;
-    double next = lk_sampler_next_time(&s->sampler);
+    double next = lki_sampler_next_time(&s->sampler);
     if (pkt->pts != AV_NOPTS_VALUE && s->start_pts != AV_NOPTS_VALUE && isfinite(next)) {
         double t = (double)(pkt->pts - s->start_pts) * av_q2d(s->tb);
         if (t < next - LK_FF_SKIP_MARGIN / s->fps)
@@ -619,7 +619,7 @@ static int feed(ff_state *s, lk_errbuf *err)
 {
     int rc;
     if (s->eof_sent)
-        return lk_err(err, LK_EDECODE, "'%s': the decoder wants input after the end", s->path);
+        return lki_err(err, LK_EDECODE, "'%s': the decoder wants input after the end", s->path);
     if (!s->pending) {
         do {
             av_packet_unref(s->pkt);
@@ -660,7 +660,7 @@ static int at_end(ff_state *s, lk_errbuf *err)
     if (s->damage)
         return av_fail(err, s->path, "no frame could be decoded",
                        s->last_av_err == AVERROR(EIO) ? AVERROR(EIO) : AVERROR_INVALIDDATA);
-    return lk_err(err, LK_ENOFRAMES, "'%s': no video frames", s->path);
+    return lki_err(err, LK_ENOFRAMES, "'%s': no video frames", s->path);
 }
 
 static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
@@ -689,7 +689,7 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
     }
 }
 
-const lk_backend lk_backend_ffmpeg = {"ffmpeg", ff_open, ff_next, ff_close};
+const lk_backend lki_backend_ffmpeg = {"ffmpeg", ff_open, ff_next, ff_close};
 
 LK_API void lk_decode_set_log_level(int level)
 {

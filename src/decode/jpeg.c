@@ -1,5 +1,5 @@
 /*
- * jpeg.c — lk_backend_jpeg: still JPEG pictures through the TurboJPEG API.
+ * jpeg.c — lki_backend_jpeg: still JPEG pictures through the TurboJPEG API.
  *
  * Baseline, progressive, grayscale (expanded to R=G=B) and CMYK/YCCK
  * (decoded as CMYK, converted to RGB with the Adobe convention of inverted
@@ -112,21 +112,21 @@ static int read_file(jpeg_job *j, const char *path, lk_errbuf *err)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        int code = lk_err_from_errno(errno);
-        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+        int code = lki_err_from_errno(errno);
+        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
     }
     long size = -1;
     if (fseek(fp, 0, SEEK_END) == 0)
         size = ftell(fp);
     int rc = 0;
     if (size < 0 || fseek(fp, 0, SEEK_SET) != 0)
-        rc = lk_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
+        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
     else if (size > MAX_FILE_BYTES)
-        rc = lk_err(err, LK_ETOOBIG, "'%s': JPEG file larger than 1 GiB", path);
-    else if (!(j->file = lk_malloc((size_t)size)))
-        rc = lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        rc = lki_err(err, LK_ETOOBIG, "'%s': JPEG file larger than 1 GiB", path);
+    else if (!(j->file = lki_malloc((size_t)size)))
+        rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     else if (fread(j->file, 1, (size_t)size, fp) != (size_t)size)
-        rc = lk_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
+        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
     j->size = (unsigned long)(size > 0 ? size : 0);
     fclose(fp);
     return rc;
@@ -174,8 +174,8 @@ static int tj_failure(jpeg_job *j, const char *path, lk_errbuf *err)
     if (tjGetErrorCode(j->tj) == TJERR_WARNING && !strstr(msg, "Premature end"))
         return 0;
     if (strstr(msg, "memory"))
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    return lk_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
 }
 
 /* Header, limits, scaled decode into j->pix (RGB24 of j->sw x j->sh). */
@@ -183,18 +183,18 @@ static int decode(jpeg_job *j, const char *path, int max_dim, int adobe, lk_errb
 {
     int sub, cs;
     if (!(j->tj = tjInitDecompress()))
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     if (tjDecompressHeader3(j->tj, j->file, j->size, &j->w, &j->h, &sub, &cs) < 0)
-        return lk_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
-    LK_TRY(lk_check_dims(path, j->w, j->h, err));
+        return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
+    LK_TRY(lki_check_dims(path, j->w, j->h, err));
     int tw, th;
     lk_fit_size(j->w, j->h, max_dim, &tw, &th);
     pick_scale(j, tw, th);
     j->cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
     int pf = j->cmyk ? TJPF_CMYK : TJPF_RGB;
     size_t px = (size_t)j->sw * (size_t)j->sh;
-    if (!(j->pix = lk_malloc(px * (size_t)tjPixelSize[pf])))
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    if (!(j->pix = lki_malloc(px * (size_t)tjPixelSize[pf])))
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     if (tjDecompress2(j->tj, j->file, j->size, j->pix, j->sw, 0, j->sh, pf, TJFLAG_LIMITSCANS) < 0)
         LK_TRY(tj_failure(j, path, err));
     if (j->cmyk)
@@ -227,9 +227,9 @@ static int run(jpeg_job *j, lk_still *s, const char *path, const lk_decode_opts 
     LK_TRY(decode(j, path, opts->max_dim, m.adobe, err));
     int tw, th;
     lk_fit_size(j->w, j->h, opts->max_dim, &tw, &th);
-    if (lk_still_finish(j->pix, j->sw, j->sh, j->sw * 3, m.orientation, tw, th,
+    if (lki_still_finish(j->pix, j->sw, j->sh, j->sw * 3, m.orientation, tw, th,
                         &s->pix, &s->w, &s->h) < 0)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     fill_info(info, j, m.orientation);
     return 0;
 }
@@ -240,21 +240,21 @@ static int jpeg_open(void **state, const char *path, const lk_decode_opts *opts,
     jpeg_job j;
     memset(&j, 0, sizeof j);
     *state = NULL;
-    lk_still *s = lk_calloc(1, sizeof *s);
+    lk_still *s = lki_calloc(1, sizeof *s);
     int rc = s ? run(&j, s, path, opts, info, err)
-               : lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+               : lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     if (j.tj)
         tjDestroy(j.tj);
-    lk_free(j.file);
-    lk_free(j.pix);
+    lki_free(j.file);
+    lki_free(j.pix);
     if (rc < 0) {
         if (s)
-            lk_free(s->pix);
-        lk_free(s);
+            lki_free(s->pix);
+        lki_free(s);
         return rc;
     }
     *state = s;
     return 0;
 }
 
-const lk_backend lk_backend_jpeg = { "jpeg", jpeg_open, lk_still_next, lk_still_close };
+const lk_backend lki_backend_jpeg = { "jpeg", jpeg_open, lki_still_next, lki_still_close };

@@ -21,7 +21,7 @@ static void map_xy(int o, int x, int y, int w, int h, int *dx, int *dy)
     }
 }
 
-void lk_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
+void lki_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
                      uint8_t *dst, int *dw, int *dh)
 {
     int swap = orientation >= 5 && orientation <= 8;

@@ -1,5 +1,5 @@
 /*
- * png.c — lk_backend_png: still PNG pictures through libpng.
+ * png.c — lki_backend_png: still PNG pictures through libpng.
  *
  * Every PNG flavour comes out as RGB24: palette and gray expanded (gray as
  * R=G=B), 16-bit reduced to its high byte, alpha and tRNS dropped (RGB as
@@ -81,7 +81,7 @@ static int read_interlaced(png_job *j, size_t rowbytes)
 {
     size_t n;
     if (lk_mul_size(rowbytes, (size_t)j->h, &n) < 0 ||
-        !(j->full = lk_malloc(n)) || !(j->rows = lk_malloc(sizeof(uint8_t *) * (size_t)j->h)))
+        !(j->full = lki_malloc(n)) || !(j->rows = lki_malloc(sizeof(uint8_t *) * (size_t)j->h)))
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++)
         j->rows[y] = j->full + (size_t)y * rowbytes;
@@ -90,23 +90,23 @@ static int read_interlaced(png_job *j, size_t rowbytes)
         to_rgb(j, j->rows[y]);
     int tw, th;
     lk_fit_size(j->w, j->h, j->max_dim, &tw, &th);
-    return lk_still_finish(j->full, j->w, j->h, (int)rowbytes, 1, tw, th, &j->out, &j->ow, &j->oh);
+    return lki_still_finish(j->full, j->w, j->h, (int)rowbytes, 1, tw, th, &j->out, &j->ow, &j->oh);
 }
 
 /* Progressive-free PNG: stream rows into the reducer (or straight out). */
 static int read_rows(png_job *j, size_t rowbytes)
 {
     size_t out_row = (size_t)j->ow * 3;
-    if (!(j->row = lk_malloc(rowbytes)) || !(j->out = lk_malloc(out_row * (size_t)j->oh)))
+    if (!(j->row = lki_malloc(rowbytes)) || !(j->out = lki_malloc(out_row * (size_t)j->oh)))
         return LK_ENOMEM;
     int scale = j->ow != j->w || j->oh != j->h;
-    if (scale && lk_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
+    if (scale && lki_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++) {
         png_read_row(j->png, j->row, NULL);
         to_rgb(j, j->row);
         if (scale)
-            lk_scaler_push(j->scaler, j->row, j->out);
+            lki_scaler_push(j->scaler, j->row, j->out);
         else
             memcpy(j->out + (size_t)y * out_row, j->row, out_row);
     }
@@ -122,21 +122,21 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
     png_set_user_limits(j->png, 0x7fffffffu, 0x7fffffffu);
     png_read_info(j->png, j->info);
     int64_t w = png_get_image_width(j->png, j->info), h = png_get_image_height(j->png, j->info);
-    LK_TRY(lk_check_dims(path, w, h, err));
+    LK_TRY(lki_check_dims(path, w, h, err));
     j->w = (int)w;
     j->h = (int)h;
     int passes = set_transforms(j);
     size_t rowbytes = png_get_rowbytes(j->png, j->info);
     if ((j->channels != 3 && j->channels != 4) || rowbytes < (size_t)j->w * (size_t)j->channels)
-        return lk_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
+        return lki_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
     if (passes > 1) {
         if (read_interlaced(j, rowbytes) < 0)
-            return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+            return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
         return 0;
     }
     lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
     if (read_rows(j, rowbytes) < 0)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     return 0;
 }
 
@@ -147,12 +147,12 @@ static void job_clear(png_job *j, int keep_out)
         png_destroy_read_struct(&j->png, j->info ? &j->info : NULL, NULL);
     if (j->fp)
         fclose(j->fp);
-    lk_scaler_free(&j->scaler);
-    lk_free(j->row);
-    lk_free(j->full);
-    lk_free(j->rows);
+    lki_scaler_free(&j->scaler);
+    lki_free(j->row);
+    lki_free(j->full);
+    lki_free(j->rows);
     if (!keep_out)
-        lk_free(j->out);
+        lki_free(j->out);
 }
 
 static void fill_info(lk_media_info *info, int w, int h)
@@ -172,14 +172,14 @@ static int job_start(png_job *j, const char *path, lk_errbuf *err)
 {
     j->fp = fopen(path, "rb");
     if (!j->fp) {
-        int code = lk_err_from_errno(errno);
-        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+        int code = lki_err_from_errno(errno);
+        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
     }
     j->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, j, on_error, on_warning);
     if (j->png)
         j->info = png_create_info_struct(j->png);
     if (!j->png || !j->info)
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     return 0;
 }
 
@@ -195,11 +195,11 @@ static int png_open(void **state, const char *path, const lk_decode_opts *opts,
         rc = decode(&j, path, err);
     if (rc == 1)
         rc = strstr(j.msg, "memory")
-                 ? lk_err(err, LK_ENOMEM, "'%s': out of memory", path)
-                 : lk_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j.msg);
-    lk_still *s = rc == 0 ? lk_calloc(1, sizeof *s) : NULL;
+                 ? lki_err(err, LK_ENOMEM, "'%s': out of memory", path)
+                 : lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j.msg);
+    lk_still *s = rc == 0 ? lki_calloc(1, sizeof *s) : NULL;
     if (rc == 0 && !s)
-        rc = lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     job_clear(&j, rc == 0);
     if (rc < 0)
         return rc;
@@ -211,4 +211,4 @@ static int png_open(void **state, const char *path, const lk_decode_opts *opts,
     return 0;
 }
 
-const lk_backend lk_backend_png = { "png", png_open, lk_still_next, lk_still_close };
+const lk_backend lki_backend_png = { "png", png_open, lki_still_next, lki_still_close };

@@ -33,7 +33,7 @@ static int png_is_animated(const uint8_t *b, size_t n)
     return 0;
 }
 
-int lk_probe(const uint8_t *head, size_t n)
+int lki_probe(const uint8_t *head, size_t n)
 {
     if (n >= 8 && !memcmp(head, png_sig, 8))
         return png_is_animated(head, n) ? LK_PROBE_APNG : LK_PROBE_PNG;

@@ -21,7 +21,7 @@
 /* Largest grid slot handled; beyond it times are nonsense. */
 #define MAX_SLOT 1e15
 
-void lk_sampler_init(lk_sampler *s, const lk_decode_opts *opts)
+void lki_sampler_init(lk_sampler *s, const lk_decode_opts *opts)
 {
     memset(s, 0, sizeof *s);
     s->period = opts->fps > 0 ? 1.0 / opts->fps : 0.0;
@@ -38,7 +38,7 @@ static double sig_diff(const uint8_t *a, const uint8_t *b)
     return (double)sum / LK_SIG_LEN;
 }
 
-int lk_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN])
+int lki_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN])
 {
     int cut = 0;
     if (s->have_sig) {
@@ -94,7 +94,7 @@ static int grid_take(lk_sampler *s, double time)
     return 1;
 }
 
-int lk_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut)
+int lki_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut)
 {
     if (!isfinite(time))
         return s->period <= 0 && !s->keyframes ? 1 : (s->scene_cuts && is_cut);
@@ -106,7 +106,7 @@ int lk_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut)
     return keep;
 }
 
-double lk_sampler_next_time(const lk_sampler *s)
+double lki_sampler_next_time(const lk_sampler *s)
 {
     if (s->keyframes)
         return INFINITY;

@@ -4,9 +4,9 @@
  * and no pixels beyond LK_SIG_LEN bytes per frame, so it is unit-tested with
  * synthetic sequences (tests/unit/test_sample.c).
  *
- * Use: lk_sampler_init() once per stream; for every decoded frame, in
- * display order, optionally lk_sampler_scene() with its signature, then
- * lk_sampler_keep().  lk_sampler_next_time() tells the decoder how early a
+ * Use: lki_sampler_init() once per stream; for every decoded frame, in
+ * display order, optionally lki_sampler_scene() with its signature, then
+ * lki_sampler_keep().  lki_sampler_next_time() tells the decoder how early a
  * frame can still matter, so it may skip decoding frames that cannot.
  */
 #ifndef LK_DECODE_SAMPLE_H
@@ -44,7 +44,7 @@ typedef struct lk_sampler {
 } lk_sampler;
 
 /* Starts sampling with opts->fps, opts->keyframes, opts->scene_cuts. */
-void lk_sampler_init(lk_sampler *s, const lk_decode_opts *opts);
+void lki_sampler_init(lk_sampler *s, const lk_decode_opts *opts);
 
 /*
  * Feeds the signature of the next decoded frame (display order) and returns
@@ -55,7 +55,7 @@ void lk_sampler_init(lk_sampler *s, const lk_decode_opts *opts);
  * frame after a cut is not a second cut).  The first LK_CUT_WARMUP
  * differences only set the baseline: the first three frames are never cuts.
  */
-int lk_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN]);
+int lki_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN]);
 
 #define LK_CUT_MIN_DIFF 24.0
 #define LK_CUT_RATIO 4.0
@@ -70,10 +70,10 @@ int lk_sampler_scene(lk_sampler *s, const uint8_t sig[LK_SIG_LEN]);
  * average that ignores gaps of more than 4 spacings), so timestamp jitter neither
  * drops nor doubles a sample; a gap skips the missed multiples.  Frames
  * whose time goes backwards are not kept.  fps <= 0: every frame.
- * keyframes: key frames only.  @p is_cut (from lk_sampler_scene) keeps the
+ * keyframes: key frames only.  @p is_cut (from lki_sampler_scene) keeps the
  * frame in every mode when scene_cuts is on.  Returns 1 to keep, else 0.
  */
-int lk_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut);
+int lki_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut);
 
 /*
  * Earliest time a frame not yet seen must have to be kept by the time
@@ -81,6 +81,6 @@ int lk_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut);
  * frame and when every frame is kept; +inf in keyframes mode.  Frames
  * earlier than this matter only as scene-cut candidates.
  */
-double lk_sampler_next_time(const lk_sampler *s);
+double lki_sampler_next_time(const lk_sampler *s);
 
 #endif

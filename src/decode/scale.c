@@ -47,9 +47,9 @@ static inline uint32_t udiv(uint64_t n, uint64_t inv)
 static int build_weights(lk_scaler *s)
 {
     int sw = s->sw, dw = s->dw;
-    s->xfirst = lk_malloc(sizeof(int) * (size_t)dw);
-    s->xoff = lk_malloc(sizeof(int) * ((size_t)dw + 1));
-    s->xw = lk_malloc(sizeof(uint32_t) * ((size_t)sw + 2 * (size_t)dw));
+    s->xfirst = lki_malloc(sizeof(int) * (size_t)dw);
+    s->xoff = lki_malloc(sizeof(int) * ((size_t)dw + 1));
+    s->xw = lki_malloc(sizeof(uint32_t) * ((size_t)sw + 2 * (size_t)dw));
     if (!s->xfirst || !s->xoff || !s->xw)
         return LK_ENOMEM;
     int n = 0;
@@ -67,12 +67,12 @@ static int build_weights(lk_scaler *s)
     return 0;
 }
 
-int lk_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh)
+int lki_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh)
 {
     *out = NULL;
     if (dw < 1 || dh < 1 || dw > sw || dh > sh)
         return LK_EINVAL;
-    lk_scaler *s = lk_calloc(1, sizeof *s);
+    lk_scaler *s = lki_calloc(1, sizeof *s);
     if (!s)
         return LK_ENOMEM;
     s->sw = sw;
@@ -81,26 +81,26 @@ int lk_scaler_new(lk_scaler **out, int sw, int sh, int dw, int dh)
     s->dh = dh;
     s->inv_sw = recip((uint64_t)sw);
     s->inv_den = recip((uint64_t)sh * 64);
-    s->hrow = lk_malloc(sizeof(uint16_t) * 3 * (size_t)dw);
-    s->acc = lk_calloc(3 * (size_t)dw, sizeof(uint32_t));
+    s->hrow = lki_malloc(sizeof(uint16_t) * 3 * (size_t)dw);
+    s->acc = lki_calloc(3 * (size_t)dw, sizeof(uint32_t));
     if (!s->hrow || !s->acc || build_weights(s) < 0) {
-        lk_scaler_free(&s);
+        lki_scaler_free(&s);
         return LK_ENOMEM;
     }
     *out = s;
     return 0;
 }
 
-void lk_scaler_free(lk_scaler **sp)
+void lki_scaler_free(lk_scaler **sp)
 {
     if (!sp || !*sp)
         return;
     lk_scaler *s = *sp;
-    lk_free(s->xfirst);
-    lk_free(s->xoff);
-    lk_free(s->xw);
-    lk_free(s->hrow);
-    lk_free(s->acc);
+    lki_free(s->xfirst);
+    lki_free(s->xoff);
+    lki_free(s->xw);
+    lki_free(s->hrow);
+    lki_free(s->acc);
     lk_freep(sp);
 }
 
@@ -142,7 +142,7 @@ static void emit_row(lk_scaler *s, uint8_t *dst)
     s->oy++;
 }
 
-void lk_scaler_push(lk_scaler *s, const uint8_t *row, uint8_t *dst)
+void lki_scaler_push(lk_scaler *s, const uint8_t *row, uint8_t *dst)
 {
     if (s->y >= s->sh)
         return;
@@ -168,7 +168,7 @@ static int reduce_to(const uint8_t *src, int w, int h, int stride, uint8_t **out
     size_t n;
     if (lk_mul_size((size_t)*ow * 3, (size_t)*oh, &n) < 0)
         return LK_ENOMEM;
-    uint8_t *dst = lk_malloc(n);
+    uint8_t *dst = lki_malloc(n);
     if (!dst)
         return LK_ENOMEM;
     if (*ow == w && *oh == h) {
@@ -176,20 +176,20 @@ static int reduce_to(const uint8_t *src, int w, int h, int stride, uint8_t **out
             memcpy(dst + (size_t)y * 3 * (size_t)w, src + (size_t)y * (size_t)stride, (size_t)w * 3);
     } else {
         lk_scaler *s;
-        int rc = lk_scaler_new(&s, w, h, *ow, *oh);
+        int rc = lki_scaler_new(&s, w, h, *ow, *oh);
         if (rc < 0) {
-            lk_free(dst);
+            lki_free(dst);
             return rc;
         }
         for (int y = 0; y < h; y++)
-            lk_scaler_push(s, src + (size_t)y * (size_t)stride, dst);
-        lk_scaler_free(&s);
+            lki_scaler_push(s, src + (size_t)y * (size_t)stride, dst);
+        lki_scaler_free(&s);
     }
     *out = dst;
     return 0;
 }
 
-int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
+int lki_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
                     int tw, int th, uint8_t **out, int *ow, int *oh)
 {
     uint8_t *small;
@@ -202,18 +202,18 @@ int lk_still_finish(const uint8_t *src, int w, int h, int stride, int orientatio
         *oh = sh;
         return 0;
     }
-    uint8_t *turned = lk_malloc((size_t)sw * (size_t)sh * 3);
+    uint8_t *turned = lki_malloc((size_t)sw * (size_t)sh * 3);
     if (!turned) {
-        lk_free(small);
+        lki_free(small);
         return LK_ENOMEM;
     }
-    lk_orient_rgb24(small, sw, sh, sw * 3, orientation, turned, ow, oh);
-    lk_free(small);
+    lki_orient_rgb24(small, sw, sh, sw * 3, orientation, turned, ow, oh);
+    lki_free(small);
     *out = turned;
     return 0;
 }
 
-int lk_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
+int lki_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
 {
     (void)err;
     lk_still *s = state;
@@ -229,11 +229,11 @@ int lk_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
     return 1;
 }
 
-void lk_still_close(void *state)
+void lki_still_close(void *state)
 {
     lk_still *s = state;
     if (!s)
         return;
-    lk_free(s->pix);
-    lk_free(s);
+    lki_free(s->pix);
+    lki_free(s);
 }

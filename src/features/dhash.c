@@ -15,7 +15,7 @@
 #define DHASH_W 9
 #define DHASH_H 8
 
-uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w)
+uint64_t lki_dhash_from_rows(const float *rows, float *tmp, int w)
 {
     float small[DHASH_W * DHASH_H];
     uint64_t hash = 0;
@@ -29,8 +29,8 @@ uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w)
         for (int x = 0; x < w; x++)
             d[x] = ((r[x] + r[x + (size_t)w]) + (r[x + 2 * (size_t)w] + r[x + 3 * (size_t)w])) * 0.25f;
     }
-    lk_reduce_horizontal(tmp, w, DHASH_H, small, DHASH_W);
-    lk_round_levels(small, DHASH_W * DHASH_H); /* flat areas compare equal */
+    lki_reduce_horizontal(tmp, w, DHASH_H, small, DHASH_W);
+    lki_round_levels(small, DHASH_W * DHASH_H); /* flat areas compare equal */
     for (int y = 0; y < DHASH_H; y++) {
         const float *r = small + y * DHASH_W;
         for (int x = 0; x < DHASH_W - 1; x++, k++) {

@@ -36,7 +36,7 @@ typedef struct lk_pdq_work {
 } lk_pdq_work;
 
 /* Fills t (the reference's DCT matrix, bit for bit). */
-void lk_pdq_tables_init(lk_pdq_tables *t);
+void lki_pdq_tables_init(lk_pdq_tables *t);
 
 /*
  * PDQ of the dense w x h float luma in @p luma, which is overwritten (it
@@ -44,7 +44,7 @@ void lk_pdq_tables_init(lk_pdq_tables *t);
  * out->pdq and out->pdq_quality, and with @p dihedral also
  * out->pdq_dihedral[0..7].  Any w, h >= 1.
  */
-void lk_pdq_from_luma(const lk_simd_ops *ops, const lk_pdq_tables *t, lk_pdq_work *wk,
+void lki_pdq_from_luma(const lk_simd_ops *ops, const lk_pdq_tables *t, lk_pdq_work *wk,
                       float *luma, float *tmp, int w, int h, int dihedral,
                       lk_features *out);
 
@@ -67,32 +67,32 @@ typedef struct lk_phash_work {
     float dct8[LK_PHASH_KEEP * LK_PHASH_KEEP];
 } lk_phash_work;
 
-void lk_phash_tables_init(lk_phash_tables *t);
+void lki_phash_tables_init(lk_phash_tables *t);
 
 /* Area averaging: each output pixel is the mean of the input area it
  * covers, partial pixels weighted by their overlap; enlarging works too.
  * All sizes >= 1; inputs and outputs are dense and do not alias. */
 
 /* Dense h x w @p in to oh x w @p out (along columns). */
-void lk_reduce_vertical(const float *in, int w, int h, float *out, int oh);
+void lki_reduce_vertical(const float *in, int w, int h, float *out, int oh);
 /* Dense h x w @p in to h x ow @p out (along rows). */
-void lk_reduce_horizontal(const float *in, int w, int h, float *out, int ow);
+void lki_reduce_horizontal(const float *in, int w, int h, float *out, int ow);
 /* Both: w x h to ow x oh; @p tmp holds oh*w floats. */
-void lk_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh);
+void lki_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh);
 
 /* pHash and dHash both start from the luma reduced vertically to
- * LK_PHASH_SIZE rows of w floats (lk_reduce_vertical). */
+ * LK_PHASH_SIZE rows of w floats (lki_reduce_vertical). */
 
 /* Rounds n values to whole grey levels (nearest, halves up). */
-void lk_round_levels(float *v, int n);
+void lki_round_levels(float *v, int n);
 
 /* 64-bit pHash from the 32 x w vertically reduced luma. */
-uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
+uint64_t lki_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
                             lk_phash_work *wk, const float *rows, int w);
 
 /* 64-bit dHash from the 32 x w vertically reduced luma; @p tmp holds 8*w
  * floats. */
-uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w);
+uint64_t lki_dhash_from_rows(const float *rows, float *tmp, int w);
 
 /* ---- hasher ------------------------------------------------------- */
 
@@ -100,6 +100,6 @@ uint64_t lk_dhash_from_rows(const float *rows, float *tmp, int w);
  * Like lk_hasher_new() but with a copy of @p ops instead of
  * lk_simd_ops_get(), e.g. a table from lk_simd_ops_for().  0 or LK_ENOMEM.
  */
-int lk_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops);
+int lki_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops);
 
 #endif

@@ -26,18 +26,18 @@ struct lk_hasher {
     lk_style_ctx *style;      /* style scratch */
 };
 
-int lk_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops)
+int lki_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops)
 {
-    lk_hasher *h = lk_malloc_aligned(sizeof *h);
+    lk_hasher *h = lki_malloc_aligned(sizeof *h);
     *out = NULL;
     if (!h)
         return LK_ENOMEM;
     memset(h, 0, sizeof *h);
     h->ops = *ops;
-    lk_pdq_tables_init(&h->pdq);
-    lk_phash_tables_init(&h->phash);
-    if (lk_style_ctx_new(&h->style) < 0) {
-        lk_free_aligned(h);
+    lki_pdq_tables_init(&h->pdq);
+    lki_phash_tables_init(&h->phash);
+    if (lki_style_ctx_new(&h->style) < 0) {
+        lki_free_aligned(h);
         return LK_ENOMEM;
     }
     *out = h;
@@ -46,17 +46,17 @@ int lk_hasher_new_with_ops(lk_hasher **out, const lk_simd_ops *ops)
 
 LK_API int lk_hasher_new(lk_hasher **out)
 {
-    return lk_hasher_new_with_ops(out, lk_simd_ops_get());
+    return lki_hasher_new_with_ops(out, lk_simd_ops_get());
 }
 
 LK_API void lk_hasher_free(lk_hasher **h)
 {
     if (!h || !*h)
         return;
-    lk_style_ctx_free(&(*h)->style);
-    lk_free_aligned((*h)->luma);
-    lk_free_aligned((*h)->tmp);
-    lk_free_aligned(*h);
+    lki_style_ctx_free(&(*h)->style);
+    lki_free_aligned((*h)->luma);
+    lki_free_aligned((*h)->tmp);
+    lki_free_aligned(*h);
     *h = NULL;
 }
 
@@ -80,13 +80,13 @@ static int ensure_cap(lk_hasher *h, size_t n)
         return 0;
     if (lk_mul_size(n, sizeof(float), &bytes) < 0)
         return LK_ENOMEM;
-    lk_free_aligned(h->luma);
-    lk_free_aligned(h->tmp);
-    h->luma = lk_malloc_aligned(bytes);
-    h->tmp = lk_malloc_aligned(bytes);
+    lki_free_aligned(h->luma);
+    lki_free_aligned(h->tmp);
+    h->luma = lki_malloc_aligned(bytes);
+    h->tmp = lki_malloc_aligned(bytes);
     if (!h->luma || !h->tmp) {
-        lk_free_aligned(h->luma);
-        lk_free_aligned(h->tmp);
+        lki_free_aligned(h->luma);
+        lki_free_aligned(h->tmp);
         h->luma = h->tmp = NULL;
         h->cap = 0;
         return LK_ENOMEM;
@@ -127,14 +127,14 @@ static void luma_features(lk_hasher *h, int w, int ht, unsigned what, lk_feature
 {
     if (what & (LK_FEAT_PHASH | LK_FEAT_DHASH)) {
         float *rows = h->tmp; /* LK_PHASH_SIZE x w, then 8 x w for dHash */
-        lk_reduce_vertical(h->luma, w, ht, rows, LK_PHASH_SIZE);
+        lki_reduce_vertical(h->luma, w, ht, rows, LK_PHASH_SIZE);
         if (what & LK_FEAT_PHASH)
-            out->phash = lk_phash_from_rows(&h->ops, &h->phash, &h->phash_work, rows, w);
+            out->phash = lki_phash_from_rows(&h->ops, &h->phash, &h->phash_work, rows, w);
         if (what & LK_FEAT_DHASH)
-            out->dhash = lk_dhash_from_rows(rows, rows + (size_t)LK_PHASH_SIZE * (size_t)w, w);
+            out->dhash = lki_dhash_from_rows(rows, rows + (size_t)LK_PHASH_SIZE * (size_t)w, w);
     }
     if (what & (LK_FEAT_PDQ | LK_FEAT_DIHEDRAL))
-        lk_pdq_from_luma(&h->ops, &h->pdq, &h->pdq_work, h->luma, h->tmp, w, ht,
+        lki_pdq_from_luma(&h->ops, &h->pdq, &h->pdq_work, h->luma, h->tmp, w, ht,
                          (what & LK_FEAT_DIHEDRAL) != 0, out);
 }
 
@@ -156,6 +156,6 @@ LK_API int lk_hasher_compute(lk_hasher *h, const lk_image *img, unsigned what,
         luma_features(h, img->width, img->height, what, out);
     }
     if (what & LK_FEAT_STYLE)
-        LK_TRY(lk_style_compute(h->style, &h->ops, img, out->style));
+        LK_TRY(lki_style_compute(h->style, &h->ops, img, out->style));
     return 0;
 }

@@ -182,7 +182,7 @@ static int maps_new(struct maps *m, int w, int h, void **block)
     size_t ni = (size_t)(h + 1) + 4 * (size_t)(w + 1);
     size_t nv = (size_t)(h + 1) * m->nxs, nt = (size_t)w + 1;
     size_t bytes = sizeof(int) * ni + 2 * (nr + nc) + 2 * 2 * nt + nl + nv + 2 * nt + 16;
-    uint8_t *p = lk_malloc(bytes);
+    uint8_t *p = lki_malloc(bytes);
     if (!p)
         return LK_ENOMEM;
     *block = p;
@@ -452,6 +452,6 @@ LK_API int lk_find_insets(const lk_image *img, lk_inset *out, int max)
     n = select_best(found, n, out, max);
     for (int i = 0; i < n; i++)
         refine(&m, &out[i].rect);
-    lk_free(block);
+    lki_free(block);
     return n;
 }

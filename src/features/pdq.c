@@ -29,7 +29,7 @@
 /* The reference's pi, a double literal. */
 static const double pdq_pi = 3.14159265358979323846;
 
-void lk_pdq_tables_init(lk_pdq_tables *t)
+void lki_pdq_tables_init(lk_pdq_tables *t)
 {
     /* Scale rounded to float first, then multiplied in double by the
      * cosine and rounded to float again, as the reference does. */
@@ -186,7 +186,7 @@ static void pdq_apply_dihedral(const pdq_dihedral *d, const float *a, float *b)
     }
 }
 
-void lk_pdq_from_luma(const lk_simd_ops *ops, const lk_pdq_tables *t, lk_pdq_work *wk,
+void lki_pdq_from_luma(const lk_simd_ops *ops, const lk_pdq_tables *t, lk_pdq_work *wk,
                       float *luma, float *tmp, int w, int h, int dihedral,
                       lk_features *out)
 {

@@ -18,7 +18,7 @@
 #include <string.h>
 #include "features/features_internal.h"
 
-void lk_phash_tables_init(lk_phash_tables *t)
+void lki_phash_tables_init(lk_phash_tables *t)
 {
     const double pi = 3.14159265358979323846;
     for (int k = 0; k < LK_PHASH_KEEP; k++) {
@@ -71,7 +71,7 @@ static void weighted_row(float *restrict d, const float *restrict r, float wgt, 
         d[x] += wgt * r[x];
 }
 
-void lk_reduce_vertical(const float *in, int w, int h, float *out, int oh)
+void lki_reduce_vertical(const float *in, int w, int h, float *out, int oh)
 {
     const float inv = 1.0f / (float)h;
     for (int o = 0; o < oh; o++) {
@@ -85,7 +85,7 @@ void lk_reduce_vertical(const float *in, int w, int h, float *out, int oh)
     }
 }
 
-void lk_reduce_horizontal(const float *in, int w, int h, float *out, int ow)
+void lki_reduce_horizontal(const float *in, int w, int h, float *out, int ow)
 {
     const float inv = 1.0f / (float)w;
     for (int y = 0; y < h; y++) {
@@ -100,10 +100,10 @@ void lk_reduce_horizontal(const float *in, int w, int h, float *out, int ow)
     }
 }
 
-void lk_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh)
+void lki_area_reduce(const float *in, int w, int h, float *tmp, float *out, int ow, int oh)
 {
-    lk_reduce_vertical(in, w, h, tmp, oh);
-    lk_reduce_horizontal(tmp, w, oh, out, ow);
+    lki_reduce_vertical(in, w, h, tmp, oh);
+    lki_reduce_horizontal(tmp, w, oh, out, ow);
 }
 
 /* Median of n values as numpy computes it: mean of the two middle ones. */
@@ -122,18 +122,18 @@ static float median_even(const float *v, int n)
 }
 
 /* Rounds to whole grey levels, as PIL's 8-bit resize output is. */
-void lk_round_levels(float *v, int n)
+void lki_round_levels(float *v, int n)
 {
     for (int i = 0; i < n; i++)
         v[i] = floorf(v[i] + 0.5f);
 }
 
-uint64_t lk_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
+uint64_t lki_phash_from_rows(const lk_simd_ops *ops, const lk_phash_tables *t,
                             lk_phash_work *wk, const float *rows, int w)
 {
     const int n = LK_PHASH_SIZE, m = LK_PHASH_KEEP;
-    lk_reduce_horizontal(rows, w, n, wk->small, n);
-    lk_round_levels(wk->small, n * n);
+    lki_reduce_horizontal(rows, w, n, wk->small, n);
+    lki_round_levels(wk->small, n * n);
     /* The DCT of (p - c) plus c's own DC term: with whole levels the
      * subtraction is exact, so a flat picture has exactly zero AC terms
      * (hash 8000000000000000, or 0 when black), as imagehash gives. */

@@ -79,7 +79,7 @@ struct lk_style_ctx {
     uint32_t c12[NC12];
 };
 
-const lk_style_part lk_style_parts[LK_STYLE_NPARTS] = {
+const lk_style_part lki_style_parts[LK_STYLE_NPARTS] = {
     {"colour", 0, 56, 1, 2.0f},
     {"light", 56, 16, 1, 0.5f},
     {"edge", 72, 32, 1, 0.5f},
@@ -87,9 +87,9 @@ const lk_style_part lk_style_parts[LK_STYLE_NPARTS] = {
     {"stats", 184, 8, 0, 3.0f},
 };
 
-int lk_style_ctx_new(lk_style_ctx **out)
+int lki_style_ctx_new(lk_style_ctx **out)
 {
-    *out = lk_calloc(1, sizeof **out);
+    *out = lki_calloc(1, sizeof **out);
     return *out ? 0 : LK_ENOMEM;
 }
 
@@ -103,7 +103,7 @@ static void ctx_release(lk_style_ctx *c)
     c->w_cap = 0;
 }
 
-void lk_style_ctx_free(lk_style_ctx **c)
+void lki_style_ctx_free(lk_style_ctx **c)
 {
     if (!c || !*c)
         return;
@@ -120,10 +120,10 @@ static int ctx_reserve(lk_style_ctx *c, int w, int h)
     if (n <= c->cap && w <= c->w_cap)
         return 0;
     ctx_release(c);
-    c->luma = lk_malloc(n);
-    c->bin = lk_malloc((size_t)w);
-    c->code = lk_malloc((size_t)w);
-    c->cellx = lk_malloc((size_t)w);
+    c->luma = lki_malloc(n);
+    c->bin = lki_malloc((size_t)w);
+    c->code = lki_malloc((size_t)w);
+    c->cellx = lki_malloc((size_t)w);
     if (!c->luma || !c->bin || !c->code || !c->cellx) {
         ctx_release(c);
         return LK_ENOMEM;
@@ -336,7 +336,7 @@ static void write_descriptor(const lk_style_ctx *c, double n, uint8_t *out)
     s[7] = sqrt_byte(strong, 1.0);
 }
 
-int lk_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *img,
+int lki_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *img,
                      uint8_t out[LK_STYLE_BYTES])
 {
     if (!c || !ops || !img || !out || !img->data || img->width < 1 || img->height < 1 ||
@@ -355,9 +355,9 @@ int lk_style_compute(lk_style_ctx *c, const lk_simd_ops *ops, const lk_image *im
     return 0;
 }
 
-float lk_style_part_distance(const uint8_t *a, const uint8_t *b, int part)
+float lki_style_part_distance(const uint8_t *a, const uint8_t *b, int part)
 {
-    const lk_style_part *p = &lk_style_parts[part];
+    const lk_style_part *p = &lki_style_parts[part];
     uint32_t diff = 0, sum = 0;
     for (int i = p->offset; i < p->offset + p->length; i++) {
         diff += (uint32_t)(a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]);
@@ -372,8 +372,8 @@ LK_API float lk_style_distance(const uint8_t a[LK_STYLE_BYTES], const uint8_t b[
 {
     float num = 0.0f, den = 0.0f;
     for (int p = 0; p < LK_STYLE_NPARTS; p++) {
-        num += lk_style_parts[p].weight * lk_style_part_distance(a, b, p);
-        den += lk_style_parts[p].weight;
+        num += lki_style_parts[p].weight * lki_style_part_distance(a, b, p);
+        den += lki_style_parts[p].weight;
     }
     float d = num / den;
     return d < 0.0f ? 0.0f : d > 1.0f ? 1.0f : d;

@@ -117,9 +117,9 @@ static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *
     size_t bytes;
     if (lk_mul_size(nhits ? nhits : 1, sizeof *ctx->it, &bytes) < 0)
         return LK_ENOMEM;
-    ctx->it = lk_malloc(bytes);
-    ctx->cand = lk_malloc((nhits ? nhits : 1) * sizeof *ctx->cand);
-    ctx->amb = lk_malloc((nhits ? nhits : 1) * sizeof *ctx->amb);
+    ctx->it = lki_malloc(bytes);
+    ctx->cand = lki_malloc((nhits ? nhits : 1) * sizeof *ctx->cand);
+    ctx->amb = lki_malloc((nhits ? nhits : 1) * sizeof *ctx->amb);
     if (!ctx->it || !ctx->cand || !ctx->amb)
         return LK_ENOMEM;
     for (size_t i = 0; i < nhits; i++) {
@@ -199,11 +199,11 @@ static void key_sort(item_key *k, size_t n)
 static int sort_items(lk_mctx *ctx)
 {
     size_t n = ctx->nit;
-    item_key *k = lk_malloc((n ? n : 1) * sizeof *k);
-    lk_mitem *sorted = lk_malloc((n ? n : 1) * sizeof *sorted);
+    item_key *k = lki_malloc((n ? n : 1) * sizeof *k);
+    lk_mitem *sorted = lki_malloc((n ? n : 1) * sizeof *sorted);
     if (!k || !sorted) {
-        lk_free(k);
-        lk_free(sorted);
+        lki_free(k);
+        lki_free(sorted);
         return LK_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -214,8 +214,8 @@ static int sort_items(lk_mctx *ctx)
     key_sort(k, n);
     for (size_t i = 0; i < n; i++)
         sorted[i] = ctx->it[(uint32_t)k[i].c];
-    lk_free(k);
-    lk_free(ctx->it);
+    lki_free(k);
+    lki_free(ctx->it);
     ctx->it = sorted;
     return 0;
 }
@@ -251,7 +251,7 @@ static int all_groups(lk_mctx *ctx)
         while (g1 < ctx->nit && ctx->it[g1].work == ctx->it[g0].work &&
                ctx->it[g1].file == ctx->it[g0].file)
             g1++;
-        LK_TRY(lk_match_group(ctx, g0, g1));
+        LK_TRY(lki_match_group(ctx, g0, g1));
         g0 = g1;
     }
     return 0;
@@ -267,7 +267,7 @@ static int build_work(const lk_mctx *ctx, size_t a, size_t b, uint32_t *stamp, u
 {
     size_t keep = 0, nmax = LK_MIN(b - a, (size_t)ctx->p->max_segments);
     w->work = ctx->segs[a].seg.work;
-    w->segs = lk_malloc(nmax * sizeof *w->segs);
+    w->segs = lki_malloc(nmax * sizeof *w->segs);
     if (!w->segs)
         return LK_ENOMEM;
     int weak = 0;
@@ -290,7 +290,7 @@ static int build_work(const lk_mctx *ctx, size_t a, size_t b, uint32_t *stamp, u
         }
     }
     w->nsegs = keep;
-    w->score = lk_match_work_score(w->segs, keep);
+    w->score = lki_match_work_score(w->segs, keep);
     return 0;
 }
 
@@ -303,10 +303,10 @@ static int assemble(lk_mctx *ctx, size_t nq, lk_match_result *out)
     size_t nw = 1;
     for (size_t i = 1; i < ctx->nsegs; i++)
         nw += ctx->segs[i].seg.work != ctx->segs[i - 1].seg.work;
-    uint32_t *stamp = lk_calloc(nq ? nq : 1, sizeof *stamp);
-    out->works = lk_calloc(nw, sizeof *out->works);
+    uint32_t *stamp = lki_calloc(nq ? nq : 1, sizeof *stamp);
+    out->works = lki_calloc(nw, sizeof *out->works);
     if (!stamp || !out->works) {
-        lk_free(stamp);
+        lki_free(stamp);
         return LK_ENOMEM;
     }
     int rc = 0;
@@ -318,7 +318,7 @@ static int assemble(lk_mctx *ctx, size_t nq, lk_match_result *out)
         out->nworks = w + 1;
         a = b;
     }
-    lk_free(stamp);
+    lki_free(stamp);
     if (rc)
         return rc;
     qsort(out->works, out->nworks, sizeof *out->works, work_cmp);
@@ -331,12 +331,12 @@ static int assemble(lk_mctx *ctx, size_t nq, lk_match_result *out)
 
 static void ctx_free(lk_mctx *ctx)
 {
-    lk_free(ctx->it);
-    lk_free(ctx->cand);
-    lk_free(ctx->amb);
-    lk_free(ctx->tab);
-    lk_free(ctx->segs);
-    lk_free(ctx->picks);
+    lki_free(ctx->it);
+    lki_free(ctx->cand);
+    lki_free(ctx->amb);
+    lki_free(ctx->tab);
+    lki_free(ctx->segs);
+    lki_free(ctx->picks);
 }
 
 LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_t nq,
@@ -348,7 +348,7 @@ LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_
     lk_match_release(out);
     LK_TRY(check_args(p, qtimes, nq, suspect_still, hits, nhits, refs, nrefs));
     lk_mctx ctx = {.p = p, .still_q = suspect_still};
-    lk_match_speeds(&ctx);
+    lki_match_speeds(&ctx);
     int rc = build_items(&ctx, qtimes, nq, hits, nhits, refs, nrefs);
     if (!rc)
         rc = sort_items(&ctx);
@@ -369,8 +369,8 @@ LK_API void lk_match_release(lk_match_result *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->nworks; i++)
-        lk_free(r->works[i].segs);
-    lk_free(r->works);
+        lki_free(r->works[i].segs);
+    lki_free(r->works);
     r->works = NULL;
     r->nworks = 0;
 }

@@ -22,7 +22,7 @@ static double line_dist(const lk_mitem *x, double v, double c)
     return r < x->t0 ? x->t0 - r : r > x->t1 ? r - x->t1 : 0.0;
 }
 
-void lk_match_speeds(lk_mctx *ctx)
+void lki_match_speeds(lk_mctx *ctx)
 {
     const lk_match_params *p = ctx->p;
     const double step = LK_MATCH_SPEED_STEP, eps = 1e-9;
@@ -102,8 +102,8 @@ static int vote_table(lk_mctx *ctx, size_t g0, size_t g1, size_t *cap)
     while (*cap < 2 * votes)
         *cap *= 2;
     if (*cap > ctx->tabcap) {
-        lk_free(ctx->tab);
-        ctx->tab = lk_malloc(*cap * sizeof *ctx->tab);
+        lki_free(ctx->tab);
+        ctx->tab = lki_malloc(*cap * sizeof *ctx->tab);
         ctx->tabcap = ctx->tab ? *cap : 0;
         if (!ctx->tab)
             return LK_ENOMEM;
@@ -257,7 +257,7 @@ static int reserve(lk_mctx *ctx, size_t n)
 {
     if (ctx->nsegs == ctx->segcap) {
         size_t cap = ctx->segcap ? 2 * ctx->segcap : 64;
-        lk_mseg *s = lk_realloc(ctx->segs, cap * sizeof *s);
+        lk_mseg *s = lki_realloc(ctx->segs, cap * sizeof *s);
         if (!s)
             return LK_ENOMEM;
         ctx->segs = s;
@@ -267,7 +267,7 @@ static int reserve(lk_mctx *ctx, size_t n)
         size_t cap = ctx->pickcap ? 2 * ctx->pickcap : 1024;
         while (cap < ctx->npicks + n)
             cap *= 2;
-        uint32_t *p = lk_realloc(ctx->picks, cap * sizeof *p);
+        uint32_t *p = lki_realloc(ctx->picks, cap * sizeof *p);
         if (!p)
             return LK_ENOMEM;
         ctx->picks = p;
@@ -294,7 +294,7 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *
         vcount[x->variant & 7]++;
         if (x->dist < ctx->it[pk[best]].dist)
             best = k;
-        neff += lk_match_frame_evidence(x->t0 > reach, amb ? amb[k] : 0);
+        neff += lki_match_frame_evidence(x->t0 > reach, amb ? amb[k] : 0);
         reach = LK_MAX(reach, x->t1);
     }
     g->distance = sum / (double)n;
@@ -340,7 +340,7 @@ static int emit(lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n,
     g->speed = line ? v : 0.0;
     g->frames = (int)n;
     double neff = seg_stats(ctx, pk, amb, n, g);
-    g->score = lk_match_seg_score(neff, g->distance, ctx->still_q || first->rstill,
+    g->score = lki_match_seg_score(neff, g->distance, ctx->still_q || first->rstill,
                                   ctx->p->radius);
     return 0;
 }
@@ -478,7 +478,7 @@ static int lone(lk_mctx *ctx, size_t g0, size_t g1)
     return emit(ctx, &one, NULL, 1, 0, 0.0, 0.0);
 }
 
-int lk_match_group(lk_mctx *ctx, size_t g0, size_t g1)
+int lki_match_group(lk_mctx *ctx, size_t g0, size_t g1)
 {
     int frames = ctx->it[g0].query != ctx->it[g1 - 1].query;
     if (frames && !ctx->still_q) {

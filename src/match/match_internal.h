@@ -83,27 +83,27 @@ typedef struct lk_mctx {
 } lk_mctx;
 
 /* chain.c: fills ctx->speeds from the parameters. */
-void lk_match_speeds(lk_mctx *ctx);
+void lki_match_speeds(lk_mctx *ctx);
 
 /* chain.c: finds the segments of the group it[g0..g1) (one work and file)
  * and appends them to ctx->segs.  Returns 0 or LK_ENOMEM. */
-int lk_match_group(lk_mctx *ctx, size_t g0, size_t g1);
+int lki_match_group(lk_mctx *ctx, size_t g0, size_t g1);
 
 /* score.c: PDQ closeness factor in [0.3, 1] of a mean distance. */
-double lk_match_closeness(double dist, int radius);
+double lki_match_closeness(double dist, int radius);
 
 /* score.c: the evidence one aligned frame adds to n_eff: @p new_entry is 1
  * when it reaches a later reference entry than the frames before it,
  * @p ambiguity the number of its hits in the same file off the line. */
-double lk_match_frame_evidence(int new_entry, uint32_t ambiguity);
+double lki_match_frame_evidence(int new_entry, uint32_t ambiguity);
 
 /* score.c: score in [0,1] of a segment with evidence @p neff (sum of
- * lk_match_frame_evidence) at mean distance @p dist; @p still is 1 when
+ * lki_match_frame_evidence) at mean distance @p dist; @p still is 1 when
  * the suspect or the reference is a still picture. */
-double lk_match_seg_score(double neff, double dist, int still, int radius);
+double lki_match_seg_score(double neff, double dist, int still, int radius);
 
 /* score.c: combines the scores of a work's kept segments (lone frames
  * already limited to one) into a work score in [0,1]. */
-double lk_match_work_score(const lk_segment *s, size_t n);
+double lki_match_work_score(const lk_segment *s, size_t n);
 
 #endif

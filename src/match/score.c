@@ -76,7 +76,7 @@ LK_API void lk_match_params_default(lk_match_params *p)
     p->max_segments = 16;
 }
 
-double lk_match_closeness(double dist, int radius)
+double lki_match_closeness(double dist, int radius)
 {
     if (radius <= 0)
         return dist <= 0 ? 1.0 : SCORE_FLOOR;
@@ -88,21 +88,21 @@ double lk_match_closeness(double dist, int radius)
     return 1.0 - (1.0 - SCORE_FLOOR) * x * x;
 }
 
-double lk_match_frame_evidence(int new_entry, uint32_t ambiguity)
+double lki_match_frame_evidence(int new_entry, uint32_t ambiguity)
 {
     double w = LK_MIN(1.0, SCORE_FREE_PLACES / (1.0 + ambiguity));
     return (new_entry ? 1.0 : SCORE_REPEAT) * w;
 }
 
-double lk_match_seg_score(double neff, double dist, int still, int radius)
+double lki_match_seg_score(double neff, double dist, int still, int radius)
 {
     double n = still ? SCORE_N_STILL : neff;
     if (!(n > 0))
         n = 0;
-    return (1.0 - exp(-n / SCORE_K)) * lk_match_closeness(dist, radius);
+    return (1.0 - exp(-n / SCORE_K)) * lki_match_closeness(dist, radius);
 }
 
-double lk_match_work_score(const lk_segment *s, size_t n)
+double lki_match_work_score(const lk_segment *s, size_t n)
 {
     double miss = 1.0;
     for (size_t i = 0; i < n; i++) {

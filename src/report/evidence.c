@@ -56,17 +56,17 @@ LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const l
                                  lk_errbuf *err)
 {
     if (!path || !valid(left) || !valid(right))
-        return lk_err(err, LK_EINVAL, "cannot write evidence '%s': invalid pictures",
+        return lki_err(err, LK_EINVAL, "cannot write evidence '%s': invalid pictures",
                       path ? path : "");
     int w = left->width + right->width + 3 * GAP;
     int h = LK_MAX(left->height, right->height) + 2 * GAP;
-    uint8_t *canvas = lk_malloc((size_t)w * (size_t)h * 3);
+    uint8_t *canvas = lki_malloc((size_t)w * (size_t)h * 3);
     size_t n = strlen(path) + 16;
-    char *tmp = lk_malloc(n);
+    char *tmp = lki_malloc(n);
     if (!canvas || !tmp) {
-        lk_free(canvas);
-        lk_free(tmp);
-        return lk_err(err, LK_ENOMEM, "cannot write evidence '%s': out of memory", path);
+        lki_free(canvas);
+        lki_free(tmp);
+        return lki_err(err, LK_ENOMEM, "cannot write evidence '%s': out of memory", path);
     }
     memset(canvas, BG, (size_t)w * (size_t)h * 3);
     blit(canvas, w, left, GAP, (h - left->height) / 2);
@@ -75,7 +75,7 @@ LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const l
     int rc = 0, fd = mkstemp(tmp);
     FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!fp) {
-        rc = lk_err(err, lk_err_from_errno(errno), "cannot write evidence '%s': %s", path,
+        rc = lki_err(err, lki_err_from_errno(errno), "cannot write evidence '%s': %s", path,
                     strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -83,12 +83,12 @@ LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const l
         int bad = write_png(fp, canvas, w, h) < 0;
         bad |= fclose(fp) != 0;
         if (bad || rename(tmp, path) != 0)
-            rc = lk_err(err, LK_EIO, "cannot write evidence '%s': %s", path,
+            rc = lki_err(err, LK_EIO, "cannot write evidence '%s': %s", path,
                         bad ? "write failed" : strerror(errno));
     }
     if (rc < 0 && fd >= 0)
         unlink(tmp);
-    lk_free(canvas);
-    lk_free(tmp);
+    lki_free(canvas);
+    lki_free(tmp);
     return rc;
 }

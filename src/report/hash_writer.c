@@ -38,7 +38,7 @@ LK_API int lk_hash_writer_new(lk_hash_writer **out, FILE *fp, int format, unsign
     *out = NULL;
     if (!fp || format < LK_HASHFMT_TABLE || format > LK_HASHFMT_VPDQ)
         return LK_EINVAL;
-    lk_hash_writer *w = lk_calloc(1, sizeof *w);
+    lk_hash_writer *w = lki_calloc(1, sizeof *w);
     if (!w)
         return LK_ENOMEM;
     w->fp = fp;
@@ -62,10 +62,10 @@ static double round_us(double t)
     return round(t * 1e6) / 1e6;
 }
 
-/* Writes pre, one JSON value, post (lk_json_put); remembers a failed write. */
+/* Writes pre, one JSON value, post (lki_json_put); remembers a failed write. */
 static int put(lk_hash_writer *w, const char *pre, const cJSON *o, const char *post)
 {
-    int rc = lk_json_put(w->fp, pre, o, post);
+    int rc = lki_json_put(w->fp, pre, o, post);
     if (rc == LK_EIO)
         w->io_error = 1;
     return rc;

@@ -5,13 +5,13 @@
 #include "common/common.h"
 #include "report/report_internal.h"
 
-int lk_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post)
+int lki_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post)
 {
     char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     if (!s)
         return LK_ENOMEM;
     size_t np = strlen(pre), n = strlen(s), nq = strlen(post);
-    char *buf = lk_malloc(np + n + nq);
+    char *buf = lki_malloc(np + n + nq);
     if (!buf) {
         cJSON_free(s);
         return LK_ENOMEM;
@@ -22,6 +22,6 @@ int lk_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post)
     cJSON_free(s);
     size_t len = np + n + nq;
     int bad = fwrite(buf, 1, len, fp) != len || fflush(fp) != 0;
-    lk_free(buf);
+    lki_free(buf);
     return bad ? LK_EIO : 0;
 }

@@ -13,6 +13,6 @@
  * process.  @p o may be NULL (out of memory while building it).  Returns 0,
  * LK_ENOMEM or LK_EIO.
  */
-int lk_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
+int lki_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
 
 #endif

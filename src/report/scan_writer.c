@@ -176,7 +176,7 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_rep
         return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
     }
     cJSON *o = report_json(r);
-    int rc = lk_json_put(fp, format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n", o,
+    int rc = lki_json_put(fp, format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n", o,
                          format == LK_SCANFMT_JSONL ? "\n" : "");
     cJSON_Delete(o);
     return rc;

@@ -8,46 +8,46 @@
 #include <string.h>
 #include "simd/simd_internal.h"
 
-void lk_simd_fill_scalar(lk_simd_ops *ops)
+void lki_simd_fill_scalar(lk_simd_ops *ops)
 {
     ops->level = LK_SIMD_SCALAR;
     ops->name = "scalar";
-    ops->luma_rgb24 = lk_luma_rgb24_scalar;
-    ops->box_rows = lk_box_rows_scalar;
-    ops->box_cols = lk_box_cols_scalar;
-    ops->matmul = lk_matmul_scalar;
-    ops->ham256_1xn = lk_ham256_1xn_scalar;
-    ops->ham256_mxn = lk_ham256_mxn_scalar;
-    ops->ham64_1xn = lk_ham64_1xn_scalar;
-    ops->style_quant_rgb24 = lk_style_quant_rgb24_scalar;
-    ops->style_edge_row = lk_style_edge_row_scalar;
+    ops->luma_rgb24 = lki_luma_rgb24_scalar;
+    ops->box_rows = lki_box_rows_scalar;
+    ops->box_cols = lki_box_cols_scalar;
+    ops->matmul = lki_matmul_scalar;
+    ops->ham256_1xn = lki_ham256_1xn_scalar;
+    ops->ham256_mxn = lki_ham256_mxn_scalar;
+    ops->ham64_1xn = lki_ham64_1xn_scalar;
+    ops->style_quant_rgb24 = lki_style_quant_rgb24_scalar;
+    ops->style_edge_row = lki_style_edge_row_scalar;
 }
 
-void lk_simd_fill_avx2(lk_simd_ops *ops)
+void lki_simd_fill_avx2(lk_simd_ops *ops)
 {
     ops->level = LK_SIMD_AVX2;
     ops->name = "avx2";
-    ops->luma_rgb24 = lk_luma_rgb24_avx2;
-    ops->box_rows = lk_box_rows_avx2;
-    ops->box_cols = lk_box_cols_avx2;
-    ops->matmul = lk_matmul_avx2;
-    ops->ham256_1xn = lk_ham256_1xn_avx2;
-    ops->ham256_mxn = lk_ham256_mxn_avx2;
-    ops->ham64_1xn = lk_ham64_1xn_avx2;
-    lk_simd_fill_style_avx2(ops);
+    ops->luma_rgb24 = lki_luma_rgb24_avx2;
+    ops->box_rows = lki_box_rows_avx2;
+    ops->box_cols = lki_box_cols_avx2;
+    ops->matmul = lki_matmul_avx2;
+    ops->ham256_1xn = lki_ham256_1xn_avx2;
+    ops->ham256_mxn = lki_ham256_mxn_avx2;
+    ops->ham64_1xn = lki_ham64_1xn_avx2;
+    lki_simd_fill_style_avx2(ops);
 }
 
-void lk_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)
+void lki_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)
 {
     ops->level = LK_SIMD_AVX512;
     ops->name = vpopcnt ? "avx512+vpopcntdq" : "avx512";
-    ops->luma_rgb24 = lk_luma_rgb24_avx512;
-    ops->box_rows = lk_box_rows_avx512;
-    ops->box_cols = lk_box_cols_avx512;
-    ops->matmul = lk_matmul_avx512;
-    ops->ham256_1xn = vpopcnt ? lk_ham256_1xn_avx512_vpopcnt : lk_ham256_1xn_avx512;
-    ops->ham256_mxn = vpopcnt ? lk_ham256_mxn_avx512_vpopcnt : lk_ham256_mxn_avx512;
-    ops->ham64_1xn = vpopcnt ? lk_ham64_1xn_avx512_vpopcnt : lk_ham64_1xn_avx512;
+    ops->luma_rgb24 = lki_luma_rgb24_avx512;
+    ops->box_rows = lki_box_rows_avx512;
+    ops->box_cols = lki_box_cols_avx512;
+    ops->matmul = lki_matmul_avx512;
+    ops->ham256_1xn = vpopcnt ? lki_ham256_1xn_avx512_vpopcnt : lki_ham256_1xn_avx512;
+    ops->ham256_mxn = vpopcnt ? lki_ham256_mxn_avx512_vpopcnt : lki_ham256_mxn_avx512;
+    ops->ham64_1xn = vpopcnt ? lki_ham64_1xn_avx512_vpopcnt : lki_ham64_1xn_avx512;
 }
 
 /* 1 when the CPU has AVX-512 VPOPCNTDQ (only asked once AVX-512 is known). */
@@ -81,11 +81,11 @@ LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
     if (level > lk_simd_detect())
         return LK_ENOTSUP;
     memset(out, 0, sizeof *out);
-    lk_simd_fill_scalar(out);
+    lki_simd_fill_scalar(out);
     if (level >= LK_SIMD_AVX2)
-        lk_simd_fill_avx2(out);
+        lki_simd_fill_avx2(out);
     if (level >= LK_SIMD_AVX512)
-        lk_simd_fill_avx512(out, has_vpopcntdq());
+        lki_simd_fill_avx512(out, has_vpopcntdq());
     return 0;
 }
 

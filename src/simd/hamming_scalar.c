@@ -4,7 +4,7 @@
  */
 #include "simd/simd_internal.h"
 
-void lk_ham256_1xn_scalar(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out)
+void lki_ham256_1xn_scalar(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out)
 {
     for (size_t i = 0; i < n; i++) {
         const uint64_t *h = db + 4 * i;
@@ -13,14 +13,14 @@ void lk_ham256_1xn_scalar(const uint64_t *q, const uint64_t *db, size_t n, uint1
     }
 }
 
-void lk_ham256_mxn_scalar(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
+void lki_ham256_mxn_scalar(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
                           uint16_t *out)
 {
     for (size_t i = 0; i < m; i++)
-        lk_ham256_1xn_scalar(q + 4 * i, db, n, out + i * n);
+        lki_ham256_1xn_scalar(q + 4 * i, db, n, out + i * n);
 }
 
-void lk_ham64_1xn_scalar(uint64_t q, const uint64_t *db, size_t n, uint8_t *out)
+void lki_ham64_1xn_scalar(uint64_t q, const uint64_t *db, size_t n, uint8_t *out)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = (uint8_t)__builtin_popcountll(q ^ db[i]);

@@ -9,7 +9,7 @@
  */
 #include "simd/simd_internal.h"
 
-void lk_luma_rgb24_scalar(const uint8_t *rgb, int stride, int w, int h, float *out)
+void lki_luma_rgb24_scalar(const uint8_t *rgb, int stride, int w, int h, float *out)
 {
     const float cr = 0.299f, cg = 0.587f, cb = 0.114f;
     for (int i = 0; i < h; i++) {
@@ -55,19 +55,19 @@ static void box1d(const float *in, float *out, int len, size_t stride, int windo
     }
 }
 
-void lk_box_rows_scalar(const float *in, float *out, int rows, int cols, int window)
+void lki_box_rows_scalar(const float *in, float *out, int rows, int cols, int window)
 {
     for (int i = 0; i < rows; i++)
         box1d(in + (size_t)i * (size_t)cols, out + (size_t)i * (size_t)cols, cols, 1, window);
 }
 
-void lk_box_cols_scalar(const float *in, float *out, int rows, int cols, int window)
+void lki_box_cols_scalar(const float *in, float *out, int rows, int cols, int window)
 {
     for (int j = 0; j < cols; j++)
         box1d(in + j, out + j, rows, (size_t)cols, window);
 }
 
-void lk_matmul_scalar(const float *a, const float *b, float *c, int m, int k, int n)
+void lki_matmul_scalar(const float *a, const float *b, float *c, int m, int k, int n)
 {
     for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {

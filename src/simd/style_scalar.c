@@ -39,7 +39,7 @@ static inline uint8_t quant_one(int r, int g, int b, int y)
     return (uint8_t)(24 + q * 2 + bright); /* high saturation: 16 hues x 2 */
 }
 
-void lk_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
+void lki_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
 {
     for (int i = 0; i < n; i++) {
         int r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
@@ -53,7 +53,7 @@ void lk_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_
 static inline int iabs(int v) { return v < 0 ? -v : v; }
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
-void lk_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
+void lki_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                               int n, uint8_t *out)
 {
     for (int x = 1; x + 1 < n; x++) {

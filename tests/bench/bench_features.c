@@ -86,7 +86,7 @@ static int bench_frame(const bench_opts *o, int w, int h)
         if (lk_simd_ops_for(lvl, &ops) < 0)
             continue;
         struct feat_arg a = { .img = { px, w, h, w * 3, LK_PIX_RGB24 } };
-        if (lk_hasher_new_with_ops(&a.h, &ops) < 0) {
+        if (lki_hasher_new_with_ops(&a.h, &ops) < 0) {
             rc = -1;
             break;
         }
@@ -172,7 +172,7 @@ static int bench_clip(const bench_opts *o, int w, int h)
         struct pipe_arg a = { path, NULL, 0, 0 };
         if (lk_simd_ops_for(lvl, &ops) < 0)
             continue;
-        if (lk_hasher_new_with_ops(&a.h, &ops) < 0)
+        if (lki_hasher_new_with_ops(&a.h, &ops) < 0)
             return -1;
         run_pipeline(&a);
         if (a.rc < 0 || a.frames < 20 || (frames >= 0 && a.frames != frames)) {

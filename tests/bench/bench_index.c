@@ -26,9 +26,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "harness.h"
-#include "likeness/index.h"
+#include "likeness/search.h"
 #include "likeness/simd.h"
-#include "index/search_internal.h"
+#include "search/search_internal.h"
 
 #define NFRAMES 120
 #define NVAR 8
@@ -199,7 +199,7 @@ static int bench_size(const bench_opts *o, size_t n, int small)
     }
     printf("{\"bench\":\"index\",\"case\":\"build/%zu\",\"build_s\":%.3f,"
            "\"bytes_per_frame\":%.1f,\"peak_rss_mb\":%.0f}\n",
-           n, tbuild, (double)(sizeof(lk_hash256) * n + lk_mih_bytes(n)) / (double)n, peak_rss_mb());
+           n, tbuild, (double)(sizeof(lk_hash256) * n + lki_mih_bytes(n)) / (double)n, peak_rss_mb());
     rc = bench_kind(o, brute, mih, q, n, 0, nf_ref, "radius31");
     if (bench_kind(o, brute, mih, q, n, 10, nf_ref, "knn10") < 0)
         rc = -1;

@@ -11,7 +11,7 @@ for f in bin/likeness lib/liblikeness.a include/likeness/likeness.h \
          share/man/man1/likeness.1 lib/pkgconfig/likeness.pc; do
     [ -f "$R/$f" ] || fail "not installed: $f"
 done
-for h in error image simd decode features index match report; do
+for h in error image simd decode features search catalog sha256 match report; do
     [ -f "$R/include/likeness/$h.h" ] || fail "header $h.h not installed"
 done
 "$R/bin/likeness" --version >/dev/null || fail "installed binary does not run"

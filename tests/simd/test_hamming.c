@@ -38,7 +38,7 @@ static void test_1xn(const lk_simd_ops *o, size_t n, int qkind, int dkind)
     fill_h(db + 1, 4 * n, dkind);
     memset(o1, 0x5a, (n + 1 + GUARD) * 2);
     memset(o2, 0x5a, (n + 1 + GUARD) * 2);
-    lk_ham256_1xn_scalar(qb + 1, db + 1, n, o1 + 1);
+    lki_ham256_1xn_scalar(qb + 1, db + 1, n, o1 + 1);
     o->ham256_1xn(qb + 1, db + 1, n, o2 + 1);
     int same = same_u16(o1 + 1, o2 + 1, n) && o2[0] == o1[0];
     if (!same)
@@ -62,7 +62,7 @@ static void test_mxn(const lk_simd_ops *o, size_t m, size_t n, int kind)
     memset(o1, 0x5a, no * 2);
     memset(o2, 0x5a, no * 2);
     memset(o3, 0x5a, no * 2);
-    lk_ham256_mxn_scalar(qb + 1, m, db + 1, n, o1 + 1);
+    lki_ham256_mxn_scalar(qb + 1, m, db + 1, n, o1 + 1);
     o->ham256_mxn(qb + 1, m, db + 1, n, o2 + 1);
     for (size_t i = 0; i < m; i++)
         o->ham256_1xn(qb + 1 + 4 * i, db + 1, n, o3 + 1 + i * n);
@@ -86,7 +86,7 @@ static void test_64(const lk_simd_ops *o, size_t n, int qkind, int dkind)
     fill_h(db + 1, n, dkind);
     memset(o1, 0x5a, n + 1 + GUARD);
     memset(o2, 0x5a, n + 1 + GUARD);
-    lk_ham64_1xn_scalar(q, db + 1, n, o1 + 1);
+    lki_ham64_1xn_scalar(q, db + 1, n, o1 + 1);
     o->ham64_1xn(q, db + 1, n, o2 + 1);
     int same = !memcmp(o1, o2, n + 1 + GUARD);
     if (!same)
@@ -102,7 +102,7 @@ static void test_reference(void)
 {
     uint64_t q[4] = {0, 0, 0, 0}, db[8] = {~0ULL, ~0ULL, ~0ULL, ~0ULL, 1, 3, 0, 1ULL << 63};
     uint16_t out[2];
-    lk_ham256_1xn_scalar(q, db, 2, out);
+    lki_ham256_1xn_scalar(q, db, 2, out);
     CHECK_INT(out[0], 256);
     CHECK_INT(out[1], 4);
 }
@@ -124,8 +124,8 @@ int main(void)
         if (lvl > LK_SIMD_AVX512) {
             if (lk_simd_detect() < LK_SIMD_AVX512)
                 continue;
-            lk_simd_fill_scalar(&o);
-            lk_simd_fill_avx512(&o, 0);
+            lki_simd_fill_scalar(&o);
+            lki_simd_fill_avx512(&o, 0);
         }
         levels++;
         for (size_t i = 0; i < NELEM(ns); i++) {

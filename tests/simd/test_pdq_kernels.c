@@ -60,16 +60,16 @@ static void test_box(const lk_simd_ops *o, int rows, int cols)
     int maxlen = rows > cols ? rows : cols;
     int bad_r = 0, bad_c = 0, step = maxlen <= 80 ? 1 : 37;
     for (int w = 1; w <= maxlen; w += step) {
-        if (w <= cols && !box_same(lk_box_rows_scalar, o->box_rows, in, rows, cols, w))
+        if (w <= cols && !box_same(lki_box_rows_scalar, o->box_rows, in, rows, cols, w))
             bad_r++;
-        if (w <= rows && !box_same(lk_box_cols_scalar, o->box_cols, in, rows, cols, w))
+        if (w <= rows && !box_same(lki_box_cols_scalar, o->box_cols, in, rows, cols, w))
             bad_c++;
     }
     int ends[4] = {2, 3, cols, rows}; /* PDQ-like and full-length windows */
     for (int e = 0; e < 4; e++) {
-        if (ends[e] <= cols && !box_same(lk_box_rows_scalar, o->box_rows, in, rows, cols, ends[e]))
+        if (ends[e] <= cols && !box_same(lki_box_rows_scalar, o->box_rows, in, rows, cols, ends[e]))
             bad_r++;
-        if (ends[e] <= rows && !box_same(lk_box_cols_scalar, o->box_cols, in, rows, cols, ends[e]))
+        if (ends[e] <= rows && !box_same(lki_box_cols_scalar, o->box_cols, in, rows, cols, ends[e]))
             bad_c++;
     }
     if (bad_r || bad_c)
@@ -89,7 +89,7 @@ static void test_luma(const lk_simd_ops *o, int w, int h, int pad)
         rgb[i] = (uint8_t)t_rand(&seed);
     float *o1, *o2;
     float *b1 = alloc_f(n, &o1), *b2 = alloc_f(n, &o2);
-    lk_luma_rgb24_scalar(rgb + 1, stride, w, h, o1);
+    lki_luma_rgb24_scalar(rgb + 1, stride, w, h, o1);
     o->luma_rgb24(rgb + 1, stride, w, h, o2);
     int same = !memcmp(b1, b2, (n + 1 + GUARD) * sizeof *b1);
     if (!same)
@@ -107,7 +107,7 @@ static void test_matmul(const lk_simd_ops *o, int m, int k, int n)
     float *b1 = alloc_f((size_t)m * n, &c1), *b2 = alloc_f((size_t)m * n, &c2);
     fill_f(a, (size_t)m * k, 1);
     fill_f(b, (size_t)k * n, 1);
-    lk_matmul_scalar(a, b, c1, m, k, n);
+    lki_matmul_scalar(a, b, c1, m, k, n);
     o->matmul(a, b, c2, m, k, n);
     int same = !memcmp(b1, b2, ((size_t)m * n + 1 + GUARD) * sizeof *b1);
     if (!same)
@@ -123,7 +123,7 @@ static void test_matmul(const lk_simd_ops *o, int m, int k, int n)
 static void test_reference_nontrivial(void)
 {
     float in[6] = {1, 2, 3, 4, 5, 6}, out[6];
-    lk_box_rows_scalar(in, out, 1, 6, 3);
+    lki_box_rows_scalar(in, out, 1, 6, 3);
     CHECK(out[0] == 1.5f && out[1] == 2.0f && out[5] == 5.5f);
 }
 

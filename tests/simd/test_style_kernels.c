@@ -31,7 +31,7 @@ static void check_quant(const lk_simd_ops *o, uint64_t *s)
             fill(rgb, sizeof rgb, s, (n + off) % 3);
             memset(b0, 0xee, sizeof b0); memset(b1, 0xee, sizeof b1);
             memset(l0, 0xee, sizeof l0); memset(l1, 0xee, sizeof l1);
-            lk_style_quant_rgb24_scalar(rgb + off, n, b0 + off, l0 + off);
+            lki_style_quant_rgb24_scalar(rgb + off, n, b0 + off, l0 + off);
             o->style_quant_rgb24(rgb + off, n, b1 + off, l1 + off);
             bad += memcmp(b0, b1, sizeof b0) != 0 || memcmp(l0, l1, sizeof l0) != 0;
             /* luma only (bin == NULL): same lumas */
@@ -54,7 +54,7 @@ static void check_edge(const lk_simd_ops *o, uint64_t *s)
             for (int r = 0; r < 3; r++)
                 fill(rows[r], sizeof rows[r], s, (n + r + off) % 3);
             memset(e0, 0xee, sizeof e0); memset(e1, 0xee, sizeof e1);
-            lk_style_edge_row_scalar(rows[0] + off, rows[1] + off, rows[2] + off, n, e0 + off);
+            lki_style_edge_row_scalar(rows[0] + off, rows[1] + off, rows[2] + off, n, e0 + off);
             o->style_edge_row(rows[0] + off, rows[1] + off, rows[2] + off, n, e1 + off);
             bad += memcmp(e0, e1, sizeof e0) != 0;
             bad += e0[off] != 0xee || e0[off + n - 1] != 0xee; /* ends untouched */
@@ -68,7 +68,7 @@ static void check_reference(void)
 {
     const uint8_t px[] = {0, 0, 0,  255, 255, 255,  255, 0, 0,  0, 0, 255,  200, 150, 150};
     uint8_t bin[5], luma[5];
-    lk_style_quant_rgb24_scalar(px, 5, bin, luma);
+    lki_style_quant_rgb24_scalar(px, 5, bin, luma);
     CHECK_INT(bin[0], 0);        /* black: grey bin 0 */
     CHECK_INT(bin[1], 7);        /* white: grey bin 7 */
     CHECK_INT(luma[1], 255);

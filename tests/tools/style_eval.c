@@ -102,7 +102,7 @@ static int load(const char *list, evalset *es, lk_style_ctx *ctx)
         item *it = &es->it[es->n];
         it->set = set_index(es, set);
         lk_image img = {px, w, h, w * fmt, fmt};
-        if (it->set >= 0 && lk_style_compute(ctx, lk_simd_ops_get(), &img, it->desc) == 0) {
+        if (it->set >= 0 && lki_style_compute(ctx, lk_simd_ops_get(), &img, it->desc) == 0) {
             baseline(px, w, h, fmt, it->base);
             es->n++;
         }
@@ -123,11 +123,11 @@ static float dist(const item *a, const item *b, int m)
     if (m == M_FULL)
         return lk_style_distance(a->desc, b->desc);
     if (m <= LK_STYLE_NPARTS)
-        return lk_style_part_distance(a->desc, b->desc, m - 1);
+        return lki_style_part_distance(a->desc, b->desc, m - 1);
     if (m == M_CUSTOM) {
         float s = 0, ws = 0;
         for (int p = 0; p < LK_STYLE_NPARTS; p++) {
-            s += custom_w[p] * lk_style_part_distance(a->desc, b->desc, p);
+            s += custom_w[p] * lki_style_part_distance(a->desc, b->desc, p);
             ws += custom_w[p];
         }
         return ws > 0 ? s / ws : 0;
@@ -211,10 +211,10 @@ static double frame_us(const lk_simd_ops *ops, lk_style_ctx *ctx)
     lk_image img = {px, W, H, W * 3, 3};
     uint8_t d[LK_STYLE_BYTES];
     struct timespec t0, t1;
-    lk_style_compute(ctx, ops, &img, d);
+    lki_style_compute(ctx, ops, &img, d);
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     for (int i = 0; i < REPS; i++)
-        lk_style_compute(ctx, ops, &img, d);
+        lki_style_compute(ctx, ops, &img, d);
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     return ((t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3) / REPS;
 }
@@ -227,7 +227,7 @@ int main(int argc, char **argv)
     }
     lk_style_ctx *ctx = NULL;
     evalset es = {0};
-    if (lk_style_ctx_new(&ctx) || load(argv[1], &es, ctx) || es.n < 2) {
+    if (lki_style_ctx_new(&ctx) || load(argv[1], &es, ctx) || es.n < 2) {
         fprintf(stderr, "style_eval: no pictures loaded from %s\n", argv[1]);
         return 1;
     }
@@ -241,7 +241,7 @@ int main(int argc, char **argv)
     printf("\nper set: MAP/P@10 in the order above\n");
     report(&es, M_FULL, "full");
     for (int p = 0; p < LK_STYLE_NPARTS; p++)
-        report(&es, 1 + p, lk_style_parts[p].name);
+        report(&es, 1 + p, lki_style_parts[p].name);
     if (argc > 2) {
         char *tok = strtok(argv[2], ",");
         for (int p = 0; p < LK_STYLE_NPARTS && tok; p++, tok = strtok(NULL, ","))
@@ -255,6 +255,6 @@ int main(int argc, char **argv)
             printf("512x288 RGB frame, level %d: %.1f us\n", lvl, frame_us(&o, ctx));
     }
     free(es.it);
-    lk_style_ctx_free(&ctx);
+    lki_style_ctx_free(&ctx);
     return 0;
 }

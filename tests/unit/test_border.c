@@ -36,8 +36,8 @@ static lk_rect still_crop(int w, int h)
 {
     lk_border b;
     lk_rect r;
-    lk_border_detect(&img[0][0], w, h, W * 3, &b);
-    lk_border_crop(&b, w, h, NULL, &r);
+    lki_border_detect(&img[0][0], w, h, W * 3, &b);
+    lki_border_crop(&b, w, h, NULL, &r);
     return r;
 }
 
@@ -114,34 +114,34 @@ static void test_video(void)
     static const uint8_t black[3] = { 0, 0, 0 };
     lk_rect prev = { 0, 20, W, H - 40 }, r;
     lk_border b = { 21, 19, 0, 0 };
-    lk_border_crop(&b, W, H, &prev, &r);
+    lki_border_crop(&b, W, H, &prev, &r);
     CHECK_RECT(r, 0, 20, W, H - 40); /* jitter of one row: unchanged */
     b.top = b.bottom = LK_BORDER_UNKNOWN;
-    lk_border_crop(&b, W, H, &prev, &r);
+    lki_border_crop(&b, W, H, &prev, &r);
     CHECK_RECT(r, 0, 20, W, H - 40); /* unknown (fade to black): unchanged */
     b.top = b.bottom = 0;
-    lk_border_crop(&b, W, H, &prev, &r);
+    lki_border_crop(&b, W, H, &prev, &r);
     CHECK_RECT(r, 0, 0, W, H); /* bars gone: follows */
     b.top = b.bottom = 30;
-    lk_border_crop(&b, W, H, &prev, &r);
+    lki_border_crop(&b, W, H, &prev, &r);
     CHECK_RECT(r, 0, 30, W, H - 60); /* clearly larger: follows */
     /* Through detection: a black frame after a letterboxed one. */
     content();
     fill(0, 0, W, 20, black, 0);
     fill(0, H - 20, W, H, black, 0);
-    lk_border_detect(&img[0][0], W, H, W * 3, &b);
-    lk_border_crop(&b, W, H, NULL, &prev);
+    lki_border_detect(&img[0][0], W, H, W * 3, &b);
+    lki_border_crop(&b, W, H, NULL, &prev);
     CHECK_RECT(prev, 0, 20, W, H - 40);
     fill(0, 0, W, H, black, 0);
-    lk_border_detect(&img[0][0], W, H, W * 3, &b);
+    lki_border_detect(&img[0][0], W, H, W * 3, &b);
     CHECK(b.top == LK_BORDER_UNKNOWN && b.left == LK_BORDER_UNKNOWN);
-    lk_border_crop(&b, W, H, &prev, &r);
+    lki_border_crop(&b, W, H, &prev, &r);
     CHECK_RECT(r, 0, 20, W, H - 40);
     /* An invalid previous rectangle is ignored. */
     lk_rect bad = { 300, 0, 100, 10 };
     b.top = b.bottom = 0;
     b.left = b.right = LK_BORDER_UNKNOWN;
-    lk_border_crop(&b, W, H, &bad, &r);
+    lki_border_crop(&b, W, H, &bad, &r);
     CHECK_RECT(r, 0, 0, W, H);
 }
 

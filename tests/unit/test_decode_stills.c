@@ -359,7 +359,7 @@ static void test_jpeg_orientation(void)
         spit(tpath("exif.jpg"), x, m);
         pic p = decode(tpath("exif.jpg"), 512, 1);
         int ww, wh;
-        lk_orient_rgb24(base.px, 96, 40, 96 * 3, o, want, &ww, &wh);
+        lki_orient_rgb24(base.px, 96, 40, 96 * 3, o, want, &ww, &wh);
         CHECK(p.rc == 0 && p.w == ww && p.h == wh && !memcmp(p.px, want, (size_t)ww * wh * 3));
         CHECK(p.info.width == (o >= 5 ? 40 : 96) && p.info.height == (o >= 5 ? 96 : 40));
         CHECK_INT(p.info.orientation, o);
@@ -597,23 +597,23 @@ static void test_scaler(void)
     uint8_t src[2][9] = { { 0, 0, 0, 255, 255, 255, 30, 60, 90 }, { 0, 0, 0, 255, 255, 255, 30, 60, 90 } };
     uint8_t dst[6] = { 0 };
     lk_scaler *s = NULL;
-    CHECK_INT(lk_scaler_new(&s, 3, 2, 2, 1), 0);
-    lk_scaler_push(s, src[0], dst);
-    lk_scaler_push(s, src[1], dst);
-    lk_scaler_free(&s);
+    CHECK_INT(lki_scaler_new(&s, 3, 2, 2, 1), 0);
+    lki_scaler_push(s, src[0], dst);
+    lki_scaler_push(s, src[1], dst);
+    lki_scaler_free(&s);
     CHECK(s == NULL);
     /* out0 = (2*p0 + p1)/3, out1 = (p1 + 2*p2)/3 */
     CHECK_INT(dst[0], 85);
     CHECK_INT(dst[3], (255 + 60 + 1) / 3);
     CHECK_INT(dst[5], (255 + 180 + 1) / 3);
-    CHECK_INT(lk_scaler_new(&s, 2, 2, 3, 1), LK_EINVAL);
+    CHECK_INT(lki_scaler_new(&s, 2, 2, 3, 1), LK_EINVAL);
     CHECK(s == NULL);
     uint8_t img[4 * 4 * 3], out[2 * 2 * 3];
     for (int i = 0; i < 48; i++)
         img[i] = (uint8_t)(i * 5);
     uint8_t *o = NULL;
     int ow, oh;
-    CHECK_INT(lk_still_finish(img, 4, 4, 12, 1, 2, 2, &o, &ow, &oh), 0);
+    CHECK_INT(lki_still_finish(img, 4, 4, 12, 1, 2, 2, &o, &ow, &oh), 0);
     CHECK(o && ow == 2 && oh == 2);
     for (int y = 0; o && y < 2; y++)
         for (int x = 0; x < 2; x++)
@@ -624,12 +624,12 @@ static void test_scaler(void)
                 out[(y * 2 + x) * 3 + c] = (uint8_t)((sum + 2) / 4);
             }
     CHECK(o && !memcmp(o, out, 12));
-    lk_free(o);
-    CHECK_INT(lk_check_dims("x", 65535, 4096, NULL), 0);
-    CHECK_INT(lk_check_dims("x", 16384, 16384, NULL), 0);
-    CHECK_INT(lk_check_dims("x", 16384, 16385, NULL), LK_ETOOBIG);
-    CHECK_INT(lk_check_dims("x", 65536, 1, NULL), LK_ETOOBIG);
-    CHECK_INT(lk_check_dims("x", 0, 5, NULL), LK_ECORRUPT);
+    lki_free(o);
+    CHECK_INT(lki_check_dims("x", 65535, 4096, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16384, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16385, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 65536, 1, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 0, 5, NULL), LK_ECORRUPT);
 }
 
 int main(void)

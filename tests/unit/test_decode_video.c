@@ -48,11 +48,11 @@ static run *decode(const char *name, lk_decode_opts o)
 {
     run *r = calloc(1, sizeof *r);
     void *st = NULL;
-    r->rc_open = lk_backend_ffmpeg.open(&st, media(name), &o, &r->info, &r->err);
+    r->rc_open = lki_backend_ffmpeg.open(&st, media(name), &o, &r->info, &r->err);
     if (r->rc_open < 0)
         return r;
     lk_rawframe f;
-    while ((r->rc_end = lk_backend_ffmpeg.next(st, &f, &r->err)) == 1) {
+    while ((r->rc_end = lki_backend_ffmpeg.next(st, &f, &r->err)) == 1) {
         CHECK(f.width >= 1 && f.height >= 1 && f.stride >= 3 * f.width);
         CHECK(f.width <= o.max_dim && f.height <= o.max_dim);
         if (r->n == 0) {
@@ -70,7 +70,7 @@ static run *decode(const char *name, lk_decode_opts o)
         }
         r->n++;
     }
-    lk_backend_ffmpeg.close(st);
+    lki_backend_ffmpeg.close(st);
     return r;
 }
 

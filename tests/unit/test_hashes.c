@@ -163,18 +163,18 @@ static void test_area_reduce(void)
     float in[12 * 6], tmp[32 * 12], out[32 * 32];
     for (int i = 0; i < 12 * 6; i++)
         in[i] = (float)i;
-    lk_area_reduce(in, 12, 6, tmp, out, 4, 3);
+    lki_area_reduce(in, 12, 6, tmp, out, 4, 3);
     /* block (0,0): rows 0-1, cols 0-2: (0+1+2+12+13+14)/6 = 7 */
     CHECK(out[0] == 7.0f);
     CHECK(out[3] == (9.0f + 10 + 11 + 21 + 22 + 23) / 6.0f);
     CHECK(out[4 * 2 + 1] == (51.0f + 52 + 53 + 63 + 64 + 65) / 6.0f);
 
     float two[2] = {10.0f, 30.0f};
-    lk_area_reduce(two, 2, 1, tmp, out, 3, 1); /* thirds: 10, 20, 30 */
+    lki_area_reduce(two, 2, 1, tmp, out, 3, 1); /* thirds: 10, 20, 30 */
     CHECK(fabsf(out[0] - 10.0f) < 1e-5f && fabsf(out[1] - 20.0f) < 1e-5f &&
           fabsf(out[2] - 30.0f) < 1e-5f);
     float one = 77.0f;
-    lk_area_reduce(&one, 1, 1, tmp, out, 32, 32);
+    lki_area_reduce(&one, 1, 1, tmp, out, 32, 32);
     int same = 1;
     for (int i = 0; i < 32 * 32; i++)
         same &= out[i] == 77.0f;
@@ -264,7 +264,7 @@ static void test_levels_and_flags(void)
         lk_simd_ops ops;
         if (lk_simd_ops_for(level, &ops) != 0)
             continue;
-        CHECK_INT(lk_hasher_new_with_ops(&h, &ops), 0);
+        CHECK_INT(lki_hasher_new_with_ops(&h, &ops), 0);
         CHECK_INT(lk_hasher_compute(h, &img, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f), 0);
         CHECK(!memcmp(&f, &ref, sizeof f));
         lk_hasher_free(&h);

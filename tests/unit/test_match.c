@@ -321,7 +321,7 @@ static void test_still_shot(void)
     NEAR(g->s1, 12.0, 1e-9);
     CHECK(g->r0 >= 20.0 && g->r1 <= 30.0 && g->r1 - g->r0 >= 9.0);
     /* one held picture is one picture: weaker than 21 moving frames */
-    CHECK(r.works[0].score < lk_match_seg_score(21, 5, 0, p.radius));
+    CHECK(r.works[0].score < lki_match_seg_score(21, 5, 0, p.radius));
     lk_match_release(&r);
     sc_free(&s);
 }
@@ -601,25 +601,25 @@ static void test_scores(void)
     int R = p.radius;
     /* more aligned frames -> higher; closer -> higher; bounded */
     for (int n = 1; n < 60; n++)
-        CHECK(lk_match_seg_score(n + 1, 10, 0, R) > lk_match_seg_score(n, 10, 0, R));
+        CHECK(lki_match_seg_score(n + 1, 10, 0, R) > lki_match_seg_score(n, 10, 0, R));
     for (int d = 0; d < R; d++) {
-        CHECK(lk_match_seg_score(10, d + 1, 0, R) < lk_match_seg_score(10, d, 0, R));
-        CHECK(lk_match_seg_score(1, d + 1, 1, R) < lk_match_seg_score(1, d, 1, R));
+        CHECK(lki_match_seg_score(10, d + 1, 0, R) < lki_match_seg_score(10, d, 0, R));
+        CHECK(lki_match_seg_score(1, d + 1, 1, R) < lki_match_seg_score(1, d, 1, R));
     }
-    CHECK(lk_match_seg_score(1000, 0, 0, R) <= 1.0);
-    CHECK(lk_match_seg_score(1, R, 0, R) > 0.0);
+    CHECK(lki_match_seg_score(1000, 0, 0, R) <= 1.0);
+    CHECK(lki_match_seg_score(1, R, 0, R) > 0.0);
     /* a frame repeating an entry adds less than a new entry; ambiguity costs */
-    CHECK(lk_match_frame_evidence(0, 0) < lk_match_frame_evidence(1, 0));
-    CHECK(lk_match_frame_evidence(0, 0) > 0);
-    CHECK(lk_match_frame_evidence(1, 2) == lk_match_frame_evidence(1, 0));
+    CHECK(lki_match_frame_evidence(0, 0) < lki_match_frame_evidence(1, 0));
+    CHECK(lki_match_frame_evidence(0, 0) > 0);
+    CHECK(lki_match_frame_evidence(1, 2) == lki_match_frame_evidence(1, 0));
     for (uint32_t a = 2; a < 100; a++)
-        CHECK(lk_match_frame_evidence(1, a + 1) < lk_match_frame_evidence(1, a));
+        CHECK(lki_match_frame_evidence(1, a + 1) < lki_match_frame_evidence(1, a));
     /* a single video frame, even exact, stays weak; a 10 s run at 20 matches */
-    CHECK(lk_match_seg_score(1, 0, 0, R) < p.min_score);
-    CHECK(lk_match_seg_score(20, 20, 0, R) > p.min_score);
+    CHECK(lki_match_seg_score(1, 0, 0, R) < p.min_score);
+    CHECK(lki_match_seg_score(20, 20, 0, R) > p.min_score);
     /* a close still is a match, a still near the radius is not */
-    CHECK(lk_match_seg_score(1, 8, 1, R) > p.min_score);
-    CHECK(lk_match_seg_score(1, 30, 1, R) < p.min_score);
+    CHECK(lki_match_seg_score(1, 8, 1, R) > p.min_score);
+    CHECK(lki_match_seg_score(1, 30, 1, R) < p.min_score);
 
     /* the same through lk_match_align: one video frame vs a 10 s run at d 20 */
     scene s;

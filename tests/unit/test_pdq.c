@@ -120,7 +120,7 @@ static int check_level(const lk_simd_ops *ops, fixture *fx, int n)
 {
     lk_hasher *h = NULL;
     int ok = 0;
-    CHECK_INT(lk_hasher_new_with_ops(&h, ops), 0);
+    CHECK_INT(lki_hasher_new_with_ops(&h, ops), 0);
     for (int i = 0; h && i < n; i++) {
         picture p;
         lk_features a, b;

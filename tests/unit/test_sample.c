@@ -24,7 +24,7 @@ static int run_times(lk_sampler *s, const double *times, int n, int *kept)
 {
     int k = 0;
     for (int i = 0; i < n; i++)
-        if (lk_sampler_keep(s, times[i], 0, 0))
+        if (lki_sampler_keep(s, times[i], 0, 0))
             kept[k++] = i;
     return k;
 }
@@ -33,7 +33,7 @@ static void test_constant_rate(void)
 {
     lk_decode_opts o = opts(2.0, 0, 0);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     double t[100];
     int kept[100];
     for (int i = 0; i < 100; i++)
@@ -50,23 +50,23 @@ static void test_every_frame_and_keyframes(void)
 {
     lk_decode_opts o = opts(0.0, 0, 0);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     int n = 0;
     for (int i = 0; i < 50; i++)
-        n += lk_sampler_keep(&s, i * 0.04, i % 10 == 0, 0);
+        n += lki_sampler_keep(&s, i * 0.04, i % 10 == 0, 0);
     CHECK_INT(n, 50);
-    CHECK(isinf(lk_sampler_next_time(&s)) && lk_sampler_next_time(&s) < 0);
+    CHECK(isinf(lki_sampler_next_time(&s)) && lki_sampler_next_time(&s) < 0);
 
     o = opts(2.0, 1, 0);
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     n = 0;
     for (int i = 0; i < 50; i++) {
-        int keep = lk_sampler_keep(&s, i * 0.04, i % 10 == 0, 0);
+        int keep = lki_sampler_keep(&s, i * 0.04, i % 10 == 0, 0);
         CHECK_INT(keep, i % 10 == 0);
         n += keep;
     }
     CHECK_INT(n, 5);
-    CHECK(isinf(lk_sampler_next_time(&s)) && lk_sampler_next_time(&s) > 0);
+    CHECK(isinf(lki_sampler_next_time(&s)) && lki_sampler_next_time(&s) > 0);
 }
 
 static void test_vfr(void)
@@ -82,7 +82,7 @@ static void test_vfr(void)
     t[n++] = 5.8;
     lk_decode_opts o = opts(2.0, 0, 0);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     int k = run_times(&s, t, n, kept);
     /* Grid 0, 0.5, ..., 3.0 from the first part and ramp (7 samples), then
      * the gap skips the missed multiples: one sample at 5.7 (slot 11). */
@@ -94,7 +94,7 @@ static void test_vfr(void)
             CHECK(t[kept[i] - 1] < i * 0.5 - 1e-9);
     }
     CHECK(k == 8 && t[kept[7]] == 5.7);
-    CHECK(fabs(lk_sampler_next_time(&s) - 6.0) < 0.03);
+    CHECK(fabs(lki_sampler_next_time(&s) - 6.0) < 0.03);
 }
 
 static void test_jitter(void)
@@ -110,7 +110,7 @@ static void test_jitter(void)
     t[15] = 0.499; /* just early for the 0.5 s point */
     lk_decode_opts o = opts(2.0, 0, 0);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     int k = run_times(&s, t, 300, kept);
     CHECK_INT(k, 20);
     CHECK(k > 1 && kept[1] == 15);
@@ -124,13 +124,13 @@ static void test_backwards(void)
 {
     lk_decode_opts o = opts(2.0, 0, 0);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
-    CHECK_INT(lk_sampler_keep(&s, 1.0, 0, 0), 1);
-    CHECK_INT(lk_sampler_keep(&s, 1.6, 0, 0), 1);
-    CHECK_INT(lk_sampler_keep(&s, 0.2, 0, 0), 0); /* goes back */
-    CHECK_INT(lk_sampler_keep(&s, 1.7, 0, 0), 0);
-    CHECK_INT(lk_sampler_keep(&s, NAN, 0, 0), 0);
-    CHECK_INT(lk_sampler_keep(&s, 2.0, 0, 0), 1);
+    lki_sampler_init(&s, &o);
+    CHECK_INT(lki_sampler_keep(&s, 1.0, 0, 0), 1);
+    CHECK_INT(lki_sampler_keep(&s, 1.6, 0, 0), 1);
+    CHECK_INT(lki_sampler_keep(&s, 0.2, 0, 0), 0); /* goes back */
+    CHECK_INT(lki_sampler_keep(&s, 1.7, 0, 0), 0);
+    CHECK_INT(lki_sampler_keep(&s, NAN, 0, 0), 0);
+    CHECK_INT(lki_sampler_keep(&s, 2.0, 0, 0), 1);
 }
 
 /* A signature: a horizontal gradient of the given brightness and offset
@@ -148,13 +148,13 @@ static void test_cuts(void)
 {
     lk_decode_opts o = opts(2.0, 0, 1);
     lk_sampler s;
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     uint8_t sig[LK_SIG_LEN];
     int cuts = 0, cut_at = -1, kept_cut = 0;
     for (int i = 0; i < 60; i++) {
         make_sig(sig, 40 + (i % 3), 0, i >= 37); /* still with noise, then a cut */
-        int c = lk_sampler_scene(&s, sig);
-        int keep = lk_sampler_keep(&s, i * 0.04, 0, c);
+        int c = lki_sampler_scene(&s, sig);
+        int keep = lki_sampler_keep(&s, i * 0.04, 0, c);
         if (c) {
             cuts++;
             cut_at = i;
@@ -167,16 +167,16 @@ static void test_cuts(void)
 
     /* Without scene_cuts the cut is still reported but not kept. */
     o = opts(2.0, 0, 0);
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     for (int i = 0; i < 5; i++) {
         make_sig(sig, 40 + i % 2, 0, 0);
-        CHECK_INT(lk_sampler_scene(&s, sig), 0);
-        lk_sampler_keep(&s, i * 0.04, 0, 0);
+        CHECK_INT(lki_sampler_scene(&s, sig), 0);
+        lki_sampler_keep(&s, i * 0.04, 0, 0);
     }
     make_sig(sig, 40, 0, 1);
-    int c = lk_sampler_scene(&s, sig);
+    int c = lki_sampler_scene(&s, sig);
     CHECK_INT(c, 1);
-    CHECK_INT(lk_sampler_keep(&s, 0.2, 0, c), 0);
+    CHECK_INT(lki_sampler_keep(&s, 0.2, 0, c), 0);
 }
 
 static void test_fade_flash_motion(void)
@@ -187,29 +187,29 @@ static void test_fade_flash_motion(void)
     int cuts = 0;
 
     /* Fade to black over 25 frames: no cut. */
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     for (int i = 0; i <= 25; i++) {
         make_sig(sig, 120 - i * 5, 0, 0);
-        cuts += lk_sampler_scene(&s, sig);
+        cuts += lki_sampler_scene(&s, sig);
     }
     CHECK_INT(cuts, 0);
 
     /* Steady fast motion (a large shift every frame): no cut. */
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     cuts = 0;
     for (int i = 0; i < 40; i++) {
         make_sig(sig, 20, i * 5, 0);
-        cuts += lk_sampler_scene(&s, sig);
+        cuts += lki_sampler_scene(&s, sig);
     }
     CHECK_INT(cuts, 0);
 
     /* A one-frame flash: one cut into it, none out of it. */
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     cuts = 0;
     int first = -1;
     for (int i = 0; i < 30; i++) {
         make_sig(sig, i == 10 ? 200 : 40, 0, 0);
-        if (lk_sampler_scene(&s, sig)) {
+        if (lki_sampler_scene(&s, sig)) {
             cuts++;
             if (first < 0)
                 first = i;
@@ -219,18 +219,18 @@ static void test_fade_flash_motion(void)
     CHECK_INT(first, 10);
 
     /* A cut at the second frame has no baseline yet: not reported. */
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     make_sig(sig, 40, 0, 0);
-    CHECK_INT(lk_sampler_scene(&s, sig), 0);
+    CHECK_INT(lki_sampler_scene(&s, sig), 0);
     make_sig(sig, 40, 0, 1);
-    CHECK_INT(lk_sampler_scene(&s, sig), 0);
+    CHECK_INT(lki_sampler_scene(&s, sig), 0);
 
     /* Two cuts far apart are both found; the first frame is never one. */
-    lk_sampler_init(&s, &o);
+    lki_sampler_init(&s, &o);
     cuts = 0;
     for (int i = 0; i < 40; i++) {
         make_sig(sig, 40, 0, i >= 10 && i < 25);
-        cuts += lk_sampler_scene(&s, sig);
+        cuts += lki_sampler_scene(&s, sig);
     }
     CHECK_INT(cuts, 2);
 }

@@ -6,8 +6,8 @@
  * 8 variants per frame; plus edge cases and argument checks.
  */
 #include "test.h"
-#include "likeness/index.h"
-#include "index/search_internal.h"
+#include "likeness/search.h"
+#include "search/search_internal.h"
 #include "common/common.h"
 
 static lk_hash256 rand_hash(uint64_t *rs)
@@ -196,7 +196,7 @@ static void check_case(size_t n, int clustered, int nvar, size_t nf, uint64_t *r
     CHECK_INT(lk_searcher_method(s), LK_SEARCH_MIH);
     check_searcher(s, &t, q, nvar, 256, "mih");
     /* pure MIH: the full probe of radius 256 is only affordable when tiny */
-    lk_searcher_set_fallback(s, 0);
+    lki_searcher_set_fallback(s, 0);
     naive first = t; /* pure MIH probes deep for k-best: 3 frames */
     first.nf = nf > 3 ? 3 : nf;
     check_searcher(s, &first, q, nvar, n <= 17 && nvar == 1 ? 256 : 64, "pure mih");

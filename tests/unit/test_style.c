@@ -86,7 +86,7 @@ static void add_noise(pic *p, uint64_t seed, int amp)
 static void describe(lk_style_ctx *c, const pic *p, uint8_t d[LK_STYLE_BYTES])
 {
     lk_image img = {p->px, p->w, p->h, p->w * 3, LK_PIX_RGB24};
-    CHECK_INT(lk_style_compute(c, lk_simd_ops_get(), &img, d), 0);
+    CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &img, d), 0);
 }
 
 static pic pics[2 * NPIC], tmp;
@@ -192,8 +192,8 @@ static void test_gray(lk_style_ctx *c)
     }
     uint8_t dg[LK_STYLE_BYTES], dr[LK_STYLE_BYTES];
     lk_image ig = {g, 97, 61, 97, LK_PIX_GRAY8}, ir = {rgb, 97, 61, 97 * 3, LK_PIX_RGB24};
-    CHECK_INT(lk_style_compute(c, lk_simd_ops_get(), &ig, dg), 0);
-    CHECK_INT(lk_style_compute(c, lk_simd_ops_get(), &ir, dr), 0);
+    CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &ig, dg), 0);
+    CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &ir, dr), 0);
     CHECK(memcmp(dg, dr, LK_STYLE_BYTES) == 0);
     CHECK(dg[72] > 0); /* the edge part is filled */
     int chroma = 0;
@@ -208,13 +208,13 @@ static void test_tiny(lk_style_ctx *c)
     const uint8_t px[12] = {255, 0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0};
     uint8_t d1[LK_STYLE_BYTES], d2[LK_STYLE_BYTES];
     lk_image one = {px, 1, 1, 3, LK_PIX_RGB24}, two = {px, 2, 2, 6, LK_PIX_RGB24};
-    CHECK_INT(lk_style_compute(c, lk_simd_ops_get(), &one, d1), 0);
+    CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &one, d1), 0);
     CHECK_INT(d1[24 + 1], 255); /* all of it in bright saturated red */
     int edges = 0;
     for (int i = 72; i < 184; i++)
         edges += d1[i];
     CHECK_INT(edges, 0);
-    CHECK_INT(lk_style_compute(c, lk_simd_ops_get(), &two, d2), 0);
+    CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &two, d2), 0);
     CHECK(lk_style_distance(d1, d1) == 0.0f);
     CHECK(lk_style_distance(d1, d2) < 0.01f); /* same single colour */
 }
@@ -228,8 +228,8 @@ static void test_invalid(lk_style_ctx *c)
                       {px, 1, 0, 3, LK_PIX_RGB24},   {px, 2, 1, 3, LK_PIX_RGB24},
                       {px, 1, 1, 3, 2},              {px, -1, 1, 3, LK_PIX_GRAY8}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        CHECK_INT(lk_style_compute(c, o, &bad[i], d), LK_EINVAL);
-    CHECK_INT(lk_style_compute(NULL, o, &bad[0], d), LK_EINVAL);
+        CHECK_INT(lki_style_compute(c, o, &bad[i], d), LK_EINVAL);
+    CHECK_INT(lki_style_compute(NULL, o, &bad[0], d), LK_EINVAL);
 }
 
 /* Same descriptor at every SIMD level, odd size, context reused across
@@ -241,11 +241,11 @@ static void test_levels(lk_style_ctx *c)
     lk_image small = {pics[0].px, 5, 4, pics[0].w * 3, LK_PIX_RGB24};
     lk_simd_ops o;
     CHECK_INT(lk_simd_ops_for(LK_SIMD_SCALAR, &o), 0);
-    CHECK_INT(lk_style_compute(c, &o, &img, ref), 0);
+    CHECK_INT(lki_style_compute(c, &o, &img, ref), 0);
     for (int lvl = LK_SIMD_SCALAR; lvl <= lk_simd_detect(); lvl++) {
         CHECK_INT(lk_simd_ops_for(lvl, &o), 0);
-        CHECK_INT(lk_style_compute(c, &o, &small, d), 0);
-        CHECK_INT(lk_style_compute(c, &o, &img, d), 0);
+        CHECK_INT(lki_style_compute(c, &o, &small, d), 0);
+        CHECK_INT(lki_style_compute(c, &o, &img, d), 0);
         CHECK(memcmp(ref, d, LK_STYLE_BYTES) == 0);
     }
 }
@@ -253,7 +253,7 @@ static void test_levels(lk_style_ctx *c)
 int main(void)
 {
     lk_style_ctx *c = NULL;
-    CHECK_INT(lk_style_ctx_new(&c), 0);
+    CHECK_INT(lki_style_ctx_new(&c), 0);
     for (int i = 0; i < NPIC; i++) {
         cartoon(&pics[i], 1000 + (uint64_t)i, 256, 192);
         photo(&pics[NPIC + i], 2000 + (uint64_t)i, 256, 192);
@@ -268,9 +268,9 @@ int main(void)
     test_tiny(c);
     test_invalid(c);
     test_levels(c);
-    lk_style_ctx_free(&c);
+    lki_style_ctx_free(&c);
     CHECK(c == NULL);
-    lk_style_ctx_free(&c); /* NULL is fine */
-    lk_style_ctx_free(NULL);
+    lki_style_ctx_free(&c); /* NULL is fine */
+    lki_style_ctx_free(NULL);
     TEST_DONE("style");
 }

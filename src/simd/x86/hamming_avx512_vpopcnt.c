@@ -7,5 +7,5 @@
 #include <immintrin.h>
 
 #define HAM_POPCNT_WORDS(v) _mm512_popcnt_epi64(v)
-#define HAM_NAME(x) lk_##x##_avx512_vpopcnt
-#include "simd/hamming_avx512_tmpl.h"
+#define HAM_NAME(x) lki_##x##_avx512_vpopcnt
+#include "simd/x86/hamming_avx512_tmpl.h"

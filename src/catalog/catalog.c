@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 static const char *const schema =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value NOT NULL) WITHOUT ROWID;"
@@ -41,7 +41,7 @@ static const char *const schema =
     "CREATE INDEX files_work ON files(work);"
     "CREATE INDEX works_owner ON works(owner);";
 
-int lk_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
+int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
 {
     int code;
     int sys = ix->db ? sqlite3_system_errno(ix->db) : 0;
@@ -53,45 +53,45 @@ int lk_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
     case SQLITE_PERM: case SQLITE_AUTH: code = LK_EACCES; break;
     case SQLITE_CONSTRAINT: code = LK_EEXIST; break;
     case SQLITE_IOERR: code = sys == ENOSPC ? LK_ENOSPC : LK_EIO; break;
-    case SQLITE_CANTOPEN: code = sys ? lk_err_from_errno(sys) : LK_EIO; break;
+    case SQLITE_CANTOPEN: code = sys ? lki_err_from_errno(sys) : LK_EIO; break;
     default: code = LK_EDB; break;
     }
     if (code == LK_EACCES && sys == EROFS)
         code = LK_EROFS;
     const char *msg = ix->db ? sqlite3_errmsg(ix->db) : sqlite3_errstr(rc);
     if (code == LK_ECORRUPT)
-        return lk_err(err, code, "%s: %s: index damaged (%s); run 'likeness index verify'",
+        return lki_err(err, code, "%s: %s: index damaged (%s); run 'likeness index verify'",
                       ix->path, what, msg);
-    return lk_err(err, code, "%s: %s: %s", ix->path, what, msg);
+    return lki_err(err, code, "%s: %s: %s", ix->path, what, msg);
 }
 
-int lk_db_prepare(lk_index *ix, const char *sql, sqlite3_stmt **st, lk_errbuf *err)
+int lki_db_prepare(lk_index *ix, const char *sql, sqlite3_stmt **st, lk_errbuf *err)
 {
     int rc = sqlite3_prepare_v2(ix->db, sql, -1, st, NULL);
     if (rc != SQLITE_OK)
-        return lk_db_err(ix, rc, "cannot read the catalog", err);
+        return lki_db_err(ix, rc, "cannot read the catalog", err);
     return 0;
 }
 
-int lk_db_exec(lk_index *ix, const char *sql, lk_errbuf *err)
+int lki_db_exec(lk_index *ix, const char *sql, lk_errbuf *err)
 {
     int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return lk_db_err(ix, rc, "catalog update failed", err);
+        return lki_db_err(ix, rc, "catalog update failed", err);
     return 0;
 }
 
-int lk_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err)
+int lki_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT value FROM meta WHERE key = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT value FROM meta WHERE key = ?", &st, err));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), ret = 0;
     if (rc == SQLITE_ROW) {
         *v = sqlite3_column_int64(st, 0);
         ret = 1;
     } else if (rc != SQLITE_DONE) {
-        ret = lk_db_err(ix, rc, "cannot read the catalog", err);
+        ret = lki_db_err(ix, rc, "cannot read the catalog", err);
     }
     sqlite3_finalize(st);
     return ret;
@@ -100,7 +100,7 @@ int lk_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err)
 static int meta_set(lk_index *ix, const char *key, const char *text, int64_t v, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err));
+    LK_TRY(lki_db_prepare(ix, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (text)
         sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
@@ -108,28 +108,28 @@ static int meta_set(lk_index *ix, const char *key, const char *text, int64_t v, 
         sqlite3_bind_int64(st, 2, v);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : lk_db_err(ix, rc, "catalog update failed", err);
+    return rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "catalog update failed", err);
 }
 
-int lk_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err)
+int lki_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err)
 {
     return meta_set(ix, key, NULL, v, err);
 }
 
-int lk_bump_generation(lk_index *ix, lk_errbuf *err)
+int lki_bump_generation(lk_index *ix, lk_errbuf *err)
 {
     int64_t g = 0;
-    LK_TRY(lk_meta_get_int(ix, "generation", &g, err));
-    return lk_meta_set_int(ix, "generation", g + 1, err);
+    LK_TRY(lki_meta_get_int(ix, "generation", &g, err));
+    return lki_meta_set_int(ix, "generation", g + 1, err);
 }
 
 static int begin(lk_index *ix, lk_errbuf *err)
 {
     if (ix->flags & LK_INDEX_READONLY)
-        return lk_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
+        return lki_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
     int rc = sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return lk_db_err(ix, rc, "cannot start writing", err);
+        return lki_db_err(ix, rc, "cannot start writing", err);
     return 0;
 }
 
@@ -137,7 +137,7 @@ static int commit(lk_index *ix, lk_errbuf *err)
 {
     int rc = sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        int code = lk_db_err(ix, rc, "cannot commit", err);
+        int code = lki_db_err(ix, rc, "cannot commit", err);
         if (!sqlite3_get_autocommit(ix->db))
             sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         return code;
@@ -145,10 +145,10 @@ static int commit(lk_index *ix, lk_errbuf *err)
     return 0;
 }
 
-int lk_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
+int lki_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
                 lk_errbuf *err)
 {
-    lk_index_forget(ix);
+    lki_index_forget(ix);
     if (ix->in_txn)
         return fn(ix, ctx, err);
     LK_TRY(begin(ix, err));
@@ -164,7 +164,7 @@ int lk_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *
 LK_API int lk_index_begin(lk_index *ix, lk_errbuf *err)
 {
     if (ix->in_txn)
-        return lk_err(err, LK_ESTATE, "%s: a transaction is already open", ix->path);
+        return lki_err(err, LK_ESTATE, "%s: a transaction is already open", ix->path);
     LK_TRY(begin(ix, err));
     ix->in_txn = 1;
     return 0;
@@ -173,7 +173,7 @@ LK_API int lk_index_begin(lk_index *ix, lk_errbuf *err)
 LK_API int lk_index_commit(lk_index *ix, lk_errbuf *err)
 {
     if (!ix->in_txn)
-        return lk_err(err, LK_ESTATE, "%s: no transaction is open", ix->path);
+        return lki_err(err, LK_ESTATE, "%s: no transaction is open", ix->path);
     ix->in_txn = 0;
     return commit(ix, err);
 }
@@ -184,10 +184,10 @@ LK_API void lk_index_rollback(lk_index *ix)
         return;
     ix->in_txn = 0;
     sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-    lk_index_forget(ix);
+    lki_index_forget(ix);
 }
 
-void lk_entry_cache_clear(lk_entry_cache *c)
+void lki_entry_cache_clear(lk_entry_cache *c)
 {
     lk_freep(&c->blob);
     lk_freep(&c->work_id);
@@ -197,10 +197,10 @@ void lk_entry_cache_clear(lk_entry_cache *c)
     c->file_row = 0;
 }
 
-void lk_index_forget(lk_index *ix)
+void lki_index_forget(lk_index *ix)
 {
-    lk_segment_release(&ix->seg);
-    lk_entry_cache_clear(&ix->cache);
+    lki_segfile_release(&ix->seg);
+    lki_entry_cache_clear(&ix->cache);
 }
 
 /* Random hex id for a new index (its segment must match it). */
@@ -247,21 +247,21 @@ static int init_schema(lk_index *ix, lk_errbuf *err)
 {
     char uuid[33];
     make_uuid(uuid);
-    LK_TRY(lk_db_exec(ix, "PRAGMA journal_mode=WAL", err));
-    LK_TRY(lk_db_exec(ix, "BEGIN IMMEDIATE", err));
-    int rc = lk_db_exec(ix, schema, err);
+    LK_TRY(lki_db_exec(ix, "PRAGMA journal_mode=WAL", err));
+    LK_TRY(lki_db_exec(ix, "BEGIN IMMEDIATE", err));
+    int rc = lki_db_exec(ix, schema, err);
     if (rc == 0)
-        rc = lk_meta_set_int(ix, "format_version", LK_INDEX_FORMAT_VERSION, err);
+        rc = lki_meta_set_int(ix, "format_version", LK_INDEX_FORMAT_VERSION, err);
     if (rc == 0)
-        rc = lk_meta_set_int(ix, "feature_version", LK_INDEX_FEATURE_VERSION, err);
+        rc = lki_meta_set_int(ix, "feature_version", LK_INDEX_FEATURE_VERSION, err);
     if (rc == 0)
-        rc = lk_meta_set_int(ix, "generation", 0, err);
+        rc = lki_meta_set_int(ix, "generation", 0, err);
     if (rc == 0)
-        rc = lk_meta_set_int(ix, "collapse_distance", LK_INDEX_COLLAPSE_DISTANCE, err);
+        rc = lki_meta_set_int(ix, "collapse_distance", LK_INDEX_COLLAPSE_DISTANCE, err);
     if (rc == 0)
         rc = meta_set(ix, "index_uuid", uuid, 0, err);
     if (rc == 0)
-        rc = lk_db_exec(ix, "COMMIT", err);
+        rc = lki_db_exec(ix, "COMMIT", err);
     return rc;
 }
 
@@ -269,20 +269,20 @@ static int init_schema(lk_index *ix, lk_errbuf *err)
 static int create_index(const char *path, lk_errbuf *err)
 {
     size_t n = strlen(path) + 32;
-    char *tmp = lk_malloc(n);
+    char *tmp = lki_malloc(n);
     if (!tmp)
-        return lk_err(err, LK_ENOMEM, "%s: out of memory", path);
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
     snprintf(tmp, n, "%s.new.%ld", path, (long)getpid());
     unlink(tmp);
     lk_index t = { .path = (char *)path };
     int rc = sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     rc = rc == SQLITE_OK ? init_schema(&t, err)
-                         : lk_db_err(&t, rc, "cannot create the index", err);
+                         : lki_db_err(&t, rc, "cannot create the index", err);
     sqlite3_close(t.db);
     if (rc == 0 && fsync_path(tmp, 0) < 0)
-        rc = lk_err(err, lk_err_from_errno(errno), "%s: cannot sync: %s", path, strerror(errno));
+        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot sync: %s", path, strerror(errno));
     if (rc == 0 && link(tmp, path) < 0 && errno != EEXIST)
-        rc = lk_err(err, lk_err_from_errno(errno), "%s: cannot create the index: %s", path,
+        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot create the index: %s", path,
                     strerror(errno));
     unlink(tmp);
     if (rc == 0) {
@@ -290,7 +290,7 @@ static int create_index(const char *path, lk_errbuf *err)
         dir_of(path, dir, sizeof dir);
         fsync_path(dir, 1);
     }
-    lk_free(tmp);
+    lki_free(tmp);
     return rc;
 }
 
@@ -304,17 +304,17 @@ static uint32_t be32(const uint8_t *p)
 static int check_file(const char *path, const struct stat *sb, lk_errbuf *err)
 {
     if (S_ISDIR(sb->st_mode))
-        return lk_err(err, LK_EISDIR, "%s: is a directory, not an index", path);
+        return lki_err(err, LK_EISDIR, "%s: is a directory, not an index", path);
     if (sb->st_size == 0)
-        return lk_err(err, LK_ECORRUPT, "%s: empty file: index damaged (truncated)", path);
+        return lki_err(err, LK_ECORRUPT, "%s: empty file: index damaged (truncated)", path);
     uint8_t h[100];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return lk_err(err, lk_err_from_errno(errno), "%s: %s", path, strerror(errno));
+        return lki_err(err, lki_err_from_errno(errno), "%s: %s", path, strerror(errno));
     ssize_t got = read(fd, h, sizeof h);
     close(fd);
     if (got < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16))
-        return lk_err(err, LK_ECORRUPT, "%s: not a likeness index (no catalog header)", path);
+        return lki_err(err, LK_ECORRUPT, "%s: not a likeness index (no catalog header)", path);
     uint32_t psize = (uint32_t)h[16] << 8 | h[17];
     if (psize == 1)
         psize = 65536;
@@ -324,7 +324,7 @@ static int check_file(const char *path, const struct stat *sb, lk_errbuf *err)
     snprintf(wal, sizeof wal, "%s-wal", path);
     int has_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
     if (!has_wal && be32(h + 24) == be32(h + 92) && need > (uint64_t)sb->st_size)
-        return lk_err(err, LK_ECORRUPT, "%s: index damaged: truncated (%lld of %llu bytes)",
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: truncated (%lld of %llu bytes)",
                       path, (long long)sb->st_size, (unsigned long long)need);
     return 0;
 }
@@ -333,7 +333,7 @@ static int check_file(const char *path, const struct stat *sb, lk_errbuf *err)
 static int meta_get_text(lk_index *ix, const char *key, char *buf, size_t n, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT value FROM meta WHERE key = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT value FROM meta WHERE key = ?", &st, err));
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), ret = 0;
     if (rc == SQLITE_ROW) {
@@ -341,7 +341,7 @@ static int meta_get_text(lk_index *ix, const char *key, char *buf, size_t n, lk_
         snprintf(buf, n, "%s", t ? (const char *)t : "");
         ret = 1;
     } else if (rc != SQLITE_DONE) {
-        ret = lk_db_err(ix, rc, "cannot read the catalog", err);
+        ret = lki_db_err(ix, rc, "cannot read the catalog", err);
     }
     sqlite3_finalize(st);
     return ret;
@@ -351,22 +351,22 @@ static int meta_get_text(lk_index *ix, const char *key, char *buf, size_t n, lk_
 static int check_versions(lk_index *ix, lk_errbuf *err)
 {
     int64_t fmt = 0, feat = 0;
-    int rc = lk_meta_get_int(ix, "format_version", &fmt, err);
+    int rc = lki_meta_get_int(ix, "format_version", &fmt, err);
     if (rc == LK_EDB && strstr(err ? err->msg : "", "no such table"))
-        return lk_err(err, LK_EFORMAT, "%s: not a likeness index (no catalog tables)", ix->path);
+        return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no catalog tables)", ix->path);
     LK_TRY(rc);
     if (rc == 0)
-        return lk_err(err, LK_EFORMAT, "%s: not a likeness index (no format version)", ix->path);
-    LK_TRY(rc = lk_meta_get_int(ix, "feature_version", &feat, err));
+        return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no format version)", ix->path);
+    LK_TRY(rc = lki_meta_get_int(ix, "feature_version", &feat, err));
     if (fmt != LK_INDEX_FORMAT_VERSION || feat != LK_INDEX_FEATURE_VERSION)
-        return lk_err(err, LK_EVERSION,
+        return lki_err(err, LK_EVERSION,
                       "%s: index made with format %lld, features %lld; this likeness reads "
                       "format %d, features %d: rebuild the index",
                       ix->path, (long long)fmt, (long long)feat, LK_INDEX_FORMAT_VERSION,
                       LK_INDEX_FEATURE_VERSION);
     LK_TRY(rc = meta_get_text(ix, "index_uuid", ix->uuid, sizeof ix->uuid, err));
     if (rc == 0 || strlen(ix->uuid) != 32)
-        return lk_err(err, LK_ECORRUPT, "%s: index damaged: bad index id", ix->path);
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: bad index id", ix->path);
     return 0;
 }
 
@@ -374,17 +374,17 @@ static int configure(lk_index *ix, lk_errbuf *err)
 {
     sqlite3_busy_timeout(ix->db, 10000);
     sqlite3_extended_result_codes(ix->db, 1);
-    LK_TRY(lk_db_exec(ix, "PRAGMA foreign_keys=ON", err));
+    LK_TRY(lki_db_exec(ix, "PRAGMA foreign_keys=ON", err));
     if (!(ix->flags & LK_INDEX_READONLY))
-        LK_TRY(lk_db_exec(ix, "PRAGMA synchronous=FULL", err));
+        LK_TRY(lki_db_exec(ix, "PRAGMA synchronous=FULL", err));
     return check_versions(ix, err);
 }
 
 static int dup_paths(lk_index *ix, const char *path)
 {
     size_t n = strlen(path);
-    ix->path = lk_malloc(n + 1);
-    ix->seg_path = lk_malloc(n + 5);
+    ix->path = lki_malloc(n + 1);
+    ix->seg_path = lki_malloc(n + 5);
     if (!ix->path || !ix->seg_path)
         return LK_ENOMEM;
     memcpy(ix->path, path, n + 1);
@@ -398,7 +398,7 @@ static int open_db(lk_index *ix, lk_errbuf *err)
     int rc = sqlite3_open_v2(ix->path, &ix->db,
                              ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK)
-        return lk_db_err(ix, rc, "cannot open the index", err);
+        return lki_db_err(ix, rc, "cannot open the index", err);
     rc = configure(ix, err);
     if (rc < 0 && ro && (err ? err->code : rc) != LK_EVERSION) {
         /* A read-only directory without the -shm file: read the file as
@@ -409,7 +409,7 @@ static int open_db(lk_index *ix, lk_errbuf *err)
         snprintf(uri, sizeof uri, "file:%s?immutable=1", ix->path);
         rc = sqlite3_open_v2(uri, &ix->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
         if (rc != SQLITE_OK)
-            return lk_db_err(ix, rc, "cannot open the index", err);
+            return lki_db_err(ix, rc, "cannot open the index", err);
         rc = configure(ix, err);
     }
     return rc;
@@ -419,22 +419,22 @@ LK_API int lk_index_open(lk_index **out, const char *path, unsigned flags, lk_er
 {
     *out = NULL;
     if (!path || !*path)
-        return lk_err(err, LK_EINVAL, "no index path given");
+        return lki_err(err, LK_EINVAL, "no index path given");
     struct stat sb;
     if (stat(path, &sb) < 0) {
         int e = errno;
         if (e != ENOENT || !(flags & LK_INDEX_CREATE) || (flags & LK_INDEX_READONLY))
-            return lk_err(err, lk_err_from_errno(e), "%s: %s", path,
+            return lki_err(err, lki_err_from_errno(e), "%s: %s", path,
                           e == ENOENT ? "no such index" : strerror(e));
         LK_TRY(create_index(path, err));
         if (stat(path, &sb) < 0)
-            return lk_err(err, lk_err_from_errno(errno), "%s: %s", path, strerror(errno));
+            return lki_err(err, lki_err_from_errno(errno), "%s: %s", path, strerror(errno));
     }
     LK_TRY(check_file(path, &sb, err));
-    lk_index *ix = lk_calloc(1, sizeof *ix);
+    lk_index *ix = lki_calloc(1, sizeof *ix);
     if (!ix || dup_paths(ix, path) < 0) {
         lk_index_close(&ix);
-        return lk_err(err, LK_ENOMEM, "%s: out of memory", path);
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
     }
     ix->flags = flags;
     int rc = open_db(ix, err);
@@ -452,11 +452,11 @@ LK_API void lk_index_close(lk_index **pix)
     if (!ix)
         return;
     lk_index_rollback(ix);
-    lk_index_forget(ix);
+    lki_index_forget(ix);
     sqlite3_close(ix->db);
-    lk_free(ix->path);
-    lk_free(ix->seg_path);
-    lk_free(ix);
+    lki_free(ix->path);
+    lki_free(ix->seg_path);
+    lki_free(ix);
     *pix = NULL;
 }
 
@@ -469,12 +469,12 @@ LK_API int lk_index_get_params(lk_index *ix, lk_index_params *p, lk_errbuf *err)
 {
     int64_t fps_mhz = 0, v[4];
     static const char *const keys[4] = { "keyframes", "scene_cuts", "max_dim", "crop_borders" };
-    int rc = lk_meta_get_int(ix, "fps_millihz", &fps_mhz, err);
+    int rc = lki_meta_get_int(ix, "fps_millihz", &fps_mhz, err);
     if (rc <= 0)
         return rc;
     for (int i = 0; i < 4; i++)
-        if ((rc = lk_meta_get_int(ix, keys[i], &v[i], err)) <= 0)
-            return rc < 0 ? rc : lk_err(err, LK_ECORRUPT, "%s: index damaged: no %s parameter",
+        if ((rc = lki_meta_get_int(ix, keys[i], &v[i], err)) <= 0)
+            return rc < 0 ? rc : lki_err(err, LK_ECORRUPT, "%s: index damaged: no %s parameter",
                                         ix->path, keys[i]);
     p->fps = (double)fps_mhz / 1000.0;
     p->keyframes = (int)v[0];
@@ -492,11 +492,11 @@ static int64_t fps_key(double fps)
 static int store_params(lk_index *ix, void *ctx, lk_errbuf *err)
 {
     const lk_index_params *p = ctx;
-    LK_TRY(lk_meta_set_int(ix, "fps_millihz", fps_key(p->fps), err));
-    LK_TRY(lk_meta_set_int(ix, "keyframes", p->keyframes, err));
-    LK_TRY(lk_meta_set_int(ix, "scene_cuts", p->scene_cuts, err));
-    LK_TRY(lk_meta_set_int(ix, "max_dim", p->max_dim, err));
-    return lk_meta_set_int(ix, "crop_borders", p->crop_borders, err);
+    LK_TRY(lki_meta_set_int(ix, "fps_millihz", fps_key(p->fps), err));
+    LK_TRY(lki_meta_set_int(ix, "keyframes", p->keyframes, err));
+    LK_TRY(lki_meta_set_int(ix, "scene_cuts", p->scene_cuts, err));
+    LK_TRY(lki_meta_set_int(ix, "max_dim", p->max_dim, err));
+    return lki_meta_set_int(ix, "crop_borders", p->crop_borders, err);
 }
 
 LK_API int lk_index_bind_params(lk_index *ix, const lk_index_params *p, lk_errbuf *err)
@@ -505,12 +505,12 @@ LK_API int lk_index_bind_params(lk_index *ix, const lk_index_params *p, lk_errbu
     int rc = lk_index_get_params(ix, &have, err);
     LK_TRY(rc);
     if (rc == 0)
-        return lk_db_write(ix, store_params, (void *)p, err);
+        return lki_db_write(ix, store_params, (void *)p, err);
     if (fps_key(have.fps) == fps_key(p->fps) && have.keyframes == p->keyframes &&
         have.scene_cuts == p->scene_cuts && have.max_dim == p->max_dim &&
         have.crop_borders == p->crop_borders)
         return 0;
-    return lk_err(err, LK_EVERSION,
+    return lki_err(err, LK_EVERSION,
                   "%s: index made with fps %g, keyframes %d, scene cuts %d, max-dim %d, crop %d;"
                   " refusing fps %g, keyframes %d, scene cuts %d, max-dim %d, crop %d",
                   ix->path, have.fps, have.keyframes, have.scene_cuts, have.max_dim,
@@ -523,11 +523,11 @@ LK_API int lk_index_set_size_limit(lk_index *ix, int64_t max_bytes, lk_errbuf *e
     char sql[96];
     int64_t psize = 4096;
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "PRAGMA page_size", &st, err));
+    LK_TRY(lki_db_prepare(ix, "PRAGMA page_size", &st, err));
     if (sqlite3_step(st) == SQLITE_ROW)
         psize = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     int64_t pages = max_bytes > 0 ? LK_MAX(max_bytes / psize, 1) : 4294967294LL;
     snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld", (long long)pages);
-    return lk_db_exec(ix, sql, err);
+    return lki_db_exec(ix, sql, err);
 }

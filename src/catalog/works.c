@@ -3,7 +3,7 @@
  * and reading frame blobs back (checksum-verified).
  *
  * Invariants kept by every write: a file row's frames blob holds exactly
- * `entries` records and its checksum column is lk_blob_checksum of it; a
+ * `entries` records and its checksum column is lki_blob_checksum of it; a
  * work's style column is the mean of its entries' style descriptors (NULL
  * when none has one); every change of the frames bumps meta.generation in
  * the same transaction, which is what makes a segment stale.
@@ -11,14 +11,14 @@
 #include <string.h>
 #include <time.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 /* Runs a prepared statement that returns no rows, then finalizes it. */
 static int step_done(lk_index *ix, sqlite3_stmt *st, const char *what, lk_errbuf *err)
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : lk_db_err(ix, rc, what, err);
+    return rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, what, err);
 }
 
 /* Row id of the first column of a one-row query, 0 if no row. */
@@ -27,25 +27,25 @@ static int query_id(lk_index *ix, sqlite3_stmt *st, int64_t *id, lk_errbuf *err)
     int rc = sqlite3_step(st);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : lk_db_err(ix, rc, "catalog read failed", err);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "catalog read failed", err);
 }
 
 static int check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err)
 {
     size_t n = w->work_id ? strlen(w->work_id) : 0;
     if (n == 0 || n > LK_WORK_ID_MAX)
-        return lk_err(err, LK_EINVAL, "%s: a work id must have 1 to %d characters", ix->path,
+        return lki_err(err, LK_EINVAL, "%s: a work id must have 1 to %d characters", ix->path,
                       LK_WORK_ID_MAX);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)w->work_id[i] <= ' ' || (unsigned char)w->work_id[i] >= 127)
-            return lk_err(err, LK_EINVAL, "%s: work id '%s' has a space or non-ASCII character",
+            return lki_err(err, LK_EINVAL, "%s: work id '%s' has a space or non-ASCII character",
                           ix->path, w->work_id);
     if (!w->owner || !*w->owner || !w->title || !*w->title)
-        return lk_err(err, LK_EINVAL, "%s: a work needs an owner and a title", ix->path);
+        return lki_err(err, LK_EINVAL, "%s: a work needs an owner and a title", ix->path);
     for (int i = 0; i < w->ntags; i++) {
         const char *eq = strchr(w->tags[i], '=');
         if (!eq || eq == w->tags[i])
-            return lk_err(err, LK_EINVAL, "%s: tag '%s' is not key=value", ix->path, w->tags[i]);
+            return lki_err(err, LK_EINVAL, "%s: tag '%s' is not key=value", ix->path, w->tags[i]);
     }
     return 0;
 }
@@ -53,10 +53,10 @@ static int check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err
 static int owner_row(lk_index *ix, const char *name, int64_t *id, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "INSERT OR IGNORE INTO owners(name) VALUES(?)", &st, err));
+    LK_TRY(lki_db_prepare(ix, "INSERT OR IGNORE INTO owners(name) VALUES(?)", &st, err));
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     LK_TRY(step_done(ix, st, "cannot add the owner", err));
-    LK_TRY(lk_db_prepare(ix, "SELECT id FROM owners WHERE name = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT id FROM owners WHERE name = ?", &st, err));
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     return query_id(ix, st, id, err);
 }
@@ -66,7 +66,7 @@ static int insert_tags(lk_index *ix, int64_t work, const lk_index_work *w, lk_er
     for (int i = 0; i < w->ntags; i++) {
         const char *eq = strchr(w->tags[i], '=');
         sqlite3_stmt *st;
-        LK_TRY(lk_db_prepare(ix, "INSERT OR REPLACE INTO tags(work, key, value) VALUES(?,?,?)",
+        LK_TRY(lki_db_prepare(ix, "INSERT OR REPLACE INTO tags(work, key, value) VALUES(?,?,?)",
                              &st, err));
         sqlite3_bind_int64(st, 1, work);
         sqlite3_bind_text(st, 2, w->tags[i], (int)(eq - w->tags[i]), SQLITE_STATIC);
@@ -82,7 +82,7 @@ static int work_row(lk_index *ix, const lk_index_work *w, int64_t *row, lk_errbu
     int64_t owner, have_owner = 0;
     LK_TRY(owner_row(ix, w->owner, &owner, err));
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT id, owner FROM works WHERE work_id = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT id, owner FROM works WHERE work_id = ?", &st, err));
     sqlite3_bind_text(st, 1, w->work_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -92,11 +92,11 @@ static int work_row(lk_index *ix, const lk_index_work *w, int64_t *row, lk_errbu
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return have_owner == owner ? 0
-               : lk_err(err, LK_EEXIST, "%s: work '%s' belongs to another owner", ix->path,
+               : lki_err(err, LK_EEXIST, "%s: work '%s' belongs to another owner", ix->path,
                         w->work_id);
     if (rc != SQLITE_DONE)
-        return lk_db_err(ix, rc, "catalog read failed", err);
-    LK_TRY(lk_db_prepare(ix, "INSERT INTO works(work_id, owner, title, added) VALUES(?,?,?,?)",
+        return lki_db_err(ix, rc, "catalog read failed", err);
+    LK_TRY(lki_db_prepare(ix, "INSERT INTO works(work_id, owner, title, added) VALUES(?,?,?,?)",
                          &st, err));
     sqlite3_bind_text(st, 1, w->work_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, owner);
@@ -111,7 +111,7 @@ LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *wo
                                 lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT w.work_id FROM files f JOIN works w ON w.id = f.work "
+    LK_TRY(lki_db_prepare(ix, "SELECT w.work_id FROM files f JOIN works w ON w.id = f.work "
                              "WHERE f.sha256 = ?", &st, err));
     sqlite3_bind_blob(st, 1, sha256, 32, SQLITE_STATIC);
     int rc = sqlite3_step(st), ret = 0;
@@ -120,7 +120,7 @@ LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *wo
         if (work_id)
             snprintf(work_id, LK_WORK_ID_MAX + 1, "%s", sqlite3_column_text(st, 0));
     } else if (rc != SQLITE_DONE) {
-        ret = lk_db_err(ix, rc, "catalog read failed", err);
+        ret = lki_db_err(ix, rc, "catalog read failed", err);
     }
     sqlite3_finalize(st);
     return ret;
@@ -131,7 +131,7 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
                        size_t n, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix,
+    LK_TRY(lki_db_prepare(ix,
         "INSERT INTO files(work, path, size, sha256, duration, width, height, fps, format,"
         " imported, sampled, entries, frames, checksum) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
         &st, err));
@@ -151,8 +151,8 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     sqlite3_bind_blob64(st, 13, blob, (sqlite3_uint64)n * LK_REC_BYTES, SQLITE_STATIC);
     LK_TRY(step_done(ix, st, "cannot add the file", err));
     int64_t row = sqlite3_last_insert_rowid(ix->db);
-    LK_TRY(lk_db_prepare(ix, "UPDATE files SET checksum = ? WHERE id = ?", &st, err));
-    sqlite3_bind_int64(st, 1, (int64_t)lk_blob_checksum(blob, n, row));
+    LK_TRY(lki_db_prepare(ix, "UPDATE files SET checksum = ? WHERE id = ?", &st, err));
+    sqlite3_bind_int64(st, 1, (int64_t)lki_blob_checksum(blob, n, row));
     sqlite3_bind_int64(st, 2, row);
     return step_done(ix, st, "cannot add the file", err);
 }
@@ -163,13 +163,13 @@ static int update_style(lk_index *ix, int64_t work, lk_errbuf *err)
     sqlite3_stmt *st;
     uint64_t sum[LK_STYLE_BYTES] = { 0 };
     uint64_t count = 0;
-    LK_TRY(lk_db_prepare(ix, "SELECT id FROM files WHERE work = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT id FROM files WHERE work = ?", &st, err));
     sqlite3_bind_int64(st, 1, work);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t *blob;
         size_t n;
-        int r = lk_load_blob(ix, sqlite3_column_int64(st, 0), &blob, &n, err);
+        int r = lki_load_blob(ix, sqlite3_column_int64(st, 0), &blob, &n, err);
         if (r < 0) {
             sqlite3_finalize(st);
             return r;
@@ -182,15 +182,15 @@ static int update_style(lk_index *ix, int64_t work, lk_errbuf *err)
                 sum[k] += rec[68 + k];
             count++;
         }
-        lk_free(blob);
+        lki_free(blob);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return lk_db_err(ix, rc, "catalog read failed", err);
+        return lki_db_err(ix, rc, "catalog read failed", err);
     uint8_t mean[LK_STYLE_BYTES];
     for (int k = 0; k < LK_STYLE_BYTES && count; k++)
         mean[k] = (uint8_t)((sum[k] + count / 2) / count);
-    LK_TRY(lk_db_prepare(ix, "UPDATE works SET style = ? WHERE id = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "UPDATE works SET style = ? WHERE id = ?", &st, err));
     if (count)
         sqlite3_bind_blob(st, 1, mean, LK_STYLE_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, work);
@@ -211,13 +211,13 @@ static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
     int rc = lk_index_has_content(ix, c->f->sha256, have, err);
     LK_TRY(rc);
     if (rc)
-        return lk_err(err, LK_EEXIST, "%s: content already indexed in work %s", c->f->path,
+        return lki_err(err, LK_EEXIST, "%s: content already indexed in work %s", c->f->path,
                       have);
     int64_t work = 0;
     LK_TRY(work_row(ix, c->w, &work, err));
     LK_TRY(insert_file(ix, work, c->f, c->blob, c->n, err));
     LK_TRY(update_style(ix, work, err));
-    return lk_bump_generation(ix, err);
+    return lki_bump_generation(ix, err);
 }
 
 LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
@@ -225,41 +225,41 @@ LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_inde
 {
     LK_TRY(check_work(ix, w, err));
     if (!f->path)
-        return lk_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
+        return lki_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
     size_t bytes;
     if (lk_mul_size(n ? n : 1, LK_REC_BYTES, &bytes) < 0 || n > UINT32_MAX)
-        return lk_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
-    uint8_t *blob = lk_malloc(bytes);
+        return lki_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
+    uint8_t *blob = lki_malloc(bytes);
     if (!blob)
-        return lk_err(err, LK_ENOMEM, "%s: out of memory", f->path);
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", f->path);
     for (size_t i = 0; i < n; i++) {
         lk_errbuf why;
-        int rc = lk_rec_check(&frames[i], &why);
+        int rc = lki_rec_check(&frames[i], &why);
         if (rc < 0) {
-            lk_free(blob);
-            return lk_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
+            lki_free(blob);
+            return lki_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
         }
-        lk_rec_encode(&frames[i], blob + i * LK_REC_BYTES);
+        lki_rec_encode(&frames[i], blob + i * LK_REC_BYTES);
     }
     struct add_ctx c = { w, f, blob, n };
-    int rc = lk_db_write(ix, add_fn, &c, err);
-    lk_free(blob);
+    int rc = lki_db_write(ix, add_fn, &c, err);
+    lki_free(blob);
     return rc;
 }
 
-int lk_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err)
+int lki_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err)
 {
     sqlite3_stmt *st;
     *blob = NULL;
     *n = 0;
-    LK_TRY(lk_db_prepare(ix, "SELECT entries, frames, checksum, path FROM files WHERE id = ?",
+    LK_TRY(lki_db_prepare(ix, "SELECT entries, frames, checksum, path FROM files WHERE id = ?",
                          &st, err));
     sqlite3_bind_int64(st, 1, row);
     int rc = sqlite3_step(st), ret = 0;
     if (rc != SQLITE_ROW) {
         ret = rc == SQLITE_DONE
-                  ? lk_err(err, LK_ENOENT, "%s: no file row %lld", ix->path, (long long)row)
-                  : lk_db_err(ix, rc, "catalog read failed", err);
+                  ? lki_err(err, LK_ENOENT, "%s: no file row %lld", ix->path, (long long)row)
+                  : lki_db_err(ix, rc, "catalog read failed", err);
         sqlite3_finalize(st);
         return ret;
     }
@@ -269,11 +269,11 @@ int lk_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf
     uint64_t sum = (uint64_t)sqlite3_column_int64(st, 2);
     const char *path = (const char *)sqlite3_column_text(st, 3);
     if (entries < 0 || (uint64_t)entries * LK_REC_BYTES != bytes ||
-        lk_blob_checksum(data, (size_t)entries, row) != sum) {
-        ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: frames of file %lld (%s) fail their "
+        lki_blob_checksum(data, (size_t)entries, row) != sum) {
+        ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: frames of file %lld (%s) fail their "
                      "checksum", ix->path, (long long)row, path ? path : "?");
-    } else if (!(*blob = lk_malloc(bytes))) {
-        ret = lk_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    } else if (!(*blob = lki_malloc(bytes))) {
+        ret = lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     } else {
         if (bytes)
             memcpy(*blob, data, bytes);
@@ -291,17 +291,17 @@ static int rename_fn(lk_index *ix, void *vctx, lk_errbuf *err)
 {
     struct rename_ctx *c = vctx;
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "UPDATE works SET work_id = ? WHERE work_id = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "UPDATE works SET work_id = ? WHERE work_id = ?", &st, err));
     sqlite3_bind_text(st, 1, c->new_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, c->old_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return lk_err(err, LK_EEXIST, "%s: work '%s' already exists", ix->path, c->new_id);
+        return lki_err(err, LK_EEXIST, "%s: work '%s' already exists", ix->path, c->new_id);
     if (rc != SQLITE_DONE)
-        return lk_db_err(ix, rc, "cannot rename the work", err);
+        return lki_db_err(ix, rc, "cannot rename the work", err);
     if (sqlite3_changes(ix->db) == 0)
-        return lk_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, c->old_id);
+        return lki_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, c->old_id);
     return 0;
 }
 
@@ -313,26 +313,26 @@ LK_API int lk_index_rename_work(lk_index *ix, const char *old_id, const char *ne
     if (!strcmp(old_id, new_id))
         return 0;
     struct rename_ctx c = { old_id, new_id };
-    return lk_db_write(ix, rename_fn, &c, err);
+    return lki_db_write(ix, rename_fn, &c, err);
 }
 
 static int remove_fn(lk_index *ix, void *vctx, lk_errbuf *err)
 {
     const char *id = vctx;
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "DELETE FROM works WHERE work_id = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "DELETE FROM works WHERE work_id = ?", &st, err));
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return lk_db_err(ix, rc, "cannot remove the work", err);
+        return lki_db_err(ix, rc, "cannot remove the work", err);
     if (sqlite3_changes(ix->db) == 0)
-        return lk_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, id);
-    LK_TRY(lk_db_exec(ix, "DELETE FROM owners WHERE id NOT IN (SELECT owner FROM works)", err));
-    return lk_bump_generation(ix, err);
+        return lki_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, id);
+    LK_TRY(lki_db_exec(ix, "DELETE FROM owners WHERE id NOT IN (SELECT owner FROM works)", err));
+    return lki_bump_generation(ix, err);
 }
 
 LK_API int lk_index_remove_work(lk_index *ix, const char *work_id, lk_errbuf *err)
 {
-    return lk_db_write(ix, remove_fn, (void *)work_id, err);
+    return lki_db_write(ix, remove_fn, (void *)work_id, err);
 }

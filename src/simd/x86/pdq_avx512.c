@@ -9,7 +9,7 @@
  * sums in the reference order.  Any size >= 1, any alignment, window 1..len.
  */
 #include "common/common.h"
-#include "simd/pdq_x86.h"
+#include "simd/x86/pdq_x86.h"
 #include "simd/simd_internal.h"
 
 /* Mask of the first n (0..16) lanes. */
@@ -18,7 +18,7 @@ static inline __mmask16 lanes16(int n)
     return (__mmask16)((1u << n) - 1u);
 }
 
-void lk_luma_rgb24_avx512(const uint8_t *rgb, int stride, int w, int h, float *out)
+void lki_luma_rgb24_avx512(const uint8_t *rgb, int stride, int w, int h, float *out)
 {
     const __m512 cr = _mm512_set1_ps(0.299f), cg = _mm512_set1_ps(0.587f);
     const __m512 cb = _mm512_set1_ps(0.114f);
@@ -89,7 +89,7 @@ static void box_cols_block(const float *in, float *out, int rows, size_t cols, i
     }
 }
 
-void lk_box_cols_avx512(const float *in, float *out, int rows, int cols, int window)
+void lki_box_cols_avx512(const float *in, float *out, int rows, int cols, int window)
 {
     for (int j = 0; j < cols; j += BOX_BLOCK) {
         int bw = cols - j < BOX_BLOCK ? cols - j : BOX_BLOCK;
@@ -106,10 +106,10 @@ void lk_box_cols_avx512(const float *in, float *out, int rows, int cols, int win
  */
 #define ROW_GROUP 32
 
-void lk_box_rows_avx512(const float *in, float *out, int rows, int cols, int window)
+void lki_box_rows_avx512(const float *in, float *out, int rows, int cols, int window)
 {
     size_t c = (size_t)cols;
-    float *t = rows >= 8 ? lk_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
+    float *t = rows >= 8 ? lki_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
     int i = 0;
     if (t) {
         float *u = t + c * ROW_GROUP;
@@ -119,10 +119,10 @@ void lk_box_rows_avx512(const float *in, float *out, int rows, int cols, int win
             box_cols_block(t, u, cols, (size_t)g, g, window);
             lk_cols_to_rows(u, g, c, out + (size_t)i * c);
         }
-        lk_free_aligned(t);
+        lki_free_aligned(t);
     }
     if (i < rows)
-        lk_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
+        lki_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
 }
 
 /* c[j0 .. j0+16*nv) of one row, nv (1..4) vectors, the last one masked by
@@ -144,7 +144,7 @@ static inline void matmul_row_vecs(const float *a, const float *b, float *c, int
         _mm512_mask_storeu_ps(c + 16 * v, v == nv - 1 ? mlast : (__mmask16)0xffff, acc[v]);
 }
 
-void lk_matmul_avx512(const float *a, const float *b, float *c, int m, int k, int n)
+void lki_matmul_avx512(const float *a, const float *b, float *c, int m, int k, int n)
 {
     for (int i = 0; i < m; i++) {
         const float *ai = a + (size_t)i * (size_t)k;

@@ -18,5 +18,5 @@ static inline __m512i popcnt_words_bw(__m512i v)
 }
 
 #define HAM_POPCNT_WORDS(v) popcnt_words_bw(v)
-#define HAM_NAME(x) lk_##x##_avx512
-#include "simd/hamming_avx512_tmpl.h"
+#define HAM_NAME(x) lki_##x##_avx512
+#include "simd/x86/hamming_avx512_tmpl.h"

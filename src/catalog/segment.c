@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the search segment is mapped in place: little-endian hosts only"
@@ -52,26 +52,26 @@ static uint64_t rd64(const uint8_t *p)
 
 static uint64_t data_checksum(const void *data, size_t n)
 {
-    return lk_checksum64(data, n * 40, 0x5345474d454e54ULL ^ n);
+    return lki_checksum64(data, n * 40, 0x5345474d454e54ULL ^ n);
 }
 
 static void make_header(const lk_index *ix, uint64_t gen, size_t n, uint64_t sum, uint8_t h[64])
 {
     uint32_t v32[2] = { SEG_FORMAT, SEG_HDR }, feat[2] = { LK_INDEX_FEATURE_VERSION, 0 };
-    uint64_t v64[4] = { gen, n, sum, lk_checksum64(ix->uuid, 32, 0) };
+    uint64_t v64[4] = { gen, n, sum, lki_checksum64(ix->uuid, 32, 0) };
     memcpy(h, seg_magic, 8);
     memcpy(h + 8, v32, 8);
     memcpy(h + 16, v64, 32);
     memcpy(h + 48, feat, 8);
-    uint64_t hs = lk_checksum64(h, 56, 0);
+    uint64_t hs = lki_checksum64(h, 56, 0);
     memcpy(h + 56, &hs, 8);
 }
 
-void lk_segment_release(lk_segment *s)
+void lki_segfile_release(lki_segfile *s)
 {
     if (s->map)
         munmap(s->map, s->map_len);
-    lk_free_aligned(s->mem);
+    lki_free_aligned(s->mem);
     memset(s, 0, sizeof *s);
 }
 
@@ -80,28 +80,28 @@ static int add_blob(built *b, int64_t row, const uint8_t *blob, size_t n, lk_err
                     const char *path)
 {
     if (row > UINT32_MAX)
-        return lk_err(err, LK_ETOOBIG, "%s: file row %lld beyond the segment's range", path,
+        return lki_err(err, LK_ETOOBIG, "%s: file row %lld beyond the segment's range", path,
                       (long long)row);
     if (b->n + n > b->cap) {
         size_t cap = LK_MAX(b->cap * 2, b->n + n + 1024);
-        uint8_t *m = lk_malloc_aligned(SEG_HDR + cap * 40);
-        uint32_t *refs = lk_malloc(cap * 8);
+        uint8_t *m = lki_malloc_aligned(SEG_HDR + cap * 40);
+        uint32_t *refs = lki_malloc(cap * 8);
         if (!m || !refs) {
-            lk_free_aligned(m);
-            lk_free(refs);
-            return lk_err(err, LK_ENOMEM, "%s: out of memory for the segment", path);
+            lki_free_aligned(m);
+            lki_free(refs);
+            return lki_err(err, LK_ENOMEM, "%s: out of memory for the segment", path);
         }
         if (b->n) {
             memcpy(m + SEG_HDR, b->mem + SEG_HDR, b->n * 32);
             memcpy(refs, b->refs, b->n * 8);
         }
-        lk_free_aligned(b->mem);
-        lk_free(b->refs);
+        lki_free_aligned(b->mem);
+        lki_free(b->refs);
         b->mem = m, b->refs = refs, b->cap = cap;
     }
     for (size_t i = 0; i < n; i++) {
         lk_index_frame f;
-        lk_rec_decode(blob + i * LK_REC_BYTES, &f);
+        lki_rec_decode(blob + i * LK_REC_BYTES, &f);
         memcpy(b->mem + SEG_HDR + (b->n + i) * 32, &f.pdq, 32);
         b->refs[2 * (b->n + i)] = (uint32_t)row;
         b->refs[2 * (b->n + i) + 1] = (uint32_t)i;
@@ -114,22 +114,22 @@ static int add_blob(built *b, int64_t row, const uint8_t *blob, size_t n, lk_err
 static int build_rows(lk_index *ix, built *b, lk_errbuf *err)
 {
     int64_t gen = 0;
-    LK_TRY(lk_meta_get_int(ix, "generation", &gen, err));
+    LK_TRY(lki_meta_get_int(ix, "generation", &gen, err));
     b->generation = (uint64_t)gen;
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT id FROM files ORDER BY id", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT id FROM files ORDER BY id", &st, err));
     int rc, ret = 0;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t row = sqlite3_column_int64(st, 0);
         uint8_t *blob;
         size_t n;
-        ret = lk_load_blob(ix, row, &blob, &n, err);
+        ret = lki_load_blob(ix, row, &blob, &n, err);
         if (ret == 0)
             ret = add_blob(b, row, blob, n, err, ix->path);
-        lk_free(blob);
+        lki_free(blob);
     }
     if (ret == 0 && rc != SQLITE_DONE)
-        ret = lk_db_err(ix, rc, "catalog read failed", err);
+        ret = lki_db_err(ix, rc, "catalog read failed", err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -141,12 +141,12 @@ static int build(lk_index *ix, built *b, lk_errbuf *err)
     memset(b, 0, sizeof *b);
     int own_txn = sqlite3_get_autocommit(ix->db);
     if (own_txn)
-        LK_TRY(lk_db_exec(ix, "BEGIN", err));
+        LK_TRY(lki_db_exec(ix, "BEGIN", err));
     int rc = build_rows(ix, b, err);
     if (own_txn)
         sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL);
-    if (rc == 0 && !b->mem && !(b->mem = lk_malloc_aligned(SEG_HDR)))
-        rc = lk_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    if (rc == 0 && !b->mem && !(b->mem = lki_malloc_aligned(SEG_HDR)))
+        rc = lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     if (rc == 0 && b->n) {
         memcpy(b->mem + SEG_HDR + b->n * 32, b->refs, b->n * 8);
         make_header(ix, b->generation, b->n, data_checksum(b->mem + SEG_HDR, b->n), b->mem);
@@ -155,7 +155,7 @@ static int build(lk_index *ix, built *b, lk_errbuf *err)
     }
     lk_freep(&b->refs);
     if (rc < 0)
-        lk_free_aligned(b->mem);
+        lki_free_aligned(b->mem);
     return rc;
 }
 
@@ -179,7 +179,7 @@ static int write_segment(lk_index *ix, const built *b, lk_errbuf *err)
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", ix->seg_path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return lk_err(err, lk_err_from_errno(errno), "%s: cannot write the search segment: %s",
+        return lki_err(err, lki_err_from_errno(errno), "%s: cannot write the search segment: %s",
                       ix->seg_path, strerror(errno));
     int bad = write_all(fd, b->mem, SEG_HDR + b->n * 40) < 0 || fsync(fd) < 0;
     int e = errno;
@@ -189,7 +189,7 @@ static int write_segment(lk_index *ix, const built *b, lk_errbuf *err)
         bad = 1, e = errno;
     if (bad) {
         unlink(tmp);
-        return lk_err(err, lk_err_from_errno(e), "%s: cannot write the search segment: %s",
+        return lki_err(err, lki_err_from_errno(e), "%s: cannot write the search segment: %s",
                       ix->seg_path, strerror(e));
     }
     char dir[4200];
@@ -214,7 +214,7 @@ static int check_header(const lk_index *ix, const uint8_t *h, uint64_t size, uin
 {
     uint8_t want[64];
     uint64_t n = rd64(h + 24);
-    if (memcmp(h, seg_magic, 8) || rd64(h + 56) != lk_checksum64(h, 56, 0)) {
+    if (memcmp(h, seg_magic, 8) || rd64(h + 56) != lki_checksum64(h, 56, 0)) {
         snprintf(why, nwhy, "damaged header");
         return 1;
     }
@@ -238,7 +238,7 @@ static int check_header(const lk_index *ix, const uint8_t *h, uint64_t size, uin
 
 /* Maps PATH-seg into s if it is valid for generation gen: 0 ok, 1 not
  * usable (reason in why), < 0 error. */
-static int map_segment(lk_index *ix, lk_segment *s, uint64_t gen, char *why, size_t nwhy)
+static int map_segment(lk_index *ix, lki_segfile *s, uint64_t gen, char *why, size_t nwhy)
 {
     int fd = open(ix->seg_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -279,8 +279,8 @@ static int map_segment(lk_index *ix, lk_segment *s, uint64_t gen, char *why, siz
 /* Makes b the loaded segment of ix (takes ownership of its memory). */
 static void adopt(lk_index *ix, built *b)
 {
-    lk_segment *s = &ix->seg;
-    lk_segment_release(s);
+    lki_segfile *s = &ix->seg;
+    lki_segfile_release(s);
     s->mem = b->mem, s->n = b->n, s->generation = b->generation;
     s->hashes = (const lk_hash256 *)(b->mem + SEG_HDR);
     s->refs = (const uint32_t *)(b->mem + SEG_HDR + b->n * 32);
@@ -291,12 +291,12 @@ static void adopt(lk_index *ix, built *b)
 static int current_generation(lk_index *ix, uint64_t *gen, lk_errbuf *err)
 {
     int64_t g = 0;
-    LK_TRY(lk_meta_get_int(ix, "generation", &g, err));
+    LK_TRY(lki_meta_get_int(ix, "generation", &g, err));
     *gen = (uint64_t)g;
     return 0;
 }
 
-int lk_segment_rebuild(lk_index *ix, lk_errbuf *err)
+int lki_segfile_rebuild(lk_index *ix, lk_errbuf *err)
 {
     built b;
     LK_TRY(build(ix, &b, err));
@@ -307,40 +307,40 @@ int lk_segment_rebuild(lk_index *ix, lk_errbuf *err)
     return rc;
 }
 
-int lk_segment_load(lk_index *ix, lk_errbuf *err)
+int lki_segfile_load(lk_index *ix, lk_errbuf *err)
 {
     uint64_t gen;
     char why[160];
     LK_TRY(current_generation(ix, &gen, err));
-    lk_segment_release(&ix->seg);
+    lki_segfile_release(&ix->seg);
     if (map_segment(ix, &ix->seg, gen, why, sizeof why) == 0)
         return 0;
     /* Missing, stale or damaged: rebuild; failing to write it is not an
      * error (the rebuilt segment serves from memory). */
-    int rc = lk_segment_rebuild(ix, NULL);
+    int rc = lki_segfile_rebuild(ix, NULL);
     if (rc < 0 && !ix->seg.valid)
-        return lk_segment_rebuild(ix, err);
+        return lki_segfile_rebuild(ix, err);
     return 0;
 }
 
-int lk_segment_check(lk_index *ix, lk_errbuf *err)
+int lki_segfile_check(lk_index *ix, lk_errbuf *err)
 {
     uint64_t gen;
     char why[160];
-    lk_segment s = { 0 };
+    lki_segfile s = { 0 };
     LK_TRY(current_generation(ix, &gen, err));
     if (map_segment(ix, &s, gen, why, sizeof why)) {
-        lk_err(err, LK_ECORRUPT, "%s: search segment %s", ix->seg_path, why);
+        lki_err(err, LK_ECORRUPT, "%s: search segment %s", ix->seg_path, why);
         return 1;
     }
     built b;
     int rc = build(ix, &b, err);
     if (rc == 0 && (b.n != s.n || b.generation != gen ||
                     memcmp(b.mem + SEG_HDR, s.hashes, s.n * 40))) {
-        lk_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog", ix->seg_path);
+        lki_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog", ix->seg_path);
         rc = 1;
     }
-    lk_free_aligned(b.mem);
-    lk_segment_release(&s);
+    lki_free_aligned(b.mem);
+    lki_segfile_release(&s);
     return rc;
 }

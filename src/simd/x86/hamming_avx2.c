@@ -55,7 +55,7 @@ static inline uint16_t ham256_1(const uint64_t *q, const uint64_t *h)
                       _mm_popcnt_u64(q[2] ^ h[2]) + _mm_popcnt_u64(q[3] ^ h[3]));
 }
 
-void lk_ham256_1xn_avx2(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out)
+void lki_ham256_1xn_avx2(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out)
 {
     __m256i vq = _mm256_loadu_si256((const __m256i *)q);
     size_t i = 0;
@@ -69,13 +69,13 @@ void lk_ham256_1xn_avx2(const uint64_t *q, const uint64_t *db, size_t n, uint16_
  * passes over it, so the db is read from memory once per call. */
 #define HAM_TILE 1024
 
-void lk_ham256_mxn_avx2(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
+void lki_ham256_mxn_avx2(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
                         uint16_t *out)
 {
     for (size_t j = 0; j < n; j += HAM_TILE) {
         size_t bn = n - j < HAM_TILE ? n - j : HAM_TILE;
         for (size_t i = 0; i < m; i++)
-            lk_ham256_1xn_avx2(q + 4 * i, db + 4 * j, bn, out + i * n + j);
+            lki_ham256_1xn_avx2(q + 4 * i, db + 4 * j, bn, out + i * n + j);
     }
 }
 
@@ -102,7 +102,7 @@ static inline __m256i ham64_32(__m256i q, const uint64_t *h)
     return _mm256_shuffle_epi8(acc, s2);
 }
 
-void lk_ham64_1xn_avx2(uint64_t q, const uint64_t *db, size_t n, uint8_t *out)
+void lki_ham64_1xn_avx2(uint64_t q, const uint64_t *db, size_t n, uint8_t *out)
 {
     __m256i vq = _mm256_set1_epi64x((long long)q);
     size_t i = 0;

@@ -9,7 +9,7 @@
  * never change it without bumping LK_INDEX_FORMAT_VERSION.
  */
 #include <string.h>
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 #define P1 0x9e3779b185ebca87ULL
 #define P2 0xc2b2ae3d27d4eb4fULL
@@ -46,7 +46,7 @@ static uint64_t fmix(uint64_t h)
     return h;
 }
 
-uint64_t lk_checksum64(const void *data, size_t n, uint64_t seed)
+uint64_t lki_checksum64(const void *data, size_t n, uint64_t seed)
 {
     const uint8_t *p = data;
     uint64_t a = seed + P1 + P2, b = seed + P2, c = seed, d = seed - P1;
@@ -65,8 +65,8 @@ uint64_t lk_checksum64(const void *data, size_t n, uint64_t seed)
     return fmix(h);
 }
 
-uint64_t lk_blob_checksum(const void *blob, size_t n_entries, int64_t row)
+uint64_t lki_blob_checksum(const void *blob, size_t n_entries, int64_t row)
 {
     uint64_t seed = fmix((uint64_t)row * P3 + (uint64_t)n_entries);
-    return lk_checksum64(blob, n_entries * LK_REC_BYTES, seed);
+    return lki_checksum64(blob, n_entries * LK_REC_BYTES, seed);
 }

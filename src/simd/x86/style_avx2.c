@@ -99,7 +99,7 @@ static inline void quant_block(const uint8_t *rgb, int i, uint8_t *bin, uint8_t 
     _mm_storeu_si128((__m128i *)(void *)(luma + i), _mm256_extracti128_si256(w, 1));
 }
 
-void lk_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
+void lki_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma)
 {
     __m128i mask[3][3];
     deinterleave_masks(mask);
@@ -109,7 +109,7 @@ void lk_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t 
     if (i < n && n >= 16) /* tail: one overlapping block, same values */
         quant_block(rgb, n - 16, bin, luma, mask);
     else if (i < n)
-        lk_style_quant_rgb24_scalar(rgb, n, bin, luma);
+        lki_style_quant_rgb24_scalar(rgb, n, bin, luma);
 }
 
 static inline __m256i ld16(const uint8_t *p)
@@ -158,7 +158,7 @@ static inline void edge_store(const uint8_t *r0, const uint8_t *r1, const uint8_
     _mm_storeu_si128((__m128i *)(void *)(out + x), _mm256_castsi256_si128(p));
 }
 
-void lk_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
+void lki_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                             int n, uint8_t *out)
 {
     int x = 1;
@@ -167,11 +167,11 @@ void lk_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t 
     if (x + 1 < n && n >= 18) /* tail: one overlapping block at n-17 */
         edge_store(r0, r1, r2, n - 17, out);
     else if (x + 1 < n)
-        lk_style_edge_row_scalar(r0, r1, r2, n, out);
+        lki_style_edge_row_scalar(r0, r1, r2, n, out);
 }
 
-void lk_simd_fill_style_avx2(lk_simd_ops *ops)
+void lki_simd_fill_style_avx2(lk_simd_ops *ops)
 {
-    ops->style_quant_rgb24 = lk_style_quant_rgb24_avx2;
-    ops->style_edge_row = lk_style_edge_row_avx2;
+    ops->style_quant_rgb24 = lki_style_quant_rgb24_avx2;
+    ops->style_edge_row = lki_style_edge_row_avx2;
 }

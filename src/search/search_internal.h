@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "likeness/index.h"
+#include "likeness/search.h"
 #include "likeness/simd.h"
 
 #define LK_MIH_TABLES 16      /* 16 substrings of 16 bits */
@@ -56,9 +56,9 @@ static inline int lk_ham256(const uint64_t *a, const uint64_t *b)
 /* ---- hit lists and k-best heaps (search.c) ---- */
 
 /* Appends one hit to out; 0 or LK_ENOMEM. */
-int lk_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int variant);
+int lki_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int variant);
 /* Sorts v[0..n) by (query, distance, ref). */
-void lk_hits_sort(lk_hit *v, size_t n);
+void lki_hits_sort(lk_hit *v, size_t n);
 
 /*
  * A k-best heap of one query frame: a max-heap of at most k hits keyed by
@@ -66,7 +66,7 @@ void lk_hits_sort(lk_hit *v, size_t n);
  * for a ref already kept replaces its (distance, variant) when smaller;
  * without, the caller guarantees each ref is offered once.
  */
-void lk_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref, int variant,
+void lki_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref, int variant,
                    int dedupe);
 
 /*
@@ -74,37 +74,37 @@ void lk_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref,
  * (nf * nvar * 4 words): frame f's heap is heaps[f * k ..], its size
  * cnts[f] (both filled from their current state).  0 or LK_ENOMEM.
  */
-int lk_brute_knn(const lk_searcher *s, const uint64_t *q, size_t nf, int nvar, size_t k,
+int lki_brute_knn(const lk_searcher *s, const uint64_t *q, size_t nf, int nvar, size_t k,
                  lk_hit *heaps, size_t *cnts);
 
 /* ---- multi-index hashing (mih.c) ---- */
 
 /* Builds the tables over s->hashes; 0 or LK_ENOMEM (s->mih left empty). */
-int lk_mih_build(lk_mih *m, const lk_hash256 *hashes, size_t n);
+int lki_mih_build(lk_mih *m, const lk_hash256 *hashes, size_t n);
 /* Frees the tables and empties *m. */
-void lk_mih_free(lk_mih *m);
+void lki_mih_free(lk_mih *m);
 /* Bytes the tables take for n hashes. */
-size_t lk_mih_bytes(size_t n);
+size_t lki_mih_bytes(size_t n);
 
 /*
  * Estimated cost ratio MIH / brute force of a radius query over n hashes
  * (per query variant); MIH is used when < 1 (unless fallback is off).
  */
-double lk_mih_radius_cost(size_t n, int radius);
+double lki_mih_radius_cost(size_t n, int radius);
 
 /* Radius query by MIH; hits sorted by (query, distance, ref). */
-int lk_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, int radius,
+int lki_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, int radius,
                   lk_hits *out);
 
 /*
  * k-best by MIH with growing substring radius; frames whose next stage
  * would cost more than brute force (when s->fallback) finish by brute
- * force.  Heaps as in lk_brute_knn (cnts start at 0).
+ * force.  Heaps as in lki_brute_knn (cnts start at 0).
  */
-int lk_mih_knn(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, size_t k,
+int lki_mih_knn(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, size_t k,
                lk_hit *heaps, size_t *cnts);
 
 /* Test hook: 0 forbids MIH's hand-over to brute force (pure MIH). */
-void lk_searcher_set_fallback(lk_searcher *s, int on);
+void lki_searcher_set_fallback(lk_searcher *s, int on);
 
 #endif

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "common/common.h"
-#include "likeness/index.h"
+#include "likeness/sha256.h"
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -95,19 +95,19 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        int code = lk_err_from_errno(errno);
-        return lk_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+        int code = lki_err_from_errno(errno);
+        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
     }
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         close(fd);
-        return lk_err(err, LK_EISDIR, "cannot open '%s': is a directory", path);
+        return lki_err(err, LK_EISDIR, "cannot open '%s': is a directory", path);
     }
     enum { CHUNK = 1 << 16 };
-    uint8_t *buf = lk_malloc(CHUNK);
+    uint8_t *buf = lki_malloc(CHUNK);
     if (!buf) {
         close(fd);
-        return lk_err(err, LK_ENOMEM, "'%s': out of memory", path);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     lk_sha256_ctx c;
     lk_sha256_init(&c);
@@ -117,13 +117,13 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
             continue;
         if (got < 0) {
             int e = errno;
-            lk_free(buf);
+            lki_free(buf);
             close(fd);
-            return lk_err(err, lk_err_from_errno(e), "cannot read '%s': %s", path, strerror(e));
+            return lki_err(err, lki_err_from_errno(e), "cannot read '%s': %s", path, strerror(e));
         }
         lk_sha256_update(&c, buf, (size_t)got);
     }
-    lk_free(buf);
+    lki_free(buf);
     close(fd);
     if (size)
         *size = (int64_t)c.len;

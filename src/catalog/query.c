@@ -1,12 +1,12 @@
 /*
  * query.c — reading the catalog: listing works, totals, a work's style,
  * walking entries, and the record behind a search position.  Every frame
- * blob read here is checksum-verified first (lk_load_blob).
+ * blob read here is checksum-verified first (lki_load_blob).
  */
 #include <string.h>
 #include <sys/stat.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -18,7 +18,7 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
                          void *ctx, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix,
+    LK_TRY(lki_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title,"
         " (SELECT group_concat(key || '=' || value, ', ') FROM tags WHERE work = w.id),"
         " count(f.id), coalesce(sum(f.entries), 0), coalesce(sum(f.sampled), 0),"
@@ -37,7 +37,7 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
             break;
     }
     if (ret == 0 && rc != SQLITE_DONE)
-        ret = lk_db_err(ix, rc, "cannot list works", err);
+        ret = lki_db_err(ix, rc, "cannot list works", err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -54,7 +54,7 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
 {
     memset(s, 0, sizeof *s);
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix,
+    LK_TRY(lki_db_prepare(ix,
         "SELECT (SELECT count(*) FROM works), (SELECT count(*) FROM owners),"
         " count(*), coalesce(sum(entries), 0), coalesce(sum(sampled), 0) FROM files",
         &st, err));
@@ -68,13 +68,13 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return lk_db_err(ix, rc, "cannot read totals", err);
+        return lki_db_err(ix, rc, "cannot read totals", err);
     int64_t v = 0;
-    LK_TRY(lk_meta_get_int(ix, "generation", &v, err));
+    LK_TRY(lki_meta_get_int(ix, "generation", &v, err));
     s->generation = (uint64_t)v;
-    LK_TRY(lk_meta_get_int(ix, "feature_version", &v, err));
+    LK_TRY(lki_meta_get_int(ix, "feature_version", &v, err));
     s->feature_version = (int)v;
-    LK_TRY(lk_meta_get_int(ix, "format_version", &v, err));
+    LK_TRY(lki_meta_get_int(ix, "format_version", &v, err));
     s->format_version = (int)v;
     LK_TRY(s->has_params = lk_index_get_params(ix, &s->params, err));
     s->catalog_bytes = file_bytes(ix->path, "") + file_bytes(ix->path, "-wal");
@@ -87,7 +87,7 @@ LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
                                uint8_t style[LK_STYLE_BYTES], lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT style FROM works WHERE work_id = ?", &st, err));
+    LK_TRY(lki_db_prepare(ix, "SELECT style FROM works WHERE work_id = ?", &st, err));
     sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), ret;
     if (rc == SQLITE_ROW) {
@@ -96,11 +96,11 @@ LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
         if (ret)
             memcpy(style, sqlite3_column_blob(st, 0), LK_STYLE_BYTES);
         else if (bytes != 0)
-            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: style of work '%s'", ix->path,
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: style of work '%s'", ix->path,
                          work_id);
     } else {
-        ret = rc == SQLITE_DONE ? lk_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, work_id)
-                                : lk_db_err(ix, rc, "catalog read failed", err);
+        ret = rc == SQLITE_DONE ? lki_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, work_id)
+                                : lki_db_err(ix, rc, "catalog read failed", err);
     }
     sqlite3_finalize(st);
     return ret;
@@ -117,14 +117,14 @@ static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_en
     };
     uint8_t *blob;
     size_t n;
-    LK_TRY(lk_load_blob(ix, e.file_row, &blob, &n, err));
+    LK_TRY(lki_load_blob(ix, e.file_row, &blob, &n, err));
     int ret = 0;
     for (size_t i = 0; i < n && ret == 0; i++) {
         e.number = (uint32_t)i;
-        lk_rec_decode(blob + i * LK_REC_BYTES, &e.frame);
+        lki_rec_decode(blob + i * LK_REC_BYTES, &e.frame);
         ret = fn(&e, ctx);
     }
-    lk_free(blob);
+    lki_free(blob);
     return ret;
 }
 
@@ -133,7 +133,7 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
                             lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix,
+    LK_TRY(lki_db_prepare(ix,
         "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner"
         " WHERE ?1 IS NULL OR w.work_id = ?1 ORDER BY f.id", &st, err));
@@ -145,7 +145,7 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
         ret = walk_file(ix, st, fn, ctx, err);
     }
     if (ret == 0 && rc != SQLITE_DONE)
-        ret = lk_db_err(ix, rc, "catalog read failed", err);
+        ret = lki_db_err(ix, rc, "catalog read failed", err);
     sqlite3_finalize(st);
     if (ret == 0 && !any && work_id) {
         uint8_t style[LK_STYLE_BYTES];
@@ -160,9 +160,9 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
 {
     lk_entry_cache *c = &ix->cache;
-    lk_entry_cache_clear(c);
+    lki_entry_cache_clear(c);
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix,
+    LK_TRY(lki_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
         &st, err));
@@ -179,13 +179,13 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
-        return lk_err(err, LK_ECORRUPT, "%s: search segment names file %lld, which the "
+        return lki_err(err, LK_ECORRUPT, "%s: search segment names file %lld, which the "
                       "catalog lacks; run 'likeness index verify'", ix->path, (long long)row);
     if (rc != SQLITE_ROW)
-        return lk_db_err(ix, rc, "catalog read failed", err);
+        return lki_db_err(ix, rc, "catalog read failed", err);
     if (!c->work_id || !c->owner || !c->title || !c->path)
-        return lk_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
-    LK_TRY(lk_load_blob(ix, row, &c->blob, &c->n, err));
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    LK_TRY(lki_load_blob(ix, row, &c->blob, &c->n, err));
     c->file_row = row;
     return 0;
 }
@@ -193,22 +193,22 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
 LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_errbuf *err)
 {
     if (!ix->seg.valid)
-        LK_TRY(lk_segment_load(ix, err));
+        LK_TRY(lki_segfile_load(ix, err));
     if (pos >= ix->seg.n)
-        return lk_err(err, LK_EINVAL, "%s: search position %zu out of range", ix->path, pos);
+        return lki_err(err, LK_EINVAL, "%s: search position %zu out of range", ix->path, pos);
     int64_t row = ix->seg.refs[2 * pos];
     uint32_t num = ix->seg.refs[2 * pos + 1];
     if (ix->cache.file_row != row)
         LK_TRY(fill_cache(ix, row, err));
     lk_entry_cache *c = &ix->cache;
     if (num >= c->n)
-        return lk_err(err, LK_ECORRUPT, "%s: search segment names entry %u of file %lld, "
+        return lki_err(err, LK_ECORRUPT, "%s: search segment names entry %u of file %lld, "
                       "which has %zu; run 'likeness index verify'", ix->path, num,
                       (long long)row, c->n);
     memset(out, 0, sizeof *out);
-    lk_rec_decode(c->blob + (size_t)num * LK_REC_BYTES, &out->frame);
+    lki_rec_decode(c->blob + (size_t)num * LK_REC_BYTES, &out->frame);
     if (memcmp(&out->frame.pdq, &ix->seg.hashes[pos], sizeof(lk_hash256)))
-        return lk_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog at "
+        return lki_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog at "
                       "position %zu; run 'likeness index verify'", ix->path, pos);
     out->work_id = c->work_id;
     out->owner = c->owner;
@@ -225,7 +225,7 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
 LK_API int lk_index_hashes(lk_index *ix, const lk_hash256 **hashes, size_t *n, lk_errbuf *err)
 {
     if (!ix->seg.valid)
-        LK_TRY(lk_segment_load(ix, err));
+        LK_TRY(lki_segfile_load(ix, err));
     *hashes = ix->seg.hashes;
     *n = ix->seg.n;
     return 0;

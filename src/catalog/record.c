@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -36,7 +36,7 @@ static double getf64(const uint8_t *p)
     return d;
 }
 
-void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES])
+void lki_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES])
 {
     putf64(rec, f->t0);
     putf64(rec + 8, f->t1);
@@ -51,7 +51,7 @@ void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES])
     memcpy(rec + 68, f->style, LK_STYLE_BYTES);
 }
 
-void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
+void lki_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
 {
     f->t0 = getf64(rec);
     f->t1 = getf64(rec + 8);
@@ -65,16 +65,16 @@ void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
     memcpy(f->style, rec + 68, LK_STYLE_BYTES);
 }
 
-int lk_rec_check(const lk_index_frame *f, lk_errbuf *err)
+int lki_rec_check(const lk_index_frame *f, lk_errbuf *err)
 {
     if (!isfinite(f->t0) || !isfinite(f->t1) || f->t0 < 0 || f->t1 < f->t0)
-        return lk_err(err, LK_EINVAL, "bad time span [%g, %g]", f->t0, f->t1);
+        return lki_err(err, LK_EINVAL, "bad time span [%g, %g]", f->t0, f->t1);
     if (f->quality < 0 || f->quality > 100)
-        return lk_err(err, LK_EINVAL, "bad quality %d", f->quality);
+        return lki_err(err, LK_EINVAL, "bad quality %d", f->quality);
     if (f->flags & ~(unsigned)(LK_ENTRY_ALL | LK_ENTRY_SCENECUT))
-        return lk_err(err, LK_EINVAL, "bad entry flags 0x%x", f->flags);
+        return lki_err(err, LK_EINVAL, "bad entry flags 0x%x", f->flags);
     if (f->view < 0 || f->view >= LK_VIEW_COUNT)
-        return lk_err(err, LK_EINVAL, "bad entry view %d", f->view);
+        return lki_err(err, LK_EINVAL, "bad entry view %d", f->view);
     return 0;
 }
 

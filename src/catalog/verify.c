@@ -6,22 +6,22 @@
  */
 #include <string.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 /* Runs a PRAGMA check whose good answer is one row "ok" (or no rows when
  * ok_text is NULL). */
 static int pragma_check(lk_index *ix, const char *sql, const char *ok_text, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, sql, &st, err));
+    LK_TRY(lki_db_prepare(ix, sql, &st, err));
     int rc = sqlite3_step(st), ret = 0;
     if (rc == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
         if (!ok_text || !t || strcmp(t, ok_text))
-            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: %s", ix->path,
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: %s", ix->path,
                          ok_text ? (t ? t : "?") : "a file or tag names a missing work");
     } else if (rc != SQLITE_DONE) {
-        ret = lk_db_err(ix, rc, "integrity check failed", err);
+        ret = lki_db_err(ix, rc, "integrity check failed", err);
     }
     sqlite3_finalize(st);
     return ret;
@@ -31,7 +31,7 @@ static int pragma_check(lk_index *ix, const char *sql, const char *ok_text, lk_e
 static int check_files(lk_index *ix, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lk_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries FROM files "
+    LK_TRY(lki_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries FROM files "
                              "ORDER BY id", &st, err));
     int rc, ret = 0;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -40,24 +40,24 @@ static int check_files(lk_index *ix, lk_errbuf *err)
         /* each sampled frame gives at most one entry per view */
         if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) * LK_VIEW_COUNT <
                                                    sqlite3_column_int64(st, 4)) {
-            ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
                          ix->path, (long long)row, path ? path : "?");
             break;
         }
         uint8_t *blob;
         size_t n;
-        ret = lk_load_blob(ix, row, &blob, &n, err);
+        ret = lki_load_blob(ix, row, &blob, &n, err);
         for (size_t i = 0; ret == 0 && i < n; i++) {
             lk_index_frame f;
-            lk_rec_decode(blob + i * LK_REC_BYTES, &f);
-            if (lk_rec_check(&f, err) < 0)
-                ret = lk_err(err, LK_ECORRUPT, "%s: index damaged: file %lld (%s) entry %zu: %s",
+            lki_rec_decode(blob + i * LK_REC_BYTES, &f);
+            if (lki_rec_check(&f, err) < 0)
+                ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: file %lld (%s) entry %zu: %s",
                              ix->path, (long long)row, path ? path : "?", i, err->msg);
         }
-        lk_free(blob);
+        lki_free(blob);
     }
     if (ret == 0 && rc != SQLITE_DONE)
-        ret = lk_db_err(ix, rc, "integrity check failed", err);
+        ret = lki_db_err(ix, rc, "integrity check failed", err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -65,10 +65,10 @@ static int check_files(lk_index *ix, lk_errbuf *err)
 static int check_meta(lk_index *ix, lk_errbuf *err)
 {
     int64_t g;
-    int rc = lk_meta_get_int(ix, "generation", &g, err);
+    int rc = lki_meta_get_int(ix, "generation", &g, err);
     LK_TRY(rc);
     if (rc == 0 || g < 0)
-        return lk_err(err, LK_ECORRUPT, "%s: index damaged: no generation counter", ix->path);
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: no generation counter", ix->path);
     lk_index_params p;
     LK_TRY(lk_index_get_params(ix, &p, err));
     return pragma_check(ix, "SELECT work_id FROM works WHERE style IS NOT NULL AND "
@@ -82,12 +82,12 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
         err = &local;
     if (repairs)
         *repairs = 0;
-    lk_index_forget(ix);
+    lki_index_forget(ix);
     LK_TRY(pragma_check(ix, "PRAGMA integrity_check(1)", "ok", err));
     LK_TRY(pragma_check(ix, "PRAGMA foreign_key_check", NULL, err));
     LK_TRY(check_meta(ix, err));
     LK_TRY(check_files(ix, err));
-    int rc = lk_segment_check(ix, err);
+    int rc = lki_segfile_check(ix, err);
     LK_TRY(rc);
     if (rc == 1) {
         char why[LK_ERRMSG_MAX];
@@ -99,9 +99,9 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
             /* A segment that cannot be written (full disk, read-only
              * directory) is rebuilt in memory: the index still verifies. */
             lk_errbuf werr;
-            int wrc = lk_segment_rebuild(ix, &werr);
+            int wrc = lki_segfile_rebuild(ix, &werr);
             if (wrc < 0 && !ix->seg.valid)
-                return lk_err(err, wrc, "%s", werr.msg);
+                return lki_err(err, wrc, "%s", werr.msg);
             what = wrc < 0 ? "; rebuilt in memory only (cannot write it)" : "; rebuilt";
         }
         size_t keep = LK_MIN(strlen(why), sizeof err->msg - strlen(what) - 1);
@@ -115,11 +115,11 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
 LK_API int lk_index_vacuum(lk_index *ix, lk_errbuf *err)
 {
     if (ix->in_txn)
-        return lk_err(err, LK_ESTATE, "%s: cannot vacuum inside a transaction", ix->path);
+        return lki_err(err, LK_ESTATE, "%s: cannot vacuum inside a transaction", ix->path);
     if (ix->flags & LK_INDEX_READONLY)
-        return lk_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
-    lk_index_forget(ix);
-    LK_TRY(lk_db_exec(ix, "VACUUM", err));
-    LK_TRY(lk_db_exec(ix, "PRAGMA wal_checkpoint(TRUNCATE)", err));
-    return lk_segment_rebuild(ix, err);
+        return lki_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
+    lki_index_forget(ix);
+    LK_TRY(lki_db_exec(ix, "VACUUM", err));
+    LK_TRY(lki_db_exec(ix, "PRAGMA wal_checkpoint(TRUNCATE)", err));
+    return lki_segfile_rebuild(ix, err);
 }

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/common.h"
-#include "index/search_internal.h"
+#include "search/search_internal.h"
 
 #define LK_BRUTE_ROWS 1024 /* query hashes per group (32 KiB, L1) */
 #define LK_BRUTE_CHUNK 128 /* indexed hashes per kernel call (4 KiB); the
@@ -40,19 +40,19 @@ LK_API void lk_hits_release(lk_hits *h)
 {
     if (!h)
         return;
-    lk_free(h->v);
+    lki_free(h->v);
     h->v = NULL;
     h->n = 0;
     h->cap = 0;
 }
 
-int lk_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int variant)
+int lki_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int variant)
 {
     if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 256, bytes;
         if (lk_mul_size(cap, sizeof *out->v, &bytes) < 0)
             return LK_ENOMEM;
-        lk_hit *v = lk_realloc(out->v, bytes);
+        lk_hit *v = lki_realloc(out->v, bytes);
         if (!v)
             return LK_ENOMEM;
         out->v = v;
@@ -76,7 +76,7 @@ static int hit_cmp(const void *pa, const void *pb)
     return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
-void lk_hits_sort(lk_hit *v, size_t n)
+void lki_hits_sort(lk_hit *v, size_t n)
 {
     if (n > 1)
         qsort(v, n, sizeof *v, hit_cmp);
@@ -134,7 +134,7 @@ static int heap_update(lk_hit *h, size_t cnt, int distance, uint32_t ref, int va
     return 0;
 }
 
-void lk_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref, int variant,
+void lki_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref, int variant,
                    int dedupe)
 {
     size_t c = *cnt;
@@ -209,7 +209,7 @@ static int brute_take(brute_ctx *c, const uint16_t *d, size_t f, size_t c0, size
     if (c->out) {
         for (size_t i = 0; i < cn; i++)
             if (c->best[i] <= c->radius)
-                LK_TRY(lk_hits_push(c->out, (uint32_t)f, (uint32_t)(c0 + i), c->best[i],
+                LK_TRY(lki_hits_push(c->out, (uint32_t)f, (uint32_t)(c0 + i), c->best[i],
                                     brute_variant(c, d, cn, i)));
         return 0;
     }
@@ -219,7 +219,7 @@ static int brute_take(brute_ctx *c, const uint16_t *d, size_t f, size_t c0, size
         /* refs ascend, so an equal distance to the worst kept never enters */
         if (*cnt == c->k && c->best[i] >= h[0].distance)
             continue;
-        lk_heap_offer(h, cnt, c->k, c->best[i], (uint32_t)(c0 + i), brute_variant(c, d, cn, i),
+        lki_heap_offer(h, cnt, c->k, c->best[i], (uint32_t)(c0 + i), brute_variant(c, d, cn, i),
                       0);
     }
     return 0;
@@ -245,7 +245,7 @@ static int brute_chunk(brute_ctx *c, size_t f0, size_t gf, size_t c0, size_t cn)
 static int brute_run(brute_ctx *c)
 {
     size_t n = c->s->n, gmax = LK_MAX((size_t)1, LK_BRUTE_ROWS / (size_t)c->nvar);
-    c->dist = lk_malloc_aligned(gmax * (size_t)c->nvar * LK_BRUTE_CHUNK * sizeof *c->dist);
+    c->dist = lki_malloc_aligned(gmax * (size_t)c->nvar * LK_BRUTE_CHUNK * sizeof *c->dist);
     if (!c->dist)
         return LK_ENOMEM;
     int rc = 0;
@@ -254,14 +254,14 @@ static int brute_run(brute_ctx *c)
         for (size_t c0 = 0; c0 < n && rc == 0; c0 += LK_BRUTE_CHUNK)
             rc = brute_chunk(c, f0, gf, c0, LK_MIN((size_t)LK_BRUTE_CHUNK, n - c0));
     }
-    lk_free_aligned(c->dist);
+    lki_free_aligned(c->dist);
     return rc;
 }
 
 static int brute_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar,
                         int radius, lk_hits *out)
 {
-    brute_ctx *c = lk_calloc(1, sizeof *c);
+    brute_ctx *c = lki_calloc(1, sizeof *c);
     if (!c)
         return LK_ENOMEM;
     c->s = s;
@@ -271,16 +271,16 @@ static int brute_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int 
     c->radius = radius;
     c->out = out;
     int rc = brute_run(c);
-    lk_free(c);
+    lki_free(c);
     if (rc == 0)
-        lk_hits_sort(out->v, out->n);
+        lki_hits_sort(out->v, out->n);
     return rc;
 }
 
-int lk_brute_knn(const lk_searcher *s, const uint64_t *q, size_t nf, int nvar, size_t k,
+int lki_brute_knn(const lk_searcher *s, const uint64_t *q, size_t nf, int nvar, size_t k,
                  lk_hit *heaps, size_t *cnts)
 {
-    brute_ctx *c = lk_calloc(1, sizeof *c);
+    brute_ctx *c = lki_calloc(1, sizeof *c);
     if (!c)
         return LK_ENOMEM;
     c->s = s;
@@ -291,7 +291,7 @@ int lk_brute_knn(const lk_searcher *s, const uint64_t *q, size_t nf, int nvar, s
     c->heaps = heaps;
     c->cnts = cnts;
     int rc = brute_run(c);
-    lk_free(c);
+    lki_free(c);
     return rc;
 }
 
@@ -303,7 +303,7 @@ LK_API int lk_searcher_new(lk_searcher **out, const lk_hash256 *hashes, size_t n
     if ((!hashes && n > 0) || n > UINT32_MAX || method < LK_SEARCH_AUTO ||
         method > LK_SEARCH_MIH)
         return LK_EINVAL;
-    lk_searcher *s = lk_calloc(1, sizeof *s);
+    lk_searcher *s = lki_calloc(1, sizeof *s);
     if (!s)
         return LK_ENOMEM;
     s->hashes = hashes;
@@ -314,9 +314,9 @@ LK_API int lk_searcher_new(lk_searcher **out, const lk_hash256 *hashes, size_t n
         method = n >= LK_SEARCH_AUTO_MIN ? LK_SEARCH_MIH : LK_SEARCH_BRUTE;
     s->method = method;
     if (method == LK_SEARCH_MIH) {
-        int rc = lk_mih_build(&s->mih, hashes, n);
+        int rc = lki_mih_build(&s->mih, hashes, n);
         if (rc < 0) {
-            lk_free(s);
+            lki_free(s);
             return rc;
         }
     }
@@ -328,8 +328,8 @@ LK_API void lk_searcher_free(lk_searcher **s)
 {
     if (!s || !*s)
         return;
-    lk_mih_free(&(*s)->mih);
-    lk_free(*s);
+    lki_mih_free(&(*s)->mih);
+    lki_free(*s);
     *s = NULL;
 }
 
@@ -338,7 +338,7 @@ LK_API int lk_searcher_method(const lk_searcher *s)
     return s ? s->method : LK_EINVAL;
 }
 
-void lk_searcher_set_fallback(lk_searcher *s, int on)
+void lki_searcher_set_fallback(lk_searcher *s, int on)
 {
     s->fallback = on != 0;
 }
@@ -365,8 +365,8 @@ LK_API long lk_searcher_radius(const lk_searcher *s, const lk_hash256 *queries, 
     const uint64_t *q = queries[0].w;
     int rc;
     if (s->method == LK_SEARCH_MIH &&
-        (!s->fallback || lk_mih_radius_cost(s->n, radius) < 1.0))
-        rc = lk_mih_radius(s, q, nq, nvar, radius, out);
+        (!s->fallback || lki_mih_radius_cost(s->n, radius) < 1.0))
+        rc = lki_mih_radius(s, q, nq, nvar, radius, out);
     else
         rc = brute_radius(s, q, nq, nvar, radius, out);
     if (rc < 0) {
@@ -381,9 +381,9 @@ static int emit_heaps(lk_hit *heaps, const size_t *cnts, size_t nq, size_t k, lk
 {
     for (size_t f = 0; f < nq; f++) {
         lk_hit *h = heaps + f * k;
-        lk_hits_sort(h, cnts[f]); /* query fields are all 0 here */
+        lki_hits_sort(h, cnts[f]); /* query fields are all 0 here */
         for (size_t i = 0; i < cnts[f]; i++)
-            LK_TRY(lk_hits_push(out, (uint32_t)f, h[i].ref, h[i].distance, h[i].variant));
+            LK_TRY(lki_hits_push(out, (uint32_t)f, h[i].ref, h[i].distance, h[i].variant));
     }
     return 0;
 }
@@ -400,20 +400,20 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
         return 0;
     if (lk_mul_size(nq, kk, &bytes) < 0 || lk_mul_size(bytes, sizeof(lk_hit), &bytes) < 0)
         return LK_ENOMEM;
-    lk_hit *heaps = lk_malloc(bytes);
-    size_t *cnts = lk_calloc(nq, sizeof *cnts);
+    lk_hit *heaps = lki_malloc(bytes);
+    size_t *cnts = lki_calloc(nq, sizeof *cnts);
     int rc = LK_ENOMEM;
     if (heaps && cnts) {
         const uint64_t *q = queries[0].w;
         if (s->method == LK_SEARCH_MIH)
-            rc = lk_mih_knn(s, q, nq, nvar, kk, heaps, cnts);
+            rc = lki_mih_knn(s, q, nq, nvar, kk, heaps, cnts);
         else
-            rc = lk_brute_knn(s, q, nq, nvar, kk, heaps, cnts);
+            rc = lki_brute_knn(s, q, nq, nvar, kk, heaps, cnts);
         if (rc == 0)
             rc = emit_heaps(heaps, cnts, nq, kk, out);
     }
-    lk_free(heaps);
-    lk_free(cnts);
+    lki_free(heaps);
+    lki_free(cnts);
     if (rc < 0) {
         out->n = 0;
         return rc;

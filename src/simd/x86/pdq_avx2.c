@@ -9,7 +9,7 @@
  * sums in the reference order.  Any size >= 1, any alignment, window 1..len.
  */
 #include "common/common.h"
-#include "simd/pdq_x86.h"
+#include "simd/x86/pdq_x86.h"
 #include "simd/simd_internal.h"
 
 
@@ -27,7 +27,7 @@ static inline __m256 luma8(__m128i r, __m128i g, __m128i b)
     return _mm256_add_ps(s, _mm256_mul_ps(_mm256_set1_ps(0.114f), bytes_to_ps(b)));
 }
 
-void lk_luma_rgb24_avx2(const uint8_t *rgb, int stride, int w, int h, float *out)
+void lki_luma_rgb24_avx2(const uint8_t *rgb, int stride, int w, int h, float *out)
 {
     lk_rgb_masks mk;
     lk_rgb_masks_init(&mk);
@@ -105,7 +105,7 @@ static void box_cols_block(const float *in, float *out, int rows, size_t cols, i
     }
 }
 
-void lk_box_cols_avx2(const float *in, float *out, int rows, int cols, int window)
+void lki_box_cols_avx2(const float *in, float *out, int rows, int cols, int window)
 {
     for (int j = 0; j < cols; j += BOX_BLOCK) {
         int bw = cols - j < BOX_BLOCK ? cols - j : BOX_BLOCK;
@@ -122,10 +122,10 @@ void lk_box_cols_avx2(const float *in, float *out, int rows, int cols, int windo
  */
 #define ROW_GROUP 32
 
-void lk_box_rows_avx2(const float *in, float *out, int rows, int cols, int window)
+void lki_box_rows_avx2(const float *in, float *out, int rows, int cols, int window)
 {
     size_t c = (size_t)cols;
-    float *t = rows >= 8 ? lk_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
+    float *t = rows >= 8 ? lki_malloc_aligned(2 * c * ROW_GROUP * sizeof *t) : NULL;
     int i = 0;
     if (t) {
         float *u = t + c * ROW_GROUP;
@@ -135,10 +135,10 @@ void lk_box_rows_avx2(const float *in, float *out, int rows, int cols, int windo
             box_cols_block(t, u, cols, (size_t)g, g, window);
             lk_cols_to_rows(u, g, c, out + (size_t)i * c);
         }
-        lk_free_aligned(t);
+        lki_free_aligned(t);
     }
     if (i < rows)
-        lk_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
+        lki_box_rows_scalar(in + (size_t)i * c, out + (size_t)i * c, rows - i, cols, window);
 }
 
 /* c[i][j0..j0+8*nv) for one row i, nv (1..4) full vectors, sums from 0.0f. */
@@ -168,7 +168,7 @@ static void matmul_row_tail(const float *a, const float *b, float *c, int k, siz
     _mm256_maskstore_ps(c, m, acc);
 }
 
-void lk_matmul_avx2(const float *a, const float *b, float *c, int m, int k, int n)
+void lki_matmul_avx2(const float *a, const float *b, float *c, int m, int k, int n)
 {
     for (int i = 0; i < m; i++) {
         const float *ai = a + (size_t)i * (size_t)k;

@@ -24,12 +24,12 @@
  * (smaller distance, then smaller variant).  When a stage would cost more
  * than brute force over all hashes, the frame is finished by brute force.
  *
- * Invariants: the tables are immutable after lk_mih_build; queries use
+ * Invariants: the tables are immutable after lki_mih_build; queries use
  * their own scratch.
  */
 #include <string.h>
 #include "common/common.h"
-#include "index/search_internal.h"
+#include "search/search_internal.h"
 
 #define MIH_CHUNK 1024 /* candidates verified per kernel call */
 #define MIH_STRIDE (LK_MIH_BUCKETS + 1)
@@ -48,7 +48,7 @@
 #define COST_PAIR 0.75
 #define KNN_STAGE_SHARE 0.5
 
-size_t lk_mih_bytes(size_t n)
+size_t lki_mih_bytes(size_t n)
 {
     return (size_t)LK_MIH_TABLES * (MIH_STRIDE + n) * sizeof(uint32_t);
 }
@@ -62,20 +62,20 @@ static void build_offsets(uint32_t *off, const lk_hash256 *h, size_t n, int j)
         off[x + 1] += off[x];
 }
 
-int lk_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
+int lki_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
 {
     size_t nrefs;
     m->offsets = NULL;
     m->refs = NULL;
     if (lk_mul_size(n, LK_MIH_TABLES * sizeof(uint32_t), &nrefs) < 0)
         return LK_ENOMEM;
-    uint32_t *off = lk_calloc((size_t)LK_MIH_TABLES * MIH_STRIDE, sizeof *off);
-    uint32_t *refs = lk_malloc(nrefs);
-    uint32_t *pos = lk_malloc(LK_MIH_BUCKETS * sizeof *pos);
+    uint32_t *off = lki_calloc((size_t)LK_MIH_TABLES * MIH_STRIDE, sizeof *off);
+    uint32_t *refs = lki_malloc(nrefs);
+    uint32_t *pos = lki_malloc(LK_MIH_BUCKETS * sizeof *pos);
     if (!off || !refs || !pos) {
-        lk_free(off);
-        lk_free(refs);
-        lk_free(pos);
+        lki_free(off);
+        lki_free(refs);
+        lki_free(pos);
         return LK_ENOMEM;
     }
     for (int j = 0; j < LK_MIH_TABLES; j++) {
@@ -85,13 +85,13 @@ int lk_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
         for (size_t i = 0; i < n; i++)
             r[pos[lk_mih_sub(h[i].w, j)]++] = (uint32_t)i;
     }
-    lk_free(pos);
+    lki_free(pos);
     m->offsets = off;
     m->refs = refs;
     return 0;
 }
 
-void lk_mih_free(lk_mih *m)
+void lki_mih_free(lk_mih *m)
 {
     lk_freep(&m->offsets);
     lk_freep(&m->refs);
@@ -120,7 +120,7 @@ static int table_radius(int r, int j)
     return j <= a ? s : s - 1;
 }
 
-double lk_mih_radius_cost(size_t n, int radius)
+double lki_mih_radius_cost(size_t n, int radius)
 {
     double probes = 0;
     for (int j = 0; j < LK_MIH_TABLES; j++)
@@ -183,9 +183,9 @@ static int flush(mih_ctx *c)
         int d = c->dist[i];
         if (c->out) {
             if (d <= c->radius && radius_owner(c, c->gbuf + 4 * i))
-                LK_TRY(lk_hits_push(c->out, c->f, c->cand[i], d, c->v));
+                LK_TRY(lki_hits_push(c->out, c->f, c->cand[i], d, c->v));
         } else if (*c->cnt < c->k || d <= c->heap[0].distance) {
-            lk_heap_offer(c->heap, c->cnt, c->k, d, c->cand[i], c->v, 1);
+            lki_heap_offer(c->heap, c->cnt, c->k, d, c->cand[i], c->v, 1);
         }
     }
     return 0;
@@ -241,12 +241,12 @@ static int radius_table(mih_ctx *c, const uint64_t *q, size_t nq)
 
 static mih_ctx *ctx_new(const lk_searcher *s, int nvar)
 {
-    mih_ctx *c = lk_calloc(1, sizeof *c);
+    mih_ctx *c = lki_calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->gbuf = lk_malloc_aligned(MIH_CHUNK * sizeof(lk_hash256));
+    c->gbuf = lki_malloc_aligned(MIH_CHUNK * sizeof(lk_hash256));
     if (!c->gbuf) {
-        lk_free(c);
+        lki_free(c);
         return NULL;
     }
     c->s = s;
@@ -256,11 +256,11 @@ static mih_ctx *ctx_new(const lk_searcher *s, int nvar)
 
 static void ctx_free(mih_ctx *c)
 {
-    lk_free_aligned(c->gbuf);
-    lk_free(c);
+    lki_free_aligned(c->gbuf);
+    lki_free(c);
 }
 
-int lk_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, int radius,
+int lki_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, int radius,
                   lk_hits *out)
 {
     mih_ctx *c = ctx_new(s, nvar);
@@ -274,7 +274,7 @@ int lk_mih_radius(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, 
     for (c->j = 0; c->j < LK_MIH_TABLES && rc == 0; c->j++)
         rc = radius_table(c, q, nq);
     if (rc == 0)
-        lk_hits_sort(out->v, out->n);
+        lki_hits_sort(out->v, out->n);
     ctx_free(c);
     return rc;
 }
@@ -304,30 +304,30 @@ static int knn_brute_frames(const lk_searcher *s, const uint64_t *q, const uint3
                             size_t nb, int nvar, size_t k, lk_hit *heaps, size_t *cnts)
 {
     size_t w = (size_t)nvar * 4;
-    uint64_t *bq = lk_malloc(nb * w * sizeof *bq);
-    lk_hit *bh = lk_malloc(nb * k * sizeof *bh);
-    size_t *bc = lk_calloc(nb, sizeof *bc);
+    uint64_t *bq = lki_malloc(nb * w * sizeof *bq);
+    lk_hit *bh = lki_malloc(nb * k * sizeof *bh);
+    size_t *bc = lki_calloc(nb, sizeof *bc);
     int rc = LK_ENOMEM;
     if (bq && bh && bc) {
         for (size_t i = 0; i < nb; i++)
             memcpy(bq + i * w, q + idx[i] * w, w * sizeof *bq);
-        rc = lk_brute_knn(s, bq, nb, nvar, k, bh, bc);
+        rc = lki_brute_knn(s, bq, nb, nvar, k, bh, bc);
         for (size_t i = 0; i < nb && rc == 0; i++) {
             memcpy(heaps + idx[i] * k, bh + i * k, bc[i] * sizeof *bh);
             cnts[idx[i]] = bc[i];
         }
     }
-    lk_free(bq);
-    lk_free(bh);
-    lk_free(bc);
+    lki_free(bq);
+    lki_free(bh);
+    lki_free(bc);
     return rc;
 }
 
-int lk_mih_knn(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, size_t k,
+int lki_mih_knn(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, size_t k,
                lk_hit *heaps, size_t *cnts)
 {
     mih_ctx *c = ctx_new(s, nvar);
-    uint32_t *idx = lk_malloc(nq * sizeof *idx);
+    uint32_t *idx = lki_malloc(nq * sizeof *idx);
     size_t nb = 0;
     int rc = (c && idx) ? 0 : LK_ENOMEM;
     for (size_t f = 0; f < nq && rc == 0; f++) {
@@ -347,6 +347,6 @@ int lk_mih_knn(const lk_searcher *s, const uint64_t *q, size_t nq, int nvar, siz
         rc = knn_brute_frames(s, q, idx, nb, nvar, k, heaps, cnts);
     if (c)
         ctx_free(c);
-    lk_free(idx);
+    lki_free(idx);
     return rc;
 }

@@ -9,7 +9,7 @@
  *   48 u64 phash     56 u64 dhash     64 u8 quality  65 u8 flags
  *   66 u8 view       67 u8 zero       68 style[192]    (total 260)
  * (format version 1 had zero at 66: every entry a whole frame.)
- * The files row stores the blob's checksum: lk_checksum64 of the blob
+ * The files row stores the blob's checksum: lki_checksum64 of the blob
  * seeded with the file row and the entry count, so a blob moved to another
  * row or cut short is detected too.
  */
@@ -19,13 +19,13 @@
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "likeness/index.h"
+#include "likeness/catalog.h"
 
 #define LK_REC_BYTES 260
 
 /* The loaded search segment (segment.c).  Invariant: when valid, hashes
  * and refs point at n entries (mapped file or owned memory). */
-typedef struct lk_segment {
+typedef struct lki_segfile {
     int valid;              /* 1 once loaded and verified */
     uint64_t generation;    /* catalog generation it was built from */
     size_t n;               /* entries */
@@ -34,7 +34,7 @@ typedef struct lk_segment {
     void *map;              /* mmap base or NULL */
     size_t map_len;         /* bytes mapped */
     void *mem;              /* owned memory (in-memory segment) or NULL */
-} lk_segment;
+} lki_segfile;
 
 /* Cache of the last file blob lk_index_entry_at decoded. */
 typedef struct lk_entry_cache {
@@ -48,7 +48,7 @@ typedef struct lk_entry_cache {
 } lk_entry_cache;
 
 /* Frees what the cache holds and empties it. */
-void lk_entry_cache_clear(lk_entry_cache *c);
+void lki_entry_cache_clear(lk_entry_cache *c);
 
 struct lk_index {
     sqlite3 *db;            /* the catalog connection */
@@ -57,53 +57,53 @@ struct lk_index {
     unsigned flags;         /* enum lk_index_open_flags */
     int in_txn;             /* inside lk_index_begin .. commit */
     char uuid[33];          /* meta index_uuid */
-    lk_segment seg;         /* search segment, if loaded */
+    lki_segfile seg;         /* search segment, if loaded */
     lk_entry_cache cache;   /* for lk_index_entry_at */
 };
 
 /* Maps a SQLite result code to an LK_E* code and writes "PATH: what:
  * sqlite message" into err.  Returns the code. */
-int lk_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err);
+int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err);
 /* Prepares sql; on failure fills err. */
-int lk_db_prepare(lk_index *ix, const char *sql, sqlite3_stmt **st, lk_errbuf *err);
+int lki_db_prepare(lk_index *ix, const char *sql, sqlite3_stmt **st, lk_errbuf *err);
 /* Runs sql without results.  Returns 0 or < 0. */
-int lk_db_exec(lk_index *ix, const char *sql, lk_errbuf *err);
+int lki_db_exec(lk_index *ix, const char *sql, lk_errbuf *err);
 /* Reads an integer meta value; returns 1 found, 0 missing, < 0 error. */
-int lk_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err);
+int lki_meta_get_int(lk_index *ix, const char *key, int64_t *v, lk_errbuf *err);
 /* Writes an integer meta value.  Returns 0 or < 0. */
-int lk_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err);
+int lki_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err);
 /* Runs fn inside a write transaction unless one is open.  Returns fn's. */
-int lk_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
+int lki_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
                 lk_errbuf *err);
 /* Adds one to the catalog generation (inside a write transaction). */
-int lk_bump_generation(lk_index *ix, lk_errbuf *err);
+int lki_bump_generation(lk_index *ix, lk_errbuf *err);
 /* Drops the loaded segment and the entry cache (after writes). */
-void lk_index_forget(lk_index *ix);
+void lki_index_forget(lk_index *ix);
 
 /* 64-bit checksum of n bytes, seeded (checksum.c). */
-uint64_t lk_checksum64(const void *data, size_t n, uint64_t seed);
+uint64_t lki_checksum64(const void *data, size_t n, uint64_t seed);
 /* The checksum stored with the blob of file row `row` holding n entries. */
-uint64_t lk_blob_checksum(const void *blob, size_t n_entries, int64_t row);
+uint64_t lki_blob_checksum(const void *blob, size_t n_entries, int64_t row);
 
 /* Record codec (record.c). */
-void lk_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES]);
-void lk_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f);
+void lki_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES]);
+void lki_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f);
 /* Checks an entry's invariants; returns 0 or LK_EINVAL with a message. */
-int lk_rec_check(const lk_index_frame *f, lk_errbuf *err);
+int lki_rec_check(const lk_index_frame *f, lk_errbuf *err);
 
 /* Reads and checksum-verifies the frame blob of file `row`; *blob is a
  * malloc'd copy (caller frees), *n its entries.  Returns 0, LK_ENOENT,
  * LK_ECORRUPT (message names the file row and path). */
-int lk_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err);
+int lki_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err);
 
 /* Segment (segment.c): load, verifying, rebuilding if needed. */
-int lk_segment_load(lk_index *ix, lk_errbuf *err);
+int lki_segfile_load(lk_index *ix, lk_errbuf *err);
 /* Unmaps/frees the segment. */
-void lk_segment_release(lk_segment *s);
+void lki_segfile_release(lki_segfile *s);
 /* Verifies the segment file on disk against the catalog: 0 if good, 1 if
  * missing/stale/damaged (reason in err->msg), < 0 on error. */
-int lk_segment_check(lk_index *ix, lk_errbuf *err);
+int lki_segfile_check(lk_index *ix, lk_errbuf *err);
 /* Rebuilds the segment from the catalog and writes it (unless read-only). */
-int lk_segment_rebuild(lk_index *ix, lk_errbuf *err);
+int lki_segfile_rebuild(lk_index *ix, lk_errbuf *err);
 
 #endif

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/common.h"
-#include "index/index_internal.h"
+#include "catalog/catalog_internal.h"
 
 struct export_ctx {
     FILE *fp;
@@ -87,13 +87,13 @@ LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int form
                            lk_errbuf *err)
 {
     if (format != LK_HASHLIST_JSONL && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
-        return lk_err(err, LK_EINVAL, "unknown export format %d", format);
+        return lki_err(err, LK_EINVAL, "unknown export format %d", format);
     struct export_ctx c = { fp, format, 0, 0 };
     int rc = lk_index_foreach(ix, work_id, export_one, &c, err);
     if (rc == LK_EIO || (rc == 0 && fflush(fp) != 0))
-        return lk_err(err, LK_EIO, "cannot write the export: %s", strerror(errno));
+        return lki_err(err, LK_EIO, "cannot write the export: %s", strerror(errno));
     if (rc == LK_ENOMEM)
-        return lk_err(err, rc, "out of memory");
+        return lki_err(err, rc, "out of memory");
     return rc;
 }
 
@@ -186,7 +186,7 @@ static int push(lk_index_frame **v, size_t *n, size_t *cap, const lk_index_frame
         size_t c = *cap ? *cap * 2 : 256, bytes;
         if (lk_mul_size(c, sizeof **v, &bytes) < 0)
             return LK_ENOMEM;
-        lk_index_frame *p = lk_realloc(*v, bytes);
+        lk_index_frame *p = lki_realloc(*v, bytes);
         if (!p)
             return LK_ENOMEM;
         *v = p, *cap = c;
@@ -210,17 +210,17 @@ static int read_lines(FILE *fp, const char *name, int *format, lk_index_frame **
         if (is_blank(line))
             continue;
         if (*format == LK_HASHLIST_AUTO && !(*format = detect(line)))
-            rc = lk_err(err, LK_EFORMAT, "%s:%ld: neither a PDQ \"hash,quality\" nor a vPDQ "
+            rc = lki_err(err, LK_EFORMAT, "%s:%ld: neither a PDQ \"hash,quality\" nor a vPDQ "
                         "\"frame,quality,hash,timestamp\" line", name, lineno);
         lk_index_frame e;
         if (rc == 0 && parse_line(line, *format, &e) < 0)
-            rc = lk_err(err, LK_EFORMAT, "%s:%ld: malformed %s line", name, lineno,
+            rc = lki_err(err, LK_EFORMAT, "%s:%ld: malformed %s line", name, lineno,
                         *format == LK_HASHLIST_PDQ ? "PDQ" : "vPDQ");
         if (rc == 0 && push(v, n, &cap, &e) < 0)
-            rc = lk_err(err, LK_ENOMEM, "%s: out of memory", name);
+            rc = lki_err(err, LK_ENOMEM, "%s: out of memory", name);
     }
     if (rc == 0 && ferror(fp))
-        rc = lk_err(err, LK_EIO, "%s: read error", name);
+        rc = lki_err(err, LK_EIO, "%s: read error", name);
     free(line);
     return rc;
 }
@@ -229,13 +229,13 @@ LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, cons
                             const uint8_t sha256[32], int format, lk_errbuf *err)
 {
     if (format != LK_HASHLIST_AUTO && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
-        return lk_err(err, LK_EINVAL, "%s: import reads pdq or vpdq lines", name);
+        return lki_err(err, LK_EINVAL, "%s: import reads pdq or vpdq lines", name);
     lk_index_frame *v = NULL;
     size_t n = 0;
     int64_t bytes = 0;
     int rc = read_lines(fp, name, &format, &v, &n, &bytes, err);
     if (rc == 0 && n == 0)
-        rc = lk_err(err, LK_ENOFRAMES, "%s: no hashes to import", name);
+        rc = lki_err(err, LK_ENOFRAMES, "%s: no hashes to import", name);
     double duration = 0;
     for (size_t i = 0; i < n; i++)
         duration = LK_MAX(duration, v[i].t1);
@@ -246,6 +246,6 @@ LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, cons
     memcpy(f.sha256, sha256, 32);
     if (rc == 0)
         rc = lk_index_add_file(ix, w, &f, v, n, err);
-    lk_free(v);
+    lki_free(v);
     return rc < 0 ? rc : (long)n;
 }

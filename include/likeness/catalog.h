@@ -1,17 +1,10 @@
 /*
- * likeness/index.h — the reference index: the catalog of rightsholders'
- * works (SQLite, the source of truth) and the search structures over their
- * frames' PDQ hashes.
- *
- * Search part: an lk_searcher answers radius and k-nearest queries over an
- * array of 256-bit hashes it borrows (often a read-only mmap of the search
- * segment).  Each query frame brings its 8 dihedral variants; a hit keeps,
- * per indexed hash, the smallest distance over the variants and which
- * variant gave it.  Brute force (SIMD, cache-blocked) and multi-index
- * hashing give identical results; LK_SEARCH_AUTO picks by size.
+ * likeness/catalog.h — the reference catalog (src/catalog/): rightsholders' works,
+ * their files and indexed entries in SQLite (the source of truth), the
+ * derived search segment, import/export and verification.
  */
-#ifndef LIKENESS_INDEX_H
-#define LIKENESS_INDEX_H
+#ifndef LIKENESS_CATALOG_H
+#define LIKENESS_CATALOG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,73 +15,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Search methods. */
-enum lk_search_method {
-    LK_SEARCH_AUTO = 0,  /**< brute force below a measured size, MIH above */
-    LK_SEARCH_BRUTE = 1, /**< exact SIMD brute force */
-    LK_SEARCH_MIH = 2    /**< multi-index hashing over 16-bit substrings */
-};
-
-/** One answer: an indexed hash close to a query frame. */
-typedef struct lk_hit {
-    uint32_t query;    /**< index of the query frame (0..nq-1) */
-    uint32_t ref;      /**< position of the indexed hash in the searcher's array */
-    uint16_t distance; /**< Hamming distance, smallest over the query's variants */
-    uint8_t variant;   /**< which dihedral variant (0..7) gave that distance */
-} lk_hit;
-
-/**
- * A growable list of hits owned by the caller: init with {0}, reuse across
- * calls (searches append nothing; they overwrite), free with
- * lk_hits_release().
- */
-typedef struct lk_hits {
-    lk_hit *v;       /**< hits */
-    size_t n;        /**< number of hits in v */
-    size_t cap;      /**< allocated capacity of v */
-} lk_hits;
-
-/** Frees the memory of @p h and zeroes it. */
-LK_API void lk_hits_release(lk_hits *h);
-
-/** A search structure over a borrowed array of hashes. */
-typedef struct lk_searcher lk_searcher;
-
-/**
- * Builds a searcher over @p n hashes at @p hashes (borrowed: must stay
- * valid and unchanged until lk_searcher_free).  @p method is an
- * enum lk_search_method.  Returns 0, LK_EINVAL or LK_ENOMEM.
- * The searcher is immutable after creation: concurrent queries from
- * several threads are safe.
- */
-LK_API int lk_searcher_new(lk_searcher **out, const lk_hash256 *hashes, size_t n, int method);
-
-/** Frees *s (NULL allowed) and sets it to NULL. */
-LK_API void lk_searcher_free(lk_searcher **s);
-
-/** The method actually in use (LK_SEARCH_BRUTE or LK_SEARCH_MIH). */
-LK_API int lk_searcher_method(const lk_searcher *s);
-
-/**
- * Radius query: for each of @p nq query frames, every indexed hash within
- * Hamming distance @p radius (0..256) of any of the frame's @p nvar
- * variants (queries[q * nvar + v], nvar 1..8; variant 0 should be the
- * hash itself).  Results in @p out, sorted by (query, distance, ref).
- * Returns the number of hits, or LK_EINVAL / LK_ENOMEM.
- */
-LK_API long lk_searcher_radius(const lk_searcher *s, const lk_hash256 *queries, size_t nq,
-                               int nvar, int radius, lk_hits *out);
-
-/**
- * k-nearest query: for each query frame, the @p k indexed hashes with the
- * smallest distance (over its variants), ties broken by smaller ref;
- * fewer if the index is smaller.  Same ordering and returns as above.
- */
-LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, size_t nq,
-                            int nvar, int k, lk_hits *out);
-
-/* ---- catalog (src/index/catalog.c and friends) goes below ---- */
 
 /*
  * Catalog.  An index is a SQLite database at PATH (the source of truth:
@@ -413,26 +339,6 @@ LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f,
  */
 LK_API int lk_index_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
                                   int quality, double time, int cut);
-
-/** SHA-256 of a message in pieces. */
-typedef struct lk_sha256_ctx {
-    uint32_t h[8];       /**< chaining state */
-    uint64_t len;        /**< bytes hashed so far */
-    uint8_t buf[64];     /**< pending partial block */
-} lk_sha256_ctx;
-
-/** Starts a SHA-256 computation. */
-LK_API void lk_sha256_init(lk_sha256_ctx *c);
-/** Feeds @p n bytes. */
-LK_API void lk_sha256_update(lk_sha256_ctx *c, const void *data, size_t n);
-/** Writes the 32-byte digest. */
-LK_API void lk_sha256_final(lk_sha256_ctx *c, uint8_t out[32]);
-/**
- * SHA-256 of the file at @p path into @p out, its size into @p size.
- * Returns 0, LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EIO (message names it).
- */
-LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_errbuf *err);
-
 
 #ifdef __cplusplus
 }

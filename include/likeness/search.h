@@ -1,0 +1,92 @@
+/*
+ * likeness/search.h — search structures over 256-bit hashes: pure computation,
+ * no files and no SQLite (src/search/).
+ *
+ * An lk_searcher answers radius and k-nearest queries over an array of
+ * 256-bit hashes it borrows (often a read-only mmap of the catalog's search
+ * segment).  Each query frame brings its 8 dihedral variants; a hit keeps,
+ * per indexed hash, the smallest distance over the variants and which
+ * variant gave it.  Brute force (SIMD, cache-blocked) and multi-index
+ * hashing give identical results; LK_SEARCH_AUTO picks by size.
+ */
+#ifndef LIKENESS_SEARCH_H
+#define LIKENESS_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/error.h"
+#include "likeness/features.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Search methods. */
+enum lk_search_method {
+    LK_SEARCH_AUTO = 0,  /**< brute force below a measured size, MIH above */
+    LK_SEARCH_BRUTE = 1, /**< exact SIMD brute force */
+    LK_SEARCH_MIH = 2    /**< multi-index hashing over 16-bit substrings */
+};
+
+/** One answer: an indexed hash close to a query frame. */
+typedef struct lk_hit {
+    uint32_t query;    /**< index of the query frame (0..nq-1) */
+    uint32_t ref;      /**< position of the indexed hash in the searcher's array */
+    uint16_t distance; /**< Hamming distance, smallest over the query's variants */
+    uint8_t variant;   /**< which dihedral variant (0..7) gave that distance */
+} lk_hit;
+
+/**
+ * A growable list of hits owned by the caller: init with {0}, reuse across
+ * calls (searches append nothing; they overwrite), free with
+ * lk_hits_release().
+ */
+typedef struct lk_hits {
+    lk_hit *v;       /**< hits */
+    size_t n;        /**< number of hits in v */
+    size_t cap;      /**< allocated capacity of v */
+} lk_hits;
+
+/** Frees the memory of @p h and zeroes it. */
+LK_API void lk_hits_release(lk_hits *h);
+
+/** A search structure over a borrowed array of hashes. */
+typedef struct lk_searcher lk_searcher;
+
+/**
+ * Builds a searcher over @p n hashes at @p hashes (borrowed: must stay
+ * valid and unchanged until lk_searcher_free).  @p method is an
+ * enum lk_search_method.  Returns 0, LK_EINVAL or LK_ENOMEM.
+ * The searcher is immutable after creation: concurrent queries from
+ * several threads are safe.
+ */
+LK_API int lk_searcher_new(lk_searcher **out, const lk_hash256 *hashes, size_t n, int method);
+
+/** Frees *s (NULL allowed) and sets it to NULL. */
+LK_API void lk_searcher_free(lk_searcher **s);
+
+/** The method actually in use (LK_SEARCH_BRUTE or LK_SEARCH_MIH). */
+LK_API int lk_searcher_method(const lk_searcher *s);
+
+/**
+ * Radius query: for each of @p nq query frames, every indexed hash within
+ * Hamming distance @p radius (0..256) of any of the frame's @p nvar
+ * variants (queries[q * nvar + v], nvar 1..8; variant 0 should be the
+ * hash itself).  Results in @p out, sorted by (query, distance, ref).
+ * Returns the number of hits, or LK_EINVAL / LK_ENOMEM.
+ */
+LK_API long lk_searcher_radius(const lk_searcher *s, const lk_hash256 *queries, size_t nq,
+                               int nvar, int radius, lk_hits *out);
+
+/**
+ * k-nearest query: for each query frame, the @p k indexed hashes with the
+ * smallest distance (over its variants), ties broken by smaller ref;
+ * fewer if the index is smaller.  Same ordering and returns as above.
+ */
+LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, size_t nq,
+                            int nvar, int k, lk_hits *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
