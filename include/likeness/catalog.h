@@ -36,7 +36,7 @@ extern "C" {
  *  carry a view, enum lk_view; indexes of version 1 are refused). */
 #define LK_INDEX_FORMAT_VERSION 3
 /** Consecutive frames of one scene within this PDQ distance collapse
- *  into one entry spanning their times (see lk_index_collapse). */
+ *  into one entry spanning their times (see lk_ref_collapse in scan.h). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
 /**
  * Reference frames sampled per second when a new index gets no --fps.
@@ -197,6 +197,15 @@ LK_API int lk_index_set_size_limit(lk_index *ix, int64_t max_bytes, lk_errbuf *e
  * alone.  Returns 0, LK_ESTATE (already in one), LK_EROFS, LK_EDB.
  */
 LK_API int lk_index_begin(lk_index *ix, lk_errbuf *err);
+/**
+ * Pins a read snapshot for a long reader (a scan): everything read through
+ * this handle until lk_index_close() (works, entries, the search array)
+ * comes from the catalog as it is now, whatever other processes add,
+ * remove or vacuum meanwhile (SQLite WAL keeps the snapshot's pages).
+ * The handle must not write afterwards.  Returns 0, LK_ESTATE (a
+ * transaction is open) or LK_EDB.
+ */
+LK_API int lk_index_snapshot(lk_index *ix, lk_errbuf *err);
 /** Commits (durably: synchronous=FULL) the transaction.  Returns 0 or < 0
  *  (LK_ENOSPC, LK_EIO...; then everything since begin is rolled back). */
 LK_API int lk_index_commit(lk_index *ix, lk_errbuf *err);
@@ -313,32 +322,6 @@ LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int form
  */
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
                             const uint8_t sha256[32], int format, lk_errbuf *err);
-
-/** lk_index_collapse_view looks back at most this many entries for the
- *  last one of the same view. */
-#define LK_INDEX_COLLAPSE_LOOKBACK (2 * LK_VIEW_COUNT)
-
-/**
- * Collapses runs: appends whole frame @p f (view LK_VIEW_FULL, at @p
- * time, scene cut @p cut, all its features) to @p v of *n entries,
- * extending instead the t1 of the last LK_VIEW_FULL entry (see
- * lk_index_collapse_view).  @p v must have room for one more entry.
- * Returns 1 if appended, 0 if merged.
- */
-LK_API int lk_index_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
-                             int cut);
-
-/**
- * The same for the PDQ @p pdq (quality @p quality) of view @p view of a
- * frame: the last entry of that view among the last
- * LK_INDEX_COLLAPSE_LOOKBACK entries is extended when its PDQ is within
- * LK_INDEX_COLLAPSE_DISTANCE, @p cut is 0 and @p time >= its t1; else a
- * PDQ-only entry (flags 0 or LK_ENTRY_SCENECUT) is appended.  So runs
- * collapse per view when a frame's views are added one after another.
- * Returns 1 if appended, 0 if merged.
- */
-LK_API int lk_index_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
-                                  int quality, double time, int cut);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include "likeness/decode.h"
 #include "likeness/features.h"
 #include "likeness/match.h"
+#include "likeness/scan.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -81,42 +82,13 @@ enum lk_scan_writer_flags {
     LK_SW_QUIET = 1u << 1   /**< text: print nothing for clean suspects */
 };
 
-/** One reference work with copy evidence, as reported. */
-typedef struct lk_scan_match {
-    const char *work_id, *title, *owner; /**< catalog fields (borrowed) */
-    double score;                        /**< 0..1 */
-    const lk_segment *segs;              /**< aligned segments, best first */
-    size_t nsegs;                        /**< number of segments */
-    const char *const *evidence;         /**< per segment: PNG path or NULL; may be NULL */
-} lk_scan_match;
-
-/** One style resemblance, as reported. */
-typedef struct lk_scan_style {
-    const char *work_id, *title, *owner; /**< catalog fields (borrowed) */
-    double score;                        /**< 0..1 */
-} lk_scan_style;
-
-/** Everything reported about one suspect.  All pointers are borrowed. */
-typedef struct lk_scan_report {
-    const char *file;              /**< path exactly as given or found */
-    int verdict;                   /**< enum lk_verdict */
-    double duration;               /**< seconds (0 for a still) */
-    long frames;                   /**< sampled frames */
-    const lk_scan_match *matches;  /**< best first */
-    size_t nmatches;
-    const lk_scan_style *style;    /**< best first */
-    size_t nstyle;
-    const char *error;             /**< message when verdict is LK_VERDICT_ERROR */
-    const char *content_hash;      /**< hex content hash (for --resume), or NULL */
-} lk_scan_report;
-
 /**
  * Writes one suspect's report to @p fp in @p format (enum lk_scan_format).
  * JSON Lines: one line, one fwrite, flushed.  JSON: call with @p first = 1
  * for the first suspect, then lk_scan_write_end() once after the last
  * (prints "[]" when there was none).  Returns 0, LK_ENOMEM or LK_EIO.
  */
-LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_report *r,
+LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r,
                          int first);
 
 /** Closes the JSON array (format LK_SCANFMT_JSON); @p any = 0 if nothing was written. */

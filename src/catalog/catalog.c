@@ -170,6 +170,25 @@ LK_API int lk_index_begin(lk_index *ix, lk_errbuf *err)
     return 0;
 }
 
+LK_API int lk_index_snapshot(lk_index *ix, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    if (ix->in_txn || !sqlite3_get_autocommit(ix->db))
+        return lki_err(err, LK_ESTATE, "%s: a transaction is already open", ix->path);
+    LK_TRY(lki_db_exec(ix, "BEGIN", err));
+    /* a deferred transaction takes its snapshot at the first read */
+    int rc = lki_db_prepare(ix, "SELECT count(*) FROM meta", &st, err);
+    if (rc == 0) {
+        int step = sqlite3_step(st);
+        if (step != SQLITE_ROW)
+            rc = lki_db_err(ix, step, "cannot read the catalog", err);
+        sqlite3_finalize(st);
+    }
+    if (rc < 0)
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
 LK_API int lk_index_commit(lk_index *ix, lk_errbuf *err)
 {
     if (!ix->in_txn)

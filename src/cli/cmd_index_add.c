@@ -1,11 +1,8 @@
 /*
- * cmd_index_add.c — `likeness index add FILE|DIR...`: hashes pictures and
- * videos as `likeness hash` does (same decoder and hasher; plain PDQ, no
- * dihedral variants) and stores each sampled frame, runs of near-identical
- * frames collapsed (lk_index_collapse), in the reference index; besides
- * the whole frame, the PDQ of each sub-region view (enum lk_view: centre
- * crop, 9:16 strips) of usable quality is stored as an entry of its own,
- * collapsed per view, so that cropped and reframed copies are found.
+ * cmd_index_add.c — `likeness index add FILE|DIR...`: builds each file's
+ * entries with the library's view policy (lk_ref_hash_file: the whole
+ * frame and the stored views, runs collapsed; include/likeness/scan.h) and
+ * stores them in the reference index.
  *
  * Threads: --jobs workers each own a hasher, a decoder at a time and a
  * read-only index handle (to skip content already indexed before decoding
@@ -40,9 +37,7 @@ struct job {
     uint8_t sha[32];         /* content hash */
     int64_t size;            /* bytes */
     lk_media_info info;      /* probed media */
-    lk_index_frame *frames;  /* collapsed entries (owned) */
-    size_t n, cap;           /* entries, capacity */
-    int64_t sampled;         /* frames sampled */
+    lk_ref_entries e;        /* collapsed entries (owned) */
 };
 
 /* State shared by the workers.  Invariant: next <= njobs. */
@@ -66,75 +61,6 @@ struct add_args {
     int keyframes, no_scene_cuts, no_crop;
 };
 
-/* Views of PDQ quality below this are not stored (flat regions hash to
- * noise); the scan skips its queries below the same value. */
-#define VIEW_MIN_QUALITY 50
-
-static int grow(struct job *j)
-{
-    if (j->n + LK_VIEW_COUNT <= j->cap)
-        return 0;
-    size_t cap = j->cap ? j->cap * 2 : 64;
-    lk_index_frame *p = realloc(j->frames, cap * sizeof *p);
-    if (!p)
-        return -1;
-    j->frames = p, j->cap = cap;
-    return 0;
-}
-
-/* Adds the sub-region views of one frame (the whole frame is added by
- * the caller); j has room for them (grow). */
-static int add_views(struct job *j, lk_hasher *h, const lk_frame *fr)
-{
-    for (int v = LK_VIEW_FULL + 1; v < LK_VIEW_COUNT; v++) {
-        lk_rect r;
-        lk_image sub;
-        lk_features f;
-        if (lk_view_rect(v, fr->image.width, fr->image.height, &r) != 1)
-            continue;
-        int rc = lk_image_sub(&fr->image, &r, &sub);
-        if (rc == 0)
-            rc = lk_hasher_compute(h, &sub, LK_FEAT_PDQ, &f);
-        if (rc < 0)
-            return rc;
-        if (f.pdq_quality >= VIEW_MIN_QUALITY)
-            lk_index_collapse_view(j->frames, &j->n, v, &f.pdq, f.pdq_quality, fr->time,
-                                   (fr->flags & LK_FRAME_SCENECUT) != 0);
-    }
-    return 0;
-}
-
-/* Decodes and hashes j's media into collapsed entries. */
-static int hash_media(struct job *j, const lk_decode_opts *dec, lk_hasher *h, lk_errbuf *err)
-{
-    lk_decoder *d = NULL;
-    int rc = lk_decoder_open(&d, j->path, dec, err);
-    if (rc < 0)
-        return rc;
-    lk_decoder_info(d, &j->info);
-    lk_frame fr;
-    lk_features f;
-    while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
-        if (grow(j) < 0) {
-            rc = LK_ENOMEM;
-            snprintf(err->msg, sizeof err->msg, "%s: out of memory", j->path);
-            break;
-        }
-        if ((rc = lk_hasher_compute(h, &fr.image, LK_FEAT_ALL, &f)) == 0) {
-            lk_index_collapse(j->frames, &j->n, &f, fr.time, (fr.flags & LK_FRAME_SCENECUT) != 0);
-            rc = add_views(j, h, &fr);
-        }
-        if (rc < 0) {
-            snprintf(err->msg, sizeof err->msg, "%s: cannot hash frame %lld: %s", j->path,
-                     (long long)fr.number, lk_strerror(rc));
-            break;
-        }
-        j->sampled++;
-    }
-    lk_decoder_free(&d);
-    return rc;
-}
-
 static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index *ro)
 {
     lk_errbuf err;
@@ -145,7 +71,7 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         return;
     }
     if (rc == 0)
-        rc = hash_media(j, &p->dec, h, &err);
+        rc = lk_ref_hash_file(j->path, &p->dec, h, &j->e, &j->info, &err);
     j->rc = rc < 0 ? rc : 0;
     if (rc < 0)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
@@ -216,7 +142,7 @@ static void store(struct writer *w, struct job *j)
                            a->title ? a->title : base ? base + 1 : j->path, a->tags, a->ntags };
     snprintf(fmt, sizeof fmt, "%s/%s", j->info.format, j->info.codec);
     lk_index_file f = { j->path, j->size, { 0 }, j->info.duration, j->info.width,
-                        j->info.height, j->info.fps, j->sampled, fmt, 0 };
+                        j->info.height, j->info.fps, j->e.sampled, fmt, 0 };
     memcpy(f.sha256, j->sha, 32);
     if (a->title && !w->in_txn) {
         if (lk_index_begin(w->ix, &err) < 0) {
@@ -226,7 +152,7 @@ static void store(struct writer *w, struct job *j)
         }
         w->in_txn = 1;
     }
-    int rc = lk_index_add_file(w->ix, &work, &f, j->frames, j->n, &err);
+    int rc = lk_index_add_file(w->ix, &work, &f, j->e.v, j->e.n, &err);
     if (rc < 0) {
         lk_error("%s", err.msg);
         w->failed++;
@@ -236,14 +162,14 @@ static void store(struct writer *w, struct job *j)
     if (a->title)
         memcpy(w->shas[w->nshas++], j->sha, 32);
     printf("added %s: %lld frames as %zu entries to work %s\n", j->path,
-           (long long)j->sampled, j->n, a->title && !a->work_id ? "(pending)" : work.work_id);
+           (long long)j->e.sampled, j->e.n, a->title && !a->work_id ? "(pending)" : work.work_id);
 }
 
 static void handle(struct writer *w, struct job *j)
 {
     char have[LK_WORK_ID_MAX + 1];
     lk_progress_clear(&w->prog);
-    w->prog.frames += j->sampled;
+    w->prog.frames += j->e.sampled;
     if (j->rc < 0) {
         lk_error("%s", j->msg);
         w->failed++;
@@ -311,8 +237,7 @@ static void drain(struct pool *p, struct writer *w)
             break;
         if (!w->fatal)
             handle(w, j);
-        free(j->frames);
-        j->frames = NULL;
+        lk_ref_entries_release(&j->e);
         if (w->fatal) {
             pthread_mutex_lock(&p->mu);
             p->stop = 1;
@@ -401,7 +326,7 @@ static int run(const struct add_args *a, lk_paths *files)
     if (lk_index_hashes(w.ix, &h, &n, &err) < 0)
         lk_warning("%s", err.msg);
     for (size_t i = 0; i < p.njobs; i++)
-        free(p.jobs[i].frames);
+        lk_ref_entries_release(&p.jobs[i].e);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
     free(p.jobs);

@@ -4,9 +4,10 @@
  * reference index and reports, per suspect, the verdict, the matched works
  * with aligned time ranges and scores, and style resemblances.
  *
- * Threads: --jobs workers take suspects from a shared counter, each with
- * its own hasher and read-only index handle; the searcher over the index's
- * PDQ array is built once and shared (it is immutable).  The main thread
+ * All policy is the library's scanner (include/likeness/scan.h): this file
+ * parses arguments, expands inputs, runs --jobs workers (each with its own
+ * lk_scan_worker of one shared lk_scanner) that take suspects from a shared
+ * counter, reads the --resume file, and writes reports.  The main thread
  * writes the reports in input order.  SIGINT/SIGTERM stop the workers; the
  * line being written is finished, so a JSON Lines file never holds a
  * partial line.  Exit: 0 all clean, 1 a suspect matched (see --fail-on),
@@ -19,7 +20,7 @@
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
-#include "cli/scan.h"
+#include "likeness/likeness.h"
 
 static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
@@ -57,7 +58,7 @@ static void on_signal(int sig)
 struct job {
     char *path;                /* borrowed from the paths list */
     int done;                  /* result ready (under pool.mu) */
-    struct scan_result r;
+    lk_scan_result r;
 };
 
 struct pool {
@@ -65,17 +66,15 @@ struct pool {
     pthread_cond_t cv;
     struct job *jobs;
     size_t n, next;
-    const struct scan_ctx *ctx;
+    lk_scanner *scanner;
     lk_progress *prog;
 };
 
 static void *worker(void *arg)
 {
     struct pool *p = arg;
-    struct scan_worker w = { 0 };
-    lk_errbuf err;
-    int ok = lk_hasher_new(&w.hasher) == 0 &&
-             lk_index_open(&w.ix, p->ctx->index_path, LK_INDEX_READONLY, &err) == 0;
+    lk_scan_worker *w = NULL;
+    int ok = lk_scan_worker_new(p->scanner, &w) == 0;
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->next < p->n ? p->next++ : p->n;
@@ -83,9 +82,11 @@ static void *worker(void *arg)
         if (i >= p->n)
             break;
         struct job *j = &p->jobs[i];
-        if (!stop_flag && ok)
-            lk_scan_suspect(p->ctx, &w, j->path, &j->r);
-        else {
+        if (!stop_flag && ok) {
+            lk_scan_file(w, j->path, &j->r);
+        } else {
+            memset(&j->r, 0, sizeof j->r);
+            j->r.file = j->path;
             j->r.verdict = LK_VERDICT_ERROR;
             snprintf(j->r.error, sizeof j->r.error, "%s", ok ? "interrupted" : "cannot start");
         }
@@ -95,8 +96,7 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
-    lk_index_close(&w.ix);
-    lk_hasher_free(&w.hasher);
+    lk_scan_worker_free(&w);
     return NULL;
 }
 
@@ -138,89 +138,11 @@ static int load_resume(const char *path, lk_paths *out)
     return rc;
 }
 
-/* Collects every work of the index, with its mean style, sorted by row. */
-struct works_acc {
-    struct scan_work *v;
-    size_t n, cap;
-};
-
-static int add_work(const lk_index_work_info *w, void *ctx)
+/* --resume: skips a suspect whose content hash is in the sorted list. */
+static int in_resume(const char *content_hash, void *ctx)
 {
-    struct works_acc *a = ctx;
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 64;
-        struct scan_work *v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return LK_ENOMEM;
-        a->v = v, a->cap = cap;
-    }
-    struct scan_work *s = &a->v[a->n];
-    memset(s, 0, sizeof *s);
-    s->row = w->row;
-    s->work_id = strdup(w->work_id);
-    s->owner = strdup(w->owner);
-    s->title = strdup(w->title);
-    a->n++;
-    return s->work_id && s->owner && s->title ? 0 : LK_ENOMEM;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-    int64_t x = ((const struct scan_work *)a)->row, y = ((const struct scan_work *)b)->row;
-    return x < y ? -1 : x > y;
-}
-
-static void free_works(struct scan_work *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].work_id);
-        free(v[i].owner);
-        free(v[i].title);
-    }
-    free(v);
-}
-
-/* Opens the index and fills ctx (searcher, works, sampling).  0 or -1. */
-static int setup(const struct scan_args *a, lk_index **ix, struct scan_ctx *c)
-{
-    lk_errbuf err;
-    lk_index_params ip;
-    const lk_hash256 *hashes;
-    size_t n;
-    struct works_acc acc = { 0 };
-    int rc = lk_index_open(ix, c->index_path, LK_INDEX_READONLY, &err);
-    if (rc == 0)
-        rc = lk_index_get_params(*ix, &ip, &err);
-    lk_decode_opts_default(&c->ref_dec);
-    if (rc == 1) {
-        c->ref_dec.fps = ip.fps, c->ref_dec.keyframes = ip.keyframes;
-        c->ref_dec.scene_cuts = ip.scene_cuts, c->ref_dec.max_dim = ip.max_dim;
-        c->ref_dec.crop_borders = ip.crop_borders;
-    }
-    c->suspect_dec = c->ref_dec;
-    if (a->fps >= 0)
-        c->suspect_dec.fps = a->fps;
-    if (rc >= 0)
-        rc = lk_index_hashes(*ix, &hashes, &n, &err);
-    if (rc >= 0 && n && (rc = lk_searcher_new(&c->searcher, hashes, n, LK_SEARCH_AUTO)) < 0)
-        lk_cli_err(&err, rc, "%s: cannot build the search structure: %s", c->index_path,
-               lk_strerror(rc));
-    if (rc >= 0)
-        rc = lk_index_list(*ix, add_work, &acc, &err);
-    for (size_t i = 0; rc >= 0 && i < acc.n; i++) {
-        rc = lk_index_work_style(*ix, acc.v[i].work_id, acc.v[i].style, &err);
-        acc.v[i].has_style = rc == 1;
-    }
-    if (acc.n)
-        qsort(acc.v, acc.n, sizeof *acc.v, cmp_row);
-    c->works = acc.v, c->nworks = acc.n;
-    if (rc < 0) {
-        lk_error("%s", err.msg[0] ? err.msg : lk_strerror(rc));
-        return -1;
-    }
-    if (!n)
-        lk_warning("the index '%s' is empty: every suspect will be clean", c->index_path);
-    return 0;
+    const lk_paths *done = ctx;
+    return done->n && bsearch(&content_hash, done->v, done->n, sizeof *done->v, lk_cmp_strp);
 }
 
 /* Where and how reports are written. */
@@ -235,42 +157,36 @@ struct out {
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
-static void emit(const struct scan_ctx *c, struct out *o, struct job *j, int fail_on)
+static void emit(struct out *o, struct job *j, int fail_on)
 {
-    lk_scan_report rep;
-    lk_scan_match *m = calloc(j->r.nworks ? j->r.nworks : 1, sizeof *m);
-    if (!m) {
-        lk_error("out of memory");
-        o->errors++;
-        return;
-    }
-    lk_scan_result_report(c, &j->r, j->path, &rep, m);
-    if (j->r.verdict == LK_VERDICT_ERROR) {
-        lk_error("%s", j->r.error);
+    const lk_scan_result *r = &j->r;
+    if (r->verdict == LK_VERDICT_ERROR) {
+        lk_error("%s", r->error);
         o->errors++;
     }
-    o->found += (j->r.verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
-                (j->r.verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
+    if (r->warning[0])
+        lk_warning("%s", r->warning);
+    o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
+                (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
-        rc = lk_scan_write(stdout, o->format, o->flags, &rep, !o->any);
+        rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
-    if (o->resume && j->r.verdict != LK_VERDICT_ERROR && rc == 0)
-        rc = lk_scan_write(o->resume, LK_SCANFMT_JSONL, 0, &rep, 0);
+    if (o->resume && r->verdict != LK_VERDICT_ERROR && rc == 0)
+        rc = lk_scan_write(o->resume, LK_SCANFMT_JSONL, 0, r, 0);
     if (rc < 0) {
         lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
         o->errors++;
     }
-    free(m);
 }
 
 /* Scans all jobs with nthreads workers, writing reports in input order. */
-static void run_jobs(const struct scan_ctx *c, struct job *jobs, size_t n, int nthreads,
-                     struct out *o, int fail_on)
+static void run_jobs(lk_scanner *sc, struct job *jobs, size_t n, int nthreads, struct out *o,
+                     int fail_on)
 {
     lk_progress prog;
     lk_progress_start(&prog, "scanning", o->quiet);
-    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, c, &prog };
+    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, sc, &prog };
     pthread_t *t = calloc((size_t)nthreads, sizeof *t);
     int started = 0;
     while (t && started < nthreads && pthread_create(&t[started], NULL, worker, &p) == 0)
@@ -286,7 +202,7 @@ static void run_jobs(const struct scan_ctx *c, struct job *jobs, size_t n, int n
         if (jobs[i].r.skipped)
             o->skipped++;
         else
-            emit(c, o, &jobs[i], fail_on);
+            emit(o, &jobs[i], fail_on);
         lk_scan_result_release(&jobs[i].r);
         pthread_mutex_lock(&p.mu);
         lk_progress_show(&prog, i + 1, n);
@@ -357,28 +273,45 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Opens the scanner on the index with the settings of a.  0 or -1. */
+static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **sc)
+{
+    lk_scan_params p;
+    lk_errbuf err;
+    lk_scan_params_default(&p);
+    if (a->min_score >= 0)
+        p.match.min_score = a->min_score;
+    if (a->style_threshold >= 0)
+        p.match.style_threshold = a->style_threshold;
+    if (a->radius >= 0)
+        p.match.radius = a->radius;
+    p.fps = a->fps;
+    p.evidence_dir = a->evidence;
+    p.stop = &stop_flag;
+    p.skip_fn = a->resume ? in_resume : NULL;
+    p.skip_ctx = done;
+    if (lk_scanner_open(sc, a->index, &p, &err) < 0) {
+        lk_error("%s", err.msg[0] ? err.msg : lk_strerror(err.code));
+        return -1;
+    }
+    if (!lk_scanner_entries(*sc))
+        lk_warning("the index '%s' is empty: every suspect will be clean", a->index);
+    return 0;
+}
+
 /* Scans with settings a over the files; returns the exit status. */
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
-    struct scan_ctx c = { .index_path = a->index, .evidence_dir = a->evidence, .stop = &stop_flag };
-    lk_match_params_default(&c.mp);
-    if (a->min_score >= 0)
-        c.mp.min_score = a->min_score;
-    if (a->style_threshold >= 0)
-        c.mp.style_threshold = a->style_threshold;
-    if (a->radius >= 0)
-        c.mp.radius = a->radius;
-    lk_index *ix = NULL;
+    lk_scanner *sc = NULL;
     struct out o = { 0 };
     lk_paths done = { 0 };
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
     install_signals(); /* from the start: a signal during set-up stops cleanly too */
-    if (jobs && setup(a, &ix, &c) == 0 && open_outputs(a, &o, &done) == 0) {
+    if (jobs && open_scanner(a, &done, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
         for (size_t i = 0; i < files->n; i++)
             jobs[i].path = files->v[i];
-        c.done = (const char *const *)done.v, c.ndone = done.n;
-        run_jobs(&c, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
+        run_jobs(sc, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
@@ -393,9 +326,7 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         lk_error("cannot write '%s'", a->resume);
         status = LK_EXIT_ERROR;
     }
-    lk_searcher_free(&c.searcher);
-    free_works(c.works, c.nworks);
-    lk_index_close(&ix);
+    lk_scanner_free(&sc);
     lk_paths_release(&done);
     free(jobs);
     return status;

@@ -71,7 +71,7 @@ static cJSON *match_json(const lk_scan_match *m)
 }
 
 /* The suspect object of the JSON forms; NULL when out of memory. */
-static cJSON *report_json(const lk_scan_report *r)
+static cJSON *report_json(const lk_scan_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -93,14 +93,14 @@ static cJSON *report_json(const lk_scan_report *r)
         cJSON_AddItemToArray(st, s);
     }
     if (r->verdict == LK_VERDICT_ERROR)
-        cJSON_AddStringToObject(o, "error", r->error ? r->error : "unknown error");
-    if (r->content_hash)
+        cJSON_AddStringToObject(o, "error", r->error[0] ? r->error : "unknown error");
+    if (r->content_hash[0])
         cJSON_AddStringToObject(o, "content_hash", r->content_hash);
     return o;
 }
 
 /* ANSI colour around the verdict, if enabled. */
-static void print_verdict(FILE *fp, const lk_scan_report *r, unsigned flags)
+static void print_verdict(FILE *fp, const lk_scan_result *r, unsigned flags)
 {
     static const char *const colors[] = { "32", "33", "1;31", "1;35" };
     const char *name = lk_verdict_name(r->verdict);
@@ -114,7 +114,7 @@ static void print_verdict(FILE *fp, const lk_scan_report *r, unsigned flags)
     else
         fprintf(fp, "%s: %s", r->file, upper);
     if (r->verdict == LK_VERDICT_ERROR)
-        fprintf(fp, " (%s)\n", r->error ? r->error : "unknown error");
+        fprintf(fp, " (%s)\n", r->error[0] ? r->error : "unknown error");
     else if (r->duration > 0)
         fprintf(fp, "  (%.3f s, %ld frames sampled)\n", r->duration, r->frames);
     else
@@ -149,7 +149,7 @@ static void print_segment(FILE *fp, const lk_segment *s, const char *evidence)
         fprintf(fp, "      evidence: %s\n", evidence);
 }
 
-static void print_text(FILE *fp, const lk_scan_report *r, unsigned flags)
+static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
 {
     if ((flags & LK_SW_QUIET) && r->verdict == LK_VERDICT_CLEAN)
         return;
@@ -167,7 +167,7 @@ static void print_text(FILE *fp, const lk_scan_report *r, unsigned flags)
     fputc('\n', fp);
 }
 
-LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_report *r, int first)
+LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r, int first)
 {
     if (!fp || !r || format < LK_SCANFMT_TEXT || format > LK_SCANFMT_JSONL)
         return LK_EINVAL;

@@ -19,20 +19,21 @@ static char *slurp(FILE *fp)
     return s;
 }
 
-static const lk_segment segs[2] = {
+static lk_segment segs[2] = {
     { .work = 0, .file = 0, .s0 = 2.0, .s1 = 6.0, .r0 = 1.5, .r1 = 5.5, .speed = 1.0,
       .frames = 9, .distance = 18.25, .variant = 5, .score = 0.97 },
     { .work = 0, .file = 0, .s0 = 8.0, .s1 = 9.5, .r0 = 61.0, .r1 = 62.5, .speed = 1.0,
       .frames = 4, .distance = 30, .variant = 0, .score = 0.5 },
 };
-static const char *const ev[2] = { "ev/a.png", NULL };
+static char ev0[] = "ev/a.png";
+static char *ev[2] = { ev0, NULL };
 
-static lk_scan_report sample(void)
+static lk_scan_result sample(void)
 {
-    static const lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio",
-                                     0.98765, segs, 2, ev };
-    static const lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
-    lk_scan_report r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
+    static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
+                               0.98765, segs, 2, ev };
+    static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
+    lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
                          .style = &st, .nstyle = 1 };
     return r;
@@ -41,9 +42,9 @@ static lk_scan_report sample(void)
 static void test_jsonl_shape(void)
 {
     FILE *fp = tmpfile();
-    lk_scan_report r = sample();
+    lk_scan_result r = sample();
     CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &r, 1), 0);
-    lk_scan_report e = { .file = "bad.mp4", .verdict = LK_VERDICT_ERROR, .error = "boom" };
+    lk_scan_result e = { .file = "bad.mp4", .verdict = LK_VERDICT_ERROR, .error = "boom" };
     CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &e, 0), 0);
     char *s = slurp(fp);
     char *nl = strchr(s, '\n');
@@ -82,7 +83,7 @@ static void test_jsonl_shape(void)
 static void test_json_array(void)
 {
     FILE *fp = tmpfile();
-    lk_scan_report r = sample();
+    lk_scan_result r = sample();
     lk_scan_write(fp, LK_SCANFMT_JSON, 0, &r, 1);
     lk_scan_write(fp, LK_SCANFMT_JSON, 0, &r, 0);
     CHECK_INT(lk_scan_write_end(fp, LK_SCANFMT_JSON, 1), 0);
@@ -103,9 +104,9 @@ static void test_json_array(void)
 static void test_text(void)
 {
     FILE *fp = tmpfile();
-    lk_scan_report r = sample();
+    lk_scan_result r = sample();
     CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
-    lk_scan_report c = { .file = "ok.png", .verdict = LK_VERDICT_CLEAN };
+    lk_scan_result c = { .file = "ok.png", .verdict = LK_VERDICT_CLEAN };
     CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, LK_SW_QUIET, &c, 0), 0);
     char *s = slurp(fp);
     CHECK(strstr(s, "in/clip 1.mp4: MATCH") != NULL);

@@ -1,0 +1,234 @@
+/*
+ * likeness/scan.h — the scanner: one suspect from decode to verdict, and the
+ * one policy of what the index stores and what a scan queries.
+ *
+ * Data flow: decode -> sample -> features -> search / catalog -> scan ->
+ * report.  This stage owns the decisions: which regions of a reference
+ * frame are stored (lk_ref_entries_add_frame), which regions of a suspect
+ * frame are queried, the minimum PDQ quality of both, how a frame's hits
+ * are merged, how references are resolved, how style is ranked and which
+ * verdict follows.  src/cli/ only walks inputs, orders and prints.
+ *
+ * Threads: one lk_scanner is opened per run and shared (read-only after
+ * lk_scanner_open, except for an internal lock around catalog reads); each
+ * thread creates its own lk_scan_worker.  The scanner reads the whole run
+ * from one snapshot of the catalog (one read transaction, one mapping of
+ * the search segment), whatever other processes add or remove meanwhile.
+ */
+#ifndef LIKENESS_SCAN_H
+#define LIKENESS_SCAN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "likeness/error.h"
+#include "likeness/decode.h"
+#include "likeness/features.h"
+#include "likeness/catalog.h"
+#include "likeness/match.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the view policy (src/scan/policy.c) ---- */
+
+/** Regions (stored views and queried windows) whose PDQ quality is below
+ *  this are neither stored nor searched: flat or nearly flat pictures
+ *  (black frames, fades) hash to noise.  The whole frame's entry is always
+ *  stored (it carries pHash, dHash and style too) but queried only at this
+ *  quality or above. */
+#define LK_SCAN_MIN_QUALITY 50
+/** Picture-in-picture insets (lk_find_insets) queried per suspect frame,
+ *  at most, and only those scoring LK_INSET_CONFIDENT or more. */
+#define LK_SCAN_MAX_INSETS 2
+/** Style resemblances reported at most. */
+#define LK_SCAN_MAX_STYLE 3
+/** Evidence pictures per matched work, at most. */
+#define LK_SCAN_MAX_EVIDENCE 3
+
+/** Where a region of the policy table is used. */
+enum lk_region_use {
+    LK_REGION_STORED = 1u << 0,  /**< hashed into the index from reference frames */
+    LK_REGION_QUERIED = 1u << 1  /**< hashed from suspect frames and searched */
+};
+
+/** One row of the policy table. */
+typedef struct lk_scan_region {
+    const char *name;  /**< e.g. "whole frame", "centre 80%" */
+    int view;          /**< enum lk_view stored, or -1 if never stored */
+    int window;        /**< suspect window (lk_window_rect) queried; -1: the whole
+                            frame or not a window; -2: detected insets */
+    unsigned use;      /**< enum lk_region_use */
+} lk_scan_region;
+
+/**
+ * The policy table: every region stored or queried, in the order queries
+ * are made.  Sets *@p out to a static array and returns its length.
+ * Thread-safe.
+ */
+LK_API size_t lk_scan_regions(const lk_scan_region **out);
+
+/* ---- reference side: entries of a file (src/scan/reference.c) ---- */
+
+/**
+ * The entries of one reference file being built: collapsed runs of whole
+ * frames and of each stored view.  Init with {0}, free with
+ * lk_ref_entries_release().
+ */
+typedef struct lk_ref_entries {
+    lk_index_frame *v;  /**< entries, in order of their first frame */
+    size_t n, cap;      /**< count, capacity */
+    int64_t sampled;    /**< frames added (before collapsing) */
+} lk_ref_entries;
+
+/**
+ * Adds one sampled reference frame: its whole-frame entry (all features)
+ * and the PDQ of each stored view of usable quality, each collapsed into
+ * the run of the same view when it continues it (lk_ref_collapse_view).
+ * Returns 0, LK_ENOMEM or LK_EINVAL.  Not thread-safe for one @p h.
+ */
+LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_frame *fr);
+
+/** Frees what @p e holds and zeroes it. */
+LK_API void lk_ref_entries_release(lk_ref_entries *e);
+
+/**
+ * Decodes @p path with @p dec and builds its entries into @p out (which
+ * must be empty), filling @p info.  Returns 0 or < 0 with a message naming
+ * the file.
+ */
+LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
+                            lk_ref_entries *out, lk_media_info *info, lk_errbuf *err);
+
+/** lk_ref_collapse_view looks back at most this many entries for the
+ *  last one of the same view. */
+#define LK_REF_COLLAPSE_LOOKBACK (2 * LK_VIEW_COUNT)
+
+/**
+ * Collapses runs: appends whole frame @p f (view LK_VIEW_FULL, at @p time,
+ * scene cut @p cut, all its features) to @p v of *n entries, extending
+ * instead the t1 of the last LK_VIEW_FULL entry (see lk_ref_collapse_view).
+ * @p v must have room for one more entry.  Returns 1 if appended, 0 if merged.
+ */
+LK_API int lk_ref_collapse(lk_index_frame *v, size_t *n, const lk_features *f, double time,
+                           int cut);
+
+/**
+ * The same for the PDQ @p pdq (quality @p quality) of view @p view of a
+ * frame: the last entry of that view among the last
+ * LK_REF_COLLAPSE_LOOKBACK entries is extended when its PDQ is within
+ * LK_INDEX_COLLAPSE_DISTANCE, @p cut is 0 and @p time >= its t1; else a
+ * PDQ-only entry (flags 0 or LK_ENTRY_SCENECUT) is appended.  So runs
+ * collapse per view when a frame's views are added one after another.
+ * Returns 1 if appended, 0 if merged.
+ */
+LK_API int lk_ref_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
+                                int quality, double time, int cut);
+
+/* ---- the scanner (src/scan/scanner.c, suspect.c, evidence.c) ---- */
+
+/** One reference work with copy evidence. */
+typedef struct lk_scan_match {
+    const char *work_id, *title, *owner; /**< borrowed from the scanner */
+    uint32_t work;                       /**< dense work number in the scanner */
+    double score;                        /**< 0..1 */
+    lk_segment *segs;                    /**< aligned segments, best first (owned) */
+    size_t nsegs;                        /**< number of segments */
+    char **evidence;                     /**< per segment: PNG path or NULL (owned);
+                                              the array may be NULL */
+} lk_scan_match;
+
+/** One style resemblance. */
+typedef struct lk_scan_style {
+    const char *work_id, *title, *owner; /**< borrowed from the scanner */
+    double score;                        /**< 0..1 */
+} lk_scan_style;
+
+/**
+ * Everything found about one suspect.  Strings of works are borrowed from
+ * the scanner (valid until lk_scanner_free); the rest is owned and freed by
+ * lk_scan_result_release().  A result built by hand (tests, reports read
+ * back from JSON) may point anywhere, as long as it is not released.
+ */
+typedef struct lk_scan_result {
+    const char *file;              /**< path exactly as given (borrowed) */
+    int verdict;                   /**< enum lk_verdict */
+    double duration;               /**< seconds (0 for a still) */
+    long frames;                   /**< sampled frames */
+    int skipped;                   /**< 1: skip_fn said so; nothing else is set */
+    char content_hash[65];         /**< hex SHA-256 of the file, "" if unknown */
+    char error[LK_ERRMSG_MAX];     /**< message when verdict is LK_VERDICT_ERROR */
+    char warning[LK_ERRMSG_MAX];   /**< the first problem that did not stop the scan
+                                        (e.g. no evidence for a segment), or "" */
+    lk_scan_match *matches;        /**< best first */
+    size_t nmatches;
+    lk_scan_style *style;          /**< best first */
+    size_t nstyle;
+} lk_scan_result;
+
+/** Settings of a scan; start from lk_scan_params_default(). */
+typedef struct lk_scan_params {
+    lk_match_params match;         /**< thresholds and tolerances */
+    double fps;                    /**< suspect samples per second; < 0: as the index */
+    const char *evidence_dir;      /**< write evidence PNGs here, or NULL */
+    const volatile sig_atomic_t *stop; /**< when non-NULL and set, scans stop early
+                                        (LK_EINTR); may be set from a signal handler */
+    /** When non-NULL, called with the file's hex SHA-256 before decoding;
+     *  a non-zero return skips the file (result.skipped = 1). Must be
+     *  thread-safe. */
+    int (*skip_fn)(const char *content_hash, void *ctx);
+    void *skip_ctx;                /**< passed to skip_fn */
+} lk_scan_params;
+
+/** The scanner: an index opened for scanning.  Shared by threads. */
+typedef struct lk_scanner lk_scanner;
+/** Per-thread state of a scan. */
+typedef struct lk_scan_worker lk_scan_worker;
+
+/** Fills @p p with the defaults (lk_match_params_default, fps -1). */
+LK_API void lk_scan_params_default(lk_scan_params *p);
+
+/**
+ * Opens the index at @p index_path read-only for scanning with @p p
+ * (copied; the strings and the stop flag it points to must outlive the
+ * scanner): one snapshot of the catalog, the search structure over its
+ * hashes, every work with its style.  Returns 0 or < 0 (the catalog's
+ * errors, LK_EINVAL for bad parameters) with a message naming the index.
+ * Free with lk_scanner_free().
+ */
+LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,
+                           lk_errbuf *err);
+
+/** Frees *s (NULL allowed; after every worker is freed) and sets it to NULL. */
+LK_API void lk_scanner_free(lk_scanner **s);
+
+/** Number of indexed entries (0: every suspect will be clean). */
+LK_API size_t lk_scanner_entries(const lk_scanner *s);
+
+/**
+ * Creates a worker of @p s for one thread.  Returns 0 or LK_ENOMEM.  Free
+ * with lk_scan_worker_free() before the scanner.
+ */
+LK_API int lk_scan_worker_new(lk_scanner *s, lk_scan_worker **out);
+
+/** Frees *w (NULL allowed) and sets it to NULL. */
+LK_API void lk_scan_worker_free(lk_scan_worker **w);
+
+/**
+ * Scans the suspect at @p path (borrowed: stored in r->file) into @p r
+ * (overwritten): content hash, decode and sample, the queries of the
+ * policy, search, alignment, style ranking, verdict and, with an evidence
+ * directory, evidence pictures.  Never fails as a whole: errors become
+ * verdict LK_VERDICT_ERROR with a message naming the file.  Returns the
+ * verdict.  One worker per thread.
+ */
+LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r);
+
+/** Frees what @p r owns (after lk_scan_file) and empties it. */
+LK_API void lk_scan_result_release(lk_scan_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

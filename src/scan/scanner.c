@@ -1,0 +1,227 @@
+/*
+ * scanner.c — opening an index for scanning: one catalog handle pinned to
+ * one read snapshot (lk_index_snapshot) for the whole run, the search
+ * structure over that snapshot's PDQ array, every work with its mean style,
+ * and the sampling of suspects; per-thread workers.
+ *
+ * Invariants: the searcher, works and sampling never change after open;
+ * the catalog handle is used only under `lock` (lki_scanner_entry), so the
+ * search positions every worker gets and the records they resolve to come
+ * from the same snapshot and the same mapping of the search segment.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "common/common.h"
+#include "scan/scan_internal.h"
+
+LK_API void lk_scan_params_default(lk_scan_params *p)
+{
+    memset(p, 0, sizeof *p);
+    lk_match_params_default(&p->match);
+    p->fps = -1;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = lki_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Collects every work of the index. */
+struct works_acc {
+    struct lki_scan_work *v;
+    size_t n, cap;
+};
+
+static int add_work(const lk_index_work_info *w, void *ctx)
+{
+    struct works_acc *a = ctx;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        struct lki_scan_work *v = lki_realloc(a->v, cap * sizeof *v);
+        if (!v)
+            return LK_ENOMEM;
+        a->v = v, a->cap = cap;
+    }
+    struct lki_scan_work *s = &a->v[a->n++];
+    memset(s, 0, sizeof *s);
+    s->row = w->row;
+    s->work_id = dup_str(w->work_id);
+    s->owner = dup_str(w->owner);
+    s->title = dup_str(w->title);
+    return s->work_id && s->owner && s->title ? 0 : LK_ENOMEM;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    int64_t x = ((const struct lki_scan_work *)a)->row, y = ((const struct lki_scan_work *)b)->row;
+    return x < y ? -1 : x > y;
+}
+
+/* Loads every work with its style, sorted by row. */
+static int load_works(lk_scanner *s, lk_errbuf *err)
+{
+    struct works_acc acc = { 0 };
+    int rc = lk_index_list(s->ix, add_work, &acc, err);
+    if (rc == LK_ENOMEM)
+        lki_err(err, rc, "%s: out of memory", s->index_path);
+    for (size_t i = 0; rc >= 0 && i < acc.n; i++) {
+        rc = lk_index_work_style(s->ix, acc.v[i].work_id, acc.v[i].style, err);
+        acc.v[i].has_style = rc == 1;
+    }
+    if (acc.n)
+        qsort(acc.v, acc.n, sizeof *acc.v, cmp_row);
+    s->works = acc.v, s->nworks = acc.n;
+    return rc < 0 ? rc : 0;
+}
+
+/* Sampling: the index's, suspects' fps as asked. */
+static int load_sampling(lk_scanner *s, lk_errbuf *err)
+{
+    lk_index_params ip;
+    int rc = lk_index_get_params(s->ix, &ip, err);
+    lk_decode_opts_default(&s->ref_dec);
+    if (rc == 1) {
+        s->ref_dec.fps = ip.fps, s->ref_dec.keyframes = ip.keyframes;
+        s->ref_dec.scene_cuts = ip.scene_cuts, s->ref_dec.max_dim = ip.max_dim;
+        s->ref_dec.crop_borders = ip.crop_borders;
+    }
+    s->suspect_dec = s->ref_dec;
+    if (s->p.fps >= 0)
+        s->suspect_dec.fps = s->p.fps;
+    return rc < 0 ? rc : 0;
+}
+
+static int setup(lk_scanner *s, lk_errbuf *err)
+{
+    const lk_hash256 *hashes;
+    LK_TRY(lk_index_open(&s->ix, s->index_path, LK_INDEX_READONLY, err));
+    LK_TRY(lk_index_snapshot(s->ix, err));
+    LK_TRY(load_sampling(s, err));
+    LK_TRY(lk_index_hashes(s->ix, &hashes, &s->nhashes, err));
+    if (s->nhashes) {
+        int rc = lk_searcher_new(&s->searcher, hashes, s->nhashes, LK_SEARCH_AUTO);
+        if (rc < 0)
+            return lki_err(err, rc, "%s: cannot build the search structure: %s",
+                           s->index_path, lk_strerror(rc));
+    }
+    return load_works(s, err);
+}
+
+LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,
+                           lk_errbuf *err)
+{
+    *out = NULL;
+    if (!index_path || !p)
+        return lki_err(err, LK_EINVAL, "invalid argument");
+    lk_scanner *s = lki_calloc(1, sizeof *s);
+    if (!s || !(s->index_path = dup_str(index_path))) {
+        lki_free(s);
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", index_path);
+    }
+    s->p = *p;
+    pthread_mutex_init(&s->lock, NULL);
+    int rc = setup(s, err);
+    if (rc < 0) {
+        lk_scanner_free(&s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+LK_API void lk_scanner_free(lk_scanner **ps)
+{
+    lk_scanner *s = ps ? *ps : NULL;
+    if (!s)
+        return;
+    lk_searcher_free(&s->searcher);
+    lk_index_close(&s->ix);
+    for (size_t i = 0; i < s->nworks; i++) {
+        lki_free(s->works[i].work_id);
+        lki_free(s->works[i].owner);
+        lki_free(s->works[i].title);
+    }
+    lki_free(s->works);
+    pthread_mutex_destroy(&s->lock);
+    lki_free(s->index_path);
+    lki_free(s);
+    *ps = NULL;
+}
+
+LK_API size_t lk_scanner_entries(const lk_scanner *s)
+{
+    return s ? s->nhashes : 0;
+}
+
+LK_API int lk_scan_worker_new(lk_scanner *s, lk_scan_worker **out)
+{
+    *out = NULL;
+    lk_scan_worker *w = lki_calloc(1, sizeof *w);
+    if (!w)
+        return LK_ENOMEM;
+    w->s = s;
+    if (lk_hasher_new(&w->hasher) < 0) {
+        lki_free(w);
+        return LK_ENOMEM;
+    }
+    *out = w;
+    return 0;
+}
+
+LK_API void lk_scan_worker_free(lk_scan_worker **pw)
+{
+    if (!pw || !*pw)
+        return;
+    lk_hasher_free(&(*pw)->hasher);
+    lki_free(*pw);
+    *pw = NULL;
+}
+
+int lki_scanner_entry(lk_scanner *s, uint32_t pos, lk_index_entry *e, char **file,
+                      lk_errbuf *err)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = lk_index_entry_at(s->ix, pos, e, err);
+    if (rc == 0 && file && !(*file = dup_str(e->file)))
+        rc = lki_err(err, LK_ENOMEM, "%s: out of memory", s->index_path);
+    /* the strings of e belong to the handle's cache: not valid past here */
+    e->work_id = e->owner = e->title = e->file = NULL;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int cmp_work_row(const void *key, const void *elem)
+{
+    int64_t k = *(const int64_t *)key, r = ((const struct lki_scan_work *)elem)->row;
+    return k < r ? -1 : k > r;
+}
+
+/* Resolves one position (under the lock). */
+static int resolve_one(lk_scanner *s, uint32_t pos, lk_ref_frame *out, lk_errbuf *err)
+{
+    lk_index_entry e;
+    LK_TRY(lk_index_entry_at(s->ix, pos, &e, err));
+    const struct lki_scan_work *sw = bsearch(&e.work_row, s->works, s->nworks, sizeof *s->works,
+                                             cmp_work_row);
+    if (LK_NEVER(!sw)) /* one snapshot: every entry's work was listed */
+        return lki_err(err, LK_ECORRUPT, "%s: work of entry %u is missing; run 'likeness "
+                       "index verify'", s->index_path, pos);
+    *out = (lk_ref_frame){ (uint32_t)(sw - s->works), (uint32_t)e.file_row, (float)e.frame.t0,
+                           (float)e.frame.t1, (uint8_t)(e.file_duration <= 0) };
+    return 0;
+}
+
+int lki_scanner_resolve(lk_scanner *s, const uint32_t *pos, size_t n, lk_ref_frame *out,
+                        lk_errbuf *err)
+{
+    int rc = 0;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = resolve_one(s, pos[i], &out[i], err);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}

@@ -1,0 +1,306 @@
+/*
+ * suspect.c — one suspect through the pipeline: content hash, decode and
+ * sample, the queries of the policy (policy.c), a radius search of every
+ * query over the whole index, the merge of a frame's hits, resolution of
+ * the positions hit, temporal alignment into segments (src/match/), style
+ * ranking of the suspect's mean descriptor against every work's, the
+ * verdict and, with an evidence directory, evidence pictures.
+ *
+ * Invariant: before alignment the hits of a frame's queries are merged
+ * into hits of the frame, one per indexed entry (the closest), so several
+ * windows of one frame never count as several frames.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "common/common.h"
+#include "scan/scan_internal.h"
+
+static int stopped(const lk_scanner *s)
+{
+    return s->p.stop && *s->p.stop;
+}
+
+/* Decodes, samples and hashes the suspect.  0 or < 0 with err set. */
+static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frameset *fs,
+                          lk_errbuf *err)
+{
+    lk_decoder *d = NULL;
+    lk_media_info info;
+    lk_frame fr;
+    lk_features f;
+    LK_TRY(lk_decoder_open(&d, path, &w->s->suspect_dec, err));
+    lk_decoder_info(d, &info);
+    fs->still = info.is_still;
+    int rc;
+    while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
+        if (stopped(w->s)) {
+            rc = lki_err(err, LK_EINTR, "'%s': interrupted", path);
+            break;
+        }
+        rc = lk_hasher_compute(w->hasher, &fr.image, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f);
+        if (rc < 0 || (rc = lki_scan_add_frame(fs, w->hasher, &fr, &f)) < 0) {
+            rc = lki_err(err, rc, "'%s': %s", path, lk_strerror(rc));
+            break;
+        }
+        for (int i = 0; i < LK_STYLE_BYTES; i++)
+            fs->style_sum[i] += f.style[i];
+        fs->style_n++;
+        fs->frames++;
+        if (fr.time > fs->duration)
+            fs->duration = fr.time;
+    }
+    if (info.duration > 0)
+        fs->duration = info.duration;
+    lk_decoder_free(&d);
+    return rc < 0 ? rc : 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The local references of one suspect's hits. */
+struct refmap {
+    uint32_t *gpos;            /* global search position of each local ref, sorted */
+    lk_ref_frame *refs;        /* where each local ref lies */
+    size_t n;
+};
+
+/* Resolves the distinct positions hit and rewrites each hit's ref to the
+ * local number.  0 or < 0 with err set. */
+static int resolve_refs(lk_scanner *s, lk_hits *hits, struct refmap *m, lk_errbuf *err)
+{
+    uint32_t *pos = lki_malloc((hits->n ? hits->n : 1) * sizeof *pos);
+    if (!pos)
+        return lki_err(err, LK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < hits->n; i++)
+        pos[i] = hits->v[i].ref;
+    qsort(pos, hits->n, sizeof *pos, cmp_u32);
+    size_t n = 0;
+    for (size_t i = 0; i < hits->n; i++)
+        if (n == 0 || pos[n - 1] != pos[i])
+            pos[n++] = pos[i];
+    m->gpos = pos;
+    m->n = n;
+    m->refs = lki_calloc(n ? n : 1, sizeof *m->refs);
+    if (!m->refs)
+        return lki_err(err, LK_ENOMEM, "out of memory");
+    LK_TRY(lki_scanner_resolve(s, pos, n, m->refs, err));
+    for (size_t i = 0; i < hits->n; i++) {
+        uint32_t *p = bsearch(&hits->v[i].ref, pos, n, sizeof *pos, cmp_u32);
+        hits->v[i].ref = (uint32_t)(p - pos);
+    }
+    return 0;
+}
+
+/* Copies the works to report out of the alignment result. */
+static int pick_works(const lk_scanner *s, const lk_match_result *mr, const struct refmap *m,
+                      lk_scan_result *r)
+{
+    double min_score = s->p.match.min_score;
+    r->matches = lki_calloc(mr->nworks ? mr->nworks : 1, sizeof *r->matches);
+    if (!r->matches)
+        return LK_ENOMEM;
+    for (size_t i = 0; i < mr->nworks; i++) {
+        const lk_work_match *wm = &mr->works[i];
+        if (wm->score < min_score && min_score > 0)
+            continue;
+        const struct lki_scan_work *sw = &s->works[wm->work];
+        lk_scan_match *hw = &r->matches[r->nmatches++];
+        *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
+                               NULL, 0, NULL };
+        hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
+        hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
+        if (!hw->segs || !hw->evidence)
+            return LK_ENOMEM;
+        memcpy(hw->segs, wm->segs, wm->nsegs * sizeof *hw->segs);
+        hw->nsegs = wm->nsegs;
+        for (size_t k = 0; k < hw->nsegs; k++)
+            hw->segs[k].best_ref = m->gpos[hw->segs[k].best_ref];
+    }
+    return 0;
+}
+
+static int cmp_hit_frame(const void *a, const void *b)
+{
+    const lk_hit *x = a, *y = b;
+    if (x->query != y->query)
+        return x->query < y->query ? -1 : 1;
+    if (x->ref != y->ref)
+        return x->ref < y->ref ? -1 : 1;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? -1 : 1;
+    return (x->variant > y->variant) - (x->variant < y->variant);
+}
+
+/* Turns hits of queries into hits of frames: query k becomes frame
+ * qframe[k], and of several hits of one frame on one entry (its windows
+ * and the whole frame agreeing) only the closest is kept. */
+static void merge_frame_hits(const struct lki_frameset *fs, lk_hits *hits)
+{
+    if (hits->n == 0)
+        return;
+    for (size_t i = 0; i < hits->n; i++)
+        hits->v[i].query = fs->qframe[hits->v[i].query];
+    qsort(hits->v, hits->n, sizeof *hits->v, cmp_hit_frame);
+    size_t n = 0;
+    for (size_t i = 0; i < hits->n; i++)
+        if (n == 0 || hits->v[n - 1].query != hits->v[i].query ||
+            hits->v[n - 1].ref != hits->v[i].ref)
+            hits->v[n++] = hits->v[i];
+    hits->n = n;
+}
+
+/* Searches the usable queries and aligns the hits.  0 or < 0 with err. */
+static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
+                       lk_errbuf *err)
+{
+    lk_hits hits = { 0 };
+    struct refmap m = { 0 };
+    lk_match_result mr = { 0 };
+    long rc = 0;
+    if (fs->nq && s->searcher)
+        rc = lk_searcher_radius(s->searcher, fs->queries, fs->nq, LK_DIHEDRAL_COUNT,
+                                s->p.match.radius, &hits);
+    if (rc < 0)
+        rc = lki_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
+    else
+        merge_frame_hits(fs, &hits);
+    if (rc >= 0 && hits.n)
+        rc = resolve_refs(s, &hits, &m, err);
+    if (rc >= 0 && hits.n)
+        rc = lk_match_align(&s->p.match, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs,
+                            m.n, &mr);
+    if (rc >= 0 && hits.n && (rc = pick_works(s, &mr, &m, r)) < 0)
+        rc = lki_err(err, (int)rc, "out of memory");
+    lk_match_release(&mr);
+    lk_hits_release(&hits);
+    lki_free(m.gpos);
+    lki_free(m.refs);
+    return rc < 0 ? (int)rc : 0;
+}
+
+/* Inserts style entry e into r's list (at most LK_SCAN_MAX_STYLE, best first). */
+static void offer_style(lk_scan_result *r, const lk_scan_style *e)
+{
+    size_t at = r->nstyle;
+    while (at > 0 && r->style[at - 1].score < e->score)
+        at--;
+    if (at >= LK_SCAN_MAX_STYLE)
+        return;
+    size_t last = r->nstyle < LK_SCAN_MAX_STYLE ? r->nstyle : LK_SCAN_MAX_STYLE - 1;
+    memmove(&r->style[at + 1], &r->style[at], (last - at) * sizeof r->style[0]);
+    r->style[at] = *e;
+    if (r->nstyle < LK_SCAN_MAX_STYLE)
+        r->nstyle++;
+}
+
+/* Ranks the works by style resemblance to the suspect's mean descriptor;
+ * works already reported as copies are left out. */
+static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r)
+{
+    if (!fs->style_n)
+        return 0;
+    if (!(r->style = lki_calloc(LK_SCAN_MAX_STYLE, sizeof *r->style)))
+        return LK_ENOMEM;
+    uint8_t mean[LK_STYLE_BYTES];
+    for (int i = 0; i < LK_STYLE_BYTES; i++)
+        mean[i] = (uint8_t)((fs->style_sum[i] + (uint64_t)fs->style_n / 2) / (uint64_t)fs->style_n);
+    double floor = s->p.match.min_score > 0 ? s->p.match.style_threshold : 0.0;
+    for (size_t i = 0; i < s->nworks; i++) {
+        const struct lki_scan_work *sw = &s->works[i];
+        int copied = 0;
+        for (size_t k = 0; k < r->nmatches; k++)
+            copied |= r->matches[k].work == i;
+        if (!sw->has_style || copied)
+            continue;
+        lk_scan_style e = { sw->work_id, sw->title, sw->owner,
+                            lk_style_score(lk_style_distance(mean, sw->style)) };
+        if (e.score >= floor)
+            offer_style(r, &e);
+    }
+    return 0;
+}
+
+static int decide(const lk_scanner *s, const lk_scan_result *r)
+{
+    for (size_t i = 0; i < r->nmatches; i++)
+        if (r->matches[i].score >= s->p.match.min_score && r->matches[i].score > 0)
+            return LK_VERDICT_MATCH;
+    if (r->nstyle && r->style[0].score >= s->p.match.style_threshold)
+        return LK_VERDICT_RESEMBLES;
+    return LK_VERDICT_CLEAN;
+}
+
+static void hex32(const uint8_t *b, char out[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++)
+        out[2 * i] = digits[b[i] >> 4], out[2 * i + 1] = digits[b[i] & 15];
+    out[64] = '\0';
+}
+
+/* The content hash, and whether skip_fn skips the file.  0, 1 skip, < 0. */
+static int content(lk_scan_worker *w, const char *path, lk_scan_result *r, lk_errbuf *err)
+{
+    uint8_t sha[32];
+    int64_t size;
+    LK_TRY(lk_sha256_file(path, sha, &size, err));
+    hex32(sha, r->content_hash);
+    const lk_scan_params *p = &w->s->p;
+    return p->skip_fn && p->skip_fn(r->content_hash, p->skip_ctx) ? 1 : 0;
+}
+
+LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
+{
+    struct lki_frameset fs = { 0 };
+    lk_errbuf err;
+    memset(r, 0, sizeof *r);
+    r->file = path;
+    lk_errbuf_clear(&err);
+    int rc = content(w, path, r, &err);
+    if (rc == 1) {
+        r->skipped = 1;
+        return r->verdict;
+    }
+    if (rc == 0 && stopped(w->s))
+        rc = lki_err(&err, LK_EINTR, "interrupted");
+    if (rc == 0)
+        rc = collect_frames(w, path, &fs, &err);
+    if (rc == 0)
+        rc = find_copies(w->s, &fs, r, &err);
+    if (rc == 0 && (rc = rank_style(w->s, &fs, r)) < 0)
+        lki_err(&err, rc, "out of memory");
+    r->frames = fs.frames;
+    r->duration = fs.still ? 0 : fs.duration;
+    if (rc < 0) {
+        lk_scan_result_release(r);
+        r->verdict = LK_VERDICT_ERROR;
+        snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
+    } else {
+        r->verdict = decide(w->s, r);
+        if (w->s->p.evidence_dir && r->verdict == LK_VERDICT_MATCH)
+            lki_scan_evidence(w, path, fs.qtimes, r);
+    }
+    lki_frameset_release(&fs);
+    return r->verdict;
+}
+
+LK_API void lk_scan_result_release(lk_scan_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nmatches; i++) {
+        for (size_t k = 0; r->matches[i].evidence && k < r->matches[i].nsegs; k++)
+            lki_free(r->matches[i].evidence[k]);
+        lki_free(r->matches[i].evidence);
+        lki_free(r->matches[i].segs);
+    }
+    lki_free(r->matches);
+    lki_free(r->style);
+    r->matches = NULL;
+    r->style = NULL;
+    r->nmatches = r->nstyle = 0;
+}
