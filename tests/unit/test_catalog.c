@@ -544,61 +544,6 @@ static void test_transactions_and_limits(void)
     lk_index_close(&ix);
 }
 
-static void test_collapse(void)
-{
-    lk_index_frame v[8];
-    size_t n = 0;
-    lk_features a, b;
-    memset(&a, 0, sizeof a);
-    for (int k = 0; k < 4; k++)
-        a.pdq.w[k] = t_rand(&seed);
-    b = a;
-    CHECK_INT(lk_ref_collapse(v, &n, &a, 0.0, 0), 1);
-    CHECK_INT(lk_ref_collapse(v, &n, &a, 0.5, 0), 0);
-    b.pdq.w[0] ^= 0xff; /* distance 8: still the same shot */
-    CHECK_INT(lk_ref_collapse(v, &n, &b, 1.0, 0), 0);
-    CHECK(n == 1 && v[0].t0 == 0.0 && v[0].t1 == 1.0 && !memcmp(&v[0].pdq, &a.pdq, 32));
-    b.pdq.w[1] ^= 0x1; /* distance 9 from the run's first frame */
-    CHECK_INT(lk_ref_collapse(v, &n, &b, 1.5, 0), 1);
-    CHECK_INT(lk_ref_collapse(v, &n, &b, 2.0, 1), 1); /* a cut always starts an entry */
-    CHECK(n == 3 && v[2].flags == (LK_ENTRY_ALL | LK_ENTRY_SCENECUT) && v[1].t1 == 1.5);
-}
-
-/* Views of consecutive frames interleave; each view collapses its own run. */
-static void test_collapse_views(void)
-{
-    lk_index_frame v[16];
-    size_t n = 0;
-    lk_features a;
-    lk_hash256 c, c2;
-    memset(&a, 0, sizeof a);
-    for (int k = 0; k < 4; k++)
-        a.pdq.w[k] = t_rand(&seed), c.w[k] = t_rand(&seed);
-    c2 = c;
-    c2.w[3] ^= 0xf0f0; /* distance 8 */
-    CHECK_INT(lk_ref_collapse(v, &n, &a, 0.0, 0), 1);
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c, 77, 0.0, 0), 1);
-    CHECK_INT(lk_ref_collapse(v, &n, &a, 0.5, 0), 0);  /* past the CENTER entry */
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c2, 70, 0.5, 0), 0);
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_STRIP, &c, 60, 0.5, 0), 1);
-    CHECK(n == 3 && v[0].view == LK_VIEW_FULL && v[0].t1 == 0.5 && v[1].view == LK_VIEW_CENTER &&
-          v[1].t1 == 0.5 && v[1].quality == 77 && v[1].flags == 0 && v[2].t0 == 0.5);
-    CHECK(!memcmp(&v[1].pdq, &c, 32) && v[2].phash == 0 && v[2].style[0] == 0);
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 1.0, 1), 1); /* a cut */
-    CHECK(n == 4 && v[3].flags == LK_ENTRY_SCENECUT && v[3].view == LK_VIEW_CENTER);
-    /* the same hash in another view never extends this one */
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_FULL, &c, 70, 1.5, 0), 1);
-    /* beyond the look-back window a view starts a new entry */
-    n = 0;
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 0.0, 0), 1);
-    for (int k = 0; k < LK_REF_COLLAPSE_LOOKBACK - 1; k++)
-        lk_ref_collapse_view(v, &n, k % 2 ? LK_VIEW_STRIP : LK_VIEW_FULL, &a.pdq, 70, 0.0, 1);
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 0.5, 0), 0);
-    lk_ref_collapse_view(v, &n, LK_VIEW_STRIP, &a.pdq, 70, 0.5, 1);
-    CHECK_INT(n, LK_REF_COLLAPSE_LOOKBACK + 1);
-    CHECK_INT(lk_ref_collapse_view(v, &n, LK_VIEW_CENTER, &c, 70, 1.0, 0), 1);
-}
-
 int main(void)
 {
     lk_init();
@@ -615,8 +560,6 @@ int main(void)
     test_foreign_files();
     test_exchange();
     test_transactions_and_limits();
-    test_collapse();
-    test_collapse_views();
     char cmd[320];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -1,0 +1,166 @@
+/* test_scan.c — the scanner through the public API alone, as a library
+ * user would: an index built with lk_ref_hash_file + lk_index_add_file,
+ * then lk_scanner_open / lk_scan_file: an exact and a mirrored copy of a
+ * still match with the right work and transform, an unrelated picture is
+ * clean, skip_fn skips, the stop flag interrupts, and the scan reads one
+ * snapshot: a work removed by another handle after the scanner opened is
+ * still the one reported (never another work at a shifted position). */
+#include <png.h>
+#include <signal.h>
+#include <unistd.h>
+#include "test.h"
+#include "likeness/likeness.h"
+
+static char dir[256];
+
+/* Writes a 320x180 PNG of random coloured 10x10 blocks (seed), mirrored
+ * left-right when mirror is set. */
+static void write_blocks(const char *path, uint64_t seed, int mirror)
+{
+    enum { W = 320, H = 180 };
+    static uint8_t px[W * H * 3];
+    uint32_t colour[(W / 10) * (H / 10)];
+    for (size_t i = 0; i < sizeof colour / sizeof colour[0]; i++)
+        colour[i] = (uint32_t)t_rand(&seed);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            int sx = mirror ? W - 1 - x : x;
+            uint32_t v = colour[(y / 10) * (W / 10) + sx / 10];
+            for (int c = 0; c < 3; c++)
+                px[(y * W + x) * 3 + c] = (uint8_t)(v >> (8 * c));
+        }
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    img.width = W, img.height = H, img.format = PNG_FORMAT_RGB;
+    CHECK(png_image_write_to_file(&img, path, 0, px, W * 3, NULL) != 0);
+}
+
+/* Adds file path as work id (owner "Studio") through the public API. */
+static void add(lk_index *ix, const char *id, const char *path)
+{
+    lk_errbuf err;
+    lk_hasher *h = NULL;
+    lk_ref_entries e = { 0 };
+    lk_media_info info;
+    lk_decode_opts dec;
+    lk_decode_opts_default(&dec);
+    dec.fps = LK_INDEX_DEFAULT_FPS;
+    lk_index_params p = { dec.fps, dec.keyframes, dec.scene_cuts, dec.max_dim, dec.crop_borders };
+    CHECK_INT(lk_index_bind_params(ix, &p, &err), 0);
+    CHECK_INT(lk_hasher_new(&h), 0);
+    CHECK_INT(lk_ref_hash_file(path, &dec, h, &e, &info, &err), 0);
+    lk_index_file f = { path, 0, { 0 }, info.duration, info.width, info.height, info.fps,
+                        e.sampled, "png", 0 };
+    CHECK_INT(lk_sha256_file(path, f.sha256, &f.size, &err), 0);
+    lk_index_work w = { id, "Studio", id, NULL, 0 };
+    CHECK_INT(lk_index_add_file(ix, &w, &f, e.v, e.n, &err), 0);
+    lk_ref_entries_release(&e);
+    lk_hasher_free(&h);
+}
+
+static int skip_all(const char *hash, void *ctx)
+{
+    (void)ctx;
+    return strlen(hash) == 64;
+}
+
+int main(void)
+{
+    char idx[300], a[300], b[300], am[300], c[300];
+    lk_errbuf err;
+    lk_init();
+    snprintf(dir, sizeof dir, "%s/likeness-scan.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(idx, sizeof idx, "%s/t.idx", dir);
+    snprintf(a, sizeof a, "%s/a.png", dir);
+    snprintf(b, sizeof b, "%s/b.png", dir);
+    snprintf(am, sizeof am, "%s/a-mirrored.png", dir);
+    snprintf(c, sizeof c, "%s/unrelated.png", dir);
+    write_blocks(a, 1, 0);
+    write_blocks(b, 2, 0);
+    write_blocks(am, 1, 1);
+    write_blocks(c, 3, 0);
+
+    lk_index *ix = NULL;
+    CHECK_INT(lk_index_open(&ix, idx, LK_INDEX_CREATE, &err), 0);
+    add(ix, "work-a", a);
+    add(ix, "work-b", b);
+    const lk_hash256 *hs;
+    size_t nh;
+    CHECK_INT(lk_index_hashes(ix, &hs, &nh, &err), 0);
+
+    volatile sig_atomic_t stop = 0;
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    p.stop = &stop;
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scanner_entries(s), nh);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+
+    /* work-a is removed by another handle; the scanner's snapshot keeps it */
+    CHECK_INT(lk_index_remove_work(ix, "work-a", &err), 0);
+    CHECK_INT(lk_index_hashes(ix, &hs, &nh, &err), 0);
+    CHECK_INT(lk_scan_file(w, b, &r), LK_VERDICT_MATCH);
+    CHECK(r.nmatches >= 1 && !strcmp(r.matches[0].work_id, "work-b"));
+    CHECK_STR(r.file, b);
+    CHECK_INT(strlen(r.content_hash), 64);
+    lk_scan_result_release(&r);
+
+    CHECK_INT(lk_scan_file(w, am, &r), LK_VERDICT_MATCH);
+    CHECK(r.nmatches >= 1 && !strcmp(r.matches[0].work_id, "work-a"));
+    CHECK(r.nmatches >= 1 && r.matches[0].nsegs >= 1 &&
+          !strcmp(lk_variant_name(r.matches[0].segs[0].variant), "mirrored left-right"));
+    CHECK(r.duration == 0 && r.frames == 1);
+    lk_scan_result_release(&r);
+
+    CHECK(lk_scan_file(w, c, &r) != LK_VERDICT_MATCH);
+    CHECK_INT(r.nmatches, 0);
+    lk_scan_result_release(&r);
+
+    snprintf(c, sizeof c, "%s/missing.png", dir);
+    CHECK_INT(lk_scan_file(w, c, &r), LK_VERDICT_ERROR);
+    CHECK(strstr(r.error, "missing.png") != NULL);
+    lk_scan_result_release(&r);
+
+    stop = 1;
+    CHECK_INT(lk_scan_file(w, a, &r), LK_VERDICT_ERROR);
+    CHECK(strstr(r.error, "interrupted") != NULL);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+    CHECK(w == NULL && s == NULL);
+
+    /* skip_fn sees the content hash and skips; a new scanner no longer
+     * knows the removed work */
+    p.stop = NULL;
+    p.skip_fn = skip_all;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    lk_scan_file(w, a, &r);
+    CHECK_INT(r.skipped, 1);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+    p.skip_fn = NULL;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK(lk_scan_file(w, a, &r) != LK_VERDICT_MATCH);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+
+    /* a missing index is an error naming it */
+    snprintf(c, sizeof c, "%s/none.idx", dir);
+    CHECK(lk_scanner_open(&s, c, &p, &err) < 0);
+    CHECK(strstr(err.msg, "none.idx") != NULL);
+    lk_index_close(&ix);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+    TEST_DONE("scan");
+}
