@@ -33,8 +33,9 @@ extern "C" {
 /** Version of the stored features (PDQ, pHash, dHash, style layout). */
 #define LK_INDEX_FEATURE_VERSION 1
 /** Version of the catalog schema and of the frame record layout (2: entries
- *  carry a view, enum lk_view; indexes of version 1 are refused). */
-#define LK_INDEX_FORMAT_VERSION 3
+ *  carry a view, enum lk_view; 4: files keep their absolute path, blob and
+ *  segment checksums are XXH3; indexes of other versions are refused). */
+#define LK_INDEX_FORMAT_VERSION 4
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_ref_collapse in scan.h). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
@@ -146,7 +147,9 @@ typedef struct lk_index_stats {
  * or lk_index_close().
  */
 typedef struct lk_index_entry {
-    const char *work_id, *owner, *title, *file; /**< identity */
+    const char *work_id, *owner, *title, *file; /**< identity; file as given to add */
+    const char *file_abs;         /**< the file's absolute path when it was added, or NULL */
+    uint8_t file_sha256[32];      /**< the file's content hash */
     int64_t work_row, file_row;   /**< catalog rows */
     uint32_t number;              /**< entry number inside the file */
     double file_duration;         /**< the file's duration, s (0 for a still picture) */

@@ -34,7 +34,7 @@ static const char *const schema =
     " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(work, key)) WITHOUT ROWID;"
     "CREATE TABLE files(id INTEGER PRIMARY KEY,"
     " work INTEGER NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
-    " path TEXT NOT NULL, size INTEGER NOT NULL, sha256 BLOB NOT NULL UNIQUE,"
+    " path TEXT NOT NULL, abs_path TEXT, size INTEGER NOT NULL, sha256 BLOB NOT NULL UNIQUE,"
     " duration REAL NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,"
     " fps REAL NOT NULL, format TEXT, imported INTEGER NOT NULL, sampled INTEGER NOT NULL,"
     " entries INTEGER NOT NULL, frames BLOB NOT NULL, checksum INTEGER NOT NULL);"
@@ -213,7 +213,8 @@ void lki_entry_cache_clear(lk_entry_cache *c)
     lk_freep(&c->owner);
     lk_freep(&c->title);
     lk_freep(&c->path);
-    c->file_row = 0;
+    lk_freep(&c->abs_path);
+    memset(c, 0, sizeof *c); /* count, rows and flags too: nothing stale survives */
 }
 
 void lki_index_forget(lk_index *ix)

@@ -163,7 +163,8 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     lki_entry_cache_clear(c);
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
-        "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported FROM files f"
+        "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported, f.abs_path,"
+        " f.sha256 FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
         &st, err));
     sqlite3_bind_int64(st, 1, row);
@@ -176,6 +177,9 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         c->path = strdup(col_text(st, 4));
         c->duration = sqlite3_column_double(st, 5);
         c->imported = sqlite3_column_int(st, 6);
+        c->abs_path = strdup(col_text(st, 7));
+        if (sqlite3_column_bytes(st, 8) == 32)
+            memcpy(c->sha256, sqlite3_column_blob(st, 8), 32);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -183,7 +187,7 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
                       "catalog lacks; run 'likeness index verify'", ix->path, (long long)row);
     if (rc != SQLITE_ROW)
         return lki_db_err(ix, rc, "catalog read failed", err);
-    if (!c->work_id || !c->owner || !c->title || !c->path)
+    if (!c->work_id || !c->owner || !c->title || !c->path || !c->abs_path)
         return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     LK_TRY(lki_load_blob(ix, row, &c->blob, &c->n, err));
     c->file_row = row;
@@ -214,6 +218,8 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
     out->owner = c->owner;
     out->title = c->title;
     out->file = c->path;
+    out->file_abs = c->abs_path[0] ? c->abs_path : NULL;
+    memcpy(out->file_sha256, c->sha256, 32);
     out->file_duration = c->duration;
     out->file_imported = c->imported;
     out->work_row = c->work_row;

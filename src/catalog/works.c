@@ -8,6 +8,7 @@
  * when none has one); every change of the frames bumps meta.generation in
  * the same transaction, which is what makes a segment stale.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "common/common.h"
@@ -133,7 +134,8 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
         "INSERT INTO files(work, path, size, sha256, duration, width, height, fps, format,"
-        " imported, sampled, entries, frames, checksum) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+        " imported, sampled, entries, frames, checksum, abs_path)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
         &st, err));
     sqlite3_bind_int64(st, 1, work);
     sqlite3_bind_text(st, 2, f->path, -1, SQLITE_STATIC);
@@ -149,7 +151,13 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     sqlite3_bind_int64(st, 11, f->sampled > 0 ? f->sampled : (int64_t)n);
     sqlite3_bind_int64(st, 12, (int64_t)n);
     sqlite3_bind_blob64(st, 13, blob, (sqlite3_uint64)n * LK_REC_BYTES, SQLITE_STATIC);
-    LK_TRY(step_done(ix, st, "cannot add the file", err));
+    /* the absolute path, so that a scan from another directory finds the
+     * media again (NULL for imported hashes or when it cannot be resolved) */
+    char *abs = f->imported ? NULL : realpath(f->path, NULL);
+    if (abs)
+        sqlite3_bind_text(st, 14, abs, -1, free);
+    int rc = step_done(ix, st, "cannot add the file", err);
+    LK_TRY(rc);
     int64_t row = sqlite3_last_insert_rowid(ix->db);
     LK_TRY(lki_db_prepare(ix, "UPDATE files SET checksum = ? WHERE id = ?", &st, err));
     sqlite3_bind_int64(st, 1, (int64_t)lki_blob_checksum(blob, n, row));

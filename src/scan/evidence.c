@@ -5,13 +5,17 @@
  * decoded once more, once for all its segments, with the same sampling, so
  * its frames are exactly the ones that were hashed; each reference file is
  * decoded, with the index's sampling, up to the entry's time.  A reference
- * that cannot be read leaves that segment without evidence (its path stays
- * NULL) and says why in the result's warning.
+ * is looked for at its absolute path when it was added, then at the path as
+ * given, and its SHA-256 is checked before it is decoded: a reference that
+ * has moved, changed or cannot be read leaves that segment without
+ * evidence (its path stays NULL) and says why in the result's warning,
+ * never a wrong picture.
  */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "common/common.h"
 #include "scan/scan_internal.h"
 
@@ -103,6 +107,31 @@ static void warn(lk_scan_result *r, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Finds the reference's media: its absolute path when it was added (so a
+ * scan from another directory works), else the path as given; the file
+ * must still have the content that was indexed.  Returns the path to
+ * decode (one of the two) or NULL with a warning recorded. */
+static const char *find_media(lk_scan_result *r, const char *given, const char *abs,
+                              const uint8_t sha[32])
+{
+    uint8_t now[32];
+    int64_t size;
+    const char *path = abs && access(abs, F_OK) == 0 ? abs : given;
+    if (access(path, F_OK) != 0) {
+        warn(r, "reference '%s' has moved or was removed since it was indexed", given);
+        return NULL;
+    }
+    if (lk_sha256_file(path, now, &size, NULL) < 0) {
+        warn(r, "cannot read reference '%s'", path);
+        return NULL;
+    }
+    if (memcmp(now, sha, 32) != 0) {
+        warn(r, "reference '%s' has changed since it was indexed", path);
+        return NULL;
+    }
+    return path;
+}
+
 static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
                  const struct pic *sus)
 {
@@ -111,17 +140,14 @@ static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
     lk_index_entry e;
     lk_errbuf err;
     struct pic ref = { 0 };
-    char *refpath = NULL;
-    if (lki_scanner_entry(s, sg->best_ref, &e, &refpath, &err) < 0) {
+    char *given = NULL, *abs = NULL;
+    const char *path = NULL;
+    if (lki_scanner_entry(s, sg->best_ref, &e, &given, &abs, &err) < 0)
         warn(r, "%s", err.msg);
-        return;
-    }
-    if (e.file_imported) { /* pre-computed hashes: no media to show */
-        lki_free(refpath);
-        return;
-    }
+    else if (!e.file_imported) /* imported: pre-computed hashes, no media to show */
+        path = find_media(r, given, abs, e.file_sha256);
     double rt = e.frame.t0;
-    if (grab(refpath, &s->ref_dec, &rt, 1, &ref) == 1) {
+    if (path && grab(path, &s->ref_dec, &rt, 1, &ref) == 1) {
         char *out = evidence_path(s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
                                   it->k);
         if (out && lk_evidence_write_png(out, &sus->img, &ref.img, &err) == 0)
@@ -129,10 +155,11 @@ static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
         else
             warn(r, "%s", out ? err.msg : "out of memory");
         lki_free(out);
-    } else {
-        warn(r, "cannot read reference '%s'", refpath);
+    } else if (path) {
+        warn(r, "cannot decode reference '%s'", path);
     }
-    lki_free(refpath);
+    lki_free(given);
+    lki_free(abs);
     lki_free(ref.px);
 }
 

@@ -68,11 +68,12 @@ void lki_frameset_release(struct lki_frameset *fs);
 void lki_scan_evidence(lk_scan_worker *w, const char *path, const double *qtimes,
                        lk_scan_result *r);
 
-/* The catalog entry behind search position pos, under the scanner's lock;
- * strings copied into the caller's buffers are not needed: only numbers
- * and the file path (malloc'd into *file when file is not NULL). */
+/* The catalog entry behind search position pos, read under the scanner's
+ * lock.  Its strings are not valid afterwards (set to NULL) but for the
+ * file's path as given and its absolute path (NULL when unknown), copied
+ * into *file and *file_abs (the caller frees both).  0 or < 0. */
 int lki_scanner_entry(lk_scanner *s, uint32_t pos, lk_index_entry *e, char **file,
-                      lk_errbuf *err);
+                      char **file_abs, lk_errbuf *err);
 
 /* Resolves the n search positions pos[] into where their frames lie
  * (work number, file row, times, still), under the lock.  0 or < 0. */

@@ -182,14 +182,16 @@ LK_API void lk_scan_worker_free(lk_scan_worker **pw)
 }
 
 int lki_scanner_entry(lk_scanner *s, uint32_t pos, lk_index_entry *e, char **file,
-                      lk_errbuf *err)
+                      char **file_abs, lk_errbuf *err)
 {
+    *file = *file_abs = NULL;
     pthread_mutex_lock(&s->lock);
     int rc = lk_index_entry_at(s->ix, pos, e, err);
-    if (rc == 0 && file && !(*file = dup_str(e->file)))
+    if (rc == 0 && (!(*file = dup_str(e->file)) ||
+                    (e->file_abs && !(*file_abs = dup_str(e->file_abs)))))
         rc = lki_err(err, LK_ENOMEM, "%s: out of memory", s->index_path);
     /* the strings of e belong to the handle's cache: not valid past here */
-    e->work_id = e->owner = e->title = e->file = NULL;
+    e->work_id = e->owner = e->title = e->file = e->file_abs = NULL;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
