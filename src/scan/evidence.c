@@ -1,9 +1,11 @@
 /*
  * evidence.c — evidence pictures: for each reported segment (at most
  * LK_SCAN_MAX_EVIDENCE per work) a PNG with the suspect frame and the
- * reference frame of its closest match side by side.  The suspect is
- * decoded once more, once for all its segments, with the same sampling, so
- * its frames are exactly the ones that were hashed; each reference file is
+ * reference frame of its closest match side by side.  The suspect's frames
+ * are the pictures kept from the scan's own decode (suspect.c, within
+ * LKI_SCAN_KEEP_BYTES); only frames past that budget are decoded again,
+ * once for all segments, with the same sampling, so they are exactly the
+ * ones that were hashed; each reference file is
  * decoded, with the index's sampling, up to the entry's time.  A reference
  * is looked for at its absolute path when it was added, then at the path as
  * given, and its SHA-256 is checked before it is decoded: a reference that
@@ -19,18 +21,12 @@
 #include "common/common.h"
 #include "scan/scan_internal.h"
 
-/* A decoded picture kept for later (dense RGB24). */
-struct pic {
-    uint8_t *px;
-    lk_image img;
-};
-
-static int keep(struct pic *p, const lk_image *src)
+int lki_pic_keep(struct lki_pic *p, const lk_image *src)
 {
     size_t row = (size_t)src->width * 3;
     p->px = lki_malloc(row * (size_t)src->height);
     if (!p->px)
-        return -1;
+        return LK_ENOMEM;
     for (int y = 0; y < src->height; y++)
         memcpy(p->px + row * (size_t)y, src->data + (size_t)y * (size_t)src->stride, row);
     p->img = (lk_image){ p->px, src->width, src->height, (int)row, LK_PIX_RGB24 };
@@ -42,7 +38,7 @@ static int keep(struct pic *p, const lk_image *src)
  * the scan, exactly the frame that was hashed).  A still fills them all.
  * Returns how many were kept. */
 static size_t grab(const char *path, const lk_decode_opts *opts, const double *t, size_t n,
-                   struct pic *out)
+                   struct lki_pic *out)
 {
     lk_decoder *d = NULL;
     lk_frame fr;
@@ -53,7 +49,7 @@ static size_t grab(const char *path, const lk_decode_opts *opts, const double *t
         for (size_t i = 0; i < n; i++) {
             if (out[i].px || (fr.time + 1e-3 < t[i] && !(fr.flags & LK_FRAME_STILL)))
                 continue;
-            if (keep(&out[i], &fr.image) < 0)
+            if (lki_pic_keep(&out[i], &fr.image) < 0)
                 goto done;
             kept++;
         }
@@ -133,13 +129,13 @@ static const char *find_media(lk_scan_result *r, const char *given, const char *
 }
 
 static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
-                 const struct pic *sus)
+                 const struct lki_pic *sus)
 {
     lk_scanner *s = w->s;
     const lk_segment *sg = &it->m->segs[it->k];
     lk_index_entry e;
     lk_errbuf err;
-    struct pic ref = { 0 };
+    struct lki_pic ref = { 0 };
     char *given = NULL, *abs = NULL;
     const char *path = NULL;
     if (lki_scanner_entry(s, sg->best_ref, &e, &given, &abs, &err) < 0)
@@ -173,32 +169,40 @@ static size_t count_items(const lk_scanner *s, const lk_scan_result *r)
     return n;
 }
 
-void lki_scan_evidence(lk_scan_worker *w, const char *path, const double *qtimes,
+void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_frameset *fs,
                        lk_scan_result *r)
 {
     const lk_scanner *s = w->s;
-    size_t n = count_items(s, r);
+    size_t n = count_items(s, r), nmiss = 0;
     struct item *items = lki_calloc(n ? n : 1, sizeof *items);
     double *times = lki_calloc(n ? n : 1, sizeof *times);
-    struct pic *sus = lki_calloc(n ? n : 1, sizeof *sus);
+    struct lki_pic *sus = lki_calloc(n ? n : 1, sizeof *sus);
+    const struct lki_pic **use = lki_calloc(n ? n : 1, sizeof *use);
     n = 0;
-    for (size_t i = 0; items && times && sus && i < r->nmatches; i++) {
+    for (size_t i = 0; items && times && sus && use && i < r->nmatches; i++) {
         lk_scan_match *m = &r->matches[i];
         for (size_t k = 0; m->score >= s->p.match.min_score && k < m->nsegs &&
                            k < LK_SCAN_MAX_EVIDENCE; k++, n++) {
+            uint32_t q = m->segs[k].best_query;
             items[n] = (struct item){ m, k };
-            times[n] = qtimes[m->segs[k].best_query];
+            if (fs->pics && fs->pics[q].px)   /* kept from the scan's decode */
+                use[n] = &fs->pics[q];
+            else                              /* past the budget: decode again */
+                times[nmiss++] = fs->qtimes[q];
         }
     }
-    /* the suspect is decoded once for all its segments */
-    if (n && !(s->p.stop && *s->p.stop) && grab(path, &s->suspect_dec, times, n, sus) < n)
+    if (nmiss && !(s->p.stop && *s->p.stop) &&
+        grab(path, &s->suspect_dec, times, nmiss, sus) < nmiss)
         warn(r, "cannot decode it again");
-    for (size_t i = 0; i < n && !(s->p.stop && *s->p.stop); i++)
-        if (sus[i].px)
-            pair(w, r, &items[i], &sus[i]);
-    for (size_t i = 0; sus && i < n; i++)
+    for (size_t i = 0, m = 0; i < n && !(s->p.stop && *s->p.stop); i++) {
+        const struct lki_pic *p = use[i] ? use[i] : &sus[m++];
+        if (p->px)
+            pair(w, r, &items[i], p);
+    }
+    for (size_t i = 0; sus && i < nmiss; i++)
         lki_free(sus[i].px);
     lki_free(items);
     lki_free(times);
     lki_free(sus);
+    lki_free(use);
 }

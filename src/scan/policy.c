@@ -106,9 +106,16 @@ static int push_time(struct lki_frameset *fs, double t)
     if (fs->n == fs->cap) {
         size_t cap = fs->cap ? 2 * fs->cap : 64;
         double *qt = lki_realloc(fs->qtimes, cap * sizeof *qt);
-        if (!qt)
+        if (qt)
+            fs->qtimes = qt;
+        struct lki_pic *pics = fs->pics ? lki_realloc(fs->pics, cap * sizeof *pics) : NULL;
+        if (pics) {
+            memset(pics + fs->cap, 0, (cap - fs->cap) * sizeof *pics);
+            fs->pics = pics;
+        }
+        if (!qt || (fs->pics && !pics))
             return LK_ENOMEM;
-        fs->qtimes = qt, fs->cap = cap;
+        fs->cap = cap;
     }
     fs->qtimes[fs->n++] = t;
     return 0;
@@ -185,5 +192,8 @@ void lki_frameset_release(struct lki_frameset *fs)
     lki_free(fs->qtimes);
     lki_free(fs->queries);
     lki_free(fs->qframe);
+    for (size_t i = 0; fs->pics && i < fs->n; i++)
+        lki_free(fs->pics[i].px);
+    lki_free(fs->pics);
     memset(fs, 0, sizeof *fs);
 }

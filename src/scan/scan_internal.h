@@ -41,6 +41,21 @@ struct lk_scan_worker {
     lk_hasher *hasher;             /* owned */
 };
 
+/* A decoded picture kept for later (dense RGB24, px owned). */
+struct lki_pic {
+    uint8_t *px;
+    lk_image img;
+};
+
+/* Copies src into p.  0 or LK_ENOMEM. */
+int lki_pic_keep(struct lki_pic *p, const lk_image *src);
+
+/* With an evidence directory, the pictures of a suspect's usable frames are
+ * kept while they fit in this many bytes, so that evidence needs no second
+ * decode of the suspect (about 150 frames of 512x288, 75 s at 2 per
+ * second); frames past it are decoded again only if a segment needs them. */
+#define LKI_SCAN_KEEP_BYTES (64u << 20)
+
 /* The sampled frames and queries of one suspect.  Invariant: queries[8k ..
  * 8k+7] are query k's dihedral variants and qframe[k] its frame; qtimes[i]
  * is the time of usable frame i (one with at least one query). */
@@ -55,6 +70,9 @@ struct lki_frameset {
     long frames;                   /* frames sampled */
     int still;                     /* the suspect is a still picture */
     double duration;               /* seconds */
+    struct lki_pic *pics;          /* with evidence: pics[i] of usable frame i, px
+                                      NULL past the budget; capacity cap */
+    size_t pic_bytes;              /* bytes kept in pics */
 };
 
 /* Adds the queries of one sampled suspect frame (features f of the whole
@@ -65,7 +83,7 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
 void lki_frameset_release(struct lki_frameset *fs);
 
 /* Writes evidence pictures of r's matched segments (scan_evidence.c). */
-void lki_scan_evidence(lk_scan_worker *w, const char *path, const double *qtimes,
+void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_frameset *fs,
                        lk_scan_result *r);
 
 /* The catalog entry behind search position pos, read under the scanner's

@@ -20,6 +20,17 @@ static int stopped(const lk_scanner *s)
     return s->p.stop && *s->p.stop;
 }
 
+/* With evidence, keeps the picture of the frame just made usable (frame
+ * fs->n - 1) while the budget allows.  0 or LK_ENOMEM. */
+static int keep_picture(struct lki_frameset *fs, const lk_frame *fr)
+{
+    size_t bytes = (size_t)fr->image.width * (size_t)fr->image.height * 3;
+    if (fs->pic_bytes + bytes > LKI_SCAN_KEEP_BYTES)
+        return 0;
+    fs->pic_bytes += bytes;
+    return lki_pic_keep(&fs->pics[fs->n - 1], &fr->image);
+}
+
 /* Decodes, samples and hashes the suspect.  0 or < 0 with err set. */
 static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frameset *fs,
                           lk_errbuf *err)
@@ -28,6 +39,8 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
     lk_media_info info;
     lk_frame fr;
     lk_features f;
+    if (w->s->p.evidence_dir && !(fs->pics = lki_calloc(1, sizeof *fs->pics)))
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     LK_TRY(lk_decoder_open(&d, path, &w->s->suspect_dec, err));
     lk_decoder_info(d, &info);
     fs->still = info.is_still;
@@ -38,7 +51,11 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
             break;
         }
         rc = lk_hasher_compute(w->hasher, &fr.image, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f);
-        if (rc < 0 || (rc = lki_scan_add_frame(fs, w->hasher, &fr, &f)) < 0) {
+        size_t usable = fs->n;
+        if (rc == 0 && (rc = lki_scan_add_frame(fs, w->hasher, &fr, &f)) == 0 && fs->pics &&
+            fs->n > usable)
+            rc = keep_picture(fs, &fr);
+        if (rc < 0) {
             rc = lki_err(err, rc, "'%s': %s", path, lk_strerror(rc));
             break;
         }
@@ -282,7 +299,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     } else {
         r->verdict = decide(w->s, r);
         if (w->s->p.evidence_dir && r->verdict == LK_VERDICT_MATCH)
-            lki_scan_evidence(w, path, fs.qtimes, r);
+            lki_scan_evidence(w, path, &fs, r);
     }
     lki_frameset_release(&fs);
     return r->verdict;
