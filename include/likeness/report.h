@@ -91,6 +91,16 @@ enum lk_scan_writer_flags {
 LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r,
                          int first);
 
+/**
+ * Appends one suspect's report as one JSON line to the file open at @p fd
+ * (a --resume file): one write of the whole line; when it fails (disk
+ * full, I/O error), the file is cut back to its length before the call, so
+ * it holds only whole lines and a later append, once space returns, follows
+ * a whole line.  Returns 0, LK_ENOSPC, LK_EIO, LK_ENOMEM or LK_EINVAL.
+ * Not thread-safe for one fd.
+ */
+LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r);
+
 /** Closes the JSON array (format LK_SCANFMT_JSON); @p any = 0 if nothing was written. */
 LK_API int lk_scan_write_end(FILE *fp, int format, int any);
 

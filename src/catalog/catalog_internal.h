@@ -38,7 +38,8 @@ typedef struct lki_segfile {
 
 /* Cache of the last file blob lk_index_entry_at decoded. */
 typedef struct lk_entry_cache {
-    int64_t file_row;       /* 0 if empty */
+    int loaded;             /* 1 when the fields below hold file_row */
+    int64_t file_row;       /* the cached file row (any value, 0 included) */
     uint8_t *blob;          /* owned copy of the frames blob */
     size_t n;               /* entries in blob */
     char *work_id, *owner, *title, *path; /* owned strings */

@@ -191,6 +191,7 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     LK_TRY(lki_load_blob(ix, row, &c->blob, &c->n, err));
     c->file_row = row;
+    c->loaded = 1;
     return 0;
 }
 
@@ -202,7 +203,7 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
         return lki_err(err, LK_EINVAL, "%s: search position %zu out of range", ix->path, pos);
     int64_t row = ix->seg.refs[2 * pos];
     uint32_t num = ix->seg.refs[2 * pos + 1];
-    if (ix->cache.file_row != row)
+    if (!ix->cache.loaded || ix->cache.file_row != row)
         LK_TRY(fill_cache(ix, row, err));
     lk_entry_cache *c = &ix->cache;
     if (num >= c->n)

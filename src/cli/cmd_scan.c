@@ -13,6 +13,7 @@
  * partial line.  Exit: 0 all clean, 1 a suspect matched (see --fail-on),
  * 2 any error (the other suspects are still scanned and reported).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -150,7 +151,7 @@ struct out {
     int format;          /* enum lk_scan_format for stdout */
     unsigned flags;      /* LK_SW_* for stdout */
     int quiet;           /* --quiet: text reports suppressed */
-    FILE *resume;        /* --resume file, appended to, or NULL */
+    int resume;          /* --resume file descriptor (O_APPEND), or -1 */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     size_t skipped;      /* suspects already in the resume file */
@@ -172,8 +173,8 @@ static void emit(struct out *o, struct job *j, int fail_on)
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
-    if (o->resume && r->verdict != LK_VERDICT_ERROR && rc == 0)
-        rc = lk_scan_write(o->resume, LK_SCANFMT_JSONL, 0, r, 0);
+    if (o->resume >= 0 && r->verdict != LK_VERDICT_ERROR && rc == 0)
+        rc = lk_scan_append_jsonl(o->resume, r);
     if (rc < 0) {
         lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
         o->errors++;
@@ -224,7 +225,7 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
         return 0;
     if (load_resume(a->resume, done) < 0)
         return -1;
-    if (!(o->resume = fopen(a->resume, "a"))) {
+    if ((o->resume = open(a->resume, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) {
         lk_error("cannot open '%s' for appending", a->resume);
         return -1;
     }
@@ -303,7 +304,7 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
     lk_scanner *sc = NULL;
-    struct out o = { 0 };
+    struct out o = { .resume = -1 };
     lk_paths done = { 0 };
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
@@ -322,7 +323,7 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         status = o.errors || walk_failed || stop_flag ? LK_EXIT_ERROR
                  : o.found ? LK_EXIT_FOUND : LK_EXIT_OK;
     }
-    if (o.resume && fclose(o.resume) != 0) {
+    if (o.resume >= 0 && close(o.resume) != 0) {
         lk_error("cannot write '%s'", a->resume);
         status = LK_EXIT_ERROR;
     }

@@ -7,7 +7,9 @@
  * fields are added freely, never renamed.  Times are seconds rounded to
  * milliseconds; scores are rounded to 4 decimals.
  */
+#include <errno.h>
 #include <math.h>
+#include <unistd.h>
 #include <string.h>
 #include <cJSON.h>
 #include "common/common.h"
@@ -187,4 +189,40 @@ LK_API int lk_scan_write_end(FILE *fp, int format, int any)
     if (format == LK_SCANFMT_JSON)
         fputs(any ? "\n]\n" : "[]\n", fp);
     return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
+}
+
+/* Writes all n bytes of buf to fd.  0, or the errno of the failure. */
+static int write_all(int fd, const char *buf, size_t n)
+{
+    while (n) {
+        ssize_t k = write(fd, buf, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return k < 0 ? errno : EIO;
+        buf += k, n -= (size_t)k;
+    }
+    return 0;
+}
+
+LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r)
+{
+    if (fd < 0 || !r)
+        return LK_EINVAL;
+    cJSON *o = report_json(r);
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (!s)
+        return LK_ENOMEM;
+    size_t n = strlen(s);
+    s[n] = '\n'; /* cJSON's buffer has room: its NUL is replaced, the length kept */
+    off_t end = lseek(fd, 0, SEEK_END);
+    int e = end < 0 ? errno : write_all(fd, s, n + 1);
+    cJSON_free(s);
+    if (e == 0)
+        return 0;
+    /* cut a partial line off, so the file stays whole lines for later appends */
+    if (end >= 0 && ftruncate(fd, end) != 0)
+        e = errno;
+    return e == ENOSPC || e == EFBIG || e == EDQUOT ? LK_ENOSPC : LK_EIO;
 }

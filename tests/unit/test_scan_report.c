@@ -4,6 +4,10 @@
 #include <cJSON.h>
 #include <math.h>
 #include <png.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
 #include "likeness/likeness.h"
@@ -156,11 +160,56 @@ static void test_evidence(void)
     CHECK_INT(lk_evidence_write_png("x.png", &bad, &right, &err), LK_EINVAL);
 }
 
+/* A --resume append that fails (the file size limit standing in for a full
+ * disk) leaves the file as it was, and an append after space returns
+ * follows a whole line: every line parses. */
+static void test_append_after_failure(void)
+{
+    char path[] = "/tmp/likeness-resume-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    fd = open(path, O_WRONLY | O_APPEND);
+    lk_scan_result r = sample();
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    struct stat st;
+    fstat(fd, &st);
+    off_t one = st.st_size;
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = (rlim_t)one + 16; /* room for a piece of the next line only */
+    signal(SIGXFSZ, SIG_IGN);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), LK_ENOSPC);
+    fstat(fd, &st);
+    CHECK_INT(st.st_size, one);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &old), 0);
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    close(fd);
+    FILE *fp = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    int lines = 0;
+    while (fp && getline(&line, &cap, fp) > 0) {
+        cJSON *o = cJSON_Parse(line);
+        CHECK(o != NULL);
+        cJSON_Delete(o);
+        lines++;
+    }
+    CHECK_INT(lines, 2);
+    free(line);
+    if (fp)
+        fclose(fp);
+    unlink(path);
+}
+
 int main(void)
 {
     test_jsonl_shape();
     test_json_array();
     test_text();
     test_evidence();
+    test_append_after_failure();
     TEST_DONE("scan_report");
 }
