@@ -103,6 +103,21 @@ LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err);
 /** Copies what is known about the media into @p info. */
 LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info);
 
+/**
+ * The content hash of the opened file: the SHA-256 of all its bytes (the
+ * same digest as lk_sha256_file()) into @p sha256 and its size in bytes
+ * into @p size (may be NULL).  The file is read once: the digest is computed
+ * from the bytes the decoder reads, as it reads them; what the decoder has
+ * not read (the caller stopped early, or the reader skipped or sought over
+ * part of the file) is read and hashed by this call.  May be called at any
+ * time after a successful open, repeatedly (later calls return the same
+ * digest), and decoding may go on afterwards.  Same thread rule as the
+ * decoder's other calls.  Returns 0, LK_EINVAL, LK_EIO, LK_ENOMEM (the
+ * message names the file).
+ */
+LK_API int lk_decoder_content_hash(lk_decoder *d, uint8_t sha256[32], int64_t *size,
+                                   lk_errbuf *err);
+
 /** Closes *d (NULL allowed) and sets *d to NULL. */
 LK_API void lk_decoder_free(lk_decoder **d);
 

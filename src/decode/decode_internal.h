@@ -3,16 +3,19 @@
  * interface (png.c, jpeg.c, ffmpeg.c), the working-size rule and the
  * picture rotation helper.  Nothing here leaves src/decode/.
  *
- * Flow: decoder.c checks the path, probes the magic bytes and picks a
- * backend; the backend yields frames already rotated upright and scaled to
- * fit the working size, as packed RGB24; decoder.c detects and crops
- * constant borders (border.c) and hands out lk_frame.
+ * Flow: decoder.c opens the file as an lki_source (source.c: the one
+ * reading of the file, hashed as it is read), probes the magic bytes and
+ * picks a backend; the backend reads through the source and yields frames
+ * already rotated upright and scaled to fit the working size, as packed
+ * RGB24; decoder.c detects and crops constant borders (border.c) and hands
+ * out lk_frame.
  */
 #ifndef LK_DECODE_INTERNAL_H
 #define LK_DECODE_INTERNAL_H
 
 #include <stdint.h>
 #include "likeness/decode.h"
+#include "likeness/sha256.h"
 
 /* Limits checked from headers before any allocation for pixels. */
 #define LK_DECODE_MAX_SIDE 65535
@@ -32,11 +35,55 @@ typedef struct lk_rawframe {
     unsigned flags;      /* enum lk_frame_flags */
 } lk_rawframe;
 
+/* ---- source.c: the one reading of a file -------------------------------- */
+
+/* Bytes probe wants to see from the start of a file. */
+#define LK_PROBE_BYTES 65536
+
+/*
+ * An open media file, read by one backend at a time and hashed on the way
+ * (see source.c for the rule that makes the digest the whole file's).
+ * Invariants: 0 <= hashed <= bytes of the file; head holds the first head_n
+ * bytes (head_n < LK_PROBE_BYTES only when that is the whole file) and
+ * head_n <= hashed; once finished, digest is final and sha is not fed.
+ */
+typedef struct lki_source {
+    const char *path;     /* for messages; the decoder's copy */
+    int fd;               /* read-only descriptor, valid while is_open */
+    int is_open;
+    int64_t size;         /* st_size when opened */
+    int64_t pos;          /* offset of the next read */
+    int64_t hashed;       /* bytes [0, hashed) fed to sha, in order */
+    int64_t bytes_read;   /* bytes read from the file so far (for tests) */
+    lk_sha256_ctx sha;
+    uint8_t *head;        /* first bytes of the file (owned) */
+    size_t head_n;
+    int finished;         /* digest computed */
+    uint8_t digest[32];
+} lki_source;
+
+/* Opens path (a non-empty regular file) and reads its head; 0 or LK_E*
+ * naming path (the source is closed again on failure).  path must outlive
+ * the source. */
+int lki_source_open(lki_source *s, const char *path, lk_errbuf *err);
+/* Reads up to n bytes at the current position and advances it: bytes read
+ * (short reads happen; 0 at the end of the file) or LK_E* naming the file. */
+int64_t lki_source_read(lki_source *s, void *buf, size_t n, lk_errbuf *err);
+/* Moves the position (whence: SEEK_SET, SEEK_CUR, SEEK_END against the size
+ * at open); the new position, or LK_EINVAL when it would be negative. */
+int64_t lki_source_seek(lki_source *s, int64_t offset, int whence);
+/* The SHA-256 of the whole file and its size: hashes the part not read yet
+ * (position unchanged).  Idempotent; 0 or LK_E*. */
+int lki_source_digest(lki_source *s, uint8_t out[32], int64_t *size, lk_errbuf *err);
+/* Closes the descriptor and frees the head; safe to repeat. */
+void lki_source_close(lki_source *s);
+
 /* A reader for one family of formats.  Immutable. */
 typedef struct lk_backend {
     const char *name;
-    /* Opens path, fills *info; 0 or LK_E* with a message naming path. */
-    int (*open)(void **state, const char *path, const lk_decode_opts *opts,
+    /* Opens the file read through src (at offset 0; src outlives the state),
+     * fills *info; 0 or LK_E* with a message naming the file. */
+    int (*open)(void **state, lki_source *src, const lk_decode_opts *opts,
                 lk_media_info *info, lk_errbuf *err);
     /* 1 with *f filled, 0 at the end, or LK_E* naming the path. */
     int (*next)(void *state, lk_rawframe *f, lk_errbuf *err);
@@ -153,9 +200,6 @@ enum lk_probe_kind {
     LK_PROBE_APNG,      /* PNG signature with acTL before the first IDAT */
     LK_PROBE_JPEG       /* SOI followed by a marker */
 };
-
-/* Bytes probe wants to see from the start of a file. */
-#define LK_PROBE_BYTES 65536
 
 /* Classifies the first n bytes of a file (n may be short). */
 int lki_probe(const uint8_t *head, size_t n);

@@ -5,9 +5,12 @@
  * sampled frames as upright RGB24 at the working size.
  *
  * Invariants and choices:
- * - Only the local file is read: the URL is "file:" + path, nested opens
- *   (playlists) are limited to the file protocol, image2 never expands
- *   patterns.  Probing is bounded (LK_FF_PROBESIZE bytes, 5 s).
+ * - The file is read through the decoder's lki_source (hashed as it is
+ *   read) by an AVIOContext of our own (read and seek callbacks, size from
+ *   the open); the URL "file:" + path only names it (for messages and
+ *   extension hints); nested opens (playlists) are limited to the file
+ *   protocol, image2 never expands patterns.  Probing is bounded
+ *   (LK_FF_PROBESIZE bytes, 5 s).
  * - Streams that are only an attached picture (cover art) do not count as
  *   video.  Sizes beyond LK_DECODE_MAX_SIDE / LK_DECODE_MAX_PIXELS are
  *   refused from the headers and again per frame; the decoder's max_pixels
@@ -60,7 +63,10 @@
 
 typedef struct ff_state {
     char *path;               /* for messages; owned */
-    AVIOContext *pb;          /* our own I/O context; owned */
+    lki_source *src;          /* the file; the decoder's */
+    int io_rc;                /* LK_E* of the last failed source read, 0 if none */
+    lk_errbuf io_err;         /* its message */
+    AVIOContext *pb;          /* our own I/O context over src; owned, with its buffer */
     AVFormatContext *fmt;     /* demuxer; owned */
     AVCodecContext *dec;      /* decoder; owned */
     AVPacket *pkt;            /* reused packet; pending says it holds one */
@@ -124,6 +130,62 @@ static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
     return lki_err(err, map_averror(e), "'%s': %s: %s", path, what, buf);
 }
 
+/* ---- I/O through the source ----------------------------------------- */
+
+/* Bytes of the I/O context's buffer. */
+#define LK_FF_IO_BUFFER (1 << 16)
+
+static int io_read(void *opaque, uint8_t *buf, int n)
+{
+    ff_state *s = opaque;
+    int64_t r = lki_source_read(s->src, buf, n > 0 ? (size_t)n : 0, &s->io_err);
+    if (r < 0) {
+        s->io_rc = (int)r;
+        return r == LK_EINTR ? AVERROR_EXIT : r == LK_ENOMEM ? AVERROR(ENOMEM) : AVERROR(EIO);
+    }
+    return r == 0 ? AVERROR_EOF : (int)r;
+}
+
+static int64_t io_seek(void *opaque, int64_t offset, int whence)
+{
+    ff_state *s = opaque;
+    if (whence & AVSEEK_SIZE)
+        return s->src->size;
+    int64_t pos = lki_source_seek(s->src, offset, whence & ~AVSEEK_FORCE);
+    return pos < 0 ? AVERROR(EINVAL) : pos;
+}
+
+/* The I/O context over s->src; 0 or LK_ENOMEM. */
+static int open_io(ff_state *s, lk_errbuf *err)
+{
+    uint8_t *buf = av_malloc(LK_FF_IO_BUFFER);
+    if (buf)
+        s->pb = avio_alloc_context(buf, LK_FF_IO_BUFFER, 0, s, io_read, NULL, io_seek);
+    if (!s->pb) {
+        av_free(buf);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    }
+    return 0;
+}
+
+static void close_io(ff_state *s)
+{
+    if (s->pb)
+        av_freep(&s->pb->buffer);
+    avio_context_free(&s->pb);
+}
+
+/* av_fail, unless the failure was the source's own (its message is kept). */
+static int io_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
+{
+    if (s->io_rc < 0) {
+        if (err)
+            *err = s->io_err;
+        return s->io_rc;
+    }
+    return av_fail(err, s->path, what, e);
+}
+
 /* ---- opening --------------------------------------------------------- */
 
 /* Probes the bytes; returns the probe score or LK_E*. */
@@ -135,15 +197,19 @@ static int open_input(ff_state *s, lk_errbuf *err)
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     snprintf(url, n, "file:%s", s->path);
     const AVInputFormat *ifmt = NULL;
-    int rc = avio_open(&s->pb, url, AVIO_FLAG_READ);
-    int score = rc < 0 ? rc : av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
+    int rc = open_io(s, err);
+    if (rc < 0) {
+        lki_free(url);
+        return rc;
+    }
+    int score = av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
     if (score == AVERROR_INVALIDDATA || (score >= 0 && !ifmt)) {
         lki_free(url);
         return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
     }
     if (score < 0) {
         lki_free(url);
-        return av_fail(err, s->path, "cannot open", score);
+        return io_fail(s, err, "cannot open", score);
     }
     AVDictionary *dict = NULL;
     av_dict_set(&dict, "protocol_whitelist", "file", 0);
@@ -160,9 +226,9 @@ static int open_input(ff_state *s, lk_errbuf *err)
     av_dict_free(&dict);
     lki_free(url);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM)
+        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM) && s->io_rc == 0
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
-                   : av_fail(err, s->path, "cannot read the header", rc);
+                   : io_fail(s, err, "cannot read the header", rc);
     return score;
 }
 
@@ -319,9 +385,9 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
         return score;
     int rc = avformat_find_stream_info(s->fmt, NULL);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY
+        return score < AVPROBE_SCORE_RETRY && s->io_rc == 0
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
-                   : av_fail(err, s->path, "cannot read the stream parameters", rc);
+                   : io_fail(s, err, "cannot read the stream parameters", rc);
     LK_TRY(choose_stream(s, score, err));
     const AVCodec *codec = NULL;
     LK_TRY(open_decoder(s, opts, &codec, err));
@@ -354,16 +420,17 @@ static void ff_close(void *state)
     av_packet_free(&s->pkt);
     avcodec_free_context(&s->dec);
     avformat_close_input(&s->fmt);
-    avio_closep(&s->pb);
+    close_io(s);
     lki_free_aligned(s->rgb);
     lki_free_aligned(s->rot);
     lki_free(s->path);
     lki_free(s);
 }
 
-static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
+static int ff_open(void **state, lki_source *src, const lk_decode_opts *opts,
                    lk_media_info *info, lk_errbuf *err)
 {
+    const char *path = src->path;
     *state = NULL;
     if (!opts)
         return lki_err(err, LK_EINVAL, "'%s': no decoding options", path);
@@ -376,6 +443,7 @@ static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     memcpy(s->path, path, n);
+    s->src = src;
     s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
     int rc = ff_open_steps(s, opts, info, err);
     if (rc < 0) {
@@ -625,8 +693,8 @@ static int feed(ff_state *s, lk_errbuf *err)
             av_packet_unref(s->pkt);
             rc = av_read_frame(s->fmt, s->pkt);
         } while (rc >= 0 && s->pkt->stream_index != s->stream);
-        if (rc == AVERROR(ENOMEM))
-            return av_fail(err, s->path, "cannot read", rc);
+        if (rc == AVERROR(ENOMEM) || s->io_rc < 0)
+            return io_fail(s, err, "cannot read", rc);
         if (rc < 0) {
             if (rc != AVERROR_EOF) {
                 s->damage = 1;

@@ -7,12 +7,12 @@
  * EXIF orientation (APP1 "Exif", TIFF tag 0x0112 of IFD0, parsed here with
  * every read bounds-checked) is applied after reduction.  Large pictures
  * are decoded with the smallest TurboJPEG scaling factor that still covers
- * the working size, then area-averaged to it exactly.  The whole picture is
+ * the working size, then area-averaged to it exactly.  The file is read
+ * whole through the decoder's lki_source (hashed on the way).  The whole picture is
  * decoded in open() so that damaged data is reported there.  A truncated
  * file ("premature end" warning) is damaged; other libjpeg warnings are
  * tolerated, as they are common in camera files.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <turbojpeg.h>
@@ -107,29 +107,24 @@ static void parse_markers(const uint8_t *b, size_t n, jpeg_meta *m)
     }
 }
 
-/* Reads the whole file into j->file. */
-static int read_file(jpeg_job *j, const char *path, lk_errbuf *err)
+/* Reads the whole file into j->file through the source (hashed on the way). */
+static int read_file(jpeg_job *j, lki_source *src, lk_errbuf *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int code = lki_err_from_errno(errno);
-        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
+    if (src->size > MAX_FILE_BYTES)
+        return lki_err(err, LK_ETOOBIG, "'%s': JPEG file larger than 1 GiB", src->path);
+    size_t cap = (size_t)src->size, got = 0;
+    if (!(j->file = lki_malloc(cap)))
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", src->path);
+    while (got < cap) {
+        int64_t r = lki_source_read(src, j->file + got, cap - got, err);
+        if (r < 0)
+            return (int)r;
+        if (r == 0)
+            break;
+        got += (size_t)r;
     }
-    long size = -1;
-    if (fseek(fp, 0, SEEK_END) == 0)
-        size = ftell(fp);
-    int rc = 0;
-    if (size < 0 || fseek(fp, 0, SEEK_SET) != 0)
-        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
-    else if (size > MAX_FILE_BYTES)
-        rc = lki_err(err, LK_ETOOBIG, "'%s': JPEG file larger than 1 GiB", path);
-    else if (!(j->file = lki_malloc((size_t)size)))
-        rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    else if (fread(j->file, 1, (size_t)size, fp) != (size_t)size)
-        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
-    j->size = (unsigned long)(size > 0 ? size : 0);
-    fclose(fp);
-    return rc;
+    j->size = (unsigned long)got;
+    return 0;
 }
 
 /* Smallest TurboJPEG scaling that still covers the working size. */
@@ -218,11 +213,12 @@ static void fill_info(lk_media_info *info, const jpeg_job *j, int orientation)
 }
 
 /* Reads, decodes, reduces and turns upright into s. */
-static int run(jpeg_job *j, lk_still *s, const char *path, const lk_decode_opts *opts,
+static int run(jpeg_job *j, lk_still *s, lki_source *src, const lk_decode_opts *opts,
                lk_media_info *info, lk_errbuf *err)
 {
+    const char *path = src->path;
     jpeg_meta m;
-    LK_TRY(read_file(j, path, err));
+    LK_TRY(read_file(j, src, err));
     parse_markers(j->file, j->size, &m);
     LK_TRY(decode(j, path, opts->max_dim, m.adobe, err));
     int tw, th;
@@ -234,14 +230,15 @@ static int run(jpeg_job *j, lk_still *s, const char *path, const lk_decode_opts 
     return 0;
 }
 
-static int jpeg_open(void **state, const char *path, const lk_decode_opts *opts,
+static int jpeg_open(void **state, lki_source *src, const lk_decode_opts *opts,
                      lk_media_info *info, lk_errbuf *err)
 {
+    const char *path = src->path;
     jpeg_job j;
     memset(&j, 0, sizeof j);
     *state = NULL;
     lk_still *s = lki_calloc(1, sizeof *s);
-    int rc = s ? run(&j, s, path, opts, info, err)
+    int rc = s ? run(&j, s, src, opts, info, err)
                : lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     if (j.tj)
         tjDestroy(j.tj);
