@@ -55,7 +55,8 @@ static int64_t read_at(lki_source *s, void *buf, size_t n, int64_t at, lk_errbuf
     }
 }
 
-/* Checks the opened descriptor: a non-empty regular file. */
+/* Checks the opened descriptor (a non-empty regular file) and makes its
+ * reads blocking again. */
 static int check_file(lki_source *s, lk_errbuf *err)
 {
     struct stat st;
@@ -67,8 +68,24 @@ static int check_file(lki_source *s, lk_errbuf *err)
         return lki_err(err, LK_EFORMAT, "'%s': not a regular file", s->path);
     if (st.st_size == 0)
         return lki_err(err, LK_EFORMAT, "'%s': empty file", s->path);
+    int fl = fcntl(s->fd, F_GETFL);
+    if (fl < 0 || fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+        return lki_err(err, LK_EIO, "cannot open '%s': %s", s->path, strerror(errno));
     s->size = (int64_t)st.st_size;
     return 0;
+}
+
+/* The message and code of a failed open(). */
+static int open_failure(const char *path, int e, lk_errbuf *err)
+{
+    if (e == ENXIO || e == EOPNOTSUPP) /* a socket, or a device without a driver */
+        return lki_err(err, LK_EFORMAT, "'%s': not a regular file", path);
+    int code = lki_err_from_errno(e);
+    if (e == ELOOP)
+        return lki_err(err, code, "cannot open '%s': too many levels of symbolic links", path);
+    if (e == ENAMETOOLONG)
+        return lki_err(err, code, "cannot open '%s': file name too long", path);
+    return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
 }
 
 /* Reads the head (up to LK_PROBE_BYTES) into s->head. */
@@ -94,12 +111,12 @@ int lki_source_open(lki_source *s, const char *path, lk_errbuf *err)
     memset(s, 0, sizeof *s);
     s->path = path;
     lk_sha256_init(&s->sha);
-    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking, so that a FIFO without a writer (or a device) cannot
+     * block the open; no controlling terminal from a tty. */
+    s->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     s->is_open = s->fd >= 0;
-    if (!s->is_open) {
-        int code = lki_err_from_errno(errno);
-        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
-    }
+    if (!s->is_open)
+        return open_failure(path, errno, err);
     int rc = check_file(s, err);
     if (rc == 0)
         rc = read_head(s, err);

@@ -5,10 +5,15 @@
  * first or last, Matroska, GIF, truncated files) whether the caller reads
  * every frame, stops after the first or asks before any; the bytes read
  * stay close to the file's size; the hash rule itself on hand-made reads
- * (skips, seeks back).  Media from tests/media (at $LK_MEDIA).
+ * (skips, seeks back); special files refused at once without a blocking
+ * open (FIFO, /dev/zero, a directory, a socket, a loop of symbolic links)
+ * while a link to a regular file is read.  Media from tests/media (at $LK_MEDIA).
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include "test.h"
 #include "likeness/likeness.h"
@@ -211,6 +216,55 @@ static void test_hash_rule(void)
     free(buf);
 }
 
+/* Opening path fails at once with code, the message naming it and saying want. */
+static void expect_refused(const char *path, int code, const char *want)
+{
+    lk_decoder *d = NULL;
+    lk_errbuf e;
+    lk_errbuf_clear(&e);
+    int rc = lk_decoder_open(&d, path, NULL, &e);
+    CHECK_INT(rc, code);
+    CHECK(d == NULL);
+    CHECK(strstr(e.msg, path) && strstr(e.msg, want) && !strchr(e.msg, '\n'));
+    if (rc != code || !strstr(e.msg, want))
+        printf("%s: got %d \"%s\"\n", path, rc, e.msg);
+    lk_decoder_free(&d);
+}
+
+static void test_special_files(void)
+{
+    alarm(60); /* a blocking open would hang here: fail instead */
+    CHECK_INT(mkfifo(tpath("fifo.mp4"), 0600), 0);
+    expect_refused(tpath("fifo.mp4"), LK_EFORMAT, "not a regular file");
+    /* A FIFO with a writer that never writes: still refused, not read. */
+    int wfd = open(tpath("fifo.mp4"), O_RDWR | O_NONBLOCK);
+    CHECK(wfd >= 0);
+    expect_refused(tpath("fifo.mp4"), LK_EFORMAT, "not a regular file");
+    close(wfd);
+    expect_refused("/dev/zero", LK_EFORMAT, "not a regular file");
+    expect_refused("/dev/null", LK_EFORMAT, "not a regular file");
+    expect_refused(tmpdir, LK_EISDIR, "is a directory");
+    int sfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", tpath("sock.png"));
+    CHECK(sfd >= 0 && bind(sfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    expect_refused(tpath("sock.png"), LK_EFORMAT, "not a regular file");
+    close(sfd);
+    CHECK_INT(symlink(tpath("loop-b.png"), tpath("loop-a.png")), 0);
+    CHECK_INT(symlink(tpath("loop-a.png"), tpath("loop-b.png")), 0);
+    expect_refused(tpath("loop-a.png"), LK_ENOENT, "too many levels of symbolic links");
+    CHECK_INT(symlink(tpath("nowhere.png"), tpath("dangling.png")), 0);
+    expect_refused(tpath("dangling.png"), LK_ENOENT, "no such file or directory");
+    /* A link to a regular file is the file. */
+    char *target = realpath(media("stills/rgb.png"), NULL);
+    CHECK(target && symlink(target, tpath("link.png")) == 0);
+    free(target);
+    CHECK_INT(hash_matches(tpath("link.png"), LK_BACKEND_AUTO, AT_END), 1);
+    alarm(0);
+}
+
 int main(void)
 {
     lk_decode_set_log_level(0);
@@ -222,6 +276,7 @@ int main(void)
         return 1;
     }
     test_hash_rule();
+    test_special_files();
     test_content_hash();
     test_read_once();
     char cmd[128];
