@@ -9,7 +9,9 @@
  *   read) by an AVIOContext of our own (read and seek callbacks, size from
  *   the open); the URL "file:" + path only names it (for messages and
  *   extension hints); nested opens (playlists) are limited to the file
- *   protocol, image2 never expands patterns.  Probing is bounded
+ *   protocol.  A format that would open the file itself (AVFMT_NOFILE:
+ *   image2, chosen by the file name) is replaced by image2pipe, which reads
+ *   our I/O context and guesses the codec the same way.  Probing is bounded
  *   (LK_FF_PROBESIZE bytes, 5 s).
  * - Streams that are only an attached picture (cover art) do not count as
  *   video.  Sizes beyond LK_DECODE_MAX_SIDE / LK_DECODE_MAX_PIXELS are
@@ -203,6 +205,8 @@ static int open_input(ff_state *s, lk_errbuf *err)
         return rc;
     }
     int score = av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
+    if (score >= 0 && ifmt && (ifmt->flags & AVFMT_NOFILE))
+        ifmt = !strcmp(ifmt->name, "image2") ? av_find_input_format("image2pipe") : NULL;
     if (score == AVERROR_INVALIDDATA || (score >= 0 && !ifmt)) {
         lki_free(url);
         return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
@@ -290,7 +294,8 @@ static int stream_orientation(const AVStream *st)
 static int is_still_format(const char *name)
 {
     size_t n = strlen(name);
-    return !strcmp(name, "image2") || (n > 5 && !strcmp(name + n - 5, "_pipe"));
+    return !strcmp(name, "image2") || !strcmp(name, "image2pipe") ||
+           (n > 5 && !strcmp(name + n - 5, "_pipe"));
 }
 
 static void copy_name(char *dst, size_t cap, const char *src)
