@@ -10,6 +10,7 @@
 #ifndef LIKENESS_DECODE_H
 #define LIKENESS_DECODE_H
 
+#include <signal.h>
 #include <stdint.h>
 #include "likeness/error.h"
 #include "likeness/image.h"
@@ -27,6 +28,15 @@ typedef struct lk_decode_opts {
     int crop_borders;  /**< 1: detect and crop constant borders (default 1) */
     int threads;       /**< decoder threads, 0 = automatic (default 0) */
     int backend;       /**< enum lk_decode_backend (default LK_BACKEND_AUTO) */
+    /** Stop request (default NULL: none).  When not NULL, the decoder reads
+     *  *interrupt before every read of the file, between frames and packets,
+     *  between rows or scanlines of a still and while FFmpeg probes; once it
+     *  is non-zero, the call under way returns LK_EINTR ("interrupted")
+     *  within a fraction of a second (the longest step that cannot be
+     *  interrupted is one video frame or one swscale conversion, both bounded
+     *  by the budgets below).  Meant for a flag a SIGINT/SIGTERM handler
+     *  sets; it must outlive the decoder. */
+    const volatile sig_atomic_t *interrupt;
 } lk_decode_opts;
 
 /** Which reader opens a file. */
@@ -80,6 +90,10 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts);
 /**
  * Opens @p path (a regular file) and probes it.  On success *out must be
  * freed with lk_decoder_free().  @p opts may be NULL for the defaults.
+ * Anything but a regular file (after symbolic links) is refused before a
+ * byte is read and without a blocking open: a FIFO, a device or a socket is
+ * LK_EFORMAT ("not a regular file"), a directory LK_EISDIR, a loop of links
+ * LK_ENOENT ("too many levels of symbolic links").
  * Refuses pictures larger than 65535 pixels on a side or 2^28 pixels in
  * all before allocating for them (LK_ETOOBIG).  An empty file is
  * LK_EFORMAT; data that starts like PNG or JPEG but is cut short or damaged
@@ -87,8 +101,8 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts);
  * decoded completely here, so their damage is reported by this call.
  * Thread safety: distinct decoders may be used from distinct threads.
  * Returns 0, or LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EFORMAT, LK_ECORRUPT,
- * LK_ETOOBIG, LK_ENOFRAMES (e.g. audio only), LK_ENOMEM; the message in
- * @p err names the file.
+ * LK_ETOOBIG, LK_ENOFRAMES (e.g. audio only), LK_ENOMEM, LK_EIO, LK_EINTR
+ * (stop request); the message in @p err names the file.
  */
 LK_API int lk_decoder_open(lk_decoder **out, const char *path,
                            const lk_decode_opts *opts, lk_errbuf *err);
@@ -96,7 +110,8 @@ LK_API int lk_decoder_open(lk_decoder **out, const char *path,
 /**
  * Decodes up to the next sampled frame.  Returns 1 with @p frame filled,
  * 0 at the end of the media, or a negative LK_E* code (the message names
- * the file).  A stream that ends before its first frame gives LK_ENOFRAMES.
+ * the file).  A stream that ends before its first frame gives LK_ENOFRAMES;
+ * a stop request (lk_decode_opts.interrupt) gives LK_EINTR.
  */
 LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err);
 
@@ -112,8 +127,8 @@ LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info);
  * part of the file) is read and hashed by this call.  May be called at any
  * time after a successful open, repeatedly (later calls return the same
  * digest), and decoding may go on afterwards.  Same thread rule as the
- * decoder's other calls.  Returns 0, LK_EINVAL, LK_EIO, LK_ENOMEM (the
- * message names the file).
+ * decoder's other calls.  Returns 0, LK_EINVAL, LK_EIO, LK_ENOMEM, LK_EINTR
+ * (the message names the file).
  */
 LK_API int lk_decoder_content_hash(lk_decoder *d, uint8_t sha256[32], int64_t *size,
                                    lk_errbuf *err);

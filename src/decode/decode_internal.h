@@ -60,14 +60,26 @@ typedef struct lki_source {
     size_t head_n;
     int finished;         /* digest computed */
     uint8_t digest[32];
+    const volatile sig_atomic_t *interrupt; /* stop request, or NULL */
 } lki_source;
 
+/* 1 when the source's stop request is set. */
+static inline int lki_interrupted(const lki_source *s)
+{
+    return s->interrupt && *s->interrupt;
+}
+
+/* Writes "'path': interrupted" and returns LK_EINTR. */
+int lki_source_stopped(const lki_source *s, lk_errbuf *err);
+
 /* Opens path (a non-empty regular file) and reads its head; 0 or LK_E*
- * naming path (the source is closed again on failure).  path must outlive
- * the source. */
-int lki_source_open(lki_source *s, const char *path, lk_errbuf *err);
+ * naming path (the source is closed again on failure).  path and interrupt
+ * (a stop request, may be NULL) must outlive the source. */
+int lki_source_open(lki_source *s, const char *path, const volatile sig_atomic_t *interrupt,
+                    lk_errbuf *err);
 /* Reads up to n bytes at the current position and advances it: bytes read
- * (short reads happen; 0 at the end of the file) or LK_E* naming the file. */
+ * (short reads happen; 0 at the end of the file) or LK_E* naming the file
+ * (LK_EINTR once the stop request is set). */
 int64_t lki_source_read(lki_source *s, void *buf, size_t n, lk_errbuf *err);
 /* Moves the position (whence: SEEK_SET, SEEK_CUR, SEEK_END against the size
  * at open); the new position, or LK_EINVAL when it would be negative. */

@@ -70,7 +70,7 @@ static int open_kind(lk_decoder *d, int kind, lk_errbuf *err)
 /* Opens the file, probes its head and opens the backend for it. */
 static int open_backend(lk_decoder *d, lk_errbuf *err)
 {
-    LK_TRY(lki_source_open(&d->src, d->path, err));
+    LK_TRY(lki_source_open(&d->src, d->path, d->opts.interrupt, err));
     int kind = lki_probe(d->src.head, d->src.head_n);
     if (d->opts.backend == LK_BACKEND_FFMPEG)
         kind = LK_PROBE_OTHER;
@@ -143,6 +143,8 @@ LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err)
         return lki_err(err, LK_EINVAL, "lk_decoder_next: no decoder or frame");
     if (!d->be)
         return lki_err(err, LK_ESTATE, "'%s': decoder is not open", d->path);
+    if (lki_interrupted(&d->src))
+        return lki_source_stopped(&d->src, err);
     lk_rawframe raw;
     memset(&raw, 0, sizeof raw);
     int rc = d->be->next(d->state, &raw, err);

@@ -37,6 +37,9 @@
  *   angle and its mirror, becomes an EXIF orientation for lki_orient_rgb24.
  * - Damaged packets are skipped; read errors end the stream; the end with
  *   no decoded frame at all is LK_ECORRUPT (damage seen) or LK_ENOFRAMES.
+ * - Stop requests (lk_decode_opts.interrupt) are seen by every read of the
+ *   source, by FFmpeg's interrupt callback (probing, stream analysis) and
+ *   before every packet or frame; they end the call with LK_EINTR.
  * - FFmpeg's own log output is not touched here (process-wide state).
  */
 #include <math.h>
@@ -177,9 +180,19 @@ static void close_io(ff_state *s)
     avio_context_free(&s->pb);
 }
 
-/* av_fail, unless the failure was the source's own (its message is kept). */
+/* FFmpeg's interrupt callback: the stop request. */
+static int on_interrupt(void *opaque)
+{
+    const ff_state *s = opaque;
+    return lki_interrupted(s->src);
+}
+
+/* av_fail, unless the failure was the source's own (its message is kept)
+ * or a stop request. */
 static int io_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
 {
+    if (lki_interrupted(s->src))
+        return lki_source_stopped(s->src, err);
     if (s->io_rc < 0) {
         if (err)
             *err = s->io_err;
@@ -221,6 +234,8 @@ static int open_input(ff_state *s, lk_errbuf *err)
     s->fmt = avformat_alloc_context();
     if (s->fmt) {
         s->fmt->pb = s->pb;
+        s->fmt->interrupt_callback.callback = on_interrupt;
+        s->fmt->interrupt_callback.opaque = s;
         s->fmt->probesize = LK_FF_PROBESIZE;
         s->fmt->max_analyze_duration = LK_FF_ANALYZE_US;
         rc = avformat_open_input(&s->fmt, url, ifmt, &dict);
@@ -230,7 +245,8 @@ static int open_input(ff_state *s, lk_errbuf *err)
     av_dict_free(&dict);
     lki_free(url);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM) && s->io_rc == 0
+        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM) && s->io_rc == 0 &&
+                       !lki_interrupted(s->src)
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
                    : io_fail(s, err, "cannot read the header", rc);
     return score;
@@ -390,7 +406,7 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
         return score;
     int rc = avformat_find_stream_info(s->fmt, NULL);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY && s->io_rc == 0
+        return score < AVPROBE_SCORE_RETRY && s->io_rc == 0 && !lki_interrupted(s->src)
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
                    : io_fail(s, err, "cannot read the stream parameters", rc);
     LK_TRY(choose_stream(s, score, err));
@@ -740,6 +756,8 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
 {
     ff_state *s = state;
     for (;;) {
+        if (lki_interrupted(s->src))
+            return lki_source_stopped(s->src, err);
         int rc = avcodec_receive_frame(s->dec, s->frame);
         if (rc == 0) {
             s->consecutive_errors = 0;

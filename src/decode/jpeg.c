@@ -147,9 +147,13 @@ static void fail_now(jpeg_job *j, int code, const char *msg)
     longjmp(j->jmp, 1);
 }
 
+/* Called by libjpeg per iMCU row of input and per call for scanlines: the
+ * stop request and the scan limit. */
 static void on_progress(j_common_ptr c)
 {
     jpeg_job *j = c->client_data;
+    if (lki_interrupted(j->src))
+        fail_now(j, LK_EINTR, "interrupted");
     if (j->c.input_scan_number > JPEG_MAX_SCANS)
         fail_now(j, LK_ECORRUPT, "more than 500 scans");
 }
@@ -347,6 +351,8 @@ static int libjpeg_failure(jpeg_job *j, lk_errbuf *err)
             *err = j->io_err;
         return j->io_rc;
     }
+    if (j->fail_rc == LK_EINTR)
+        return lki_source_stopped(j->src, err);
     if (j->fail_rc == LK_ENOMEM || j->jerr.msg_code == JERR_OUT_OF_MEMORY)
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     return lki_err(err, j->fail_rc < 0 ? j->fail_rc : LK_ECORRUPT,

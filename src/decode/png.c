@@ -93,8 +93,9 @@ static void to_rgb(const png_job *j, uint8_t *row)
         memmove(row + 3 * x, row + 4 * x, 3);
 }
 
-/* Interlaced: the full picture first, then reduce it. */
-static int read_interlaced(png_job *j, size_t rowbytes)
+/* Interlaced: the full picture first (every pass over it, row by row, as
+ * png_read_image does, with a stop check per row), then reduce it. */
+static int read_interlaced(png_job *j, size_t rowbytes, int passes)
 {
     size_t n;
     if (lk_mul_size(rowbytes, (size_t)j->h, &n) < 0 ||
@@ -102,7 +103,12 @@ static int read_interlaced(png_job *j, size_t rowbytes)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++)
         j->rows[y] = j->full + (size_t)y * rowbytes;
-    png_read_image(j->png, j->rows);
+    for (int pass = 0; pass < passes; pass++)
+        for (int y = 0; y < j->h; y++) {
+            if (lki_interrupted(j->src))
+                return LK_EINTR;
+            png_read_row(j->png, j->rows[y], NULL);
+        }
     for (int y = 0; y < j->h; y++)
         to_rgb(j, j->rows[y]);
     int tw, th;
@@ -120,6 +126,8 @@ static int read_rows(png_job *j, size_t rowbytes)
     if (scale && lki_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++) {
+        if (lki_interrupted(j->src))
+            return LK_EINTR;
         png_read_row(j->png, j->row, NULL);
         to_rgb(j, j->row);
         if (scale)
@@ -146,15 +154,16 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
     size_t rowbytes = png_get_rowbytes(j->png, j->info);
     if ((j->channels != 3 && j->channels != 4) || rowbytes < (size_t)j->w * (size_t)j->channels)
         return lki_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
+    int rc;
     if (passes > 1) {
-        if (read_interlaced(j, rowbytes) < 0)
-            return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-        return 0;
+        rc = read_interlaced(j, rowbytes, passes);
+    } else {
+        lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
+        rc = read_rows(j, rowbytes);
     }
-    lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
-    if (read_rows(j, rowbytes) < 0)
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    return 0;
+    if (rc == LK_EINTR)
+        return lki_source_stopped(j->src, err);
+    return rc < 0 ? lki_err(err, LK_ENOMEM, "'%s': out of memory", path) : 0;
 }
 
 /* Frees what a job holds, except the result when keep_out. */

@@ -41,10 +41,18 @@ static void hash_span(lki_source *s, const uint8_t *buf, int64_t at, size_t n)
     s->hashed = end;
 }
 
-/* One pread at offset at, EINTR retried; bytes read (0 at the end) or LK_E*. */
+int lki_source_stopped(const lki_source *s, lk_errbuf *err)
+{
+    return lki_err(err, LK_EINTR, "'%s': %s", s->path, lk_strerror(LK_EINTR));
+}
+
+/* One pread at offset at, EINTR retried; bytes read (0 at the end) or LK_E*
+ * (LK_EINTR when the stop request is set). */
 static int64_t read_at(lki_source *s, void *buf, size_t n, int64_t at, lk_errbuf *err)
 {
     for (;;) {
+        if (lki_interrupted(s))
+            return lki_source_stopped(s, err);
         ssize_t r = pread(s->fd, buf, n, (off_t)at);
         if (r >= 0) {
             s->bytes_read += r;
@@ -106,10 +114,12 @@ static int read_head(lki_source *s, lk_errbuf *err)
     return 0;
 }
 
-int lki_source_open(lki_source *s, const char *path, lk_errbuf *err)
+int lki_source_open(lki_source *s, const char *path, const volatile sig_atomic_t *interrupt,
+                    lk_errbuf *err)
 {
     memset(s, 0, sizeof *s);
     s->path = path;
+    s->interrupt = interrupt;
     lk_sha256_init(&s->sha);
     /* Non-blocking, so that a FIFO without a writer (or a device) cannot
      * block the open; no controlling terminal from a tty. */
@@ -127,6 +137,8 @@ int lki_source_open(lki_source *s, const char *path, lk_errbuf *err)
 
 int64_t lki_source_read(lki_source *s, void *buf, size_t n, lk_errbuf *err)
 {
+    if (lki_interrupted(s))
+        return lki_source_stopped(s, err);
     if (n == 0)
         return 0;
     if (s->pos < (int64_t)s->head_n) {

@@ -7,10 +7,16 @@
  * stay close to the file's size; the hash rule itself on hand-made reads
  * (skips, seeks back); special files refused at once without a blocking
  * open (FIFO, /dev/zero, a directory, a socket, a loop of symbolic links)
- * while a link to a regular file is read.  Media from tests/media (at $LK_MEDIA).
+ * while a link to a regular file is read; stop requests (a flag set by a
+ * signal handler) end opening, decoding and hashing with LK_EINTR within a
+ * second, in the middle of a large still too.  Media from tests/media (at $LK_MEDIA).
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <time.h>
+#include <turbojpeg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -109,7 +115,7 @@ static int64_t bytes_read(const char *name, int frames, int64_t *size)
 {
     lki_source src;
     lk_errbuf e;
-    CHECK_INT(lki_source_open(&src, media(name), &e), 0);
+    CHECK_INT(lki_source_open(&src, media(name), NULL, &e), 0);
     lk_decode_opts o;
     lk_decode_opts_default(&o);
     o.fps = 0;
@@ -173,7 +179,7 @@ static void test_hash_rule(void)
     lk_sha256_final(&c, want);
     lki_source s;
     lk_errbuf e;
-    CHECK_INT(lki_source_open(&s, tpath("blob"), &e), 0);
+    CHECK_INT(lki_source_open(&s, tpath("blob"), NULL, &e), 0);
     CHECK_INT(s.head_n, LK_PROBE_BYTES);
     CHECK_INT(s.hashed, LK_PROBE_BYTES);
     CHECK_INT(lki_source_seek(&s, 150000, SEEK_SET), 150000);
@@ -202,7 +208,7 @@ static void test_hash_rule(void)
     lki_source_close(&s);
     /* A file shorter than the head. */
     spit(tpath("small"), data, 100);
-    CHECK_INT(lki_source_open(&s, tpath("small"), &e), 0);
+    CHECK_INT(lki_source_open(&s, tpath("small"), NULL, &e), 0);
     CHECK_INT(s.head_n, 100);
     CHECK_INT(lki_source_read(&s, buf, 1000, &e), 100);
     CHECK_INT(lki_source_read(&s, buf, 1000, &e), 0);
@@ -265,6 +271,129 @@ static void test_special_files(void)
     alarm(0);
 }
 
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A decode running in a thread until the end or an error. */
+typedef struct job {
+    const char *path;
+    int rc;
+    double end;
+    lk_errbuf err;
+} job;
+
+static void *decode_all(void *arg)
+{
+    job *j = arg;
+    lk_decode_opts o;
+    lk_decode_opts_default(&o);
+    o.interrupt = &stop;
+    o.fps = 0;
+    o.threads = 1;
+    lk_decoder *d = NULL;
+    lk_frame f;
+    j->rc = lk_decoder_open(&d, j->path, &o, &j->err);
+    while (j->rc == 0 && (j->rc = lk_decoder_next(d, &f, &j->err)) == 1)
+        j->rc = 0;
+    j->end = now();
+    lk_decoder_free(&d);
+    return NULL;
+}
+
+/* Decodes path in a thread, signals it after 30 ms: LK_EINTR within 1 s. */
+static void expect_stopped(const char *path)
+{
+    stop = 0;
+    job j;
+    memset(&j, 0, sizeof j);
+    j.path = path;
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, decode_all, &j), 0);
+    nanosleep(&(struct timespec){0, 30 * 1000 * 1000}, NULL);
+    double t0 = now();
+    pthread_kill(t, SIGUSR1);
+    pthread_join(t, NULL);
+    CHECK_INT(j.rc, LK_EINTR);
+    CHECK(strstr(j.err.msg, path) && strstr(j.err.msg, "interrupted"));
+    CHECK(j.end - t0 < 1.0);
+    printf("%s: stopped %.0f ms after the signal (rc %d)\n", path, (j.end - t0) * 1e3, j.rc);
+    stop = 0;
+}
+
+/* A progressive copy of big.jpg (7680x4320): slow to decode at any scale. */
+static void make_progressive(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    unsigned char *b = malloc((size_t)n), *dst = NULL;
+    CHECK_INT(fread(b, 1, (size_t)n, f), n);
+    fclose(f);
+    tjhandle t = tjInitTransform();
+    tjtransform xf;
+    memset(&xf, 0, sizeof xf);
+    xf.op = TJXOP_NONE;
+    xf.options = TJXOPT_PROGRESSIVE;
+    unsigned long dn = 0;
+    CHECK_INT(tjTransform(t, b, (unsigned long)n, 1, &dst, &dn, &xf, 0), 0);
+    spit(to, dst, dn);
+    tjFree(dst);
+    tjDestroy(t);
+    free(b);
+}
+
+static void test_interrupt(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGUSR1, &sa, NULL); /* no SA_RESTART: reads see EINTR */
+    lk_decode_opts o;
+    lk_decode_opts_default(&o);
+    o.interrupt = &stop;
+    lk_decoder *d = NULL;
+    lk_errbuf e;
+    /* Already set: nothing is opened. */
+    static const char *files[] = {"stills/rgb.png", "stills/base.jpg", "h264.mp4", "anim.gif"};
+    stop = 1;
+    for (size_t i = 0; i < LK_ARRAY_SIZE(files); i++) {
+        CHECK_INT(lk_decoder_open(&d, media(files[i]), &o, &e), LK_EINTR);
+        CHECK(d == NULL && strstr(e.msg, "interrupted") && strstr(e.msg, files[i]));
+    }
+    /* Set between frames: the next frame and the rest of the hash stop. */
+    stop = 0;
+    CHECK_INT(lk_decoder_open(&d, media("h264.mp4"), &o, &e), 0);
+    lk_frame f;
+    CHECK_INT(lk_decoder_next(d, &f, &e), 1);
+    stop = 1;
+    CHECK_INT(lk_decoder_next(d, &f, &e), LK_EINTR);
+    uint8_t sha[32];
+    CHECK_INT(lk_decoder_content_hash(d, sha, NULL, &e), LK_EINTR);
+    stop = 0;
+    CHECK_INT(lk_decoder_content_hash(d, sha, NULL, &e), 0);
+    lk_decoder_free(&d);
+    /* In the middle of large stills: rows of a PNG, scans of a JPEG. */
+    expect_stopped(media("stills/big.png"));
+    make_progressive(media("stills/big.jpg"), tpath("big-progressive.jpg"));
+    expect_stopped(tpath("big-progressive.jpg"));
+}
+
 int main(void)
 {
     lk_decode_set_log_level(0);
@@ -277,6 +406,7 @@ int main(void)
     }
     test_hash_rule();
     test_special_files();
+    test_interrupt();
     test_content_hash();
     test_read_once();
     char cmd[128];

@@ -49,7 +49,7 @@ static run *decode(const char *name, lk_decode_opts o)
     run *r = calloc(1, sizeof *r);
     void *st = NULL;
     lki_source src;
-    r->rc_open = lki_source_open(&src, media(name), &r->err);
+    r->rc_open = lki_source_open(&src, media(name), o.interrupt, &r->err);
     if (r->rc_open < 0)
         return r;
     r->rc_open = lki_backend_ffmpeg.open(&st, &src, &o, &r->info, &r->err);
