@@ -17,9 +17,30 @@
 #include "likeness/decode.h"
 #include "likeness/sha256.h"
 
-/* Limits checked from headers before any allocation for pixels. */
+/* Limits checked from headers before any allocation for pixels: the side
+ * always, the pixels as the budget's ceiling (decode.h, "Budgets"). */
 #define LK_DECODE_MAX_SIDE 65535
-#define LK_DECODE_MAX_PIXELS ((int64_t)1 << 28)
+#define LK_DECODE_MAX_PIXELS LK_DECODE_MAX_PIXELS_DEFAULT
+
+/* The budgets of lk_decode_opts with the defaults filled in.
+ * Invariant: 1 <= max_pixels <= LK_DECODE_MAX_PIXELS, the others >= 1. */
+typedef struct lki_budget {
+    int64_t max_pixels;      /* one picture or frame */
+    int64_t max_anim_pixels; /* all frames of an animated picture */
+    int64_t max_memory;      /* bytes of input-dependent decoding memory */
+} lki_budget;
+
+/* opts's budgets, defaults for zero (or out-of-range) fields. */
+lki_budget lki_budget_of(const lk_decode_opts *opts);
+
+/* Bytes for messages: "N MiB" (rounded up) from 1 MiB on, else "N KiB";
+ * writes into buf (24 bytes) and returns it. */
+const char *lki_bytes_text(int64_t bytes, char buf[24]);
+
+/* "'path': WHAT needs N MiB to decode, more than the M MiB memory budget";
+ * returns LK_ETOOBIG. */
+int lki_over_memory(lk_errbuf *err, const char *path, const char *what, int64_t need,
+                    int64_t budget);
 
 /*
  * A frame as a backend yields it.  Pixels belong to the backend and stay
@@ -148,10 +169,10 @@ static inline void lk_fit_size(int w, int h, int max_dim, int *ow, int *oh)
 void lki_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
                      uint8_t *dst, int *dw, int *dh);
 
-/* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and
- * LK_DECODE_MAX_PIXELS (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for
- * an empty size) with a message naming path. */
-int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
+/* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and max_pixels
+ * (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for an empty size) with
+ * a message naming path and the limit. */
+int lki_check_dims(const char *path, int64_t w, int64_t h, int64_t max_pixels, lk_errbuf *err);
 
 /* ---- scale.c: area-averaging reduction of RGB24 pictures ---------------- */
 

@@ -41,17 +41,51 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts)
     opts->crop_borders = 1;
     opts->threads = 0;
     opts->backend = LK_BACKEND_AUTO;
+    opts->interrupt = NULL;
+    opts->max_pixels = LK_DECODE_MAX_PIXELS_DEFAULT;
+    opts->max_anim_pixels = LK_DECODE_MAX_ANIM_PIXELS_DEFAULT;
+    opts->max_memory = LK_DECODE_MAX_MEMORY_DEFAULT;
 }
 
-int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err)
+lki_budget lki_budget_of(const lk_decode_opts *o)
+{
+    lki_budget b = { LK_DECODE_MAX_PIXELS, LK_DECODE_MAX_ANIM_PIXELS_DEFAULT,
+                     LK_DECODE_MAX_MEMORY_DEFAULT };
+    if (o && o->max_pixels > 0 && o->max_pixels < b.max_pixels)
+        b.max_pixels = o->max_pixels;
+    if (o && o->max_anim_pixels > 0)
+        b.max_anim_pixels = o->max_anim_pixels;
+    if (o && o->max_memory > 0)
+        b.max_memory = o->max_memory;
+    return b;
+}
+
+const char *lki_bytes_text(int64_t bytes, char buf[24])
+{
+    if (bytes >= (int64_t)1 << 20)
+        snprintf(buf, 24, "%lld MiB", (long long)((bytes + ((int64_t)1 << 20) - 1) >> 20));
+    else
+        snprintf(buf, 24, "%lld KiB", (long long)((bytes + 1023) >> 10));
+    return buf;
+}
+
+int lki_over_memory(lk_errbuf *err, const char *path, const char *what, int64_t need,
+                    int64_t budget)
+{
+    char a[24], b[24];
+    return lki_err(err, LK_ETOOBIG, "'%s': %s needs %s to decode, more than the %s memory budget",
+                   path, what, lki_bytes_text(need, a), lki_bytes_text(budget, b));
+}
+
+int lki_check_dims(const char *path, int64_t w, int64_t h, int64_t max_pixels, lk_errbuf *err)
 {
     if (w < 1 || h < 1)
         return lki_err(err, LK_ECORRUPT, "'%s': picture has no pixels (%lldx%lld)", path,
                       (long long)w, (long long)h);
-    if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > LK_DECODE_MAX_PIXELS)
+    if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > max_pixels)
         return lki_err(err, LK_ETOOBIG,
-                      "'%s': %lldx%lld pixels is more than the 65535x65535 / 2^28-pixel limit",
-                      path, (long long)w, (long long)h);
+                      "'%s': %lldx%lld pixels is more than the limit (65535 a side, %lld pixels "
+                      "in all)", path, (long long)w, (long long)h, (long long)max_pixels);
     return 0;
 }
 

@@ -31,6 +31,7 @@
  * allocated lives in a jpeg_job reached through a pointer that does not
  * change after setjmp, and is freed by the caller of the setjmp frame.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,7 @@ typedef struct jpeg_job {
     int w, h;           /* coded size */
     int sw, sh;         /* decoded size */
     int cmyk;           /* pix holds 4 bytes a pixel, CMYK */
+    lki_budget budget;
 } jpeg_job;
 
 static unsigned rd16(const uint8_t *p, int le)
@@ -309,6 +311,38 @@ static void read_pixels(jpeg_job *j)
     }
 }
 
+/* Bytes of the whole-picture coefficient arrays libjpeg allocates for a
+ * multi-scan (progressive, or non-interleaved sequential) picture, as
+ * jdcoefct.c sizes them; 0 for a single-scan one.  Valid after the header. */
+static int64_t coefficient_bytes(const struct jpeg_decompress_struct *c)
+{
+    if (!c->progressive_mode && c->comps_in_scan >= c->num_components)
+        return 0;
+    int64_t sum = 0;
+    for (int i = 0; i < c->num_components; i++) {
+        const jpeg_component_info *ci = &c->comp_info[i];
+        int64_t hs = LK_MAX(ci->h_samp_factor, 1), vs = LK_MAX(ci->v_samp_factor, 1);
+        int64_t bw = ((int64_t)ci->width_in_blocks + hs - 1) / hs * hs;
+        int64_t bh = ((int64_t)ci->height_in_blocks + vs - 1) / vs * vs;
+        sum += bw * bh * (int64_t)sizeof(JBLOCK);
+    }
+    return sum;
+}
+
+/* The memory budget against the coefficients and the decoded picture; also
+ * caps libjpeg's own allocations (beyond: JERR_NO_BACKING_STORE). */
+static int check_memory(jpeg_job *j, int64_t budget, lk_errbuf *err)
+{
+    int64_t coef = coefficient_bytes(&j->c);
+    int64_t need = coef + (int64_t)j->sw * j->sh * (j->cmyk ? 4 : 3);
+    if (need > budget)
+        return lki_over_memory(err, j->src->path,
+                               coef ? "a progressive JPEG (coefficients of the whole picture)"
+                                    : "a JPEG", need, budget);
+    j->c.mem->max_memory_to_use = (long)LK_MIN(budget, (int64_t)LONG_MAX);
+    return 0;
+}
+
 /* The setjmp frame: 0, an LK_E* code, or 1 when libjpeg failed. */
 static int decode(jpeg_job *j, int max_dim, lk_errbuf *err)
 {
@@ -319,13 +353,14 @@ static int decode(jpeg_job *j, int max_dim, lk_errbuf *err)
         return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data (no image)", path);
     j->w = (int)LK_MIN(j->c.image_width, 1u << 30);
     j->h = (int)LK_MIN(j->c.image_height, 1u << 30);
-    LK_TRY(lki_check_dims(path, j->c.image_width, j->c.image_height, err));
+    LK_TRY(lki_check_dims(path, j->c.image_width, j->c.image_height, j->budget.max_pixels, err));
     int tw, th;
     lk_fit_size(j->w, j->h, max_dim, &tw, &th);
     j->c.scale_num = (unsigned)pick_scale(j, tw, th);
     j->c.scale_denom = 8;
     j->cmyk = j->c.jpeg_color_space == JCS_CMYK || j->c.jpeg_color_space == JCS_YCCK;
     j->c.out_color_space = j->cmyk ? JCS_CMYK : JCS_RGB;
+    LK_TRY(check_memory(j, j->budget.max_memory, err));
     jpeg_start_decompress(&j->c);
     if ((int)j->c.output_width != j->sw || (int)j->c.output_height != j->sh ||
         j->c.output_components != (j->cmyk ? 4 : 3))
@@ -355,6 +390,9 @@ static int libjpeg_failure(jpeg_job *j, lk_errbuf *err)
         return lki_source_stopped(j->src, err);
     if (j->fail_rc == LK_ENOMEM || j->jerr.msg_code == JERR_OUT_OF_MEMORY)
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    if (j->jerr.msg_code == JERR_NO_BACKING_STORE)
+        return lki_err(err, LK_ETOOBIG, "'%s': this JPEG needs more than the %s memory budget "
+                       "to decode", path, lki_bytes_text(j->budget.max_memory, (char[24]){0}));
     return lki_err(err, j->fail_rc < 0 ? j->fail_rc : LK_ECORRUPT,
                    "'%s': truncated or damaged JPEG data (%s)", path, j->msg);
 }
@@ -405,6 +443,7 @@ static int jpeg_open(void **state, lki_source *src, const lk_decode_opts *opts,
     } else {
         j->src = src;
         j->damage = -1;
+        j->budget = lki_budget_of(opts);
         rc = run(j, s, opts, info, err);
     }
     if (j && j->created)

@@ -10,7 +10,9 @@
  * Bytes come from the decoder's lki_source (png_set_read_fn), which hashes
  * them as they go by.  The whole picture is decoded in open() so that damaged data is reported
  * there; non-interlaced pictures stream row by row into the area reducer,
- * so only interlaced ones need the full-size buffer.  libpng reports errors
+ * so only interlaced ones need the full-size buffer, refused from the
+ * header when it exceeds the memory budget (decode.h).  The pixel budget
+ * is checked from IHDR.  libpng reports errors
  * by longjmp: everything allocated lives in a png_job reachable through a
  * pointer that does not change after setjmp, and is freed by the caller of
  * the setjmp frame, so no error path leaks.
@@ -34,6 +36,7 @@ typedef struct png_job {
     uint8_t *out;                /* result, moved to the state on success */
     int w, h, ow, oh, channels;
     int max_dim;                 /* working size */
+    lki_budget budget;
     char msg[160];               /* libpng's last error */
 } png_job;
 
@@ -147,7 +150,7 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
     png_set_user_limits(j->png, 0x7fffffffu, 0x7fffffffu);
     png_read_info(j->png, j->info);
     int64_t w = png_get_image_width(j->png, j->info), h = png_get_image_height(j->png, j->info);
-    LK_TRY(lki_check_dims(path, w, h, err));
+    LK_TRY(lki_check_dims(path, w, h, j->budget.max_pixels, err));
     j->w = (int)w;
     j->h = (int)h;
     int passes = set_transforms(j);
@@ -156,6 +159,10 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
         return lki_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
     int rc;
     if (passes > 1) {
+        int64_t need = ((int64_t)rowbytes + (int64_t)sizeof(uint8_t *)) * j->h;
+        if (need > j->budget.max_memory)
+            return lki_over_memory(err, path, "an interlaced PNG (the whole picture)", need,
+                                   j->budget.max_memory);
         rc = read_interlaced(j, rowbytes, passes);
     } else {
         lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
@@ -223,6 +230,7 @@ static int png_open(void **state, lki_source *src, const lk_decode_opts *opts,
     memset(&j, 0, sizeof j);
     j.src = src;
     j.max_dim = opts->max_dim;
+    j.budget = lki_budget_of(opts);
     *state = NULL;
     int rc = job_start(&j, path, err);
     if (rc == 0)

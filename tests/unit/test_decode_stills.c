@@ -668,11 +668,13 @@ static void test_scaler(void)
             }
     CHECK(o && !memcmp(o, out, 12));
     lki_free(o);
-    CHECK_INT(lki_check_dims("x", 65535, 4096, NULL), 0);
-    CHECK_INT(lki_check_dims("x", 16384, 16384, NULL), 0);
-    CHECK_INT(lki_check_dims("x", 16384, 16385, NULL), LK_ETOOBIG);
-    CHECK_INT(lki_check_dims("x", 65536, 1, NULL), LK_ETOOBIG);
-    CHECK_INT(lki_check_dims("x", 0, 5, NULL), LK_ECORRUPT);
+    CHECK_INT(lki_check_dims("x", 65535, 4096, LK_DECODE_MAX_PIXELS, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16384, LK_DECODE_MAX_PIXELS, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16385, LK_DECODE_MAX_PIXELS, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 65536, 1, LK_DECODE_MAX_PIXELS, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 0, 5, LK_DECODE_MAX_PIXELS, NULL), LK_ECORRUPT);
+    CHECK_INT(lki_check_dims("x", 100, 100, 10000, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 100, 101, 10000, NULL), LK_ETOOBIG);
 }
 
 int main(void)
