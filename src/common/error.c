@@ -61,7 +61,7 @@ int lki_err_from_errno(int e)
 {
     switch (e) {
     case ENOMEM: return LK_ENOMEM;
-    case ENOENT: case ENOTDIR: return LK_ENOENT;
+    case ENOENT: case ENOTDIR: case ELOOP: case ENAMETOOLONG: return LK_ENOENT;
     case EACCES: case EPERM: return LK_EACCES;
     case EISDIR: return LK_EISDIR;
     case ENOSPC: case EDQUOT: return LK_ENOSPC;

@@ -3,20 +3,44 @@
  * interface (png.c, jpeg.c, ffmpeg.c), the working-size rule and the
  * picture rotation helper.  Nothing here leaves src/decode/.
  *
- * Flow: decoder.c checks the path, probes the magic bytes and picks a
- * backend; the backend yields frames already rotated upright and scaled to
- * fit the working size, as packed RGB24; decoder.c detects and crops
- * constant borders (border.c) and hands out lk_frame.
+ * Flow: decoder.c opens the file as an lki_source (source.c: the one
+ * reading of the file, hashed as it is read), probes the magic bytes and
+ * picks a backend; the backend reads through the source and yields frames
+ * already rotated upright and scaled to fit the working size, as packed
+ * RGB24; decoder.c detects and crops constant borders (border.c) and hands
+ * out lk_frame.
  */
 #ifndef LK_DECODE_INTERNAL_H
 #define LK_DECODE_INTERNAL_H
 
 #include <stdint.h>
 #include "likeness/decode.h"
+#include "likeness/sha256.h"
 
-/* Limits checked from headers before any allocation for pixels. */
+/* Limits checked from headers before any allocation for pixels: the side
+ * always, the pixels as the budget's ceiling (decode.h, "Budgets"). */
 #define LK_DECODE_MAX_SIDE 65535
-#define LK_DECODE_MAX_PIXELS ((int64_t)1 << 28)
+#define LK_DECODE_MAX_PIXELS LK_DECODE_MAX_PIXELS_DEFAULT
+
+/* The budgets of lk_decode_opts with the defaults filled in.
+ * Invariant: 1 <= max_pixels <= LK_DECODE_MAX_PIXELS, the others >= 1. */
+typedef struct lki_budget {
+    int64_t max_pixels;      /* one picture or frame */
+    int64_t max_anim_pixels; /* all frames of an animated picture */
+    int64_t max_memory;      /* bytes of input-dependent decoding memory */
+} lki_budget;
+
+/* opts's budgets, defaults for zero (or out-of-range) fields. */
+lki_budget lki_budget_of(const lk_decode_opts *opts);
+
+/* Bytes for messages: "N MiB" (rounded up) from 1 MiB on, else "N KiB";
+ * writes into buf (24 bytes) and returns it. */
+const char *lki_bytes_text(int64_t bytes, char buf[24]);
+
+/* "'path': WHAT needs N MiB to decode, more than the M MiB memory budget";
+ * returns LK_ETOOBIG. */
+int lki_over_memory(lk_errbuf *err, const char *path, const char *what, int64_t need,
+                    int64_t budget);
 
 /*
  * A frame as a backend yields it.  Pixels belong to the backend and stay
@@ -32,11 +56,67 @@ typedef struct lk_rawframe {
     unsigned flags;      /* enum lk_frame_flags */
 } lk_rawframe;
 
+/* ---- source.c: the one reading of a file -------------------------------- */
+
+/* Bytes probe wants to see from the start of a file. */
+#define LK_PROBE_BYTES 65536
+
+/*
+ * An open media file, read by one backend at a time and hashed on the way
+ * (see source.c for the rule that makes the digest the whole file's).
+ * Invariants: 0 <= hashed <= bytes of the file; head holds the first head_n
+ * bytes (head_n < LK_PROBE_BYTES only when that is the whole file) and
+ * head_n <= hashed; once finished, digest is final and sha is not fed.
+ */
+typedef struct lki_source {
+    const char *path;     /* for messages; the decoder's copy */
+    int fd;               /* read-only descriptor, valid while is_open */
+    int is_open;
+    int64_t size;         /* st_size when opened */
+    int64_t pos;          /* offset of the next read */
+    int64_t hashed;       /* bytes [0, hashed) fed to sha, in order */
+    int64_t bytes_read;   /* bytes read from the file so far (for tests) */
+    lk_sha256_ctx sha;
+    uint8_t *head;        /* first bytes of the file (owned) */
+    size_t head_n;
+    int finished;         /* digest computed */
+    uint8_t digest[32];
+    const volatile sig_atomic_t *interrupt; /* stop request, or NULL */
+} lki_source;
+
+/* 1 when the source's stop request is set. */
+static inline int lki_interrupted(const lki_source *s)
+{
+    return s->interrupt && *s->interrupt;
+}
+
+/* Writes "'path': interrupted" and returns LK_EINTR. */
+int lki_source_stopped(const lki_source *s, lk_errbuf *err);
+
+/* Opens path (a non-empty regular file) and reads its head; 0 or LK_E*
+ * naming path (the source is closed again on failure).  path and interrupt
+ * (a stop request, may be NULL) must outlive the source. */
+int lki_source_open(lki_source *s, const char *path, const volatile sig_atomic_t *interrupt,
+                    lk_errbuf *err);
+/* Reads up to n bytes at the current position and advances it: bytes read
+ * (short reads happen; 0 at the end of the file) or LK_E* naming the file
+ * (LK_EINTR once the stop request is set). */
+int64_t lki_source_read(lki_source *s, void *buf, size_t n, lk_errbuf *err);
+/* Moves the position (whence: SEEK_SET, SEEK_CUR, SEEK_END against the size
+ * at open); the new position, or LK_EINVAL when it would be negative. */
+int64_t lki_source_seek(lki_source *s, int64_t offset, int whence);
+/* The SHA-256 of the whole file and its size: hashes the part not read yet
+ * (position unchanged).  Idempotent; 0 or LK_E*. */
+int lki_source_digest(lki_source *s, uint8_t out[32], int64_t *size, lk_errbuf *err);
+/* Closes the descriptor and frees the head; safe to repeat. */
+void lki_source_close(lki_source *s);
+
 /* A reader for one family of formats.  Immutable. */
 typedef struct lk_backend {
     const char *name;
-    /* Opens path, fills *info; 0 or LK_E* with a message naming path. */
-    int (*open)(void **state, const char *path, const lk_decode_opts *opts,
+    /* Opens the file read through src (at offset 0; src outlives the state),
+     * fills *info; 0 or LK_E* with a message naming the file. */
+    int (*open)(void **state, lki_source *src, const lk_decode_opts *opts,
                 lk_media_info *info, lk_errbuf *err);
     /* 1 with *f filled, 0 at the end, or LK_E* naming the path. */
     int (*next)(void *state, lk_rawframe *f, lk_errbuf *err);
@@ -89,10 +169,10 @@ static inline void lk_fit_size(int w, int h, int max_dim, int *ow, int *oh)
 void lki_orient_rgb24(const uint8_t *src, int w, int h, int stride, int orientation,
                      uint8_t *dst, int *dw, int *dh);
 
-/* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and
- * LK_DECODE_MAX_PIXELS (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for
- * an empty size) with a message naming path. */
-int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err);
+/* decoder.c: 0 when w x h is within LK_DECODE_MAX_SIDE and max_pixels
+ * (and at least 1x1), else LK_ETOOBIG (LK_ECORRUPT for an empty size) with
+ * a message naming path and the limit. */
+int lki_check_dims(const char *path, int64_t w, int64_t h, int64_t max_pixels, lk_errbuf *err);
 
 /* ---- scale.c: area-averaging reduction of RGB24 pictures ---------------- */
 
@@ -153,9 +233,6 @@ enum lk_probe_kind {
     LK_PROBE_APNG,      /* PNG signature with acTL before the first IDAT */
     LK_PROBE_JPEG       /* SOI followed by a marker */
 };
-
-/* Bytes probe wants to see from the start of a file. */
-#define LK_PROBE_BYTES 65536
 
 /* Classifies the first n bytes of a file (n may be short). */
 int lki_probe(const uint8_t *head, size_t n);

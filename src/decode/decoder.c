@@ -3,6 +3,10 @@
  * first bytes, picks a backend, and turns backend frames into lk_frame with
  * constant borders detected and cropped.
  *
+ * One reading: the file is opened once, as the decoder's lki_source, and
+ * every backend reads through it, so its content hash comes from the same
+ * bytes (lk_decoder_content_hash hashes what the backend left unread).
+ *
  * Reader rule (probe.c): PNG and JPEG signatures go to libpng/TurboJPEG;
  * an animated PNG and everything else go to FFmpeg (which says when it
  * cannot recognise the data); an animated PNG FFmpeg refuses falls back to
@@ -10,18 +14,15 @@
  * everything to FFmpeg.  Invariant: a decoder always holds an open backend
  * state; frames handed out point into the backend's memory.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "common/common.h"
 #include "decode/decode_internal.h"
 
 struct lk_decoder {
+    lki_source src;      /* the file, hashed as the backend reads it */
     const lk_backend *be;
-    void *state;         /* the backend's */
+    void *state;         /* the backend's; reads src */
     char *path;          /* for messages */
     lk_decode_opts opts;
     lk_media_info info;
@@ -40,77 +41,77 @@ LK_API void lk_decode_opts_default(lk_decode_opts *opts)
     opts->crop_borders = 1;
     opts->threads = 0;
     opts->backend = LK_BACKEND_AUTO;
+    opts->interrupt = NULL;
+    opts->max_pixels = LK_DECODE_MAX_PIXELS_DEFAULT;
+    opts->max_anim_pixels = LK_DECODE_MAX_ANIM_PIXELS_DEFAULT;
+    opts->max_memory = LK_DECODE_MAX_MEMORY_DEFAULT;
 }
 
-int lki_check_dims(const char *path, int64_t w, int64_t h, lk_errbuf *err)
+lki_budget lki_budget_of(const lk_decode_opts *o)
+{
+    lki_budget b = { LK_DECODE_MAX_PIXELS, LK_DECODE_MAX_ANIM_PIXELS_DEFAULT,
+                     LK_DECODE_MAX_MEMORY_DEFAULT };
+    if (o && o->max_pixels > 0 && o->max_pixels < b.max_pixels)
+        b.max_pixels = o->max_pixels;
+    if (o && o->max_anim_pixels > 0)
+        b.max_anim_pixels = o->max_anim_pixels;
+    if (o && o->max_memory > 0)
+        b.max_memory = o->max_memory;
+    return b;
+}
+
+const char *lki_bytes_text(int64_t bytes, char buf[24])
+{
+    if (bytes >= (int64_t)1 << 20)
+        snprintf(buf, 24, "%lld MiB", (long long)((bytes + ((int64_t)1 << 20) - 1) >> 20));
+    else
+        snprintf(buf, 24, "%lld KiB", (long long)((bytes + 1023) >> 10));
+    return buf;
+}
+
+int lki_over_memory(lk_errbuf *err, const char *path, const char *what, int64_t need,
+                    int64_t budget)
+{
+    char a[24], b[24];
+    return lki_err(err, LK_ETOOBIG, "'%s': %s needs %s to decode, more than the %s memory budget",
+                   path, what, lki_bytes_text(need, a), lki_bytes_text(budget, b));
+}
+
+int lki_check_dims(const char *path, int64_t w, int64_t h, int64_t max_pixels, lk_errbuf *err)
 {
     if (w < 1 || h < 1)
         return lki_err(err, LK_ECORRUPT, "'%s': picture has no pixels (%lldx%lld)", path,
                       (long long)w, (long long)h);
-    if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > LK_DECODE_MAX_PIXELS)
+    if (w > LK_DECODE_MAX_SIDE || h > LK_DECODE_MAX_SIDE || w * h > max_pixels)
         return lki_err(err, LK_ETOOBIG,
-                      "'%s': %lldx%lld pixels is more than the 65535x65535 / 2^28-pixel limit",
-                      path, (long long)w, (long long)h);
+                      "'%s': %lldx%lld pixels is more than the limit (65535 a side, %lld pixels "
+                      "in all)", path, (long long)w, (long long)h, (long long)max_pixels);
     return 0;
 }
 
-/* Opens path, checks it is a non-empty regular file and reads its head. */
-static int read_head(const char *path, uint8_t *head, size_t *n, lk_errbuf *err)
+/* Opens the backend kind points to on the source, from its first byte. */
+static int open_kind(lk_decoder *d, int kind, lk_errbuf *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int code = lki_err_from_errno(errno);
-        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
-    }
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) < 0)
-        rc = lki_err(err, LK_EIO, "cannot open '%s': %s", path, lk_strerror(LK_EIO));
-    else if (S_ISDIR(st.st_mode))
-        rc = lki_err(err, LK_EISDIR, "cannot open '%s': %s", path, lk_strerror(LK_EISDIR));
-    else if (!S_ISREG(st.st_mode))
-        rc = lki_err(err, LK_EFORMAT, "'%s': not a regular file", path);
-    else if (st.st_size == 0)
-        rc = lki_err(err, LK_EFORMAT, "'%s': empty file", path);
-    size_t got = 0;
-    while (rc == 0 && got < LK_PROBE_BYTES) {
-        ssize_t r = read(fd, head + got, LK_PROBE_BYTES - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, strerror(errno));
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    *n = got;
+    d->be = kind == LK_PROBE_PNG ? &lki_backend_png
+          : kind == LK_PROBE_JPEG ? &lki_backend_jpeg : &lki_backend_ffmpeg;
+    lki_source_seek(&d->src, 0, SEEK_SET);
+    int rc = d->be->open(&d->state, &d->src, &d->opts, &d->info, err);
+    if (rc < 0)
+        d->be = NULL;
     return rc;
 }
 
-/* Picks and opens the backend for d->path. */
+/* Opens the file, probes its head and opens the backend for it. */
 static int open_backend(lk_decoder *d, lk_errbuf *err)
 {
-    uint8_t *head = lki_malloc(LK_PROBE_BYTES);
-    size_t n = 0;
-    if (!head)
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", d->path);
-    int rc = read_head(d->path, head, &n, err);
-    int kind = rc == 0 ? lki_probe(head, n) : LK_PROBE_OTHER;
-    lki_free(head);
-    LK_TRY(rc);
+    LK_TRY(lki_source_open(&d->src, d->path, d->opts.interrupt, err));
+    int kind = lki_probe(d->src.head, d->src.head_n);
     if (d->opts.backend == LK_BACKEND_FFMPEG)
         kind = LK_PROBE_OTHER;
-    d->be = kind == LK_PROBE_PNG ? &lki_backend_png
-          : kind == LK_PROBE_JPEG ? &lki_backend_jpeg : &lki_backend_ffmpeg;
-    rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
-    if (rc < 0 && rc != LK_ENOMEM && kind == LK_PROBE_APNG) {
-        d->be = &lki_backend_png;
-        rc = d->be->open(&d->state, d->path, &d->opts, &d->info, err);
-    }
-    if (rc < 0)
-        d->be = NULL;
-    else if (d->info.orientation < 1 || d->info.orientation > 8)
+    int rc = open_kind(d, kind, err);
+    if (rc < 0 && rc != LK_ENOMEM && kind == LK_PROBE_APNG)
+        rc = open_kind(d, LK_PROBE_PNG, err);
+    if (rc == 0 && (d->info.orientation < 1 || d->info.orientation > 8))
         d->info.orientation = d->info.rotation == 90 ? 6 : d->info.rotation == 180 ? 3
                             : d->info.rotation == 270 ? 8 : 1;
     return rc;
@@ -126,8 +127,10 @@ LK_API int lk_decoder_open(lk_decoder **out, const char *path, const lk_decode_o
         return lki_err(err, LK_EINVAL, "lk_decoder_open: empty path");
     lk_decoder *d = lki_calloc(1, sizeof *d);
     size_t len = strlen(path);
-    if (d)
+    if (d) {
+        d->src.fd = -1;
         d->path = lki_malloc(len + 1);
+    }
     if (!d || !d->path) {
         lk_decoder_free(&d);
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
@@ -174,6 +177,8 @@ LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err)
         return lki_err(err, LK_EINVAL, "lk_decoder_next: no decoder or frame");
     if (!d->be)
         return lki_err(err, LK_ESTATE, "'%s': decoder is not open", d->path);
+    if (lki_interrupted(&d->src))
+        return lki_source_stopped(&d->src, err);
     lk_rawframe raw;
     memset(&raw, 0, sizeof raw);
     int rc = d->be->next(d->state, &raw, err);
@@ -203,6 +208,14 @@ LK_API void lk_decoder_info(const lk_decoder *d, lk_media_info *info)
     *info = d->info;
 }
 
+LK_API int lk_decoder_content_hash(lk_decoder *d, uint8_t sha256[32], int64_t *size,
+                                   lk_errbuf *err)
+{
+    if (!d || !sha256)
+        return lki_err(err, LK_EINVAL, "lk_decoder_content_hash: no decoder or output");
+    return lki_source_digest(&d->src, sha256, size, err);
+}
+
 LK_API void lk_decoder_free(lk_decoder **dp)
 {
     if (!dp || !*dp)
@@ -210,6 +223,7 @@ LK_API void lk_decoder_free(lk_decoder **dp)
     lk_decoder *d = *dp;
     if (d->be)
         d->be->close(d->state);
+    lki_source_close(&d->src);
     lki_free(d->path);
     lk_freep(dp);
 }

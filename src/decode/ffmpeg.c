@@ -5,13 +5,28 @@
  * sampled frames as upright RGB24 at the working size.
  *
  * Invariants and choices:
- * - Only the local file is read: the URL is "file:" + path, nested opens
- *   (playlists) are limited to the file protocol, image2 never expands
- *   patterns.  Probing is bounded (LK_FF_PROBESIZE bytes, 5 s).
+ * - The file is read through the decoder's lki_source (hashed as it is
+ *   read) by an AVIOContext of our own (read and seek callbacks, size from
+ *   the open); the URL "file:" + path only names it (for messages and
+ *   extension hints); nested opens (playlists) are limited to the file
+ *   protocol.  A format that would open the file itself (AVFMT_NOFILE:
+ *   image2, chosen by the file name) is replaced by image2pipe, which reads
+ *   our I/O context and guesses the codec the same way.  Probing is bounded
+ *   (LK_FF_PROBESIZE bytes, 5 s).
  * - Streams that are only an attached picture (cover art) do not count as
- *   video.  Sizes beyond LK_DECODE_MAX_SIDE / LK_DECODE_MAX_PIXELS are
- *   refused from the headers and again per frame; the decoder's max_pixels
- *   is set as well.
+ *   video.
+ * - Budgets (decode.h): sizes beyond LK_DECODE_MAX_SIDE or the pixel budget
+ *   are refused from the headers (before stream analysis decodes anything,
+ *   and again after it), then per frame; the codec's max_pixels is the
+ *   budget, for stream analysis too.  Memory: every frame buffer comes from
+ *   get_counted_buffer(), FFmpeg's own allocator wrapped so that the bytes
+ *   of the buffers alive at once are counted against the memory budget;
+ *   a buffer beyond it is refused and the decode fails (LK_ETOOBIG) even
+ *   when the codec would carry on over the hole.  One frame (two for an
+ *   animated picture) beyond the budget is refused from the header, and
+ *   frame threads are fitted to it (LK_FF_HELD_FRAMES).  An animated
+ *   picture (GIF, APNG, image2 and *_pipe pictures) also counts its decoded
+ *   pixels against the animation budget.
  * - Every decoded frame gets a time (best-effort timestamp minus the stream
  *   start, in seconds; extrapolated by one frame duration when missing) and
  *   goes through the sampler (sample.c); only kept frames are converted.
@@ -32,13 +47,18 @@
  *   angle and its mirror, becomes an EXIF orientation for lki_orient_rgb24.
  * - Damaged packets are skipped; read errors end the stream; the end with
  *   no decoded frame at all is LK_ECORRUPT (damage seen) or LK_ENOFRAMES.
+ * - Stop requests (lk_decode_opts.interrupt) are seen by every read of the
+ *   source, by FFmpeg's interrupt callback (probing, stream analysis) and
+ *   before every packet or frame; they end the call with LK_EINTR.
  * - FFmpeg's own log output is not touched here (process-wide state).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/cpu.h>
 #include <libavutil/display.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/pixdesc.h>
@@ -57,10 +77,19 @@
 #define LK_FF_SKIP_MARGIN 2.0
 /* Consecutive decoder errors after which the stream is given up. */
 #define LK_FF_MAX_ERRORS 256
+/* Frames a codec may hold besides one per frame thread when threads are
+ * fitted to the memory budget: H.264/HEVC keep up to 16 references, plus
+ * the frame being output and the one being decoded. */
+#define LK_FF_HELD_FRAMES 18
+/* Frame threads FFmpeg uses at most when left to choose (MAX_AUTO_THREADS). */
+#define LK_FF_AUTO_THREADS 16
 
 typedef struct ff_state {
     char *path;               /* for messages; owned */
-    AVIOContext *pb;          /* our own I/O context; owned */
+    lki_source *src;          /* the file; the decoder's */
+    int io_rc;                /* LK_E* of the last failed source read, 0 if none */
+    lk_errbuf io_err;         /* its message */
+    AVIOContext *pb;          /* our own I/O context over src; owned, with its buffer */
     AVFormatContext *fmt;     /* demuxer; owned */
     AVCodecContext *dec;      /* decoder; owned */
     AVPacket *pkt;            /* reused packet; pending says it holds one */
@@ -74,6 +103,11 @@ typedef struct ff_state {
     int64_t start_pts;        /* stream start, AV_NOPTS_VALUE until known */
     int orientation;          /* EXIF orientation 1..8 */
     int is_still;             /* single picture */
+    int is_anim;              /* a picture format (GIF, APNG, image2...): anim budget */
+    lki_budget budget;        /* the file's budgets */
+    int64_t anim_pixels;      /* pixels of the frames decoded so far (is_anim) */
+    _Atomic int64_t live_bytes; /* bytes of frame buffers the codec holds now */
+    atomic_int over_budget;   /* a frame buffer was refused for the memory budget */
     int max_dim;              /* working size */
     int skip_ok;              /* non-reference skipping allowed */
     int estimate_numbers;     /* frames were skipped: numbers estimated */
@@ -124,7 +158,208 @@ static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
     return lki_err(err, map_averror(e), "'%s': %s: %s", path, what, buf);
 }
 
+/* ---- I/O through the source ----------------------------------------- */
+
+/* Bytes of the I/O context's buffer. */
+#define LK_FF_IO_BUFFER (1 << 16)
+
+static int io_read(void *opaque, uint8_t *buf, int n)
+{
+    ff_state *s = opaque;
+    int64_t r = lki_source_read(s->src, buf, n > 0 ? (size_t)n : 0, &s->io_err);
+    if (r < 0) {
+        s->io_rc = (int)r;
+        return r == LK_EINTR ? AVERROR_EXIT : r == LK_ENOMEM ? AVERROR(ENOMEM) : AVERROR(EIO);
+    }
+    return r == 0 ? AVERROR_EOF : (int)r;
+}
+
+static int64_t io_seek(void *opaque, int64_t offset, int whence)
+{
+    ff_state *s = opaque;
+    if (whence & AVSEEK_SIZE)
+        return s->src->size;
+    int64_t pos = lki_source_seek(s->src, offset, whence & ~AVSEEK_FORCE);
+    return pos < 0 ? AVERROR(EINVAL) : pos;
+}
+
+/* The I/O context over s->src; 0 or LK_ENOMEM. */
+static int open_io(ff_state *s, lk_errbuf *err)
+{
+    uint8_t *buf = av_malloc(LK_FF_IO_BUFFER);
+    if (buf)
+        s->pb = avio_alloc_context(buf, LK_FF_IO_BUFFER, 0, s, io_read, NULL, io_seek);
+    if (!s->pb) {
+        av_free(buf);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    }
+    return 0;
+}
+
+static void close_io(ff_state *s)
+{
+    if (s->pb)
+        av_freep(&s->pb->buffer);
+    avio_context_free(&s->pb);
+}
+
+/* FFmpeg's interrupt callback: the stop request. */
+static int on_interrupt(void *opaque)
+{
+    const ff_state *s = opaque;
+    return lki_interrupted(s->src);
+}
+
+/* av_fail, unless the failure was the source's own (its message is kept)
+ * or a stop request. */
+static int io_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
+{
+    if (lki_interrupted(s->src))
+        return lki_source_stopped(s->src, err);
+    if (s->io_rc < 0) {
+        if (err)
+            *err = s->io_err;
+        return s->io_rc;
+    }
+    return av_fail(err, s->path, what, e);
+}
+
+/* ---- budgets (decode.h) ---------------------------------------------- */
+
+/* One frame buffer's accounting: released with the buffer. */
+typedef struct counted_buf {
+    AVBufferRef *orig;  /* the buffer FFmpeg's pool gave */
+    ff_state *s;
+    int64_t bytes;      /* all planes of the frame */
+} counted_buf;
+
+static void release_counted(void *opaque, uint8_t *data)
+{
+    (void)data;
+    counted_buf *c = opaque;
+    atomic_fetch_sub(&c->s->live_bytes, c->bytes);
+    av_buffer_unref(&c->orig);
+    av_free(c);
+}
+
+static int64_t frame_buffer_bytes(const AVFrame *f)
+{
+    int64_t n = 0;
+    for (int i = 0; i < AV_NUM_DATA_POINTERS && f->buf[i]; i++)
+        n += (int64_t)f->buf[i]->size;
+    for (int i = 0; i < f->nb_extended_buf; i++)
+        n += (int64_t)f->extended_buf[i]->size;
+    return n;
+}
+
+/* get_buffer2: FFmpeg's own allocation, counted against the memory budget
+ * while the frame's memory lives (buf[0] is wrapped in a buffer whose
+ * release gives the bytes back).  May run on codec threads: atomics only. */
+static int get_counted_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
+{
+    ff_state *s = avctx->opaque;
+    int rc = avcodec_default_get_buffer2(avctx, f, flags);
+    if (rc < 0 || !f->buf[0])
+        return rc;
+    int64_t bytes = frame_buffer_bytes(f);
+    counted_buf *c = NULL;
+    if (atomic_fetch_add(&s->live_bytes, bytes) + bytes > s->budget.max_memory) {
+        atomic_store(&s->over_budget, 1);
+    } else if ((c = av_malloc(sizeof *c)) != NULL) {
+        c->orig = f->buf[0];
+        c->s = s;
+        c->bytes = bytes;
+        AVBufferRef *w = av_buffer_create(c->orig->data, c->orig->size, release_counted, c, 0);
+        if (w) {
+            f->buf[0] = w;
+            return 0;
+        }
+        av_free(c);
+    }
+    atomic_fetch_sub(&s->live_bytes, bytes);
+    av_frame_unref(f);
+    return AVERROR(ENOMEM);
+}
+
+/* Bytes of one frame of par (two for an animated picture: the codec's
+ * canvas and the frame out); an estimate when the format is unknown. */
+static int64_t frame_bytes(const AVCodecParameters *par, int anim)
+{
+    int64_t px = (int64_t)par->width * par->height;
+    int sz = par->format >= 0 && px <= LK_DECODE_MAX_PIXELS
+                 ? av_image_get_buffer_size(par->format, par->width, par->height, 1) : -1;
+    int64_t one = sz > 0 ? sz : anim ? px * 4 : px * 3 / 2;
+    return anim ? 2 * one : one;
+}
+
+/* Whether the streams' headers fit the budgets (pixels, memory); 0 or
+ * LK_ETOOBIG.  Streams whose size is not known yet pass. */
+static int check_streams(ff_state *s, lk_errbuf *err)
+{
+    for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
+        const AVCodecParameters *par = s->fmt->streams[i]->codecpar;
+        if (par->codec_type != AVMEDIA_TYPE_VIDEO || par->width <= 0 || par->height <= 0)
+            continue;
+        LK_TRY(lki_check_dims(s->path, par->width, par->height, s->budget.max_pixels, err));
+        int64_t need = frame_bytes(par, s->is_anim);
+        if (need > s->budget.max_memory)
+            return lki_over_memory(err, s->path, s->is_anim ? "an animated picture's canvas"
+                                                            : "one frame", need,
+                                   s->budget.max_memory);
+    }
+    return 0;
+}
+
+/* avformat_find_stream_info decodes a few frames with codec contexts of its
+ * own: they get the pixel limit as an option (for an animated picture also
+ * what its canvas may take of the memory budget). */
+static int find_stream_info(ff_state *s)
+{
+    unsigned n = s->fmt->nb_streams;
+    AVDictionary **o = n ? av_calloc(n, sizeof *o) : NULL;
+    int64_t px = s->budget.max_pixels;
+    if (s->is_anim)
+        px = LK_MIN(px, s->budget.max_memory / 8);
+    for (unsigned i = 0; o && i < n; i++)
+        av_dict_set_int(&o[i], "max_pixels", LK_MAX(px, 1), 0);
+    int rc = n && !o ? AVERROR(ENOMEM) : avformat_find_stream_info(s->fmt, o);
+    for (unsigned i = 0; o && i < n; i++)
+        av_dict_free(&o[i]);
+    av_free(o);
+    return rc;
+}
+
+/* Frame threads that fit the memory budget: the caller's count (0: FFmpeg's
+ * choice) unless its frames and LK_FF_HELD_FRAMES would not fit. */
+static int fitted_threads(const ff_state *s, const AVCodecParameters *par, int requested)
+{
+    int n = requested > 0 ? requested : LK_MIN(av_cpu_count() + 1, LK_FF_AUTO_THREADS);
+    int64_t frame = frame_bytes(par, 0);
+    int64_t fit = frame > 0 ? s->budget.max_memory / frame - LK_FF_HELD_FRAMES : n;
+    if (fit >= n)
+        return requested > 0 ? requested : 0;
+    return (int)LK_MAX(fit, 1);
+}
+
+/* The error of a decode that ran out of memory: the budget's when the
+ * budget refused a frame buffer. */
+static int memory_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
+{
+    char b[24];
+    if (atomic_load(&s->over_budget))
+        return lki_err(err, LK_ETOOBIG, "'%s': the frames the codec holds at once need more than "
+                       "the %s memory budget", s->path, lki_bytes_text(s->budget.max_memory, b));
+    return av_fail(err, s->path, what, e);
+}
+
 /* ---- opening --------------------------------------------------------- */
+
+static int is_still_format(const char *name)
+{
+    size_t n = strlen(name);
+    return !strcmp(name, "image2") || !strcmp(name, "image2pipe") ||
+           (n > 5 && !strcmp(name + n - 5, "_pipe"));
+}
 
 /* Probes the bytes; returns the probe score or LK_E*. */
 static int open_input(ff_state *s, lk_errbuf *err)
@@ -135,15 +370,21 @@ static int open_input(ff_state *s, lk_errbuf *err)
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
     snprintf(url, n, "file:%s", s->path);
     const AVInputFormat *ifmt = NULL;
-    int rc = avio_open(&s->pb, url, AVIO_FLAG_READ);
-    int score = rc < 0 ? rc : av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
+    int rc = open_io(s, err);
+    if (rc < 0) {
+        lki_free(url);
+        return rc;
+    }
+    int score = av_probe_input_buffer2(s->pb, &ifmt, url, NULL, 0, 0);
+    if (score >= 0 && ifmt && (ifmt->flags & AVFMT_NOFILE))
+        ifmt = !strcmp(ifmt->name, "image2") ? av_find_input_format("image2pipe") : NULL;
     if (score == AVERROR_INVALIDDATA || (score >= 0 && !ifmt)) {
         lki_free(url);
         return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
     }
     if (score < 0) {
         lki_free(url);
-        return av_fail(err, s->path, "cannot open", score);
+        return io_fail(s, err, "cannot open", score);
     }
     AVDictionary *dict = NULL;
     av_dict_set(&dict, "protocol_whitelist", "file", 0);
@@ -151,6 +392,8 @@ static int open_input(ff_state *s, lk_errbuf *err)
     s->fmt = avformat_alloc_context();
     if (s->fmt) {
         s->fmt->pb = s->pb;
+        s->fmt->interrupt_callback.callback = on_interrupt;
+        s->fmt->interrupt_callback.opaque = s;
         s->fmt->probesize = LK_FF_PROBESIZE;
         s->fmt->max_analyze_duration = LK_FF_ANALYZE_US;
         rc = avformat_open_input(&s->fmt, url, ifmt, &dict);
@@ -160,9 +403,14 @@ static int open_input(ff_state *s, lk_errbuf *err)
     av_dict_free(&dict);
     lki_free(url);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM)
+        return score < AVPROBE_SCORE_RETRY && rc != AVERROR(ENOMEM) && s->io_rc == 0 &&
+                       !lki_interrupted(s->src)
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
-                   : av_fail(err, s->path, "cannot read the header", rc);
+                   : io_fail(s, err, "cannot read the header", rc);
+    s->is_still = is_still_format(s->fmt->iformat->name);
+    s->is_anim = s->is_still || !strcmp(s->fmt->iformat->name, "gif") ||
+                 !strcmp(s->fmt->iformat->name, "apng");
+    LK_TRY(check_streams(s, err));
     return score;
 }
 
@@ -221,12 +469,6 @@ static int stream_orientation(const AVStream *st)
     return matrix_orientation(m);
 }
 
-static int is_still_format(const char *name)
-{
-    size_t n = strlen(name);
-    return !strcmp(name, "image2") || (n > 5 && !strcmp(name + n - 5, "_pipe"));
-}
-
 static void copy_name(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
@@ -274,13 +516,9 @@ static int choose_stream(ff_state *s, int score, lk_errbuf *err)
         if ((int)i != s->stream)
             s->fmt->streams[i]->discard = AVDISCARD_ALL;
     const AVCodecParameters *par = s->fmt->streams[s->stream]->codecpar;
-    if (par->width > LK_DECODE_MAX_SIDE || par->height > LK_DECODE_MAX_SIDE ||
-        (int64_t)par->width * par->height > LK_DECODE_MAX_PIXELS)
-        return lki_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path,
-                      par->width, par->height);
     if (par->width < 0 || par->height < 0)
         return lki_err(err, LK_ECORRUPT, "'%s': invalid picture size", s->path);
-    return 0;
+    return check_streams(s, err);
 }
 
 /* Opens the decoder of the chosen stream; 0 or LK_E*. */
@@ -299,9 +537,19 @@ static int open_decoder(ff_state *s, const lk_decode_opts *opts, const AVCodec *
     if (rc < 0)
         return av_fail(err, s->path, "cannot set up the decoder", rc);
     s->dec->pkt_timebase = st->time_base;
-    s->dec->thread_count = opts->threads > 0 ? opts->threads : 0;
+    s->dec->thread_count = fitted_threads(s, st->codecpar, opts->threads);
     s->dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-    s->dec->max_pixels = LK_DECODE_MAX_PIXELS;
+    s->dec->max_pixels = s->budget.max_pixels;
+    s->dec->opaque = s;
+    s->dec->get_buffer2 = get_counted_buffer;
+#if LIBAVCODEC_VERSION_MAJOR < 60
+    /* get_counted_buffer is thread-safe (atomics only); from libavcodec 60
+     * on every callback must be, and the field is gone. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    s->dec->thread_safe_callbacks = 1;
+#pragma GCC diagnostic pop
+#endif
     if (opts->keyframes)
         s->dec->skip_frame = AVDISCARD_NONKEY;
     rc = avcodec_open2(s->dec, codec, NULL);
@@ -317,11 +565,11 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
     int score = open_input(s, err);
     if (score < 0)
         return score;
-    int rc = avformat_find_stream_info(s->fmt, NULL);
+    int rc = find_stream_info(s);
     if (rc < 0)
-        return score < AVPROBE_SCORE_RETRY
+        return score < AVPROBE_SCORE_RETRY && s->io_rc == 0 && !lki_interrupted(s->src)
                    ? lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path)
-                   : av_fail(err, s->path, "cannot read the stream parameters", rc);
+                   : io_fail(s, err, "cannot read the stream parameters", rc);
     LK_TRY(choose_stream(s, score, err));
     const AVCodec *codec = NULL;
     LK_TRY(open_decoder(s, opts, &codec, err));
@@ -329,7 +577,6 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
     s->tb = st->time_base;
     s->start_pts = st->start_time;
     s->orientation = stream_orientation(st);
-    s->is_still = is_still_format(s->fmt->iformat->name);
     fill_info(s, codec, info);
     s->max_dim = opts->max_dim;
     s->skip_ok = !opts->keyframes && opts->fps > 0 && s->fps >= LK_FF_SKIP_RATIO * opts->fps;
@@ -354,16 +601,17 @@ static void ff_close(void *state)
     av_packet_free(&s->pkt);
     avcodec_free_context(&s->dec);
     avformat_close_input(&s->fmt);
-    avio_closep(&s->pb);
+    close_io(s);
     lki_free_aligned(s->rgb);
     lki_free_aligned(s->rot);
     lki_free(s->path);
     lki_free(s);
 }
 
-static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
+static int ff_open(void **state, lki_source *src, const lk_decode_opts *opts,
                    lk_media_info *info, lk_errbuf *err)
 {
+    const char *path = src->path;
     *state = NULL;
     if (!opts)
         return lki_err(err, LK_EINVAL, "'%s': no decoding options", path);
@@ -376,6 +624,8 @@ static int ff_open(void **state, const char *path, const lk_decode_opts *opts,
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     memcpy(s->path, path, n);
+    s->src = src;
+    s->budget = lki_budget_of(opts);
     s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
     int rc = ff_open_steps(s, opts, info, err);
     if (rc < 0) {
@@ -571,12 +821,13 @@ static void frame_time(ff_state *s, const AVFrame *f, double *time, int64_t *num
 static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
 {
     const AVFrame *f = s->frame;
-    if (f->width > LK_DECODE_MAX_SIDE || f->height > LK_DECODE_MAX_SIDE ||
-        (int64_t)f->width * f->height > LK_DECODE_MAX_PIXELS)
-        return lki_err(err, LK_ETOOBIG, "'%s': picture too large (%dx%d)", s->path, f->width,
-                      f->height);
     if (f->width < 1 || f->height < 1 || !f->data[0])
         return 0;
+    LK_TRY(lki_check_dims(s->path, f->width, f->height, s->budget.max_pixels, err));
+    if (s->is_anim && (s->anim_pixels += (int64_t)f->width * f->height) > s->budget.max_anim_pixels)
+        return lki_err(err, LK_ETOOBIG, "'%s': the frames of this animated picture add up to more "
+                       "than the budget of %lld pixels (%lld frames decoded)", s->path,
+                       (long long)s->budget.max_anim_pixels, (long long)s->decoded + 1);
     double time;
     int64_t number;
     frame_time(s, f, &time, &number);
@@ -625,8 +876,8 @@ static int feed(ff_state *s, lk_errbuf *err)
             av_packet_unref(s->pkt);
             rc = av_read_frame(s->fmt, s->pkt);
         } while (rc >= 0 && s->pkt->stream_index != s->stream);
-        if (rc == AVERROR(ENOMEM))
-            return av_fail(err, s->path, "cannot read", rc);
+        if (rc == AVERROR(ENOMEM) || s->io_rc < 0)
+            return io_fail(s, err, "cannot read", rc);
         if (rc < 0) {
             if (rc != AVERROR_EOF) {
                 s->damage = 1;
@@ -644,7 +895,7 @@ static int feed(ff_state *s, lk_errbuf *err)
         return 0;
     av_packet_unref(s->pkt);
     if (rc == AVERROR(ENOMEM))
-        return av_fail(err, s->path, "cannot decode", rc);
+        return memory_fail(s, err, "cannot decode", rc);
     if (rc < 0) {
         s->damage = 1;
         s->last_av_err = rc;
@@ -667,7 +918,14 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
 {
     ff_state *s = state;
     for (;;) {
+        if (lki_interrupted(s->src))
+            return lki_source_stopped(s->src, err);
         int rc = avcodec_receive_frame(s->dec, s->frame);
+        /* Codecs may treat a refused buffer as damage and go on: never. */
+        if (atomic_load(&s->over_budget)) {
+            av_frame_unref(s->frame);
+            return memory_fail(s, err, "cannot decode", AVERROR(ENOMEM));
+        }
         if (rc == 0) {
             s->consecutive_errors = 0;
             rc = take_frame(s, out, err);
@@ -679,7 +937,7 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
         } else if (rc == AVERROR_EOF) {
             return at_end(s, err);
         } else if (rc == AVERROR(ENOMEM)) {
-            return av_fail(err, s->path, "cannot decode", rc);
+            return memory_fail(s, err, "cannot decode", rc);
         } else {
             s->damage = 1;
             s->last_av_err = rc;

@@ -1,41 +1,72 @@
 /*
- * jpeg.c — lki_backend_jpeg: still JPEG pictures through the TurboJPEG API.
+ * jpeg.c — lki_backend_jpeg: still JPEG pictures through libjpeg-turbo's
+ * libjpeg API (jpeglib.h).
  *
  * Baseline, progressive, grayscale (expanded to R=G=B) and CMYK/YCCK
  * (decoded as CMYK, converted to RGB with the Adobe convention of inverted
  * samples when an Adobe APP14 marker is present, plain otherwise).  The
- * EXIF orientation (APP1 "Exif", TIFF tag 0x0112 of IFD0, parsed here with
- * every read bounds-checked) is applied after reduction.  Large pictures
- * are decoded with the smallest TurboJPEG scaling factor that still covers
- * the working size, then area-averaged to it exactly.  The whole picture is
- * decoded in open() so that damaged data is reported there.  A truncated
- * file ("premature end" warning) is damaged; other libjpeg warnings are
- * tolerated, as they are common in camera files.
+ * EXIF orientation (the first APP1 "Exif" marker, TIFF tag 0x0112 of IFD0,
+ * parsed here with every read bounds-checked) is applied after reduction.
+ * Large pictures are decoded at the smallest DCT scale k/8 that still
+ * covers the working size, then area-averaged to it exactly; the settings
+ * are TurboJPEG's defaults (accurate integer IDCT, fancy upsampling), so
+ * the pixels are those tjDecompress2() gives.
+ *
+ * Input streams from the decoder's lki_source through a source manager of
+ * our own (64 KiB at a time, hashed on the way; skipped marker bytes are
+ * read, not sought over); only the first Exif payload is kept (at most
+ * 64 KiB), every other marker is skipped by libjpeg.  The end of the file
+ * before the image ends gives libjpeg a fake EOI and its "premature end of
+ * JPEG file" warning, as its own file source does.
+ *
+ * Damage is judged by libjpeg's warning codes, never by message text: a
+ * warning that means pixels are missing or wrong (JWRN_JPEG_EOF, the file
+ * ended; JWRN_HIT_MARKER, a data segment ended early — a truncated file
+ * closed with an EOI marker; JWRN_HUFF_BAD_CODE, JWRN_ARITH_BAD_CODE,
+ * JWRN_MUST_RESYNC, corrupt entropy data) makes the file LK_ECORRUPT; the
+ * others (extraneous bytes between markers, unknown JFIF revisions, bogus
+ * progression or ICC data...) are tolerated, as they are common in camera
+ * files.  More than JPEG_MAX_SCANS scans is refused (TurboJPEG's
+ * TJFLAG_LIMITSCANS rule).  libjpeg reports errors by longjmp: everything
+ * allocated lives in a jpeg_job reached through a pointer that does not
+ * change after setjmp, and is freed by the caller of the setjmp frame.
  */
-#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <turbojpeg.h>
+#include <jpeglib.h>
+#include <jerror.h>
 #include "common/common.h"
 #include "decode/decode_internal.h"
 
-#define MAX_FILE_BYTES ((long)1 << 30)
+/* Bytes read from the source at a time. */
+#define JPEG_IO_BUFFER 65536
+/* Scans allowed in one (progressive) picture, as TurboJPEG's LIMITSCANS. */
+#define JPEG_MAX_SCANS 500
 
-/* What the markers before the first scan say. */
-typedef struct jpeg_meta {
-    int orientation; /* 1..8 */
-    int adobe;       /* 1 when an Adobe APP14 marker is present */
-} jpeg_meta;
-
-/* Everything one decode allocates. */
+/* Everything one decode touches; survives a longjmp. */
 typedef struct jpeg_job {
-    uint8_t *file;
-    unsigned long size;
-    tjhandle tj;
-    uint8_t *pix; /* decoded, possibly scaled, stored orientation */
-    int w, h;     /* coded size */
-    int sw, sh;   /* decoded size */
-    int cmyk;
+    struct jpeg_decompress_struct c;
+    struct jpeg_error_mgr jerr;
+    struct jpeg_source_mgr in;
+    struct jpeg_progress_mgr progress;
+    jmp_buf jmp;
+    int created;        /* c needs jpeg_destroy_decompress */
+    lki_source *src;    /* the file (the decoder's) */
+    int io_rc;          /* LK_E* of a failed source read, 0 if none */
+    lk_errbuf io_err;   /* its message */
+    int fail_rc;        /* LK_E* a callback decided before its longjmp, 0 if none */
+    int damage;         /* code of the first warning that means damage, -1 if none */
+    char msg[JMSG_LENGTH_MAX]; /* libjpeg's text for that warning or the error */
+    uint8_t *inbuf;     /* JPEG_IO_BUFFER bytes */
+    uint8_t *exif;      /* TIFF block of the first Exif APP1, or NULL */
+    size_t exif_n;
+    uint8_t *pix;       /* decoded, possibly scaled, stored orientation */
+    int w, h;           /* coded size */
+    int sw, sh;         /* decoded size */
+    int cmyk;           /* pix holds 4 bytes a pixel, CMYK */
+    lki_budget budget;
 } jpeg_job;
 
 static unsigned rd16(const uint8_t *p, int le)
@@ -76,76 +107,178 @@ static int exif_orientation(const uint8_t *t, size_t n)
     return 1;
 }
 
-/* Walks the markers up to the first scan. */
-static void parse_markers(const uint8_t *b, size_t n, jpeg_meta *m)
+/* ---- libjpeg's managers ------------------------------------------------ */
+
+/* libjpeg's text for its current message, first letter lowercased. */
+static void take_message(j_common_ptr c, char *msg)
 {
-    m->orientation = 1;
-    m->adobe = 0;
-    size_t pos = 2;
-    while (pos + 4 <= n && b[pos] == 0xff) {
-        unsigned marker = b[pos + 1];
-        if (marker == 0xff) { /* fill byte */
-            pos++;
-            continue;
-        }
-        if (marker == 0xda || marker == 0xd9)
-            break;
-        if (marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-            pos += 2;
-            continue;
-        }
-        size_t len = rd16(b + pos + 2, 0);
-        if (len < 2 || pos + 2 + len > n)
-            break;
-        const uint8_t *seg = b + pos + 4;
-        size_t slen = len - 2;
-        if (marker == 0xe1 && slen >= 6 && !memcmp(seg, "Exif\0\0", 6))
-            m->orientation = exif_orientation(seg + 6, slen - 6);
-        if (marker == 0xee && slen >= 5 && !memcmp(seg, "Adobe", 5))
-            m->adobe = 1;
-        pos += 2 + len;
+    (*c->err->format_message)(c, msg);
+    if (msg[0] >= 'A' && msg[0] <= 'Z')
+        msg[0] = (char)(msg[0] - 'A' + 'a');
+}
+
+static void on_error(j_common_ptr c)
+{
+    jpeg_job *j = c->client_data;
+    take_message(c, j->msg);
+    longjmp(j->jmp, 1);
+}
+
+/* Warnings that mean missing or wrong pixels. */
+static int is_damage(int code)
+{
+    return code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER || code == JWRN_HUFF_BAD_CODE ||
+           code == JWRN_ARITH_BAD_CODE || code == JWRN_MUST_RESYNC;
+}
+
+/* Records the first damage warning; prints nothing (level >= 0: traces). */
+static void on_message(j_common_ptr c, int level)
+{
+    jpeg_job *j = c->client_data;
+    if (level < 0 && j->damage < 0 && is_damage(c->err->msg_code)) {
+        j->damage = c->err->msg_code;
+        take_message(c, j->msg);
     }
 }
 
-/* Reads the whole file into j->file. */
-static int read_file(jpeg_job *j, const char *path, lk_errbuf *err)
+/* Fails the decode from inside a libjpeg callback with code and msg. */
+static void fail_now(jpeg_job *j, int code, const char *msg)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int code = lki_err_from_errno(errno);
-        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
-    }
-    long size = -1;
-    if (fseek(fp, 0, SEEK_END) == 0)
-        size = ftell(fp);
-    int rc = 0;
-    if (size < 0 || fseek(fp, 0, SEEK_SET) != 0)
-        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
-    else if (size > MAX_FILE_BYTES)
-        rc = lki_err(err, LK_ETOOBIG, "'%s': JPEG file larger than 1 GiB", path);
-    else if (!(j->file = lki_malloc((size_t)size)))
-        rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    else if (fread(j->file, 1, (size_t)size, fp) != (size_t)size)
-        rc = lki_err(err, LK_EIO, "cannot read '%s': %s", path, lk_strerror(LK_EIO));
-    j->size = (unsigned long)(size > 0 ? size : 0);
-    fclose(fp);
-    return rc;
+    j->fail_rc = code;
+    snprintf(j->msg, sizeof j->msg, "%s", msg);
+    longjmp(j->jmp, 1);
 }
 
-/* Smallest TurboJPEG scaling that still covers the working size. */
-static void pick_scale(jpeg_job *j, int tw, int th)
+/* Called by libjpeg per iMCU row of input and per call for scanlines: the
+ * stop request and the scan limit. */
+static void on_progress(j_common_ptr c)
 {
-    int n = 0;
-    tjscalingfactor *sf = tjGetScalingFactors(&n);
+    jpeg_job *j = c->client_data;
+    if (lki_interrupted(j->src))
+        fail_now(j, LK_EINTR, "interrupted");
+    if (j->c.input_scan_number > JPEG_MAX_SCANS)
+        fail_now(j, LK_ECORRUPT, "more than 500 scans");
+}
+
+static void src_init(j_decompress_ptr c)
+{
+    (void)c;
+}
+
+/* The next bytes of the file; at its end a fake EOI (and libjpeg's warning). */
+static boolean src_fill(j_decompress_ptr c)
+{
+    jpeg_job *j = c->client_data;
+    int64_t r = lki_source_read(j->src, j->inbuf, JPEG_IO_BUFFER, &j->io_err);
+    if (r < 0) {
+        j->io_rc = (int)r;
+        fail_now(j, (int)r, "read error");
+    }
+    if (r == 0) {
+        WARNMS(c, JWRN_JPEG_EOF);
+        j->inbuf[0] = 0xff;
+        j->inbuf[1] = JPEG_EOI;
+        r = 2;
+    }
+    c->src->next_input_byte = j->inbuf;
+    c->src->bytes_in_buffer = (size_t)r;
+    return TRUE;
+}
+
+/* Skips by reading through, so the content hash stays sequential. */
+static void src_skip(j_decompress_ptr c, long n)
+{
+    while (n > 0) {
+        if (c->src->bytes_in_buffer == 0)
+            src_fill(c);
+        size_t take = LK_MIN((size_t)n, c->src->bytes_in_buffer);
+        c->src->next_input_byte += take;
+        c->src->bytes_in_buffer -= take;
+        n -= (long)take;
+    }
+}
+
+static void src_term(j_decompress_ptr c)
+{
+    (void)c;
+}
+
+/* Copies n bytes of input into dst (NULL: drops them). */
+static void src_take(j_decompress_ptr c, uint8_t *dst, size_t n)
+{
+    while (n > 0) {
+        if (c->src->bytes_in_buffer == 0)
+            src_fill(c);
+        size_t take = LK_MIN(n, c->src->bytes_in_buffer);
+        if (dst) {
+            memcpy(dst, c->src->next_input_byte, take);
+            dst += take;
+        }
+        c->src->next_input_byte += take;
+        c->src->bytes_in_buffer -= take;
+        n -= take;
+    }
+}
+
+/* APP1: keeps the TIFF block of the first "Exif\0\0" marker, skips the rest. */
+static boolean read_app1(j_decompress_ptr c)
+{
+    jpeg_job *j = c->client_data;
+    uint8_t b[6];
+    src_take(c, b, 2);
+    size_t len = (size_t)b[0] << 8 | b[1];
+    len = len >= 2 ? len - 2 : 0;
+    size_t head = LK_MIN(len, sizeof b);
+    src_take(c, b, head);
+    int want = head == 6 && !memcmp(b, "Exif\0\0", 6) && !j->exif && len > 6;
+    if (want && !(j->exif = lki_malloc(len - 6)))
+        fail_now(j, LK_ENOMEM, "out of memory");
+    if (want)
+        j->exif_n = len - 6;
+    src_take(c, want ? j->exif : NULL, len - head);
+    return TRUE;
+}
+
+/* Creates the decompressor with our error, source and progress managers. */
+static int job_start(jpeg_job *j, lk_errbuf *err)
+{
+    if (!(j->inbuf = lki_malloc(JPEG_IO_BUFFER)))
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", j->src->path);
+    j->c.err = jpeg_std_error(&j->jerr);
+    j->jerr.error_exit = on_error;
+    j->jerr.emit_message = on_message;
+    j->c.client_data = j;
+    jpeg_create_decompress(&j->c);
+    j->created = 1;
+    j->in.init_source = src_init;
+    j->in.fill_input_buffer = src_fill;
+    j->in.skip_input_data = src_skip;
+    j->in.resync_to_restart = jpeg_resync_to_restart;
+    j->in.term_source = src_term;
+    j->c.src = &j->in;
+    j->progress.progress_monitor = on_progress;
+    j->c.progress = &j->progress;
+    jpeg_set_marker_processor(&j->c, JPEG_APP0 + 1, read_app1);
+    return 0;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* Smallest DCT scale k/8 whose output still covers the working size. */
+static int pick_scale(jpeg_job *j, int tw, int th)
+{
+    int best = 8;
     j->sw = j->w;
     j->sh = j->h;
-    for (int i = 0; sf && i < n; i++) {
-        int sw = TJSCALED(j->w, sf[i]), sh = TJSCALED(j->h, sf[i]);
+    for (int k = 7; k >= 1; k--) {
+        int sw = (int)(((int64_t)j->w * k + 7) / 8), sh = (int)(((int64_t)j->h * k + 7) / 8);
         if (sw >= tw && sh >= th && (int64_t)sw * sh < (int64_t)j->sw * j->sh) {
             j->sw = sw;
             j->sh = sh;
+            best = k;
         }
     }
+    return best;
 }
 
 /* CMYK (4 bytes) to RGB24 in place. */
@@ -165,41 +298,103 @@ static void cmyk_to_rgb(uint8_t *p, size_t pixels, int inverted)
     }
 }
 
-/* Maps a failed TurboJPEG call to an LK_E* code; 0 for a tolerated warning. */
-static int tj_failure(jpeg_job *j, const char *path, lk_errbuf *err)
+/* Reads every scanline into j->pix. */
+static void read_pixels(jpeg_job *j)
 {
-    const char *msg = tjGetErrorStr2(j->tj);
-    if (!msg)
-        msg = "unknown error";
-    if (tjGetErrorCode(j->tj) == TJERR_WARNING && !strstr(msg, "Premature end"))
-        return 0;
-    if (strstr(msg, "memory"))
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
+    size_t row = (size_t)j->sw * (size_t)j->c.output_components;
+    while (j->c.output_scanline < j->c.output_height) {
+        JSAMPROW rows[16];
+        int n = (int)LK_MIN(16u, j->c.output_height - j->c.output_scanline);
+        for (int i = 0; i < n; i++)
+            rows[i] = j->pix + (j->c.output_scanline + (size_t)i) * row;
+        jpeg_read_scanlines(&j->c, rows, (JDIMENSION)n);
+    }
 }
 
-/* Header, limits, scaled decode into j->pix (RGB24 of j->sw x j->sh). */
-static int decode(jpeg_job *j, const char *path, int max_dim, int adobe, lk_errbuf *err)
+/* Bytes of the whole-picture coefficient arrays libjpeg allocates for a
+ * multi-scan (progressive, or non-interleaved sequential) picture, as
+ * jdcoefct.c sizes them; 0 for a single-scan one.  Valid after the header. */
+static int64_t coefficient_bytes(const struct jpeg_decompress_struct *c)
 {
-    int sub, cs;
-    if (!(j->tj = tjInitDecompress()))
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    if (tjDecompressHeader3(j->tj, j->file, j->size, &j->w, &j->h, &sub, &cs) < 0)
-        return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data", path);
-    LK_TRY(lki_check_dims(path, j->w, j->h, err));
+    if (!c->progressive_mode && c->comps_in_scan >= c->num_components)
+        return 0;
+    int64_t sum = 0;
+    for (int i = 0; i < c->num_components; i++) {
+        const jpeg_component_info *ci = &c->comp_info[i];
+        int64_t hs = LK_MAX(ci->h_samp_factor, 1), vs = LK_MAX(ci->v_samp_factor, 1);
+        int64_t bw = ((int64_t)ci->width_in_blocks + hs - 1) / hs * hs;
+        int64_t bh = ((int64_t)ci->height_in_blocks + vs - 1) / vs * vs;
+        sum += bw * bh * (int64_t)sizeof(JBLOCK);
+    }
+    return sum;
+}
+
+/* The memory budget against the coefficients and the decoded picture; also
+ * caps libjpeg's own allocations (beyond: JERR_NO_BACKING_STORE). */
+static int check_memory(jpeg_job *j, int64_t budget, lk_errbuf *err)
+{
+    int64_t coef = coefficient_bytes(&j->c);
+    int64_t need = coef + (int64_t)j->sw * j->sh * (j->cmyk ? 4 : 3);
+    if (need > budget)
+        return lki_over_memory(err, j->src->path,
+                               coef ? "a progressive JPEG (coefficients of the whole picture)"
+                                    : "a JPEG", need, budget);
+    j->c.mem->max_memory_to_use = (long)LK_MIN(budget, (int64_t)LONG_MAX);
+    return 0;
+}
+
+/* The setjmp frame: 0, an LK_E* code, or 1 when libjpeg failed. */
+static int decode(jpeg_job *j, int max_dim, lk_errbuf *err)
+{
+    const char *path = j->src->path;
+    if (setjmp(j->jmp))
+        return 1;
+    if (jpeg_read_header(&j->c, TRUE) != JPEG_HEADER_OK)
+        return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data (no image)", path);
+    j->w = (int)LK_MIN(j->c.image_width, 1u << 30);
+    j->h = (int)LK_MIN(j->c.image_height, 1u << 30);
+    LK_TRY(lki_check_dims(path, j->c.image_width, j->c.image_height, j->budget.max_pixels, err));
     int tw, th;
     lk_fit_size(j->w, j->h, max_dim, &tw, &th);
-    pick_scale(j, tw, th);
-    j->cmyk = cs == TJCS_CMYK || cs == TJCS_YCCK;
-    int pf = j->cmyk ? TJPF_CMYK : TJPF_RGB;
+    j->c.scale_num = (unsigned)pick_scale(j, tw, th);
+    j->c.scale_denom = 8;
+    j->cmyk = j->c.jpeg_color_space == JCS_CMYK || j->c.jpeg_color_space == JCS_YCCK;
+    j->c.out_color_space = j->cmyk ? JCS_CMYK : JCS_RGB;
+    LK_TRY(check_memory(j, j->budget.max_memory, err));
+    jpeg_start_decompress(&j->c);
+    if ((int)j->c.output_width != j->sw || (int)j->c.output_height != j->sh ||
+        j->c.output_components != (j->cmyk ? 4 : 3))
+        return lki_err(err, LK_EDECODE, "'%s': unexpected JPEG output layout", path);
     size_t px = (size_t)j->sw * (size_t)j->sh;
-    if (!(j->pix = lki_malloc(px * (size_t)tjPixelSize[pf])))
+    if (!(j->pix = lki_malloc(px * (size_t)j->c.output_components)))
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    if (tjDecompress2(j->tj, j->file, j->size, j->pix, j->sw, 0, j->sh, pf, TJFLAG_LIMITSCANS) < 0)
-        LK_TRY(tj_failure(j, path, err));
+    read_pixels(j);
+    jpeg_finish_decompress(&j->c);
+    if (j->damage >= 0)
+        return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged JPEG data (%s)", path, j->msg);
     if (j->cmyk)
-        cmyk_to_rgb(j->pix, px, adobe);
+        cmyk_to_rgb(j->pix, px, j->c.saw_Adobe_marker);
     return 0;
+}
+
+/* What a libjpeg failure means: the source's error, a callback's, or libjpeg's. */
+static int libjpeg_failure(jpeg_job *j, lk_errbuf *err)
+{
+    const char *path = j->src->path;
+    if (j->io_rc < 0) {
+        if (err)
+            *err = j->io_err;
+        return j->io_rc;
+    }
+    if (j->fail_rc == LK_EINTR)
+        return lki_source_stopped(j->src, err);
+    if (j->fail_rc == LK_ENOMEM || j->jerr.msg_code == JERR_OUT_OF_MEMORY)
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    if (j->jerr.msg_code == JERR_NO_BACKING_STORE)
+        return lki_err(err, LK_ETOOBIG, "'%s': this JPEG needs more than the %s memory budget "
+                       "to decode", path, lki_bytes_text(j->budget.max_memory, (char[24]){0}));
+    return lki_err(err, j->fail_rc < 0 ? j->fail_rc : LK_ECORRUPT,
+                   "'%s': truncated or damaged JPEG data (%s)", path, j->msg);
 }
 
 static void fill_info(lk_media_info *info, const jpeg_job *j, int orientation)
@@ -217,36 +412,48 @@ static void fill_info(lk_media_info *info, const jpeg_job *j, int orientation)
     snprintf(info->codec, sizeof info->codec, "jpeg");
 }
 
-/* Reads, decodes, reduces and turns upright into s. */
-static int run(jpeg_job *j, lk_still *s, const char *path, const lk_decode_opts *opts,
-               lk_media_info *info, lk_errbuf *err)
+/* Decodes, reduces and turns upright into s. */
+static int run(jpeg_job *j, lk_still *s, const lk_decode_opts *opts, lk_media_info *info,
+               lk_errbuf *err)
 {
-    jpeg_meta m;
-    LK_TRY(read_file(j, path, err));
-    parse_markers(j->file, j->size, &m);
-    LK_TRY(decode(j, path, opts->max_dim, m.adobe, err));
+    LK_TRY(job_start(j, err));
+    int rc = decode(j, opts->max_dim, err);
+    if (rc == 1)
+        rc = libjpeg_failure(j, err);
+    LK_TRY(rc);
+    int orientation = j->exif ? exif_orientation(j->exif, j->exif_n) : 1;
     int tw, th;
     lk_fit_size(j->w, j->h, opts->max_dim, &tw, &th);
-    if (lki_still_finish(j->pix, j->sw, j->sh, j->sw * 3, m.orientation, tw, th,
+    if (lki_still_finish(j->pix, j->sw, j->sh, j->sw * 3, orientation, tw, th,
                         &s->pix, &s->w, &s->h) < 0)
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    fill_info(info, j, m.orientation);
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", j->src->path);
+    fill_info(info, j, orientation);
     return 0;
 }
 
-static int jpeg_open(void **state, const char *path, const lk_decode_opts *opts,
+static int jpeg_open(void **state, lki_source *src, const lk_decode_opts *opts,
                      lk_media_info *info, lk_errbuf *err)
 {
-    jpeg_job j;
-    memset(&j, 0, sizeof j);
-    *state = NULL;
+    jpeg_job *j = lki_calloc(1, sizeof *j);
     lk_still *s = lki_calloc(1, sizeof *s);
-    int rc = s ? run(&j, s, path, opts, info, err)
-               : lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    if (j.tj)
-        tjDestroy(j.tj);
-    lki_free(j.file);
-    lki_free(j.pix);
+    *state = NULL;
+    int rc = 0;
+    if (!j || !s) {
+        rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", src->path);
+    } else {
+        j->src = src;
+        j->damage = -1;
+        j->budget = lki_budget_of(opts);
+        rc = run(j, s, opts, info, err);
+    }
+    if (j && j->created)
+        jpeg_destroy_decompress(&j->c);
+    if (j) {
+        lki_free(j->inbuf);
+        lki_free(j->exif);
+        lki_free(j->pix);
+    }
+    lki_free(j);
     if (rc < 0) {
         if (s)
             lki_free(s->pix);

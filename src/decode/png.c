@@ -7,14 +7,16 @@
  * gAMA/iCCP are ignored.  An animated PNG that reaches this reader (FFmpeg
  * refused it) yields its default image, i.e. its first frame.
  *
- * The whole picture is decoded in open() so that damaged data is reported
+ * Bytes come from the decoder's lki_source (png_set_read_fn), which hashes
+ * them as they go by.  The whole picture is decoded in open() so that damaged data is reported
  * there; non-interlaced pictures stream row by row into the area reducer,
- * so only interlaced ones need the full-size buffer.  libpng reports errors
+ * so only interlaced ones need the full-size buffer, refused from the
+ * header when it exceeds the memory budget (decode.h).  The pixel budget
+ * is checked from IHDR.  libpng reports errors
  * by longjmp: everything allocated lives in a png_job reachable through a
  * pointer that does not change after setjmp, and is freed by the caller of
  * the setjmp frame, so no error path leaks.
  */
-#include <errno.h>
 #include <png.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,12 +28,15 @@
 typedef struct png_job {
     png_structp png;
     png_infop info;
-    FILE *fp;
+    lki_source *src;             /* the file (the decoder's) */
+    int io_rc;                   /* LK_E* of a failed read, 0 if none */
+    lk_errbuf io_err;            /* its message */
     uint8_t *row, *full, **rows; /* scratch */
     lk_scaler *scaler;
     uint8_t *out;                /* result, moved to the state on success */
     int w, h, ow, oh, channels;
     int max_dim;                 /* working size */
+    lki_budget budget;
     char msg[160];               /* libpng's last error */
 } png_job;
 
@@ -40,6 +45,21 @@ static void on_error(png_structp png, png_const_charp msg)
     png_job *j = png_get_error_ptr(png);
     snprintf(j->msg, sizeof j->msg, "%s", msg ? msg : "unknown error");
     png_longjmp(png, 1);
+}
+
+/* libpng's read callback: exactly n bytes from the source, else an error. */
+static void on_read(png_structp png, png_bytep out, size_t n)
+{
+    png_job *j = png_get_io_ptr(png);
+    while (n > 0) {
+        int64_t r = lki_source_read(j->src, out, n, &j->io_err);
+        if (r < 0)
+            j->io_rc = (int)r;
+        if (r <= 0)
+            png_error(png, r < 0 ? "read error" : "file ends early");
+        out += r;
+        n -= (size_t)r;
+    }
 }
 
 static void on_warning(png_structp png, png_const_charp msg)
@@ -76,8 +96,9 @@ static void to_rgb(const png_job *j, uint8_t *row)
         memmove(row + 3 * x, row + 4 * x, 3);
 }
 
-/* Interlaced: the full picture first, then reduce it. */
-static int read_interlaced(png_job *j, size_t rowbytes)
+/* Interlaced: the full picture first (every pass over it, row by row, as
+ * png_read_image does, with a stop check per row), then reduce it. */
+static int read_interlaced(png_job *j, size_t rowbytes, int passes)
 {
     size_t n;
     if (lk_mul_size(rowbytes, (size_t)j->h, &n) < 0 ||
@@ -85,7 +106,12 @@ static int read_interlaced(png_job *j, size_t rowbytes)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++)
         j->rows[y] = j->full + (size_t)y * rowbytes;
-    png_read_image(j->png, j->rows);
+    for (int pass = 0; pass < passes; pass++)
+        for (int y = 0; y < j->h; y++) {
+            if (lki_interrupted(j->src))
+                return LK_EINTR;
+            png_read_row(j->png, j->rows[y], NULL);
+        }
     for (int y = 0; y < j->h; y++)
         to_rgb(j, j->rows[y]);
     int tw, th;
@@ -103,6 +129,8 @@ static int read_rows(png_job *j, size_t rowbytes)
     if (scale && lki_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++) {
+        if (lki_interrupted(j->src))
+            return LK_EINTR;
         png_read_row(j->png, j->row, NULL);
         to_rgb(j, j->row);
         if (scale)
@@ -118,26 +146,31 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
 {
     if (setjmp(png_jmpbuf(j->png)))
         return 1;
-    png_init_io(j->png, j->fp);
+    png_set_read_fn(j->png, j, on_read);
     png_set_user_limits(j->png, 0x7fffffffu, 0x7fffffffu);
     png_read_info(j->png, j->info);
     int64_t w = png_get_image_width(j->png, j->info), h = png_get_image_height(j->png, j->info);
-    LK_TRY(lki_check_dims(path, w, h, err));
+    LK_TRY(lki_check_dims(path, w, h, j->budget.max_pixels, err));
     j->w = (int)w;
     j->h = (int)h;
     int passes = set_transforms(j);
     size_t rowbytes = png_get_rowbytes(j->png, j->info);
     if ((j->channels != 3 && j->channels != 4) || rowbytes < (size_t)j->w * (size_t)j->channels)
         return lki_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
+    int rc;
     if (passes > 1) {
-        if (read_interlaced(j, rowbytes) < 0)
-            return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-        return 0;
+        int64_t need = ((int64_t)rowbytes + (int64_t)sizeof(uint8_t *)) * j->h;
+        if (need > j->budget.max_memory)
+            return lki_over_memory(err, path, "an interlaced PNG (the whole picture)", need,
+                                   j->budget.max_memory);
+        rc = read_interlaced(j, rowbytes, passes);
+    } else {
+        lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
+        rc = read_rows(j, rowbytes);
     }
-    lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
-    if (read_rows(j, rowbytes) < 0)
-        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
-    return 0;
+    if (rc == LK_EINTR)
+        return lki_source_stopped(j->src, err);
+    return rc < 0 ? lki_err(err, LK_ENOMEM, "'%s': out of memory", path) : 0;
 }
 
 /* Frees what a job holds, except the result when keep_out. */
@@ -145,8 +178,6 @@ static void job_clear(png_job *j, int keep_out)
 {
     if (j->png)
         png_destroy_read_struct(&j->png, j->info ? &j->info : NULL, NULL);
-    if (j->fp)
-        fclose(j->fp);
     lki_scaler_free(&j->scaler);
     lki_free(j->row);
     lki_free(j->full);
@@ -167,14 +198,9 @@ static void fill_info(lk_media_info *info, int w, int h)
     snprintf(info->codec, sizeof info->codec, "png");
 }
 
-/* Opens the file and libpng's structures into j. */
+/* Creates libpng's structures into j. */
 static int job_start(png_job *j, const char *path, lk_errbuf *err)
 {
-    j->fp = fopen(path, "rb");
-    if (!j->fp) {
-        int code = lki_err_from_errno(errno);
-        return lki_err(err, code, "cannot open '%s': %s", path, lk_strerror(code));
-    }
     j->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, j, on_error, on_warning);
     if (j->png)
         j->info = png_create_info_struct(j->png);
@@ -183,20 +209,34 @@ static int job_start(png_job *j, const char *path, lk_errbuf *err)
     return 0;
 }
 
-static int png_open(void **state, const char *path, const lk_decode_opts *opts,
+/* What a libpng failure means: the source's own error, memory or damage. */
+static int libpng_failure(const png_job *j, const char *path, lk_errbuf *err)
+{
+    if (j->io_rc < 0) {
+        if (err)
+            *err = j->io_err;
+        return j->io_rc;
+    }
+    if (strstr(j->msg, "memory"))
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
+    return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j->msg);
+}
+
+static int png_open(void **state, lki_source *src, const lk_decode_opts *opts,
                     lk_media_info *info, lk_errbuf *err)
 {
+    const char *path = src->path;
     png_job j;
     memset(&j, 0, sizeof j);
+    j.src = src;
     j.max_dim = opts->max_dim;
+    j.budget = lki_budget_of(opts);
     *state = NULL;
     int rc = job_start(&j, path, err);
     if (rc == 0)
         rc = decode(&j, path, err);
     if (rc == 1)
-        rc = strstr(j.msg, "memory")
-                 ? lki_err(err, LK_ENOMEM, "'%s': out of memory", path)
-                 : lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j.msg);
+        rc = libpng_failure(&j, path, err);
     lk_still *s = rc == 0 ? lki_calloc(1, sizeof *s) : NULL;
     if (rc == 0 && !s)
         rc = lki_err(err, LK_ENOMEM, "'%s': out of memory", path);

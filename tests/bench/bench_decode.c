@@ -1,6 +1,6 @@
 /*
  * bench_decode.c — still decoding speed: the direct readers (libpng,
- * TurboJPEG with DCT scaling) against FFmpeg for the same files, open to
+ * libjpeg with DCT scaling) against FFmpeg for the same files, open to
  * first frame at the default working size.  Both paths must give the same
  * frame size before their times are trusted.  Media are made with the
  * ffmpeg CLI into o->media on first use.

@@ -28,6 +28,23 @@ check_bad "$T/trunc.mp4" 'header\|truncated\|damaged'
 printf 'hello, world\n' >"$T/text.mp4"
 check_bad "$T/text.mp4" 'format'
 
+# Special files are refused at once, never read (a FIFO would block, and
+# /dev/zero spin, forever): timeout turns a hang into a failure (124).
+check_special() { # FILE PATTERN
+    expect_rc 2 timeout 20 "$LIKENESS" hash --format pdq "$1" "$good"
+    grep_err "^error: .*$1.*$2"
+    [ "$(wc -l <"$T/err")" -eq 1 ] || fail "$1: stderr is not exactly one error line"
+    grep -q ",$good\$" "$T/out" || fail "$1: the good file after it was not hashed"
+}
+mkfifo "$T/fifo.mp4"
+check_special "$T/fifo.mp4" 'not a regular file'
+check_special /dev/zero 'not a regular file'
+ln -s "$T/loop-b.jpg" "$T/loop-a.jpg"
+ln -s "$T/loop-a.jpg" "$T/loop-b.jpg"
+check_special "$T/loop-a.jpg" 'too many levels of symbolic links'
+ln -s "$PWD/$good" "$T/link.jpg"
+expect_rc 0 "$LIKENESS" hash --format pdq "$T/link.jpg"
+
 # A file nobody may read: as root, run the check as user nobody.
 cp "$good" "$T/secret.jpg"
 chmod 000 "$T/secret.jpg"

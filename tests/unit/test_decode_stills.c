@@ -539,6 +539,48 @@ static void expect_error(const char *path, int code, const char *want)
         printf("%s: got %d \"%s\"\n", path, rc, e.msg);
 }
 
+/* JPEG damage judged by libjpeg's warning codes: cut short and closed with
+ * an EOI marker ("premature end of data segment") or not ("premature end of
+ * JPEG file") is damaged; bytes between markers are tolerated. */
+static void test_jpeg_damage(void)
+{
+    size_t n;
+    uint8_t *b = slurp(mpath("big.jpg"), &n);
+    CHECK(b && n > 1000);
+    if (!b)
+        return;
+    b[n / 2] = 0xff, b[n / 2 + 1] = 0xd9;
+    spit(tpath("cut-eoi.jpg"), b, n / 2 + 2);
+    expect_error(tpath("cut-eoi.jpg"), LK_ECORRUPT, "premature end of data segment");
+    spit(tpath("cut.jpg"), b, n / 2);
+    expect_error(tpath("cut.jpg"), LK_ECORRUPT, "premature end of JPEG file");
+    free(b);
+    b = slurp(mpath("base.jpg"), &n);
+    CHECK(b && n > 300);
+    if (!b)
+        return;
+    uint8_t *c = malloc(n + 2);
+    memcpy(c, b, n - 300);
+    memcpy(c + n - 302, "\xff\xd9", 2);
+    spit(tpath("cut-small.jpg"), c, n - 300);
+    expect_error(tpath("cut-small.jpg"), LK_ECORRUPT, "truncated or damaged JPEG data");
+    /* Two stray bytes after the first marker segment: libjpeg warns
+     * (extraneous data), the pixels are intact. */
+    size_t at = 4 + ((size_t)b[4] << 8 | b[5]);
+    CHECK(b[2] == 0xff && at < n);
+    memcpy(c, b, at);
+    c[at] = 0x12, c[at + 1] = 0x34;
+    memcpy(c + at + 2, b + at, n - at);
+    spit(tpath("stray.jpg"), c, n + 2);
+    pic p = decode(tpath("stray.jpg"), 512, 0), q = decode(mpath("base.jpg"), 512, 0);
+    CHECK_INT(p.rc, 0);
+    CHECK(p.px && q.px && p.w == q.w && p.h == q.h && !memcmp(p.px, q.px, (size_t)p.w * p.h * 3));
+    free(p.px);
+    free(q.px);
+    free(c);
+    free(b);
+}
+
 static void test_errors(void)
 {
     expect_error(tpath("missing.png"), LK_ENOENT, "cannot open '");
@@ -574,6 +616,7 @@ static void test_errors(void)
         expect_error(tpath("huge.jpg"), LK_ETOOBIG, "65000x65000");
     }
     free(b);
+    test_jpeg_damage();
     b = slurp(mpath("rgb.png"), &n);
     spit(tpath("locked.png"), b, n);
     free(b);
@@ -625,11 +668,13 @@ static void test_scaler(void)
             }
     CHECK(o && !memcmp(o, out, 12));
     lki_free(o);
-    CHECK_INT(lki_check_dims("x", 65535, 4096, NULL), 0);
-    CHECK_INT(lki_check_dims("x", 16384, 16384, NULL), 0);
-    CHECK_INT(lki_check_dims("x", 16384, 16385, NULL), LK_ETOOBIG);
-    CHECK_INT(lki_check_dims("x", 65536, 1, NULL), LK_ETOOBIG);
-    CHECK_INT(lki_check_dims("x", 0, 5, NULL), LK_ECORRUPT);
+    CHECK_INT(lki_check_dims("x", 65535, 4096, LK_DECODE_MAX_PIXELS, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16384, LK_DECODE_MAX_PIXELS, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 16384, 16385, LK_DECODE_MAX_PIXELS, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 65536, 1, LK_DECODE_MAX_PIXELS, NULL), LK_ETOOBIG);
+    CHECK_INT(lki_check_dims("x", 0, 5, LK_DECODE_MAX_PIXELS, NULL), LK_ECORRUPT);
+    CHECK_INT(lki_check_dims("x", 100, 100, 10000, NULL), 0);
+    CHECK_INT(lki_check_dims("x", 100, 101, 10000, NULL), LK_ETOOBIG);
 }
 
 int main(void)

@@ -48,9 +48,15 @@ static run *decode(const char *name, lk_decode_opts o)
 {
     run *r = calloc(1, sizeof *r);
     void *st = NULL;
-    r->rc_open = lki_backend_ffmpeg.open(&st, media(name), &o, &r->info, &r->err);
+    lki_source src;
+    r->rc_open = lki_source_open(&src, media(name), o.interrupt, &r->err);
     if (r->rc_open < 0)
         return r;
+    r->rc_open = lki_backend_ffmpeg.open(&st, &src, &o, &r->info, &r->err);
+    if (r->rc_open < 0) {
+        lki_source_close(&src);
+        return r;
+    }
     lk_rawframe f;
     while ((r->rc_end = lki_backend_ffmpeg.next(st, &f, &r->err)) == 1) {
         CHECK(f.width >= 1 && f.height >= 1 && f.stride >= 3 * f.width);
@@ -71,6 +77,7 @@ static run *decode(const char *name, lk_decode_opts o)
         r->n++;
     }
     lki_backend_ffmpeg.close(st);
+    lki_source_close(&src);
     return r;
 }
 
