@@ -89,6 +89,7 @@ static int load_sampling(lk_scanner *s, lk_errbuf *err)
         s->ref_dec.scene_cuts = ip.scene_cuts, s->ref_dec.max_dim = ip.max_dim;
         s->ref_dec.crop_borders = ip.crop_borders;
     }
+    s->ref_dec.interrupt = s->p.stop; /* a stop request ends a decode within a second */
     s->suspect_dec = s->ref_dec;
     if (s->p.fps >= 0)
         s->suspect_dec.fps = s->p.fps;

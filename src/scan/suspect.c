@@ -12,12 +12,21 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "common/common.h"
 #include "scan/scan_internal.h"
 
 static int stopped(const lk_scanner *s)
 {
     return s->p.stop && *s->p.stop;
+}
+
+static void hex32(const uint8_t *b, char out[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++)
+        out[2 * i] = digits[b[i] >> 4], out[2 * i + 1] = digits[b[i] & 15];
+    out[64] = '\0';
 }
 
 /* With evidence, keeps the picture of the frame just made usable (frame
@@ -33,7 +42,7 @@ static int keep_picture(struct lki_frameset *fs, const lk_frame *fr)
 
 /* Decodes, samples and hashes the suspect.  0 or < 0 with err set. */
 static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frameset *fs,
-                          lk_errbuf *err)
+                          lk_scan_result *r, lk_errbuf *err)
 {
     lk_decoder *d = NULL;
     lk_media_info info;
@@ -68,6 +77,11 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
     }
     if (info.duration > 0)
         fs->duration = info.duration;
+    if (rc >= 0 && !r->content_hash[0]) { /* from the bytes the decoder read */
+        uint8_t sha[32];
+        if ((rc = lk_decoder_content_hash(d, sha, NULL, err)) == 0)
+            hex32(sha, r->content_hash);
+    }
     lk_decoder_free(&d);
     return rc < 0 ? rc : 0;
 }
@@ -251,23 +265,20 @@ static int decide(const lk_scanner *s, const lk_scan_result *r)
     return LK_VERDICT_CLEAN;
 }
 
-static void hex32(const uint8_t *b, char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++)
-        out[2 * i] = digits[b[i] >> 4], out[2 * i + 1] = digits[b[i] & 15];
-    out[64] = '\0';
-}
-
-/* The content hash, and whether skip_fn skips the file.  0, 1 skip, < 0. */
+/* With skip_fn (--resume), the content hash first and whether skip_fn
+ * skips the file: 0, 1 skip, < 0.  Without, nothing: the hash then comes
+ * from the decoder's own reading (collect_frames), so the file is read once. */
 static int content(lk_scan_worker *w, const char *path, lk_scan_result *r, lk_errbuf *err)
 {
     uint8_t sha[32];
     int64_t size;
+    struct stat st;
+    if (!w->s->p.skip_fn || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0; /* not skipped; the decoder says what is wrong with it */
     LK_TRY(lk_sha256_file(path, sha, &size, err));
     hex32(sha, r->content_hash);
     const lk_scan_params *p = &w->s->p;
-    return p->skip_fn && p->skip_fn(r->content_hash, p->skip_ctx) ? 1 : 0;
+    return p->skip_fn(r->content_hash, p->skip_ctx) ? 1 : 0;
 }
 
 LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
@@ -285,7 +296,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     if (rc == 0 && stopped(w->s))
         rc = lki_err(&err, LK_EINTR, "interrupted");
     if (rc == 0)
-        rc = collect_frames(w, path, &fs, &err);
+        rc = collect_frames(w, path, &fs, r, &err);
     if (rc == 0)
         rc = find_copies(w->s, &fs, r, &err);
     if (rc == 0 && (rc = rank_style(w->s, &fs, r)) < 0)
