@@ -84,7 +84,7 @@
 /* Frame threads FFmpeg uses at most when left to choose (MAX_AUTO_THREADS). */
 #define LK_FF_AUTO_THREADS 16
 
-typedef struct ff_state {
+typedef struct av_input {
     char *path;               /* for messages; owned */
     lki_source *src;          /* the file; the decoder's */
     int io_rc;                /* LK_E* of the last failed source read, 0 if none */
@@ -126,7 +126,7 @@ typedef struct ff_state {
     uint8_t *rot;             /* rotated copy; lki_malloc_aligned */
     size_t rot_cap;
     _Alignas(64) uint8_t sig[LK_SIG_LEN];
-} ff_state;
+} av_input;
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -165,7 +165,7 @@ static int av_fail(lk_errbuf *err, const char *path, const char *what, int e)
 
 static int io_read(void *opaque, uint8_t *buf, int n)
 {
-    ff_state *s = opaque;
+    av_input *s = opaque;
     int64_t r = lki_source_read(s->src, buf, n > 0 ? (size_t)n : 0, &s->io_err);
     if (r < 0) {
         s->io_rc = (int)r;
@@ -176,7 +176,7 @@ static int io_read(void *opaque, uint8_t *buf, int n)
 
 static int64_t io_seek(void *opaque, int64_t offset, int whence)
 {
-    ff_state *s = opaque;
+    av_input *s = opaque;
     if (whence & AVSEEK_SIZE)
         return s->src->size;
     int64_t pos = lki_source_seek(s->src, offset, whence & ~AVSEEK_FORCE);
@@ -184,7 +184,7 @@ static int64_t io_seek(void *opaque, int64_t offset, int whence)
 }
 
 /* The I/O context over s->src; 0 or LK_ENOMEM. */
-static int open_io(ff_state *s, lk_errbuf *err)
+static int open_io(av_input *s, lk_errbuf *err)
 {
     uint8_t *buf = av_malloc(LK_FF_IO_BUFFER);
     if (buf)
@@ -196,7 +196,7 @@ static int open_io(ff_state *s, lk_errbuf *err)
     return 0;
 }
 
-static void close_io(ff_state *s)
+static void close_io(av_input *s)
 {
     if (s->pb)
         av_freep(&s->pb->buffer);
@@ -206,13 +206,13 @@ static void close_io(ff_state *s)
 /* FFmpeg's interrupt callback: the stop request. */
 static int on_interrupt(void *opaque)
 {
-    const ff_state *s = opaque;
+    const av_input *s = opaque;
     return lki_interrupted(s->src);
 }
 
 /* av_fail, unless the failure was the source's own (its message is kept)
  * or a stop request. */
-static int io_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
+static int io_fail(av_input *s, lk_errbuf *err, const char *what, int e)
 {
     if (lki_interrupted(s->src))
         return lki_source_stopped(s->src, err);
@@ -229,7 +229,7 @@ static int io_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
 /* One frame buffer's accounting: released with the buffer. */
 typedef struct counted_buf {
     AVBufferRef *orig;  /* the buffer FFmpeg's pool gave */
-    ff_state *s;
+    av_input *s;
     int64_t bytes;      /* all planes of the frame */
 } counted_buf;
 
@@ -257,7 +257,7 @@ static int64_t frame_buffer_bytes(const AVFrame *f)
  * release gives the bytes back).  May run on codec threads: atomics only. */
 static int get_counted_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
 {
-    ff_state *s = avctx->opaque;
+    av_input *s = avctx->opaque;
     int rc = avcodec_default_get_buffer2(avctx, f, flags);
     if (rc < 0 || !f->buf[0])
         return rc;
@@ -294,7 +294,7 @@ static int64_t frame_bytes(const AVCodecParameters *par, int anim)
 
 /* Whether the streams' headers fit the budgets (pixels, memory); 0 or
  * LK_ETOOBIG.  Streams whose size is not known yet pass. */
-static int check_streams(ff_state *s, lk_errbuf *err)
+static int check_streams(av_input *s, lk_errbuf *err)
 {
     for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
         const AVCodecParameters *par = s->fmt->streams[i]->codecpar;
@@ -313,7 +313,7 @@ static int check_streams(ff_state *s, lk_errbuf *err)
 /* avformat_find_stream_info decodes a few frames with codec contexts of its
  * own: they get the pixel limit as an option (for an animated picture also
  * what its canvas may take of the memory budget). */
-static int find_stream_info(ff_state *s)
+static int find_stream_info(av_input *s)
 {
     unsigned n = s->fmt->nb_streams;
     AVDictionary **o = n ? av_calloc(n, sizeof *o) : NULL;
@@ -331,7 +331,7 @@ static int find_stream_info(ff_state *s)
 
 /* Frame threads that fit the memory budget: the caller's count (0: FFmpeg's
  * choice) unless its frames and LK_FF_HELD_FRAMES would not fit. */
-static int fitted_threads(const ff_state *s, const AVCodecParameters *par, int requested)
+static int fitted_threads(const av_input *s, const AVCodecParameters *par, int requested)
 {
     int n = requested > 0 ? requested : LK_MIN(av_cpu_count() + 1, LK_FF_AUTO_THREADS);
     int64_t frame = frame_bytes(par, 0);
@@ -343,7 +343,7 @@ static int fitted_threads(const ff_state *s, const AVCodecParameters *par, int r
 
 /* The error of a decode that ran out of memory: the budget's when the
  * budget refused a frame buffer. */
-static int memory_fail(ff_state *s, lk_errbuf *err, const char *what, int e)
+static int memory_fail(av_input *s, lk_errbuf *err, const char *what, int e)
 {
     char b[24];
     if (atomic_load(&s->over_budget))
@@ -362,7 +362,7 @@ static int is_still_format(const char *name)
 }
 
 /* Probes the bytes; returns the probe score or LK_E*. */
-static int open_input(ff_state *s, lk_errbuf *err)
+static int open_input(av_input *s, lk_errbuf *err)
 {
     size_t n = strlen(s->path) + 6;
     char *url = lki_malloc(n);
@@ -475,7 +475,7 @@ static void copy_name(char *dst, size_t cap, const char *src)
 }
 
 /* Fills *info from the chosen stream. */
-static void fill_info(ff_state *s, const AVCodec *codec, lk_media_info *info)
+static void fill_info(av_input *s, const AVCodec *codec, lk_media_info *info)
 {
     const AVStream *st = s->fmt->streams[s->stream];
     const AVCodecParameters *par = st->codecpar;
@@ -502,7 +502,7 @@ static void fill_info(ff_state *s, const AVCodec *codec, lk_media_info *info)
 }
 
 /* Chooses the stream and checks it; 0 or LK_E*. */
-static int choose_stream(ff_state *s, int score, lk_errbuf *err)
+static int choose_stream(av_input *s, int score, lk_errbuf *err)
 {
     int has_audio;
     s->stream = pick_stream(s->fmt, &has_audio);
@@ -522,7 +522,7 @@ static int choose_stream(ff_state *s, int score, lk_errbuf *err)
 }
 
 /* Opens the decoder of the chosen stream; 0 or LK_E*. */
-static int open_decoder(ff_state *s, const lk_decode_opts *opts, const AVCodec **out,
+static int open_decoder(av_input *s, const lk_decode_opts *opts, const AVCodec **out,
                         lk_errbuf *err)
 {
     AVStream *st = s->fmt->streams[s->stream];
@@ -559,7 +559,7 @@ static int open_decoder(ff_state *s, const lk_decode_opts *opts, const AVCodec *
     return 0;
 }
 
-static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info *info,
+static int input_open_steps(av_input *s, const lk_decode_opts *opts, lk_media_info *info,
                          lk_errbuf *err)
 {
     int score = open_input(s, err);
@@ -590,9 +590,9 @@ static int ff_open_steps(ff_state *s, const lk_decode_opts *opts, lk_media_info 
     return 0;
 }
 
-static void ff_close(void *state)
+static void input_close(void *state)
 {
-    ff_state *s = state;
+    av_input *s = state;
     if (!s)
         return;
     sws_freeContext(s->sws);
@@ -608,14 +608,14 @@ static void ff_close(void *state)
     lki_free(s);
 }
 
-static int ff_open(void **state, lki_source *src, const lk_decode_opts *opts,
+static int input_open(void **state, lki_source *src, const lk_decode_opts *opts,
                    lk_media_info *info, lk_errbuf *err)
 {
     const char *path = src->path;
     *state = NULL;
     if (!opts)
         return lki_err(err, LK_EINVAL, "'%s': no decoding options", path);
-    ff_state *s = lki_calloc(1, sizeof *s);
+    av_input *s = lki_calloc(1, sizeof *s);
     size_t n = strlen(path) + 1;
     if (s)
         s->path = lki_malloc(n);
@@ -627,9 +627,9 @@ static int ff_open(void **state, lki_source *src, const lk_decode_opts *opts,
     s->src = src;
     s->budget = lki_budget_of(opts);
     s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
-    int rc = ff_open_steps(s, opts, info, err);
+    int rc = input_open_steps(s, opts, info, err);
     if (rc < 0) {
-        ff_close(s);
+        input_close(s);
         return rc;
     }
     *state = s;
@@ -674,7 +674,7 @@ static void sig_from_luma(const AVFrame *f, int depth, uint8_t *sig)
 }
 
 /* Signature of any other format through a tiny swscale context. */
-static int sig_from_sws(ff_state *s, const AVFrame *f, uint8_t *sig)
+static int sig_from_sws(av_input *s, const AVFrame *f, uint8_t *sig)
 {
     if (!s->sig_sws || s->sig_w != f->width || s->sig_h != f->height || s->sig_fmt != f->format) {
         sws_freeContext(s->sig_sws);
@@ -692,7 +692,7 @@ static int sig_from_sws(ff_state *s, const AVFrame *f, uint8_t *sig)
                      dst, stride) < 0 ? LK_EDECODE : 0;
 }
 
-static int frame_signature(ff_state *s, const AVFrame *f, uint8_t *sig)
+static int frame_signature(av_input *s, const AVFrame *f, uint8_t *sig)
 {
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
     if (direct_luma(desc)) {
@@ -724,7 +724,7 @@ static int is_yuvj(int fmt)
 }
 
 /* (Re)creates the RGB24 context when the input or its colours changed. */
-static int ensure_sws(ff_state *s, const AVFrame *f, int ow, int oh)
+static int ensure_sws(av_input *s, const AVFrame *f, int ow, int oh)
 {
     int cs = swscale_colorspace(f);
     int range = f->color_range == AVCOL_RANGE_JPEG || is_yuvj(f->format);
@@ -764,7 +764,7 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 }
 
 /* Scales and rotates the current frame into out's pixels; 0 or LK_E*. */
-static int convert_frame(ff_state *s, const AVFrame *f, lk_rawframe *out, lk_errbuf *err)
+static int convert_frame(av_input *s, const AVFrame *f, lk_rawframe *out, lk_errbuf *err)
 {
     int ow, oh;
     lk_fit_size(f->width, f->height, s->max_dim, &ow, &oh);
@@ -795,7 +795,7 @@ static int convert_frame(ff_state *s, const AVFrame *f, lk_rawframe *out, lk_err
 }
 
 /* Time in seconds and display number of the decoded frame. */
-static void frame_time(ff_state *s, const AVFrame *f, double *time, int64_t *number)
+static void frame_time(av_input *s, const AVFrame *f, double *time, int64_t *number)
 {
     int64_t pts = f->best_effort_timestamp;
     double dur = s->fps > 0 ? 1.0 / s->fps : 0.04;
@@ -818,7 +818,7 @@ static void frame_time(ff_state *s, const AVFrame *f, double *time, int64_t *num
 
 /* Runs one decoded frame through the sampler; 1 kept (out filled), 0 not,
  * or LK_E*. */
-static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
+static int take_frame(av_input *s, lk_rawframe *out, lk_errbuf *err)
 {
     const AVFrame *f = s->frame;
     if (f->width < 1 || f->height < 1 || !f->data[0])
@@ -848,7 +848,7 @@ static int take_frame(ff_state *s, lk_rawframe *out, lk_errbuf *err)
 /* ---- feeding the decoder --------------------------------------------- */
 
 /* Sets skip_frame for the packet about to be sent. */
-static void choose_skip(ff_state *s, const AVPacket *pkt)
+static void choose_skip(av_input *s, const AVPacket *pkt)
 {
     if (!s->skip_ok)
         return;
@@ -866,7 +866,7 @@ static void choose_skip(ff_state *s, const AVPacket *pkt)
 }
 
 /* Reads the next packet of our stream and sends it (or the end); 0 or LK_E*. */
-static int feed(ff_state *s, lk_errbuf *err)
+static int feed(av_input *s, lk_errbuf *err)
 {
     int rc;
     if (s->eof_sent)
@@ -904,7 +904,7 @@ static int feed(ff_state *s, lk_errbuf *err)
 }
 
 /* The end of the stream: 0, or an error when no frame was ever decoded. */
-static int at_end(ff_state *s, lk_errbuf *err)
+static int at_end(av_input *s, lk_errbuf *err)
 {
     if (s->decoded > 0)
         return 0;
@@ -914,9 +914,9 @@ static int at_end(ff_state *s, lk_errbuf *err)
     return lki_err(err, LK_ENOFRAMES, "'%s': no video frames", s->path);
 }
 
-static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
+static int input_next(void *state, lk_rawframe *out, lk_errbuf *err)
 {
-    ff_state *s = state;
+    av_input *s = state;
     for (;;) {
         if (lki_interrupted(s->src))
             return lki_source_stopped(s->src, err);
@@ -947,7 +947,7 @@ static int ff_next(void *state, lk_rawframe *out, lk_errbuf *err)
     }
 }
 
-const lk_backend lki_backend_ffmpeg = {"ffmpeg", ff_open, ff_next, ff_close};
+const lk_backend lki_backend_ffmpeg = {"ffmpeg", input_open, input_next, input_close};
 
 LK_API void lk_decode_set_log_level(int level)
 {
