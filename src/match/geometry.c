@@ -26,8 +26,7 @@
 #include <math.h>
 #include <string.h>
 #include "common/common.h"
-#include "likeness/geometry.h"
-#include "likeness/simd.h"
+#include "match/geometry_internal.h"
 
 #define ANGLE_TOL 0.5f   /* radians (29 degrees): keypoint angle agreement */
 #define SCALE_TOL 2.0f   /* factor: keypoint scale agreement */
@@ -75,14 +74,19 @@ LK_API void lk_geo_params_default(lk_geo_params *p)
     p->seed = 0x67656f6d65747279ULL; /* "geometry" */
 }
 
-LK_API int lk_geo_new(lk_geo_matcher **out)
+int lki_geo_new_with_ops(lk_geo_matcher **out, const lk_simd_ops *ops)
 {
     lk_geo_matcher *m = lki_calloc(1, sizeof *m);
     *out = m;
     if (!m)
         return LK_ENOMEM;
-    m->ops = lk_simd_ops_get();
+    m->ops = ops;
     return 0;
+}
+
+LK_API int lk_geo_new(lk_geo_matcher **out)
+{
+    return lki_geo_new_with_ops(out, lk_simd_ops_get());
 }
 
 LK_API void lk_geo_free(lk_geo_matcher **m)
