@@ -11,9 +11,10 @@
  * a seeded generator, a similarity (scale, rotation, translation) checked
  * against the keypoints' own scales and angles, refined by least squares
  * on its inliers (and, with affine, a final affine refinement).  A pair is
- * verified when the best fit keeps at least min_inliers matches whose
- * bounding box covers at least min_area of both pictures' areas' smaller
- * share (see src/match/geometry.c for the measurements).
+ * verified when the best fit keeps at least sure_inliers matches, or at
+ * least min_inliers that are at least min_ratio of the putative matches,
+ * and the inliers' bounding box covers at least min_area of each picture
+ * (see src/match/geometry.c for the measurements).
  *
  * Deterministic: the same features and parameters give the same result at
  * every SIMD level.  Pure computation: no I/O, no global state.
@@ -33,7 +34,8 @@ extern "C" {
  * Tunables; start from lk_geo_params_default().  Valid ranges (else
  * lk_geo_verify returns LK_EINVAL): 0 <= max_distance <= 256, 0 <= ratio
  * <= 1, mutual/mirror/affine 0 or 1, 1 <= iterations <= 100000,
- * tolerance > 0, min_inliers >= 2, 0 <= min_area <= 1.
+ * tolerance > 0, 2 <= min_inliers <= sure_inliers, 0 <= min_ratio <= 1,
+ * 0 <= min_area <= 1.
  */
 typedef struct lk_geo_params {
     int max_distance;  /**< largest Hamming distance of a descriptor match */
@@ -46,7 +48,10 @@ typedef struct lk_geo_params {
     int iterations;    /**< most RANSAC hypotheses per orientation */
     float tolerance;   /**< inlier distance, in pixels of the reference
                             keypoint's pyramid level */
-    int min_inliers;   /**< fewest inliers of a verified fit */
+    int min_inliers;   /**< fewest inliers of a verified fit ... */
+    float min_ratio;   /**< ... when they are at least this share of the
+                            putative matches */
+    int sure_inliers;  /**< this many inliers verify whatever their share */
     float min_area;    /**< smallest area of the inliers' bounding box, as a
                             fraction of the picture's area, on both sides */
     uint64_t seed;     /**< seed of the hypothesis generator */
@@ -60,7 +65,7 @@ typedef struct lk_geo_box {
 /** Outcome of one verification.  Fields past `inliers` are set when
  *  inliers >= 2 (a fit exists), verified or not. */
 typedef struct lk_geo_result {
-    int verified;       /**< 1 when the fit meets min_inliers and min_area */
+    int verified;       /**< 1 when the fit meets the inlier and area tests */
     int matches;        /**< putative descriptor matches of the orientation
                              that won */
     int inliers;        /**< matches consistent with the fitted transform */

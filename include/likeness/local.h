@@ -69,7 +69,8 @@ typedef struct lk_local_params {
  * lk_local_extract() replaces the contents (reusing the arrays); free with
  * lk_local_features_release().  Invariant: kp[i], desc[i] and (when not
  * NULL) desc_mirror[i] describe the same keypoint for i < count; keypoints
- * are ordered by level, then by decreasing response.
+ * are ordered by level, coarsest first, then best first (by grid-cell rank,
+ * then response).
  */
 typedef struct lk_local_features {
     int width, height;       /**< size of the picture they come from */

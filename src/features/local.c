@@ -6,7 +6,8 @@
  * scores at fast_threshold (kernel local_fast_row) over the area
  * LK_LOCAL_MARGIN in from each side; 3x3 non-maximum suppression; the
  * level's quota of keypoints (max_keypoints shared by levels in
- * proportion to 1 / scale, unused quota passing down) is chosen from the
+ * proportion to 1 / sqrt(scale), what a coarse level cannot fill passing
+ * to the next finer one) is chosen from the
  * 2 x quota best corners by FAST score, ranked by a 7x7 Harris response
  * and spread over a grid of about quota / 2 cells by taking the best of
  * every cell, then the second best, and so on; orientation = direction
@@ -189,25 +190,31 @@ static int is_peak(const uint8_t *s, ptrdiff_t st)
            v >= s[st - 1] && v >= s[st] && v >= s[st + 1];
 }
 
+/* Bit 8k+7 set for each nonzero byte k of w. */
+static inline uint64_t nonzero_bytes(uint64_t w)
+{
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fULL;
+    return (((w & lo7) + lo7) | w) & ~lo7;
+}
+
 /* Collects the suppressed corners of level v into e->cands in raster
- * order (8 zero scores at a time are skipped); returns the count. */
+ * order, 8 scores at a time (the map is mostly zero); returns the count. */
 static size_t collect(lk_local_extractor *e, const lk_local_level *v)
 {
     ptrdiff_t st = e->pyr.stride;
-    int m = LK_LOCAL_MARGIN;
+    int m = LK_LOCAL_MARGIN, x1 = v->w - m;
     size_t n = 0;
     for (int y = m; y < v->h - m; y++) {
         const uint8_t *row = e->score + y * st;
-        for (int x = m; x < v->w - m; x++) {
+        for (int x0 = m; x0 < x1; x0 += 8) {
             uint64_t w8;
-            memcpy(&w8, row + x, 8);
-            if (!w8 && x + 8 <= v->w - m) {
-                x += 7;
-                continue;
+            memcpy(&w8, row + x0, 8);
+            for (uint64_t nz = nonzero_bytes(w8); nz; nz &= nz - 1) {
+                int x = x0 + __builtin_ctzll(nz) / 8;
+                if (x >= x1 || !is_peak(row + x, st) || n == e->cap_cands)
+                    continue;
+                e->cands[n++] = (cand){(int16_t)x, (int16_t)y, row[x], 0, 0, 0};
             }
-            if (!row[x] || !is_peak(row + x, st) || n == e->cap_cands)
-                continue;
-            e->cands[n++] = (cand){(int16_t)x, (int16_t)y, row[x], 0, 0, 0};
         }
     }
     return n;
@@ -324,15 +331,15 @@ static void describe(lk_local_extractor *e, int l, const cand *c, int mirror,
         e->ops.local_tests(ctr, e->tab.ma[k], e->tab.mb[k], f->desc_mirror[i].w);
 }
 
-/* Quotas per level: max_keypoints in proportion to 1 / scale. */
+/* Quotas per level: max_keypoints in proportion to 1 / sqrt(scale). */
 static void quotas(const lk_local_pyramid *p, int total, int *q)
 {
     double sum = 0;
     for (int l = 0; l < p->nlevels; l++)
-        sum += 1.0 / p->lv[l].scale;
+        sum += 1.0 / sqrt(p->lv[l].scale);
     int given = 0;
     for (int l = 0; l < p->nlevels; l++) {
-        q[l] = (int)floor(total / p->lv[l].scale / sum);
+        q[l] = (int)floor(total / sqrt(p->lv[l].scale) / sum);
         given += q[l];
     }
     if (p->nlevels)
@@ -362,7 +369,8 @@ LK_API int lk_local_extract(lk_local_extractor *e, const lk_image *img,
     lki_local_tables_build(&e->tab, e->pyr.stride);
     int q[LK_LOCAL_MAX_LEVELS], carry = 0;
     quotas(&e->pyr, p->max_keypoints, q);
-    for (int l = 0; l < e->pyr.nlevels; l++) {
+    for (int l = e->pyr.nlevels - 1; l >= 0; l--) { /* coarse first: finer levels
+                                                      take up what coarse ones lack */
         int want = q[l] + carry;
         size_t n = detect(e, l, p, want);
         for (size_t i = 0; i < n; i++)

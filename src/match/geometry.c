@@ -69,8 +69,10 @@ LK_API void lk_geo_params_default(lk_geo_params *p)
     p->affine = 0;
     p->iterations = 1000;
     p->tolerance = 3.0f;
-    p->min_inliers = 10;
-    p->min_area = 0.01f;
+    p->min_inliers = 8;
+    p->min_ratio = 0.25f;
+    p->sure_inliers = 16;
+    p->min_area = 0.001f;
     p->seed = 0x67656f6d65747279ULL; /* "geometry" */
 }
 
@@ -110,7 +112,11 @@ static int params_check(const lk_geo_params *p)
         return LK_EINVAL;
     if (p->iterations < 1 || p->iterations > 100000 || !(p->tolerance > 0))
         return LK_EINVAL;
-    return p->min_inliers >= 2 && p->min_area >= 0 && p->min_area <= 1 ? 0 : LK_EINVAL;
+    if (p->min_inliers < 2 || p->sure_inliers < p->min_inliers)
+        return LK_EINVAL;
+    if (!(p->min_ratio >= 0 && p->min_ratio <= 1))
+        return LK_EINVAL;
+    return p->min_area >= 0 && p->min_area <= 1 ? 0 : LK_EINVAL;
 }
 
 /* Grows one scratch array to n entries; 0 or LK_ENOMEM. */
@@ -503,8 +509,10 @@ static void finish(const lk_geo_params *p, const lk_local_features *sus,
                         sus->height);
     r->ref = mapped_box(t, r->sus.x - 0.5, r->sus.y - 0.5, r->sus.x + r->sus.w - 0.5,
                         r->sus.y + r->sus.h - 0.5, ref->width, ref->height);
-    r->verified = r->inliers >= p->min_inliers && r->area_sus >= p->min_area &&
-                  r->area_ref >= p->min_area && r->sus.w > 0 && r->ref.w > 0;
+    int enough = r->inliers >= p->sure_inliers ||
+                 (r->inliers >= p->min_inliers && r->inliers >= p->min_ratio * r->matches);
+    r->verified = enough && r->area_sus >= p->min_area && r->area_ref >= p->min_area &&
+                  r->sus.w > 0 && r->ref.w > 0;
 }
 
 LK_API int lk_geo_verify(lk_geo_matcher *m, const lk_geo_params *p,

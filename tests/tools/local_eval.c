@@ -26,7 +26,8 @@
  *
  * Usage: local_eval LIST [--seed N] [--neg N] [--kp N] [--fast T]
  *        [--levels L] [--maxd D] [--ratio R] [--mutual 0|1] [--tol T]
- *        [--inliers N] [--area A] [--iters N] [--max N] [--verbose]
+ *        [--inliers N] [--ratio-in R] [--sure N] [--area A] [--iters N]
+ *        [--skp N] [--max N] [--verbose]
  */
 #include <math.h>
 #include <stdio.h>
@@ -323,6 +324,8 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--mutual")) o->gp.mutual = atoi(v);
         else if (!strcmp(a, "--tol")) o->gp.tolerance = (float)atof(v);
         else if (!strcmp(a, "--inliers")) o->gp.min_inliers = atoi(v);
+        else if (!strcmp(a, "--ratio-in")) o->gp.min_ratio = (float)atof(v);
+        else if (!strcmp(a, "--sure")) o->gp.sure_inliers = atoi(v);
         else if (!strcmp(a, "--area")) o->gp.min_area = (float)atof(v);
         else if (!strcmp(a, "--iters")) o->gp.iterations = atoi(v);
         else return -1;
@@ -365,7 +368,7 @@ static int is_related(const entry *all, int n, int i, int j)
         lk_geo_result res;
         lk_geo_params_default(&gp);
         gp.mirror = 0;
-        gp.min_inliers = RELATED;
+        gp.min_inliers = gp.sure_inliers = RELATED;
         *r = lk_geo_verify(rel_gm, &gp, &all[i].f, &all[j].f, &res) == 1;
         related[(size_t)j * n + i] = *r;
         related_pairs += *r;
@@ -391,7 +394,7 @@ static int pick_others(const entry *all, int n, int self, int *idx, int k)
 
 int main(int argc, char **argv)
 {
-    opts o = {.neg = 8, .max = 100000, .seed = 1};
+    opts o = {.skp = 600, .neg = 6, .max = 100000, .seed = 1};
     lk_local_params_default(&o.lp);
     lk_geo_params_default(&o.gp);
     if (argc < 2 || parse(argc, argv, &o) < 0) {
@@ -449,9 +452,10 @@ int main(int argc, char **argv)
             st[e].pos_ok += ok == 1;
             st[e].pos_inl += r.inliers;
             if (o.verbose)
-                printf("pos %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f mirror %d %s\n",
-                       edit_names[e], i, all[i].set, r.matches, r.inliers, r.area_sus, r.area_ref,
-                       r.scale, r.mirror, ok == 1 ? "VERIFIED" : "-");
+                printf("pos %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f "
+                       "mirror %d dist %.1f %s\n", edit_names[e], i, all[i].set, r.matches,
+                       r.inliers, r.area_sus, r.area_ref, r.scale, r.mirror, r.mean_distance,
+                       ok == 1 ? "VERIFIED" : "-");
             /* negatives: the host of a pip is a true match, so skip it and
              * the pictures sharing content with it */
             for (int t = (e == E_PIP); t < k; t++) {
@@ -465,9 +469,11 @@ int main(int argc, char **argv)
                 st[e].neg_ok += bad == 1;
                 if (r.inliers > st[e].neg_max)
                     st[e].neg_max = r.inliers;
-                if (o.verbose && bad == 1)
-                    printf("FALSE %s %d vs %d (%s): %d inliers\n", edit_names[e], i, others[t],
-                           all[i].set, r.inliers);
+                if (o.verbose)
+                    printf("neg %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f "
+                           "mirror %d dist %.1f vs %d %s\n", edit_names[e], i, all[i].set,
+                           r.matches, r.inliers, r.area_sus, r.area_ref, r.scale, r.mirror,
+                           r.mean_distance, others[t], bad == 1 ? "FALSE" : "-");
             }
             free(ed.px);
         }
@@ -475,10 +481,10 @@ int main(int argc, char **argv)
     printf("%ld related pairs of originals left out of the negatives (of those drawn)\n",
            related_pairs);
     printf("seed %llu, %d pictures, kp %d skp %d fast %d levels %d | maxd %d ratio %.2f mutual %d "
-           "tol %.1f inliers %d area %.3f iters %d\n",
+           "tol %.1f inliers %d/%.2f sure %d area %.3f iters %d\n",
            (unsigned long long)o.seed, n, o.lp.max_keypoints, sp.max_keypoints, o.lp.fast_threshold, o.lp.levels,
            o.gp.max_distance, o.gp.ratio, o.gp.mutual, o.gp.tolerance, o.gp.min_inliers,
-           o.gp.min_area, o.gp.iterations);
+           o.gp.min_ratio, o.gp.sure_inliers, o.gp.min_area, o.gp.iterations);
     printf("%-8s %9s %9s %10s %8s\n", "edit", "verified", "false", "mean_inl", "neg_max");
     int tp = 0, tn = 0, tpo = 0, tno = 0;
     for (int e = 0; e < E_COUNT; e++) {

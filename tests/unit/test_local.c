@@ -230,7 +230,7 @@ static void check_known_fit(lk_geo_matcher *g)
     lk_geo_verify(g, &p, &s, &r, &res2);
     CHECK(!memcmp(&res, &res2, sizeof res));
     /* too few: with 61 required it is not verified */
-    p.min_inliers = NT + 1;
+    p.min_inliers = p.sure_inliers = NT + 1;
     CHECK_INT(lk_geo_verify(g, &p, &s, &r, &res), 0);
     lk_local_features_release(&s);
     lk_local_features_release(&r);
@@ -287,6 +287,8 @@ static void check_args(lk_local_extractor *e, lk_geo_matcher *g, const uint8_t *
     CHECK_INT(lk_geo_verify(g, &gp, &f, &f, &r), 1);
     CHECK_INT(r.inliers, 300);
     gp.min_inliers = 1;
+    CHECK_INT(lk_geo_verify(g, &gp, &f, &f, &r), LK_EINVAL);
+    gp.min_inliers = gp.sure_inliers + 1;
     CHECK_INT(lk_geo_verify(g, &gp, &f, &f, &r), LK_EINVAL);
     lk_local_features_release(&f);
     lk_local_features_release(&m);

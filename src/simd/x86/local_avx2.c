@@ -3,10 +3,11 @@
  * in local_scalar.c).  All integer, bit-identical to the scalar reference:
  *
  *  - fast_row: 32 pixels per vector; saturated differences (subs_epu8) to
- *    the 16 circle pixels, a quick test (two adjacent compass points past
- *    the threshold) that skips vectors with no candidate, then the arc
- *    score by doubling minima.  Either side's score is computed and the
- *    larger kept: only one side can hold an arc above the threshold.  The
+ *    the 16 circle pixels, a quick test per side (two adjacent compass
+ *    points past the threshold) that skips a side with no candidate in
+ *    the vector, then the arc score by doubling minima.  The larger side's
+ *    score is kept: only one side can hold an arc above the threshold, so
+ *    this is the scalar score wherever it exceeds the threshold.  The
  *    row tail is one overlapping vector (rewriting equal values).
  *  - half_row: pairwise sums by maddubs, 32 outputs per step.
  *  - twothirds_rows: per 128-bit lane, 12 input bytes shuffled into the 8
@@ -48,20 +49,19 @@ static inline __m256i fast32(const uint8_t *p, const int32_t *off, __m256i t)
         hi[k] = _mm256_subs_epu8(v, c);
         lo[k] = _mm256_subs_epu8(c, v);
     }
-    /* past the threshold: subs(d, t) != 0; quick test on compass points */
-    __m256i z = _mm256_setzero_si256(), q = z;
-    for (int s = 0; s < 2; s++) {
-        const __m256i *d = s ? lo : hi;
+    /* past the threshold: subs(d, t) != 0; quick test on compass points,
+     * per side: a side whose test fails in every lane scores 0 (<= t) */
+    __m256i z = _mm256_setzero_si256(), s = z;
+    for (int k = 0; k < 2; k++) {
+        const __m256i *d = k ? lo : hi;
         __m256i a0 = _mm256_subs_epu8(d[0], t), a4 = _mm256_subs_epu8(d[4], t);
         __m256i a8 = _mm256_subs_epu8(d[8], t), a12 = _mm256_subs_epu8(d[12], t);
-        __m256i pair = _mm256_or_si256(
+        __m256i q = _mm256_or_si256(
             _mm256_or_si256(_mm256_min_epu8(a0, a4), _mm256_min_epu8(a4, a8)),
             _mm256_or_si256(_mm256_min_epu8(a8, a12), _mm256_min_epu8(a12, a0)));
-        q = _mm256_or_si256(q, pair);
+        if (!_mm256_testz_si256(q, q))
+            s = _mm256_max_epu8(s, arc_score(d));
     }
-    if (_mm256_testz_si256(q, q))
-        return z;
-    __m256i s = _mm256_max_epu8(arc_score(hi), arc_score(lo));
     /* keep s where s > t */
     __m256i keep = _mm256_cmpeq_epi8(_mm256_subs_epu8(s, t), z);
     return _mm256_andnot_si256(keep, s);

@@ -32,16 +32,14 @@ static inline __m512i fast64(const uint8_t *p, const int32_t *off, __m512i t)
         hi[k] = _mm512_subs_epu8(v, c);
         lo[k] = _mm512_subs_epu8(c, v);
     }
-    __mmask64 q = 0;
-    for (int s = 0; s < 2; s++) {
-        const __m512i *d = s ? lo : hi;
+    __m512i s = _mm512_setzero_si512();
+    for (int k = 0; k < 2; k++) {
+        const __m512i *d = k ? lo : hi;
         __mmask64 a0 = _mm512_cmpgt_epu8_mask(d[0], t), a4 = _mm512_cmpgt_epu8_mask(d[4], t);
         __mmask64 a8 = _mm512_cmpgt_epu8_mask(d[8], t), a12 = _mm512_cmpgt_epu8_mask(d[12], t);
-        q |= (a0 & a4) | (a4 & a8) | (a8 & a12) | (a12 & a0);
+        if ((a0 & a4) | (a4 & a8) | (a8 & a12) | (a12 & a0))
+            s = _mm512_max_epu8(s, arc_score(d));
     }
-    if (!q)
-        return _mm512_setzero_si512();
-    __m512i s = _mm512_max_epu8(arc_score(hi), arc_score(lo));
     return _mm512_maskz_mov_epi8(_mm512_cmpgt_epu8_mask(s, t), s);
 }
 
