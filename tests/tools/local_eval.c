@@ -392,117 +392,145 @@ static int pick_others(const entry *all, int n, int self, int *idx, int k)
     return cnt;
 }
 
-int main(int argc, char **argv)
-{
-    opts o = {.skp = 600, .neg = 6, .max = 100000, .seed = 1};
-    lk_local_params_default(&o.lp);
-    lk_geo_params_default(&o.gp);
-    if (argc < 2 || parse(argc, argv, &o) < 0) {
-        fprintf(stderr, "usage: local_eval LIST [--seed N] [--neg N] [options]\n");
-        return 2;
-    }
-    o.lp.mirror = 0;
+/* Everything one run shares: extractor, matcher, timers, statistics. */
+typedef struct run {
+    opts o;
     entry *all;
-    int n = load_list(argv[1], &all, o.max);
-    if (n < 2) {
-        fprintf(stderr, "local_eval: fewer than 2 pictures in %s\n", argv[1]);
-        return 2;
-    }
+    int n;
     lk_local_extractor *ex;
     lk_geo_matcher *gm;
-    if (lk_local_new(&ex) < 0 || lk_geo_new(&gm) < 0 || lk_geo_new(&rel_gm) < 0)
-        return 2;
-    related = malloc((size_t)n * n);
-    memset(related, -1, (size_t)n * n);
-    double t_ext = 0, t_ver = 0, px = 0;
-    long n_ext = 0, n_ver = 0;
-    for (int i = 0; i < n; i++) {
-        double t0 = cpu_now();
-        lk_local_extract(ex, &(lk_image){all[i].p.px, all[i].p.w, all[i].p.h, 3 * all[i].p.w, 3},
-                         &o.lp, &all[i].f);
-        t_ext += cpu_now() - t0;
-        px += (double)all[i].p.w * all[i].p.h;
-        n_ext++;
-    }
+    lk_local_params sp; /* suspect side: more keypoints, mirrored descriptors */
+    lk_local_features sf;
+    double t_ext, t_ver, px;
+    long n_ext, n_ver;
     stats st[E_COUNT];
-    memset(st, 0, sizeof st);
-    lk_local_params sp = o.lp;
-    sp.mirror = 1;
-    if (o.skp > 0)
-        sp.max_keypoints = o.skp;
-    lk_local_features sf = {0};
-    for (int e = 0; e < E_COUNT; e++) {
-        rng = o.seed * 0x9e3779b97f4a7c15ULL + (uint64_t)e * 7919 + 1;
-        for (int i = 0; i < n; i++) {
-            int others[64], k = pick_others(all, n, i, others, o.neg < 64 ? o.neg : 64);
-            pic host = all[k ? others[0] : (i + 1) % n].p;
-            pic ed = make_edit(e, &all[i].p, &host);
-            fit_working(&ed);
-            double t0 = cpu_now();
-            lk_local_extract(ex, &(lk_image){ed.px, ed.w, ed.h, 3 * ed.w, 3}, &sp, &sf);
-            t_ext += cpu_now() - t0;
-            px += (double)ed.w * ed.h;
-            n_ext++;
-            lk_geo_result r;
-            t0 = cpu_now();
-            int ok = lk_geo_verify(gm, &o.gp, &sf, &all[i].f, &r);
-            t_ver += cpu_now() - t0;
-            n_ver++;
-            st[e].pos++;
-            st[e].pos_ok += ok == 1;
-            st[e].pos_inl += r.inliers;
-            if (o.verbose)
-                printf("pos %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f "
-                       "mirror %d dist %.1f %s\n", edit_names[e], i, all[i].set, r.matches,
-                       r.inliers, r.area_sus, r.area_ref, r.scale, r.mirror, r.mean_distance,
-                       ok == 1 ? "VERIFIED" : "-");
-            /* negatives: the host of a pip is a true match, so skip it and
-             * the pictures sharing content with it */
-            for (int t = (e == E_PIP); t < k; t++) {
-                if (e == E_PIP && is_related(all, n, others[0], others[t]))
-                    continue;
-                t0 = cpu_now();
-                int bad = lk_geo_verify(gm, &o.gp, &sf, &all[others[t]].f, &r);
-                t_ver += cpu_now() - t0;
-                n_ver++;
-                st[e].neg++;
-                st[e].neg_ok += bad == 1;
-                if (r.inliers > st[e].neg_max)
-                    st[e].neg_max = r.inliers;
-                if (o.verbose)
-                    printf("neg %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f "
-                           "mirror %d dist %.1f vs %d %s\n", edit_names[e], i, all[i].set,
-                           r.matches, r.inliers, r.area_sus, r.area_ref, r.scale, r.mirror,
-                           r.mean_distance, others[t], bad == 1 ? "FALSE" : "-");
-            }
-            free(ed.px);
-        }
+} run;
+
+static void extract_timed(run *r, const pic *p, const lk_local_params *lp, lk_local_features *f)
+{
+    double t0 = cpu_now();
+    lk_local_extract(r->ex, &(lk_image){p->px, p->w, p->h, 3 * p->w, 3}, lp, f);
+    r->t_ext += cpu_now() - t0;
+    r->px += (double)p->w * p->h;
+    r->n_ext++;
+}
+
+static int verify_timed(run *r, const lk_local_features *ref, lk_geo_result *res)
+{
+    double t0 = cpu_now();
+    int ok = lk_geo_verify(r->gm, &r->o.gp, &r->sf, ref, res);
+    r->t_ver += cpu_now() - t0;
+    r->n_ver++;
+    return ok == 1;
+}
+
+static void print_result(const char *kind, int e, int i, const entry *en, const lk_geo_result *g,
+                         int other, int ok)
+{
+    printf("%s %s %d %s: %d matches %d inliers area %.3f/%.3f scale %.2f mirror %d dist %.1f",
+           kind, edit_names[e], i, en->set, g->matches, g->inliers, g->area_sus, g->area_ref,
+           g->scale, g->mirror, g->mean_distance);
+    if (other >= 0)
+        printf(" vs %d %s\n", other, ok ? "FALSE" : "-");
+    else
+        printf(" %s\n", ok ? "VERIFIED" : "-");
+}
+
+/* Edit e of picture i against its original and its negatives. */
+static void eval_one(run *r, int e, int i)
+{
+    int others[64], k = pick_others(r->all, r->n, i, others, r->o.neg < 64 ? r->o.neg : 64);
+    stats *st = &r->st[e];
+    pic host = r->all[k ? others[0] : (i + 1) % r->n].p;
+    pic ed = make_edit(e, &r->all[i].p, &host);
+    fit_working(&ed);
+    extract_timed(r, &ed, &r->sp, &r->sf);
+    lk_geo_result g;
+    int ok = verify_timed(r, &r->all[i].f, &g);
+    st->pos++;
+    st->pos_ok += ok;
+    st->pos_inl += g.inliers;
+    if (r->o.verbose)
+        print_result("pos", e, i, &r->all[i], &g, -1, ok);
+    /* negatives: the host of a pip is a true match, so skip it and the
+     * pictures sharing content with it */
+    for (int t = (e == E_PIP); t < k; t++) {
+        if (e == E_PIP && is_related(r->all, r->n, others[0], others[t]))
+            continue;
+        int bad = verify_timed(r, &r->all[others[t]].f, &g);
+        st->neg++;
+        st->neg_ok += bad;
+        if (g.inliers > st->neg_max)
+            st->neg_max = g.inliers;
+        if (r->o.verbose)
+            print_result("neg", e, i, &r->all[i], &g, others[t], bad);
     }
+    free(ed.px);
+}
+
+static void print_summary(const run *r)
+{
+    const opts *o = &r->o;
     printf("%ld related pairs of originals left out of the negatives (of those drawn)\n",
            related_pairs);
-    printf("seed %llu, %d pictures, kp %d skp %d fast %d levels %d | maxd %d ratio %.2f mutual %d "
-           "tol %.1f inliers %d/%.2f sure %d area %.3f iters %d\n",
-           (unsigned long long)o.seed, n, o.lp.max_keypoints, sp.max_keypoints, o.lp.fast_threshold, o.lp.levels,
-           o.gp.max_distance, o.gp.ratio, o.gp.mutual, o.gp.tolerance, o.gp.min_inliers,
-           o.gp.min_ratio, o.gp.sure_inliers, o.gp.min_area, o.gp.iterations);
+    printf("seed %llu, %d pictures, kp %d skp %d fast %d levels %d | maxd %d ratio %.2f "
+           "mutual %d tol %.1f inliers %d/%.2f sure %d area %.3f iters %d\n",
+           (unsigned long long)o->seed, r->n, o->lp.max_keypoints, r->sp.max_keypoints,
+           o->lp.fast_threshold, o->lp.levels, o->gp.max_distance, o->gp.ratio, o->gp.mutual,
+           o->gp.tolerance, o->gp.min_inliers, o->gp.min_ratio, o->gp.sure_inliers,
+           o->gp.min_area, o->gp.iterations);
     printf("%-8s %9s %9s %10s %8s\n", "edit", "verified", "false", "mean_inl", "neg_max");
     int tp = 0, tn = 0, tpo = 0, tno = 0;
     for (int e = 0; e < E_COUNT; e++) {
-        printf("%-8s %4d/%-4d %4d/%-5d %8.1f %8d\n", edit_names[e], st[e].pos_ok, st[e].pos,
-               st[e].neg_ok, st[e].neg, st[e].pos_inl / st[e].pos, st[e].neg_max);
-        tp += st[e].pos; tpo += st[e].pos_ok; tn += st[e].neg; tno += st[e].neg_ok;
+        const stats *st = &r->st[e];
+        printf("%-8s %4d/%-4d %4d/%-5d %8.1f %8d\n", edit_names[e], st->pos_ok, st->pos,
+               st->neg_ok, st->neg, st->pos_inl / st->pos, st->neg_max);
+        tp += st->pos; tpo += st->pos_ok; tn += st->neg; tno += st->neg_ok;
     }
     printf("%-8s %4d/%-4d %4d/%-5d\n", "all", tpo, tp, tno, tn);
     printf("extract %.3f ms per frame (%.0f px mean), verify %.3f ms per candidate\n",
-           1e3 * t_ext / n_ext, px / n_ext, 1e3 * t_ver / n_ver);
-    lk_local_features_release(&sf);
-    for (int i = 0; i < n; i++) {
-        lk_local_features_release(&all[i].f);
-        free(all[i].p.px);
+           1e3 * r->t_ext / r->n_ext, r->px / r->n_ext, 1e3 * r->t_ver / r->n_ver);
+}
+
+int main(int argc, char **argv)
+{
+    static run r;
+    r.o = (opts){.skp = 600, .neg = 6, .max = 100000, .seed = 1};
+    lk_local_params_default(&r.o.lp);
+    lk_geo_params_default(&r.o.gp);
+    if (argc < 2 || parse(argc, argv, &r.o) < 0) {
+        fprintf(stderr, "usage: local_eval LIST [--seed N] [--neg N] [options]\n");
+        return 2;
     }
-    free(all);
-    lk_local_free(&ex);
-    lk_geo_free(&gm);
+    r.o.lp.mirror = 0;
+    r.sp = r.o.lp;
+    r.sp.mirror = 1;
+    r.sp.max_keypoints = r.o.skp > 0 ? r.o.skp : r.o.lp.max_keypoints;
+    r.n = load_list(argv[1], &r.all, r.o.max);
+    if (r.n < 2) {
+        fprintf(stderr, "local_eval: fewer than 2 pictures in %s\n", argv[1]);
+        return 2;
+    }
+    if (lk_local_new(&r.ex) < 0 || lk_geo_new(&r.gm) < 0 || lk_geo_new(&rel_gm) < 0)
+        return 2;
+    related = malloc((size_t)r.n * r.n);
+    memset(related, -1, (size_t)r.n * r.n);
+    for (int i = 0; i < r.n; i++)
+        extract_timed(&r, &r.all[i].p, &r.o.lp, &r.all[i].f);
+    for (int e = 0; e < E_COUNT; e++) {
+        rng = r.o.seed * 0x9e3779b97f4a7c15ULL + (uint64_t)e * 7919 + 1;
+        for (int i = 0; i < r.n; i++)
+            eval_one(&r, e, i);
+    }
+    print_summary(&r);
+    lk_local_features_release(&r.sf);
+    for (int i = 0; i < r.n; i++) {
+        lk_local_features_release(&r.all[i].f);
+        free(r.all[i].p.px);
+    }
+    free(r.all);
+    lk_local_free(&r.ex);
+    lk_geo_free(&r.gm);
     lk_geo_free(&rel_gm);
     free(related);
     return 0;
