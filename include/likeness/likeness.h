@@ -9,6 +9,8 @@
 #include "likeness/simd.h"
 #include "likeness/decode.h"
 #include "likeness/features.h"
+#include "likeness/local.h"
+#include "likeness/geometry.h"
 #include "likeness/search.h"
 #include "likeness/catalog.h"
 #include "likeness/sha256.h"

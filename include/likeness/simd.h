@@ -69,6 +69,33 @@ typedef struct lk_simd_ops {
      *  orientation (Sobel; 0 for class 0); out[0], out[n-1] not written. */
     void (*style_edge_row)(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                            int n, uint8_t *out);
+
+    /* local-feature kernels (src/simd/local_scalar.c, src/features/local.c) */
+
+    /** FAST-9 scores of the n pixels p[0..n-1] of one row (reads 3 rows and
+     *  3 columns around each): score[i] = the largest t for which 9
+     *  contiguous circle pixels are all > centre + t or all < centre - t,
+     *  written when it exceeds @p thr (0..254), else 0. */
+    void (*local_fast_row)(const uint8_t *p, ptrdiff_t stride, int n, int thr,
+                           uint8_t *score);
+    /** 2x2 box average of rows s0, s1 into dw pixels: (a+b+c+d+2) >> 2. */
+    void (*local_half_row)(const uint8_t *s0, const uint8_t *s1, int dw, uint8_t *d);
+    /** 3 rows -> 2 rows of dw pixels, 2/3 scale with weights (2,1|1,2) per
+     *  axis, rounded; reads 3*(dw/2) + 2*(dw&1) pixels of each row. */
+    void (*local_twothirds_rows)(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2,
+                                 int dw, uint8_t *d0, uint8_t *d1);
+    /** 5x5 binomial blur of n pixels at src (reads rows -2..2 and columns
+     *  -2..n+1), rounded; tmp holds n+4 scratch values. */
+    void (*local_blur_row)(const uint8_t *src, ptrdiff_t stride, int n, uint16_t *tmp,
+                           uint8_t *dst);
+    /** 256 comparisons: bit i of out (out[i/64] >> i%64) = c[oa[i]] < c[ob[i]].
+     *  May read up to 3 bytes past each c[o] (buffers are padded). */
+    void (*local_tests)(const uint8_t *c, const int32_t *oa, const int32_t *ob,
+                        uint64_t out[4]);
+    /** Intensity moments over the disc of radius 15 around c (rows of
+     *  half-width lki_disc15): m[0] = sum dx * c[dy][dx], m[1] = sum dy *
+     *  c[dy][dx].  Reads columns -15..16 of rows -15..15. */
+    void (*local_moments)(const uint8_t *c, ptrdiff_t stride, int32_t m[2]);
 } lk_simd_ops;
 
 /**

@@ -57,6 +57,25 @@ void lki_ham256_mxn_avx512_vpopcnt(const uint64_t *q, size_t m, const uint64_t *
                                   uint16_t *out);
 void lki_ham64_1xn_avx512_vpopcnt(uint64_t q, const uint64_t *db, size_t n, uint8_t *out);
 
+/* Local-feature kernels: local_scalar.c, x86/local_avx2.c, x86/local_avx512.c.
+ * Each file's fill function puts its versions into ops. */
+extern const int8_t lki_fast_circle[16][2];
+void lki_local_fast_row_scalar(const uint8_t *p, ptrdiff_t stride, int n, int thr,
+                              uint8_t *score);
+void lki_local_half_row_scalar(const uint8_t *s0, const uint8_t *s1, int dw, uint8_t *d);
+void lki_local_twothirds_rows_scalar(const uint8_t *s0, const uint8_t *s1, const uint8_t *s2,
+                                    int dw, uint8_t *d0, uint8_t *d1);
+void lki_local_blur_row_scalar(const uint8_t *src, ptrdiff_t stride, int n, uint16_t *tmp,
+                              uint8_t *dst);
+void lki_local_tests_scalar(const uint8_t *c, const int32_t *oa, const int32_t *ob,
+                           uint64_t out[4]);
+/* Half-widths floor(sqrt(15^2 - dy^2)) of the moment disc's rows, dy = -15..15. */
+extern const int8_t lki_disc15[31];
+void lki_local_moments_scalar(const uint8_t *c, ptrdiff_t stride, int32_t m[2]);
+void lki_simd_fill_local_scalar(lk_simd_ops *ops);
+void lki_simd_fill_local_avx2(lk_simd_ops *ops);
+void lki_simd_fill_local_avx512(lk_simd_ops *ops);
+
 /* Fill ops with the versions of one level, over the slots of the level
  * below (defined in dispatch.c; callers check the CPU first). */
 void lki_simd_fill_scalar(lk_simd_ops *ops);

@@ -44,5 +44,6 @@ int bench_kernels(const bench_opts *o);   /* bench_kernels.c  */
 int bench_features(const bench_opts *o);  /* bench_features.c */
 int bench_decode(const bench_opts *o);    /* bench_decode.c   */
 int bench_index(const bench_opts *o);     /* bench_index.c    */
+int bench_local(const bench_opts *o);     /* bench_local.c    */
 
 #endif
