@@ -14,6 +14,7 @@
 #include "likeness/sha256.h"
 #include "likeness/match.h"
 #include "likeness/report.h"
+#include "likeness/pool.h"
 
 #ifdef __cplusplus
 extern "C" {

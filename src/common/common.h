@@ -55,6 +55,11 @@ void lki_free_aligned(void *p);
 /* Frees *pp and sets it to NULL. */
 #define lk_freep(pp) do { lki_free(*(pp)); *(pp) = NULL; } while (0)
 
+/* Fault injection for tests: when >= 0, lk_pool_new() starts at most this
+ * many threads, as if pthread_create() failed for the others.  Set it
+ * only while no pool is being created.  -1 (off) by default. */
+extern int lki_pool_fault_threads;
+
 /* Overflow-checked a*b; returns 0 and sets *out, or -1 on overflow. */
 static inline int lk_mul_size(size_t a, size_t b, size_t *out)
 {
