@@ -9,9 +9,10 @@
  * (NORMAL would only guarantee consistency there, possibly losing the
  * last commits).
  *
- * Invariants: a new index is built in a temporary file and renamed into
- * place, so PATH is either absent or a complete likeness catalog; an
- * existing empty or truncated PATH is therefore damage, never "new".
+ * Invariants: a new index is built in a temporary file and linked into
+ * place (common/atomic_file.h), so PATH is either absent or a complete
+ * likeness catalog; an existing empty or truncated PATH is therefore
+ * damage, never "new".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "common/common.h"
+#include "common/atomic_file.h"
 #include "catalog/catalog_internal.h"
 
 static const char *const schema =
@@ -220,28 +222,6 @@ static void make_uuid(char out[33])
         snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-static int fsync_path(const char *path, int dir)
-{
-    int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* The directory part of path into buf ("." if none). */
-static void dir_of(const char *path, char *buf, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(buf, n, ".");
-    else if (slash == path)
-        snprintf(buf, n, "/");
-    else
-        snprintf(buf, n, "%.*s", (int)(slash - path), path);
-}
-
 /* Writes schema and meta into the fresh database at ix->db. */
 static int init_schema(lk_index *ix, lk_errbuf *err)
 {
@@ -265,33 +245,26 @@ static int init_schema(lk_index *ix, lk_errbuf *err)
     return rc;
 }
 
-/* Creates a complete empty index at path: temp file, fsync, link. */
+/* Creates a complete empty index at path: SQLite builds it in a temporary
+ * file beside it, which is synced and linked into place, never over an
+ * index another process created meanwhile (that one is then used).  The
+ * writer's descriptor stays open until SQLite has closed the file, so
+ * closing it cannot drop SQLite's POSIX locks. */
 static int create_index(const char *path, lk_errbuf *err)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = lki_malloc(n);
-    if (!tmp)
-        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
-    snprintf(tmp, n, "%s.new.%ld", path, (long)getpid());
-    unlink(tmp);
+    lki_afile af;
+    LK_TRY(lki_afile_open(&af, path, 0644, LKI_AFILE_NOREPLACE, "the index", err));
     lk_index t = { .path = (char *)path };
-    int rc = sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(af.tmp, &t.db, SQLITE_OPEN_READWRITE, NULL);
     rc = rc == SQLITE_OK ? init_schema(&t, err)
                          : lki_db_err(&t, rc, "cannot create the index", err);
     sqlite3_close(t.db);
-    if (rc == 0 && fsync_path(tmp, 0) < 0)
-        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot sync: %s", path, strerror(errno));
-    if (rc == 0 && link(tmp, path) < 0 && errno != EEXIST)
-        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot create the index: %s", path,
-                    strerror(errno));
-    unlink(tmp);
-    if (rc == 0) {
-        char dir[4096];
-        dir_of(path, dir, sizeof dir);
-        fsync_path(dir, 1);
+    if (rc < 0) {
+        lki_afile_abort(&af);
+        return rc;
     }
-    lki_free(tmp);
-    return rc;
+    rc = lki_afile_commit(&af, err);
+    return rc == LK_EEXIST ? 0 : rc;
 }
 
 static uint32_t be32(const uint8_t *p)

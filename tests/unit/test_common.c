@@ -1,6 +1,101 @@
-/* test_common.c — error codes, messages and the errbuf contract. */
+/*
+ * test_common.c — error codes, messages and the errbuf contract; the
+ * atomic file writer (content, replacement, no-replace, abort, umask,
+ * errors, no leftovers).
+ */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "test.h"
+#include "common/common.h"
+#include "common/atomic_file.h"
 #include "likeness/likeness.h"
+
+/* Entries of dir other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int file_is(const char *path, const char *want)
+{
+    char buf[64] = { 0 };
+    FILE *fp = fopen(path, "rb");
+    size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    return fp && n == strlen(want) && !memcmp(buf, want, n);
+}
+
+static unsigned mode_of(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (unsigned)(sb.st_mode & 07777) : 0;
+}
+
+static void test_atomic_file(void)
+{
+    char dir[] = "/tmp/lk-afile-XXXXXX", path[128], other[160];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/f.bin", dir);
+    lk_errbuf err;
+    lk_errbuf_clear(&err);
+    mode_t old = umask(022);
+    CHECK_INT(lki_write_file_atomic(path, 0666, 0, "first", 5, "the test file", &err), 0);
+    CHECK(file_is(path, "first"));
+    CHECK_INT(mode_of(path), 0644);
+    umask(077);
+    CHECK_INT(lki_write_file_atomic(path, 0666, 0, "second!", 7, "the test file", &err), 0);
+    CHECK(file_is(path, "second!"));
+    CHECK_INT(mode_of(path), 0600); /* the new file's mode, umask applied */
+    umask(old);
+    /* no-replace: refused over an existing file, which stays as it was */
+    CHECK_INT(lki_write_file_atomic(path, 0644, LKI_AFILE_NOREPLACE, "x", 1, "the test file",
+                                    &err), LK_EEXIST);
+    CHECK(strstr(err.msg, "cannot write the test file '") && strstr(err.msg, path));
+    CHECK(file_is(path, "second!"));
+    snprintf(other, sizeof other, "%s/g.bin", dir);
+    CHECK_INT(lki_write_file_atomic(other, 0644, LKI_AFILE_NOREPLACE, "new", 3, "g", &err), 0);
+    CHECK(file_is(other, "new"));
+    /* pieces, and the temporary name usable while open */
+    lki_afile af;
+    CHECK_INT(lki_afile_open(&af, path, 0644, 0, "f", &err), 0);
+    CHECK(strncmp(af.tmp, path, strlen(path)) == 0 && access(af.tmp, F_OK) == 0);
+    CHECK_INT(lki_afile_write(&af, "thi", 3, &err), 0);
+    CHECK_INT(lki_afile_write(&af, "rd", 2, &err), 0);
+    CHECK(file_is(path, "second!")); /* not yet in place */
+    CHECK_INT(lki_afile_commit(&af, &err), 0);
+    CHECK(af.path == NULL && af.tmp == NULL && af.fd == -1);
+    CHECK(file_is(path, "third"));
+    /* abort leaves the old file and no temporary */
+    CHECK_INT(lki_afile_open(&af, path, 0644, 0, "f", &err), 0);
+    CHECK_INT(lki_afile_write(&af, "junk", 4, &err), 0);
+    lki_afile_abort(&af);
+    lki_afile_abort(&af); /* harmless once released */
+    CHECK(file_is(path, "third"));
+    CHECK_INT(count_entries(dir), 2);
+    /* a missing directory: LK_ENOENT naming the path, nothing created */
+    snprintf(other, sizeof other, "%s/missing/f.bin", dir);
+    CHECK_INT(lki_write_file_atomic(other, 0644, 0, "x", 1, "the test file", &err), LK_ENOENT);
+    CHECK(strstr(err.msg, other) != NULL);
+    CHECK_INT(af.fd, -1);
+    /* a directory in the way of the rename: an error, temp removed */
+    snprintf(other, sizeof other, "%s/sub", dir);
+    CHECK_INT(mkdir(other, 0755), 0);
+    CHECK(lki_write_file_atomic(other, 0644, 0, "x", 1, "the test file", &err) < 0);
+    CHECK_INT(count_entries(dir), 3);
+    rmdir(other);
+    snprintf(other, sizeof other, "%s/g.bin", dir);
+    unlink(other);
+    unlink(path);
+    CHECK_INT(rmdir(dir), 0);
+}
 
 int main(void)
 {
@@ -16,5 +111,6 @@ int main(void)
     for (int c = 0; c >= LK_ERROR_MIN; c--)
         CHECK(lk_strerror(c) != NULL && strcmp(lk_strerror(c), "unknown error") != 0);
     CHECK_STR(lk_version(), LK_VERSION_STRING);
+    test_atomic_file();
     TEST_DONE("common");
 }
