@@ -27,6 +27,11 @@ LK_API void lk_sha256_update(lk_sha256_ctx *c, const void *data, size_t n);
 /** Writes the 32-byte digest. */
 LK_API void lk_sha256_final(lk_sha256_ctx *c, uint8_t out[32]);
 /**
+ * Writes the 64 lowercase hex digits of @p digest and a NUL into @p hex
+ * (the form reports and --resume files use).  Thread-safe.
+ */
+LK_API void lk_sha256_to_hex(const uint8_t digest[32], char hex[65]);
+/**
  * SHA-256 of the file at @p path into @p out, its size into @p size.
  * Returns 0, LK_ENOENT, LK_EACCES, LK_EISDIR, LK_EIO (message names it).
  */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "common/common.h"
 #include "common/atomic_file.h"
+#include "common/hex.h"
 #include "catalog/catalog_internal.h"
 
 static const char *const schema =
@@ -218,8 +219,7 @@ static void make_uuid(char out[33])
         for (int i = 0; i < 16; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
             b[i] = (uint8_t)(x >> 56);
     }
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", b[i]);
+    lki_hex_encode(b, sizeof b, out);
 }
 
 /* Writes schema and meta into the fresh database at ix->db. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "common/common.h"
+#include "common/hex.h"
 #include "likeness/sha256.h"
 
 static const uint32_t K[64] = {
@@ -129,4 +130,9 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
         *size = (int64_t)c.len;
     lk_sha256_final(&c, out);
     return 0;
+}
+
+LK_API void lk_sha256_to_hex(const uint8_t digest[32], char hex[65])
+{
+    lki_hex_encode(digest, 32, hex);
 }

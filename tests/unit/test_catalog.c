@@ -15,12 +15,6 @@
 static char dir[256], path[300];
 static uint64_t seed = 12345;
 
-static void hex32(const uint8_t d[32], char out[65])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static void test_sha256(void)
 {
     static const struct { const char *msg; const char *hex; } v[] = {
@@ -36,7 +30,7 @@ static void test_sha256(void)
         lk_sha256_init(&c);
         lk_sha256_update(&c, v[i].msg, strlen(v[i].msg));
         lk_sha256_final(&c, d);
-        hex32(d, hex);
+        lk_sha256_to_hex(d, hex);
         CHECK_STR(hex, v[i].hex);
     }
     /* One million 'a', fed in uneven pieces. */
@@ -51,7 +45,7 @@ static void test_sha256(void)
         left -= take;
     }
     lk_sha256_final(&c, d);
-    hex32(d, hex);
+    lk_sha256_to_hex(d, hex);
     CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     /* The file form agrees. */
     char fpath[320];
@@ -61,7 +55,7 @@ static void test_sha256(void)
     fclose(fp);
     int64_t size = 0;
     CHECK_INT(lk_sha256_file(fpath, d, &size, NULL), 0);
-    hex32(d, hex);
+    lk_sha256_to_hex(d, hex);
     CHECK_STR(hex, v[1].hex);
     CHECK_INT(size, 3);
     CHECK_INT(lk_sha256_file(dir, d, &size, NULL), LK_EISDIR);

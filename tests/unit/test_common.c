@@ -1,6 +1,6 @@
 /*
- * test_common.c — error codes, messages and the errbuf contract; the
- * atomic file writer (content, replacement, no-replace, abort, umask,
+ * test_common.c — error codes, messages and the errbuf contract; hex
+ * text; the atomic file writer (content, replacement, no-replace, abort, umask,
  * errors, no leftovers).
  */
 #include <dirent.h>
@@ -9,6 +9,7 @@
 #include "test.h"
 #include "common/common.h"
 #include "common/atomic_file.h"
+#include "common/hex.h"
 #include "likeness/likeness.h"
 
 /* Entries of dir other than . and .. */
@@ -97,6 +98,41 @@ static void test_atomic_file(void)
     CHECK_INT(rmdir(dir), 0);
 }
 
+static void test_hex(void)
+{
+    const uint8_t bytes[5] = { 0x00, 0x9f, 0xa0, 0xff, 0x5c };
+    char out[11];
+    uint8_t back[5];
+    memset(out, 'x', sizeof out);
+    lki_hex_encode(bytes, 5, out);
+    CHECK_STR(out, "009fa0ff5c");
+    lki_hex_encode(bytes, 0, out);
+    CHECK_STR(out, "");
+    CHECK_INT(lki_hex_decode("009FA0fF5C", 5, back), 0);
+    CHECK(!memcmp(back, bytes, 5));
+    CHECK_INT(lki_hex_decode("009fa0ff5ctrailing", 5, back), 0); /* looks at 2n only */
+    CHECK_INT(lki_hex_decode("009fa0ff5", 5, back), LK_EINVAL);  /* short: stops at NUL */
+    CHECK_INT(lki_hex_decode("", 1, back), LK_EINVAL);
+    CHECK_INT(lki_hex_decode("0g", 1, back), LK_EINVAL);
+    CHECK_INT(lki_hex_decode("g0", 1, back), LK_EINVAL);
+    CHECK_INT(lki_hex_decode(" 1", 1, back), LK_EINVAL);
+    CHECK_INT(lki_hex_decode("x", 0, back), 0);
+    uint8_t all[256], got[256];
+    char text[513];
+    for (int i = 0; i < 256; i++)
+        all[i] = (uint8_t)i;
+    lki_hex_encode(all, 256, text);
+    CHECK_INT(strlen(text), 512);
+    CHECK_INT(lki_hex_decode(text, 256, got), 0);
+    CHECK(!memcmp(all, got, 256));
+    uint8_t d[32];
+    char h[65];
+    memset(d, 0xab, 32);
+    d[0] = 0x01;
+    lk_sha256_to_hex(d, h);
+    CHECK(!strncmp(h, "01abab", 6) && strlen(h) == 64);
+}
+
 int main(void)
 {
     lk_errbuf e;
@@ -111,6 +147,7 @@ int main(void)
     for (int c = 0; c >= LK_ERROR_MIN; c--)
         CHECK(lk_strerror(c) != NULL && strcmp(lk_strerror(c), "unknown error") != 0);
     CHECK_STR(lk_version(), LK_VERSION_STRING);
+    test_hex();
     test_atomic_file();
     TEST_DONE("common");
 }
