@@ -32,9 +32,12 @@ extern "C" {
 
 /** Version of the stored features (PDQ, pHash, dHash, style layout). */
 #define LK_INDEX_FEATURE_VERSION 1
-/** Version of the catalog schema and of the frame record layout (2: entries
- *  carry a view, enum lk_view; indexes of version 1 are refused). */
-#define LK_INDEX_FORMAT_VERSION 3
+/** Version of the catalog schema, the frame record layout and the blob and
+ *  segment checksums; an index of any other version is refused
+ *  (LK_EVERSION: rebuild it).  2: entries carry a view (enum lk_view).
+ *  4: checksums are XXH3-64 (libxxhash); the other format changes of the
+ *  same release round share version 4. */
+#define LK_INDEX_FORMAT_VERSION 4
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_index_collapse). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8

@@ -5,7 +5,7 @@
  *
  * Layout (little-endian; the mapped hash array is used in place, so the
  * segment is only mapped on little-endian hosts):
- *   0  "LKSEG\0\0\1"   8  u32 format (1)   12 u32 header bytes (64)
+ *   0  "LKSEG\0\0\1"   8  u32 format (2)   12 u32 header bytes (64)
  *   16 u64 catalog generation              24 u64 entries N
  *   32 u64 checksum of the data            40 u64 checksum of the index id
  *   48 u32 feature version  52 u32 zero    56 u64 checksum of bytes 0..55
@@ -34,7 +34,7 @@
 #endif
 
 #define SEG_HDR 64
-#define SEG_FORMAT 1
+#define SEG_FORMAT 2 /* 2: XXH3 checksums (index format 4) */
 static const char seg_magic[8] = { 'L', 'K', 'S', 'E', 'G', 0, 0, 1 };
 
 /* A segment built in memory: one aligned block, hashes then refs. */

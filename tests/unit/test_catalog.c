@@ -405,6 +405,13 @@ static void test_versions_and_params(void)
     CHECK_INT(lk_index_open(&ix, path, 0, &err), LK_EVERSION);
     CHECK(strstr(err.msg, "features 99") != NULL && strstr(err.msg, path) != NULL);
     CHECK(ix == NULL);
+    /* an index of format 3 (checksums before XXH3) is refused clearly */
+    sql(path, "UPDATE meta SET value = 1 WHERE key = 'feature_version'");
+    sql(path, "UPDATE meta SET value = 3 WHERE key = 'format_version'");
+    CHECK_INT(lk_index_open(&ix, path, LK_INDEX_READONLY, &err), LK_EVERSION);
+    CHECK(strstr(err.msg, "format 3") != NULL && strstr(err.msg, "reads format 4") != NULL &&
+          strstr(err.msg, "rebuild the index") != NULL);
+    CHECK(ix == NULL);
 }
 
 static void test_foreign_files(void)
