@@ -292,10 +292,12 @@ static int check_file(const char *path, const struct stat *sb, lk_errbuf *err)
     if (psize == 1)
         psize = 65536;
     uint64_t need = (uint64_t)be32(h + 28) * psize;
-    char wal[4200];
+    char *wal = lki_concat(path, "-wal");
     struct stat ws;
-    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (!wal)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
     int has_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
+    lki_free(wal);
     if (!has_wal && be32(h + 24) == be32(h + 92) && need > (uint64_t)sb->st_size)
         return lki_err(err, LK_ECORRUPT, "%s: index damaged: truncated (%lld of %llu bytes)",
                       path, (long long)sb->st_size, (unsigned long long)need);
@@ -355,14 +357,32 @@ static int configure(lk_index *ix, lk_errbuf *err)
 
 static int dup_paths(lk_index *ix, const char *path)
 {
-    size_t n = strlen(path);
-    ix->path = lki_malloc(n + 1);
-    ix->seg_path = lki_malloc(n + 5);
-    if (!ix->path || !ix->seg_path)
-        return LK_ENOMEM;
-    memcpy(ix->path, path, n + 1);
-    snprintf(ix->seg_path, n + 5, "%s-seg", path);
-    return 0;
+    ix->path = lki_strdup(path);
+    ix->seg_path = lki_concat(path, "-seg");
+    return ix->path && ix->seg_path ? 0 : LK_ENOMEM;
+}
+
+/* The SQLite URI that opens path immutable (lki_malloc'd), or NULL.  The
+ * characters URIs reserve ('%', '?', '#') are escaped, and an absolute
+ * path gets an empty authority, so any file name works. */
+static char *immutable_uri(const char *path)
+{
+    static const char suffix[] = "?immutable=1";
+    char *u = lki_malloc(3 * strlen(path) + sizeof suffix + 8);
+    if (!u)
+        return NULL;
+    char *q = u + sprintf(u, "%s", path[0] == '/' ? "file://" : "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#') {
+            *q++ = '%';
+            lki_hex_encode(p, 1, q);
+            q += 2;
+        } else {
+            *q++ = *p;
+        }
+    }
+    memcpy(q, suffix, sizeof suffix);
+    return u;
 }
 
 static int open_db(lk_index *ix, lk_errbuf *err)
@@ -376,11 +396,13 @@ static int open_db(lk_index *ix, lk_errbuf *err)
     if (rc < 0 && ro && (err ? err->code : rc) != LK_EVERSION) {
         /* A read-only directory without the -shm file: read the file as
          * immutable (nobody can be writing it there). */
-        char uri[4200];
+        char *uri = immutable_uri(ix->path);
         sqlite3_close(ix->db);
         ix->db = NULL;
-        snprintf(uri, sizeof uri, "file:%s?immutable=1", ix->path);
+        if (!uri)
+            return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
         rc = sqlite3_open_v2(uri, &ix->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        lki_free(uri);
         if (rc != SQLITE_OK)
             return lki_db_err(ix, rc, "cannot open the index", err);
         rc = configure(ix, err);

@@ -35,15 +35,6 @@ static int fail(const lki_afile *af, const char *path, int e, lk_errbuf *err)
     return lki_err(err, code, "cannot write %s '%s': %s", af->what, path, strerror(e));
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = lki_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Creates af->tmp exclusively; returns the fd or -1 (errno set). */
 static int create_tmp(lki_afile *af, size_t cap, mode_t mode)
 {
@@ -68,7 +59,7 @@ int lki_afile_open(lki_afile *af, const char *path, mode_t mode, unsigned flags,
     af->flags = flags;
     af->what = what;
     size_t cap = strlen(path) + 48; /* ".tmp." + two decimal numbers */
-    af->path = dup_str(path);
+    af->path = lki_strdup(path);
     af->tmp = lki_malloc(cap);
     if (!af->path || !af->tmp) {
         release(af);

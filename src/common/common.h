@@ -52,6 +52,10 @@ void lki_free(void *p);
 /* Aligned (to 64 bytes) allocation, freed with lki_free_aligned(). */
 void *lki_malloc_aligned(size_t n);
 void lki_free_aligned(void *p);
+/* Copies of strings (lki_malloc'd, freed with lki_free), or NULL when out
+ * of memory: s whole, or a followed by b (paths built from a prefix). */
+char *lki_strdup(const char *s);
+char *lki_concat(const char *a, const char *b);
 /* Frees *pp and sets it to NULL. */
 #define lk_freep(pp) do { lki_free(*(pp)); *(pp) = NULL; } while (0)
 

@@ -434,6 +434,13 @@ static void test_foreign_files(void)
     sql(p, "CREATE TABLE x(a)");
     CHECK_INT(lk_index_open(&ix, p, 0, &err), LK_EFORMAT);
     CHECK(strstr(err.msg, "not a likeness index") != NULL);
+    /* Read-only, a failed check retries through an immutable=1 URI: a name
+     * with the characters URIs reserve still reaches the same file. */
+    snprintf(p, sizeof p, "%s/we?ird#na%%25me.db", dir);
+    sql(p, "CREATE TABLE x(a)");
+    CHECK_INT(lk_index_open(&ix, p, LK_INDEX_READONLY, &err), LK_EFORMAT);
+    CHECK(strstr(err.msg, "no catalog tables") != NULL && strstr(err.msg, p) != NULL);
+    unlink(p);
     CHECK_INT(lk_index_open(&ix, dir, 0, &err), LK_EISDIR);
     /* A catalog cut short. */
     ix = make_index();
