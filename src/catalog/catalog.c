@@ -48,6 +48,9 @@ int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
 {
     int code;
     int sys = ix->db ? sqlite3_system_errno(ix->db) : 0;
+    /* callers pass failures only; a success here would report "not an error" */
+    if (LK_NEVER(rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE))
+        rc = SQLITE_ERROR;
     switch (rc & 0xff) {
     case SQLITE_FULL: code = LK_ENOSPC; break;
     case SQLITE_READONLY: code = LK_EROFS; break;

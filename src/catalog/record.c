@@ -83,8 +83,10 @@ int lki_rec_check(const lk_index_frame *f, lk_errbuf *err)
 static long last_of_view(const lk_index_frame *v, size_t n, int view)
 {
     for (size_t k = 0; k < n && k < LK_INDEX_COLLAPSE_LOOKBACK; k++)
-        if (v[n - 1 - k].view == view)
+        if (v[n - 1 - k].view == view) {
+            LK_TESTCASE(k == LK_INDEX_COLLAPSE_LOOKBACK - 1); /* the farthest looked at */
             return (long)(n - 1 - k);
+        }
     return -1;
 }
 
@@ -93,8 +95,11 @@ static int extend(lk_index_frame *v, size_t n, int view, const lk_hash256 *pdq, 
                   int cut)
 {
     long last = last_of_view(v, n, view);
-    if (cut || last < 0 || lk_hamming256(&v[last].pdq, pdq) > LK_INDEX_COLLAPSE_DISTANCE ||
-        time < v[last].t1)
+    if (cut || last < 0)
+        return 0;
+    int d = lk_hamming256(&v[last].pdq, pdq);
+    LK_TESTCASE(d == LK_INDEX_COLLAPSE_DISTANCE); /* still merges */
+    if (d > LK_INDEX_COLLAPSE_DISTANCE || time < v[last].t1)
         return 0;
     v[last].t1 = time;
     return 1;

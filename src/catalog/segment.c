@@ -84,6 +84,7 @@ static int add_blob(built *b, int64_t row, const uint8_t *blob, size_t n, lk_err
     if (row > UINT32_MAX)
         return lki_err(err, LK_ETOOBIG, "%s: file row %lld beyond the segment's range", path,
                       (long long)row);
+    LK_TESTCASE(b->n + n == b->cap); /* exactly full: no growth */
     if (b->n + n > b->cap) {
         size_t cap = LK_MAX(b->cap * 2, b->n + n + 1024);
         uint8_t *m = lki_malloc_aligned(SEG_HDR + cap * 40);

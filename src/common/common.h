@@ -9,18 +9,35 @@
 #include <stdint.h>
 #include "likeness/error.h"
 
+/*
+ * Assertions (SQLite's assert, ALWAYS, NEVER and testcase).
+ *
+ * LK_ASSERT(x): x must hold; checked in debug builds (no NDEBUG), no code
+ * in release builds, so x must have no side effects.
+ *
+ * LK_ALWAYS(x) / LK_NEVER(x) wrap the test of a defensive branch, a
+ * condition believed always true / never true that the code still handles
+ * (`if (LK_NEVER(n > UINT32_MAX)) return LK_ETOOBIG;`).  Debug builds
+ * assert the belief, so tests find out when it is wrong; release builds
+ * evaluate x as a plain test and take the defensive branch.  Never wrap
+ * what bad input can cause: that is an error, not an assertion.
+ *
+ * LK_TESTCASE(x) marks a boundary that tests should reach both ways (x
+ * true and false).  Debug builds evaluate x (so it must compile and stay
+ * meaningful); release builds generate no code.
+ */
 #ifdef NDEBUG
 #define LK_ASSERT(x) ((void)0)
+#define LK_ALWAYS(x) (__builtin_expect(!!(x), 1))
+#define LK_NEVER(x) (__builtin_expect(!!(x), 0))
+#define LK_TESTCASE(x) ((void)0)
 #else
 #include <assert.h>
 #define LK_ASSERT(x) assert(x)
+#define LK_ALWAYS(x) ((x) ? 1 : (assert(!"LK_ALWAYS(" #x ")"), 0))
+#define LK_NEVER(x) ((x) ? (assert(!"LK_NEVER(" #x ")"), 1) : 0)
+#define LK_TESTCASE(x) ((void)(x))
 #endif
-
-/* Defensive branches: conditions believed impossible (SQLite's ALWAYS/NEVER). */
-#define LK_ALWAYS(x) (__builtin_expect(!!(x), 1))
-#define LK_NEVER(x) (__builtin_expect(!!(x), 0))
-/* Marks a boundary that tests must cover both ways; no code. */
-#define LK_TESTCASE(x) ((void)0)
 
 /* Returns early from the calling function when expr is negative. */
 #define LK_TRY(expr)                 \

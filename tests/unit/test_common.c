@@ -1,9 +1,12 @@
 /*
- * test_common.c — error codes, messages and the errbuf contract; hex
+ * test_common.c — error codes, messages and the errbuf contract; the
+ * assertion macros (LK_ALWAYS/LK_NEVER abort debug builds); hex
  * text; the atomic file writer (content, replacement, no-replace, abort, umask,
  * errors, no leftovers).
  */
 #include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
@@ -98,6 +101,44 @@ static void test_atomic_file(void)
     CHECK_INT(rmdir(dir), 0);
 }
 
+/* Runs fn in a child process; returns its termination signal (0: none). */
+static int child_signal(void (*fn)(void))
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        fclose(stderr); /* the assertion message is expected */
+        fn();
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+static volatile int sink;
+static void never_true(void) { sink = LK_NEVER(sink == 0); }
+static void always_false(void) { sink = LK_ALWAYS(sink != 0); }
+static void never_false(void) { sink = LK_NEVER(sink != 0) + LK_ALWAYS(sink == 0); }
+
+static void test_asserts(void)
+{
+    int evaluated = 0;
+    CHECK_INT(LK_NEVER(evaluated++ > 5), 0);
+    CHECK_INT(LK_ALWAYS(evaluated++ < 5), 1);
+    CHECK_INT(evaluated, 2); /* plain tests, each evaluated once */
+    LK_TESTCASE(evaluated++ == 2);
+#ifdef NDEBUG
+    CHECK_INT(evaluated, 2); /* release: no code */
+#else
+    CHECK_INT(evaluated, 3); /* debug: evaluated */
+    /* debug builds assert the belief */
+    CHECK_INT(child_signal(never_true), SIGABRT);
+    CHECK_INT(child_signal(always_false), SIGABRT);
+    CHECK_INT(child_signal(never_false), 0);
+#endif
+}
+
 static void test_hex(void)
 {
     const uint8_t bytes[5] = { 0x00, 0x9f, 0xa0, 0xff, 0x5c };
@@ -147,6 +188,7 @@ int main(void)
     for (int c = 0; c >= LK_ERROR_MIN; c--)
         CHECK(lk_strerror(c) != NULL && strcmp(lk_strerror(c), "unknown error") != 0);
     CHECK_STR(lk_version(), LK_VERSION_STRING);
+    test_asserts();
     test_hex();
     test_atomic_file();
     TEST_DONE("common");
