@@ -24,7 +24,7 @@ CFLAGS  ?= -O2 -g
 V       ?=
 Q := $(if $(V),,@)
 
-PKGS := libavformat libavcodec libavutil libswscale libpng libjpeg libturbojpeg libcjson sqlite3
+PKGS := libavformat libavcodec libavutil libswscale libpng libjpeg libturbojpeg libcjson sqlite3 libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

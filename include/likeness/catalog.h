@@ -32,9 +32,10 @@ extern "C" {
 
 /** Version of the stored features (PDQ, pHash, dHash, style layout). */
 #define LK_INDEX_FEATURE_VERSION 1
-/** Version of the catalog schema and of the frame record layout (2: entries
- *  carry a view, enum lk_view; 4: files keep their absolute path, blob and
- *  segment checksums are XXH3; indexes of other versions are refused). */
+/** Version of the catalog schema, the frame record layout and the blob and
+ *  segment checksums; an index of any other version is refused
+ *  (LK_EVERSION: rebuild it).  2: entries carry a view (enum lk_view).
+ *  4: checksums are XXH3-64 (libxxhash), files keep their absolute path. */
 #define LK_INDEX_FORMAT_VERSION 4
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_ref_collapse in scan.h). */

@@ -17,6 +17,7 @@
 #include "likeness/match.h"
 #include "likeness/scan.h"
 #include "likeness/report.h"
+#include "likeness/pool.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -108,10 +108,13 @@ LK_API int lk_scan_write_end(FILE *fp, int format, int any);
 LK_API const char *lk_variant_name(int variant);
 
 /**
- * Writes a PNG with @p left and @p right (RGB24) side by side on a dark
- * background, each centred vertically, separated by a gap.  The file is
- * written to a temporary name and renamed into place.
- * Returns 0 or LK_EIO / LK_ENOMEM / LK_EINVAL, with a message naming @p path.
+ * Writes a PNG with @p left and @p right (RGB24 or GRAY8) side by side on
+ * a dark background, each centred vertically, separated by a gap.  The
+ * file is written to a temporary name beside @p path, fsynced and renamed
+ * into place (an existing file is replaced; a reader never sees a partial
+ * picture), with mode 0666 less the process's umask.  Thread-safe.
+ * Returns 0, LK_EINVAL, LK_ENOMEM, LK_ENOENT (no such directory),
+ * LK_EACCES, LK_ENOSPC or LK_EIO, with a message naming @p path.
  */
 LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const lk_image *right,
                                  lk_errbuf *err);

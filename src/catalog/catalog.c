@@ -9,9 +9,10 @@
  * (NORMAL would only guarantee consistency there, possibly losing the
  * last commits).
  *
- * Invariants: a new index is built in a temporary file and renamed into
- * place, so PATH is either absent or a complete likeness catalog; an
- * existing empty or truncated PATH is therefore damage, never "new".
+ * Invariants: a new index is built in a temporary file and linked into
+ * place (common/atomic_file.h), so PATH is either absent or a complete
+ * likeness catalog; an existing empty or truncated PATH is therefore
+ * damage, never "new".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "common/common.h"
+#include "common/atomic_file.h"
+#include "common/hex.h"
 #include "catalog/catalog_internal.h"
 
 static const char *const schema =
@@ -45,6 +48,9 @@ int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
 {
     int code;
     int sys = ix->db ? sqlite3_system_errno(ix->db) : 0;
+    /* callers pass failures only; a success here would report "not an error" */
+    if (LK_NEVER(rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE))
+        rc = SQLITE_ERROR;
     switch (rc & 0xff) {
     case SQLITE_FULL: code = LK_ENOSPC; break;
     case SQLITE_READONLY: code = LK_EROFS; break;
@@ -236,30 +242,7 @@ static void make_uuid(char out[33])
         for (int i = 0; i < 16; i++, x = x * 6364136223846793005ULL + 1442695040888963407ULL)
             b[i] = (uint8_t)(x >> 56);
     }
-    for (int i = 0; i < 16; i++)
-        snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
-static int fsync_path(const char *path, int dir)
-{
-    int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* The directory part of path into buf ("." if none). */
-static void dir_of(const char *path, char *buf, size_t n)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(buf, n, ".");
-    else if (slash == path)
-        snprintf(buf, n, "/");
-    else
-        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+    lki_hex_encode(b, sizeof b, out);
 }
 
 /* Writes schema and meta into the fresh database at ix->db. */
@@ -285,33 +268,26 @@ static int init_schema(lk_index *ix, lk_errbuf *err)
     return rc;
 }
 
-/* Creates a complete empty index at path: temp file, fsync, link. */
+/* Creates a complete empty index at path: SQLite builds it in a temporary
+ * file beside it, which is synced and linked into place, never over an
+ * index another process created meanwhile (that one is then used).  The
+ * writer's descriptor stays open until SQLite has closed the file, so
+ * closing it cannot drop SQLite's POSIX locks. */
 static int create_index(const char *path, lk_errbuf *err)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = lki_malloc(n);
-    if (!tmp)
-        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
-    snprintf(tmp, n, "%s.new.%ld", path, (long)getpid());
-    unlink(tmp);
+    lki_afile af;
+    LK_TRY(lki_afile_open(&af, path, 0644, LKI_AFILE_NOREPLACE, "the index", err));
     lk_index t = { .path = (char *)path };
-    int rc = sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(af.tmp, &t.db, SQLITE_OPEN_READWRITE, NULL);
     rc = rc == SQLITE_OK ? init_schema(&t, err)
                          : lki_db_err(&t, rc, "cannot create the index", err);
     sqlite3_close(t.db);
-    if (rc == 0 && fsync_path(tmp, 0) < 0)
-        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot sync: %s", path, strerror(errno));
-    if (rc == 0 && link(tmp, path) < 0 && errno != EEXIST)
-        rc = lki_err(err, lki_err_from_errno(errno), "%s: cannot create the index: %s", path,
-                    strerror(errno));
-    unlink(tmp);
-    if (rc == 0) {
-        char dir[4096];
-        dir_of(path, dir, sizeof dir);
-        fsync_path(dir, 1);
+    if (rc < 0) {
+        lki_afile_abort(&af);
+        return rc;
     }
-    lki_free(tmp);
-    return rc;
+    rc = lki_afile_commit(&af, err);
+    return rc == LK_EEXIST ? 0 : rc;
 }
 
 static uint32_t be32(const uint8_t *p)
@@ -339,10 +315,12 @@ static int check_file(const char *path, const struct stat *sb, lk_errbuf *err)
     if (psize == 1)
         psize = 65536;
     uint64_t need = (uint64_t)be32(h + 28) * psize;
-    char wal[4200];
+    char *wal = lki_concat(path, "-wal");
     struct stat ws;
-    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (!wal)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", path);
     int has_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
+    lki_free(wal);
     if (!has_wal && be32(h + 24) == be32(h + 92) && need > (uint64_t)sb->st_size)
         return lki_err(err, LK_ECORRUPT, "%s: index damaged: truncated (%lld of %llu bytes)",
                       path, (long long)sb->st_size, (unsigned long long)need);
@@ -402,14 +380,32 @@ static int configure(lk_index *ix, lk_errbuf *err)
 
 static int dup_paths(lk_index *ix, const char *path)
 {
-    size_t n = strlen(path);
-    ix->path = lki_malloc(n + 1);
-    ix->seg_path = lki_malloc(n + 5);
-    if (!ix->path || !ix->seg_path)
-        return LK_ENOMEM;
-    memcpy(ix->path, path, n + 1);
-    snprintf(ix->seg_path, n + 5, "%s-seg", path);
-    return 0;
+    ix->path = lki_strdup(path);
+    ix->seg_path = lki_concat(path, "-seg");
+    return ix->path && ix->seg_path ? 0 : LK_ENOMEM;
+}
+
+/* The SQLite URI that opens path immutable (lki_malloc'd), or NULL.  The
+ * characters URIs reserve ('%', '?', '#') are escaped, and an absolute
+ * path gets an empty authority, so any file name works. */
+static char *immutable_uri(const char *path)
+{
+    static const char suffix[] = "?immutable=1";
+    char *u = lki_malloc(3 * strlen(path) + sizeof suffix + 8);
+    if (!u)
+        return NULL;
+    char *q = u + sprintf(u, "%s", path[0] == '/' ? "file://" : "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#') {
+            *q++ = '%';
+            lki_hex_encode(p, 1, q);
+            q += 2;
+        } else {
+            *q++ = *p;
+        }
+    }
+    memcpy(q, suffix, sizeof suffix);
+    return u;
 }
 
 static int open_db(lk_index *ix, lk_errbuf *err)
@@ -423,11 +419,13 @@ static int open_db(lk_index *ix, lk_errbuf *err)
     if (rc < 0 && ro && (err ? err->code : rc) != LK_EVERSION) {
         /* A read-only directory without the -shm file: read the file as
          * immutable (nobody can be writing it there). */
-        char uri[4200];
+        char *uri = immutable_uri(ix->path);
         sqlite3_close(ix->db);
         ix->db = NULL;
-        snprintf(uri, sizeof uri, "file:%s?immutable=1", ix->path);
+        if (!uri)
+            return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
         rc = sqlite3_open_v2(uri, &ix->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        lki_free(uri);
         if (rc != SQLITE_OK)
             return lki_db_err(ix, rc, "cannot open the index", err);
         rc = configure(ix, err);

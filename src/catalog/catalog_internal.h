@@ -9,9 +9,9 @@
  *   48 u64 phash     56 u64 dhash     64 u8 quality  65 u8 flags
  *   66 u8 view       67 u8 zero       68 style[192]    (total 260)
  * (format version 1 had zero at 66: every entry a whole frame.)
- * The files row stores the blob's checksum: lki_checksum64 of the blob
- * seeded with the file row and the entry count, so a blob moved to another
- * row or cut short is detected too.
+ * The files row stores the blob's checksum: lki_blob_checksum, XXH3-64 of
+ * the blob seeded with the file row and the entry count, so a blob moved
+ * to another row or cut short is detected too.
  */
 #ifndef LK_INDEX_INTERNAL_H
 #define LK_INDEX_INTERNAL_H
@@ -83,7 +83,7 @@ int lki_bump_generation(lk_index *ix, lk_errbuf *err);
 /* Drops the loaded segment and the entry cache (after writes). */
 void lki_index_forget(lk_index *ix);
 
-/* 64-bit checksum of n bytes, seeded (checksum.c). */
+/* 64-bit checksum of n bytes, seeded: XXH3-64 (checksum.c). */
 uint64_t lki_checksum64(const void *data, size_t n, uint64_t seed);
 /* The checksum stored with the blob of file row `row` holding n entries. */
 uint64_t lki_blob_checksum(const void *blob, size_t n_entries, int64_t row);

@@ -42,12 +42,18 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
     return ret;
 }
 
-static int64_t file_bytes(const char *path, const char *suffix)
+/* Adds the size of file path+suffix (0 if absent) to *total; 0 or
+ * LK_ENOMEM. */
+static int add_file_bytes(const char *path, const char *suffix, int64_t *total)
 {
-    char buf[4200];
+    char *name = lki_concat(path, suffix);
     struct stat sb;
-    snprintf(buf, sizeof buf, "%s%s", path, suffix);
-    return stat(buf, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    if (!name)
+        return LK_ENOMEM;
+    if (stat(name, &sb) == 0)
+        *total += (int64_t)sb.st_size;
+    lki_free(name);
+    return 0;
 }
 
 LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
@@ -77,8 +83,10 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
     LK_TRY(lki_meta_get_int(ix, "format_version", &v, err));
     s->format_version = (int)v;
     LK_TRY(s->has_params = lk_index_get_params(ix, &s->params, err));
-    s->catalog_bytes = file_bytes(ix->path, "") + file_bytes(ix->path, "-wal");
-    s->segment_bytes = file_bytes(ix->path, "-seg");
+    if (add_file_bytes(ix->path, "", &s->catalog_bytes) < 0 ||
+        add_file_bytes(ix->path, "-wal", &s->catalog_bytes) < 0 ||
+        add_file_bytes(ix->path, "-seg", &s->segment_bytes) < 0)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     memcpy(s->index_uuid, ix->uuid, sizeof s->index_uuid);
     return 0;
 }

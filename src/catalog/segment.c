@@ -5,7 +5,7 @@
  *
  * Layout (little-endian; the mapped hash array is used in place, so the
  * segment is only mapped on little-endian hosts):
- *   0  "LKSEG\0\0\1"   8  u32 format (1)   12 u32 header bytes (64)
+ *   0  "LKSEG\0\0\1"   8  u32 format (2)   12 u32 header bytes (64)
  *   16 u64 catalog generation              24 u64 entries N
  *   32 u64 checksum of the data            40 u64 checksum of the index id
  *   48 u32 feature version  52 u32 zero    56 u64 checksum of bytes 0..55
@@ -13,8 +13,9 @@
  * The file is exactly 64 + 40N bytes.  It is valid for a catalog when the
  * header checksum, index id, feature version, generation, size and data
  * checksum all agree; otherwise it is rebuilt from the catalog (inside one
- * read transaction, so from one snapshot), written to a temporary file,
- * fsynced and renamed over PATH-seg.  When it cannot be written (read-only
+ * read transaction, so from one snapshot) and replaced atomically and
+ * durably (common/atomic_file.h: temp file, fsync, rename, fsync of the
+ * directory).  When it cannot be written (read-only
  * index or directory, full disk) the rebuilt segment lives in memory.
  */
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "common/common.h"
+#include "common/atomic_file.h"
 #include "catalog/catalog_internal.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -32,7 +34,7 @@
 #endif
 
 #define SEG_HDR 64
-#define SEG_FORMAT 1
+#define SEG_FORMAT 2 /* 2: XXH3 checksums (index format 4) */
 static const char seg_magic[8] = { 'L', 'K', 'S', 'E', 'G', 0, 0, 1 };
 
 /* A segment built in memory: one aligned block, hashes then refs. */
@@ -82,6 +84,7 @@ static int add_blob(built *b, int64_t row, const uint8_t *blob, size_t n, lk_err
     if (row > UINT32_MAX)
         return lki_err(err, LK_ETOOBIG, "%s: file row %lld beyond the segment's range", path,
                       (long long)row);
+    LK_TESTCASE(b->n + n == b->cap); /* exactly full: no growth */
     if (b->n + n > b->cap) {
         size_t cap = LK_MAX(b->cap * 2, b->n + n + 1024);
         uint8_t *m = lki_malloc_aligned(SEG_HDR + cap * 40);
@@ -159,52 +162,12 @@ static int build(lk_index *ix, built *b, lk_errbuf *err)
     return rc;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w, n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Writes b to PATH-seg atomically: temp file, fsync, rename, fsync dir. */
+/* Writes b to PATH-seg atomically (temp file, fsync, rename, fsync of
+ * the directory: see common/atomic_file.h). */
 static int write_segment(lk_index *ix, const built *b, lk_errbuf *err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", ix->seg_path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return lki_err(err, lki_err_from_errno(errno), "%s: cannot write the search segment: %s",
-                      ix->seg_path, strerror(errno));
-    int bad = write_all(fd, b->mem, SEG_HDR + b->n * 40) < 0 || fsync(fd) < 0;
-    int e = errno;
-    if (close(fd) < 0 && !bad)
-        bad = 1, e = errno;
-    if (!bad && rename(tmp, ix->seg_path) < 0)
-        bad = 1, e = errno;
-    if (bad) {
-        unlink(tmp);
-        return lki_err(err, lki_err_from_errno(e), "%s: cannot write the search segment: %s",
-                      ix->seg_path, strerror(e));
-    }
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", ix->seg_path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        slash[slash == dir] = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
+    return lki_write_file_atomic(ix->seg_path, 0644, 0, b->mem, SEG_HDR + b->n * 40,
+                                 "the search segment", err);
 }
 
 /* Checks the header of h (file of `size` bytes) for generation gen; 0 ok

@@ -6,6 +6,7 @@
  * that AVX-512 kernels may use aligned loads on buffers they allocate.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "common/common.h"
 
 void *lki_malloc(size_t n) { return malloc(n ? n : 1); }
@@ -23,3 +24,19 @@ void *lki_malloc_aligned(size_t n)
 }
 
 void lki_free_aligned(void *p) { free(p); }
+
+char *lki_strdup(const char *s)
+{
+    return lki_concat(s, "");
+}
+
+char *lki_concat(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = lki_malloc(na + nb + 1);
+    if (s) {
+        memcpy(s, a, na);
+        memcpy(s + na, b, nb + 1);
+    }
+    return s;
+}

@@ -9,18 +9,35 @@
 #include <stdint.h>
 #include "likeness/error.h"
 
+/*
+ * Assertions (SQLite's assert, ALWAYS, NEVER and testcase).
+ *
+ * LK_ASSERT(x): x must hold; checked in debug builds (no NDEBUG), no code
+ * in release builds, so x must have no side effects.
+ *
+ * LK_ALWAYS(x) / LK_NEVER(x) wrap the test of a defensive branch, a
+ * condition believed always true / never true that the code still handles
+ * (`if (LK_NEVER(n > UINT32_MAX)) return LK_ETOOBIG;`).  Debug builds
+ * assert the belief, so tests find out when it is wrong; release builds
+ * evaluate x as a plain test and take the defensive branch.  Never wrap
+ * what bad input can cause: that is an error, not an assertion.
+ *
+ * LK_TESTCASE(x) marks a boundary that tests should reach both ways (x
+ * true and false).  Debug builds evaluate x (so it must compile and stay
+ * meaningful); release builds generate no code.
+ */
 #ifdef NDEBUG
 #define LK_ASSERT(x) ((void)0)
+#define LK_ALWAYS(x) (__builtin_expect(!!(x), 1))
+#define LK_NEVER(x) (__builtin_expect(!!(x), 0))
+#define LK_TESTCASE(x) ((void)0)
 #else
 #include <assert.h>
 #define LK_ASSERT(x) assert(x)
+#define LK_ALWAYS(x) ((x) ? 1 : (assert(!"LK_ALWAYS(" #x ")"), 0))
+#define LK_NEVER(x) ((x) ? (assert(!"LK_NEVER(" #x ")"), 1) : 0)
+#define LK_TESTCASE(x) ((void)(x))
 #endif
-
-/* Defensive branches: conditions believed impossible (SQLite's ALWAYS/NEVER). */
-#define LK_ALWAYS(x) (__builtin_expect(!!(x), 1))
-#define LK_NEVER(x) (__builtin_expect(!!(x), 0))
-/* Marks a boundary that tests must cover both ways; no code. */
-#define LK_TESTCASE(x) ((void)0)
 
 /* Returns early from the calling function when expr is negative. */
 #define LK_TRY(expr)                 \
@@ -52,8 +69,17 @@ void lki_free(void *p);
 /* Aligned (to 64 bytes) allocation, freed with lki_free_aligned(). */
 void *lki_malloc_aligned(size_t n);
 void lki_free_aligned(void *p);
+/* Copies of strings (lki_malloc'd, freed with lki_free), or NULL when out
+ * of memory: s whole, or a followed by b (paths built from a prefix). */
+char *lki_strdup(const char *s);
+char *lki_concat(const char *a, const char *b);
 /* Frees *pp and sets it to NULL. */
 #define lk_freep(pp) do { lki_free(*(pp)); *(pp) = NULL; } while (0)
+
+/* Fault injection for tests: when >= 0, lk_pool_new() starts at most this
+ * many threads, as if pthread_create() failed for the others.  Set it
+ * only while no pool is being created.  -1 (off) by default. */
+extern int lki_pool_fault_threads;
 
 /* Overflow-checked a*b; returns 0 and sets *out, or -1 on overflow. */
 static inline int lk_mul_size(size_t a, size_t b, size_t *out)

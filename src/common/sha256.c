@@ -1,94 +1,44 @@
 /*
- * sha256.c — SHA-256 (FIPS 180-4), the content hash that identifies an
- * indexed file: a file is "already indexed" when its digest is.
- * Invariant of lk_sha256_ctx: buf holds len % 64 pending bytes.
+ * sha256.c — SHA-256, the content hash that identifies an indexed file (a
+ * file is "already indexed" when its digest is), computed by libavutil's
+ * av_sha (a well-kept implementation we link anyway for decoding).
+ *
+ * lk_sha256_ctx holds the AVSHA in place: av_sha_size is a run-time value,
+ * checked against the room reserved (LK_SHA256_STATE_BYTES) at every
+ * init, so nothing is allocated per hash.  The FFmpeg type stays in this
+ * file.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libavutil/sha.h>
 #include "common/common.h"
+#include "common/hex.h"
 #include "likeness/sha256.h"
 
-static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2,
-};
-
-static inline uint32_t ror(uint32_t x, int r)
+static struct AVSHA *state(lk_sha256_ctx *c)
 {
-    return (x >> r) | (x << (32 - r));
+    return (struct AVSHA *)(void *)c->state.bytes;
 }
 
-static void block(uint32_t h[8], const uint8_t *p)
+LK_API int lk_sha256_init(lk_sha256_ctx *c)
 {
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        k = g; g = f; f = e; e = d + t1;
-        d = c; c = b; b = a; a = t1 + t2;
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-    h[4] += e; h[5] += f; h[6] += g; h[7] += k;
-}
-
-LK_API void lk_sha256_init(lk_sha256_ctx *c)
-{
-    static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-    memcpy(c->h, iv, sizeof iv);
-    c->len = 0;
+    if (av_sha_size < 0 || (size_t)av_sha_size > sizeof c->state)
+        return LK_ENOTSUP;
+    int rc = av_sha_init(state(c), 256);
+    return LK_ALWAYS(rc == 0) ? 0 : LK_ENOTSUP;
 }
 
 LK_API void lk_sha256_update(lk_sha256_ctx *c, const void *data, size_t n)
 {
-    const uint8_t *p = data;
-    size_t have = (size_t)(c->len % 64);
-    c->len += n;
-    if (have) {
-        size_t take = LK_MIN(n, 64 - have);
-        memcpy(c->buf + have, p, take);
-        p += take, n -= take, have += take;
-        if (have < 64)
-            return;
-        block(c->h, c->buf);
-    }
-    for (; n >= 64; p += 64, n -= 64)
-        block(c->h, p);
-    memcpy(c->buf, p, n);
+    av_sha_update(state(c), data, n);
 }
 
 LK_API void lk_sha256_final(lk_sha256_ctx *c, uint8_t out[32])
 {
-    uint64_t bits = c->len * 8;
-    uint8_t pad[72] = { 0x80 };
-    size_t have = (size_t)(c->len % 64);
-    size_t padlen = (have < 56 ? 56 : 120) - have;
-    for (int i = 0; i < 8; i++)
-        pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
-    lk_sha256_update(c, pad, padlen + 8);
-    for (int i = 0; i < 8; i++)
-        for (int j = 0; j < 4; j++)
-            out[4 * i + j] = (uint8_t)(c->h[i] >> (24 - 8 * j));
+    av_sha_final(state(c), out);
 }
 
 LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_errbuf *err)
@@ -110,7 +60,12 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     }
     lk_sha256_ctx c;
-    lk_sha256_init(&c);
+    if (lk_sha256_init(&c) < 0) {
+        lki_free(buf);
+        close(fd);
+        return lki_err(err, LK_ENOTSUP, "'%s': libavutil's SHA-256 state does not fit", path);
+    }
+    int64_t total = 0;
     ssize_t got;
     while ((got = read(fd, buf, CHUNK)) != 0) {
         if (got < 0 && errno == EINTR)
@@ -122,11 +77,17 @@ LK_API int lk_sha256_file(const char *path, uint8_t out[32], int64_t *size, lk_e
             return lki_err(err, lki_err_from_errno(e), "cannot read '%s': %s", path, strerror(e));
         }
         lk_sha256_update(&c, buf, (size_t)got);
+        total += got;
     }
     lki_free(buf);
     close(fd);
     if (size)
-        *size = (int64_t)c.len;
+        *size = total;
     lk_sha256_final(&c, out);
     return 0;
+}
+
+LK_API void lk_sha256_to_hex(const uint8_t digest[32], char hex[65])
+{
+    lki_hex_encode(digest, 32, hex);
 }

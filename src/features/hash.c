@@ -7,34 +7,27 @@
  * digits.  64-bit hashes print bit 63 first.  Output is lowercase; input
  * accepts either case and must be exactly the right number of digits.
  */
+#include "common/common.h"
+#include "common/hex.h"
 #include "likeness/features.h"
 
-static const char hex_digits[] = "0123456789abcdef";
-
-/* Writes v as 16 lowercase hex digits (no NUL). */
-static void put_hex64(uint64_t v, char *out)
+/* Writes v as 16 lowercase hex digits, bit 63 first, and a NUL. */
+static void put_hex64(uint64_t v, char out[17])
 {
-    for (int i = 15; i >= 0; i--, v >>= 4)
-        out[i] = hex_digits[v & 0xf];
+    uint8_t be[8];
+    for (int i = 0; i < 8; i++)
+        be[i] = (uint8_t)(v >> (56 - 8 * i));
+    lki_hex_encode(be, 8, out);
 }
 
 /* Parses exactly 16 hex digits at s into *out; 0 or LK_EINVAL. */
 static int get_hex64(const char *s, uint64_t *out)
 {
+    uint8_t be[8];
+    LK_TRY(lki_hex_decode(s, 8, be));
     uint64_t v = 0;
-    for (int i = 0; i < 16; i++) {
-        char c = s[i];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            d = (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            d = (unsigned)(c - 'A' + 10);
-        else
-            return LK_EINVAL; /* also stops at a NUL before 16 digits */
-        v = (v << 4) | d;
-    }
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | be[i];
     *out = v;
     return 0;
 }
@@ -42,8 +35,7 @@ static int get_hex64(const char *s, uint64_t *out)
 LK_API void lk_hash256_to_hex(const lk_hash256 *h, char hex[65])
 {
     for (int k = 0; k < 4; k++)
-        put_hex64(h->w[3 - k], hex + 16 * k);
-    hex[64] = '\0';
+        put_hex64(h->w[3 - k], hex + 16 * k); /* each NUL overwritten by the next */
 }
 
 LK_API int lk_hash256_from_hex(const char *hex, lk_hash256 *out)
@@ -64,7 +56,6 @@ LK_API int lk_hash256_from_hex(const char *hex, lk_hash256 *out)
 LK_API void lk_hash64_to_hex(uint64_t h, char hex[17])
 {
     put_hex64(h, hex);
-    hex[16] = '\0';
 }
 
 LK_API int lk_hash64_from_hex(const char *hex, uint64_t *out)

@@ -114,8 +114,8 @@ static int check_args(const lk_match_params *p, const double *qt, size_t nq, int
 static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *hits,
                        size_t nhits, const lk_ref_frame *refs, size_t nrefs)
 {
-    size_t bytes;
-    if (lk_mul_size(nhits ? nhits : 1, sizeof *ctx->it, &bytes) < 0)
+    size_t bytes; /* nhits <= UINT32_MAX (check_args): no overflow on 64-bit hosts */
+    if (LK_NEVER(lk_mul_size(nhits ? nhits : 1, sizeof *ctx->it, &bytes) < 0))
         return LK_ENOMEM;
     ctx->it = lki_malloc(bytes);
     ctx->cand = lki_malloc((nhits ? nhits : 1) * sizeof *ctx->cand);
@@ -129,6 +129,7 @@ static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *
         const lk_ref_frame *r = &refs[h->ref];
         if (!(isfinite(r->t0) && isfinite(r->t1) && r->t0 >= 0 && r->t1 >= r->t0))
             return LK_EINVAL;
+        LK_TESTCASE(h->distance == ctx->p->radius);
         if (h->distance > ctx->p->radius)
             continue;
         ctx->it[ctx->nit++] = (lk_mitem){
@@ -199,6 +200,9 @@ static void key_sort(item_key *k, size_t n)
 static int sort_items(lk_mctx *ctx)
 {
     size_t n = ctx->nit;
+    /* the item's index rides in the low 32 bits of its key */
+    if (LK_NEVER(n > UINT32_MAX))
+        return LK_ETOOBIG;
     item_key *k = lki_malloc((n ? n : 1) * sizeof *k);
     lk_mitem *sorted = lki_malloc((n ? n : 1) * sizeof *sorted);
     if (!k || !sorted) {
@@ -314,6 +318,7 @@ static int assemble(lk_mctx *ctx, size_t nq, lk_match_result *out)
         size_t b = a + 1;
         while (b < ctx->nsegs && ctx->segs[b].seg.work == ctx->segs[a].seg.work)
             b++;
+        LK_ASSERT(w < nw);
         rc = build_work(ctx, a, b, stamp, (uint32_t)w + 1, &out->works[w]);
         out->nworks = w + 1;
         a = b;

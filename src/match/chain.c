@@ -141,6 +141,7 @@ static int peak_better(const lk_mpeak *a, const lk_mpeak *b)
 static void peak_offer(lk_mctx *ctx, const lk_mpeak *pk)
 {
     int n = ctx->npeaks;
+    LK_TESTCASE(n == LK_MATCH_MAX_PEAKS); /* full: the worst peak may be dropped */
     if (n == LK_MATCH_MAX_PEAKS) {
         if (!peak_better(pk, &ctx->peaks[n - 1]))
             return;

@@ -1,16 +1,14 @@
 /*
  * evidence.c — side-by-side evidence pictures: the suspect frame and the
- * matched reference frame in one PNG (libpng), written to a temporary file
- * in the same directory and renamed into place, so a reader never sees a
- * partial picture.
+ * matched reference frame in one PNG (libpng), encoded in memory and
+ * written atomically and durably (common/atomic_file.h: a reader never
+ * sees a partial picture).  The file gets mode 0666 less the umask, as
+ * any file the user creates.
  */
-#include <errno.h>
 #include <png.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "common/common.h"
+#include "common/atomic_file.h"
 #include "likeness/report.h"
 
 #define GAP 16        /* pixels between and around the two pictures */
@@ -38,8 +36,9 @@ static int valid(const lk_image *i)
            i->stride >= i->width * i->fmt;
 }
 
-/* Writes the canvas as PNG to fp; 0 or -1. */
-static int write_png(FILE *fp, const uint8_t *canvas, int w, int h)
+/* Encodes the canvas as PNG into *png (lki_malloc'd, *n bytes).  Returns
+ * 0, LK_ENOMEM or LK_EIO (libpng failed). */
+static int encode_png(const uint8_t *canvas, int w, int h, uint8_t **png, size_t *n)
 {
     png_image img;
     memset(&img, 0, sizeof img);
@@ -47,9 +46,31 @@ static int write_png(FILE *fp, const uint8_t *canvas, int w, int h)
     img.width = (png_uint_32)w;
     img.height = (png_uint_32)h;
     img.format = PNG_FORMAT_RGB;
-    int ok = png_image_write_to_stdio(&img, fp, 0, canvas, w * 3, NULL);
+    png_alloc_size_t cap = PNG_IMAGE_PNG_SIZE_MAX(img);
+    if (!(*png = lki_malloc(cap)))
+        return LK_ENOMEM;
+    int ok = png_image_write_to_memory(&img, *png, &cap, 0, canvas, w * 3, NULL);
     png_image_free(&img);
-    return ok ? 0 : -1;
+    if (!ok) {
+        lk_freep(png);
+        return LK_EIO;
+    }
+    *n = cap;
+    return 0;
+}
+
+/* The canvas of the two pictures side by side (lki_malloc'd), or NULL. */
+static uint8_t *compose(const lk_image *left, const lk_image *right, int *w, int *h)
+{
+    *w = left->width + right->width + 3 * GAP;
+    *h = LK_MAX(left->height, right->height) + 2 * GAP;
+    uint8_t *canvas = lki_malloc((size_t)*w * (size_t)*h * 3);
+    if (!canvas)
+        return NULL;
+    memset(canvas, BG, (size_t)*w * (size_t)*h * 3);
+    blit(canvas, *w, left, GAP, (*h - left->height) / 2);
+    blit(canvas, *w, right, 2 * GAP + left->width, (*h - right->height) / 2);
+    return canvas;
 }
 
 LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const lk_image *right,
@@ -58,37 +79,16 @@ LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const l
     if (!path || !valid(left) || !valid(right))
         return lki_err(err, LK_EINVAL, "cannot write evidence '%s': invalid pictures",
                       path ? path : "");
-    int w = left->width + right->width + 3 * GAP;
-    int h = LK_MAX(left->height, right->height) + 2 * GAP;
-    uint8_t *canvas = lki_malloc((size_t)w * (size_t)h * 3);
-    size_t n = strlen(path) + 16;
-    char *tmp = lki_malloc(n);
-    if (!canvas || !tmp) {
-        lki_free(canvas);
-        lki_free(tmp);
-        return lki_err(err, LK_ENOMEM, "cannot write evidence '%s': out of memory", path);
-    }
-    memset(canvas, BG, (size_t)w * (size_t)h * 3);
-    blit(canvas, w, left, GAP, (h - left->height) / 2);
-    blit(canvas, w, right, 2 * GAP + left->width, (h - right->height) / 2);
-    snprintf(tmp, n, "%s.XXXXXX", path);
-    int rc = 0, fd = mkstemp(tmp);
-    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (!fp) {
-        rc = lki_err(err, lki_err_from_errno(errno), "cannot write evidence '%s': %s", path,
-                    strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    } else {
-        int bad = write_png(fp, canvas, w, h) < 0;
-        bad |= fclose(fp) != 0;
-        if (bad || rename(tmp, path) != 0)
-            rc = lki_err(err, LK_EIO, "cannot write evidence '%s': %s", path,
-                        bad ? "write failed" : strerror(errno));
-    }
-    if (rc < 0 && fd >= 0)
-        unlink(tmp);
+    int w, h;
+    uint8_t *png = NULL, *canvas = compose(left, right, &w, &h);
+    size_t n = 0;
+    int rc = canvas ? encode_png(canvas, w, h, &png, &n) : LK_ENOMEM;
     lki_free(canvas);
-    lki_free(tmp);
+    if (rc == 0)
+        rc = lki_write_file_atomic(path, 0666, 0, png, n, "evidence", err);
+    else
+        lki_err(err, rc, "cannot write evidence '%s': %s", path,
+                rc == LK_ENOMEM ? "out of memory" : "cannot encode the picture");
+    lki_free(png);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cJSON.h>
 #include "common/common.h"
+#include "common/hex.h"
 #include "likeness/report.h"
 #include "report/report_internal.h"
 
@@ -129,12 +130,7 @@ static void add_hex64(cJSON *o, const char *key, uint64_t h)
 static void add_style(cJSON *o, const uint8_t *style)
 {
     char hex[2 * LK_STYLE_BYTES + 1];
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < LK_STYLE_BYTES; i++) {
-        hex[2 * i] = digits[style[i] >> 4];
-        hex[2 * i + 1] = digits[style[i] & 15];
-    }
-    hex[2 * LK_STYLE_BYTES] = '\0';
+    lki_hex_encode(style, LK_STYLE_BYTES, hex);
     cJSON_AddStringToObject(o, "style", hex);
 }
 

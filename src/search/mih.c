@@ -67,7 +67,8 @@ int lki_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
     size_t nrefs;
     m->offsets = NULL;
     m->refs = NULL;
-    if (lk_mul_size(n, LK_MIH_TABLES * sizeof(uint32_t), &nrefs) < 0)
+    /* n <= UINT32_MAX (lk_searcher_new): no overflow on 64-bit hosts */
+    if (LK_NEVER(lk_mul_size(n, LK_MIH_TABLES * sizeof(uint32_t), &nrefs) < 0))
         return LK_ENOMEM;
     uint32_t *off = lki_calloc((size_t)LK_MIH_TABLES * MIH_STRIDE, sizeof *off);
     uint32_t *refs = lki_malloc(nrefs);
@@ -117,6 +118,7 @@ static double cost_ratio(size_t n, double probes)
 static int table_radius(int r, int j)
 {
     int s = r / 16, a = r % 16;
+    LK_TESTCASE(a == 15); /* every table at radius s */
     return j <= a ? s : s - 1;
 }
 
@@ -202,6 +204,7 @@ static int probe(mih_ctx *c, unsigned x)
         memcpy(c->cand + c->nc, refs + b, take * sizeof *refs);
         c->nc += take;
         b += (uint32_t)take;
+        LK_TESTCASE(c->nc == MIH_CHUNK && b < e); /* a bucket spanning two chunks */
         if (c->nc == MIH_CHUNK)
             LK_TRY(flush(c));
     }

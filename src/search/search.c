@@ -50,7 +50,7 @@ int lki_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int 
 {
     if (out->n == out->cap) {
         size_t cap = out->cap ? out->cap * 2 : 256, bytes;
-        if (lk_mul_size(cap, sizeof *out->v, &bytes) < 0)
+        if (LK_NEVER(lk_mul_size(cap, sizeof *out->v, &bytes) < 0)) /* memory ends first */
             return LK_ENOMEM;
         lk_hit *v = lki_realloc(out->v, bytes);
         if (!v)
@@ -396,6 +396,7 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
         return LK_EINVAL;
     out->n = 0;
     size_t kk = LK_MIN((size_t)k, s->n), bytes;
+    LK_TESTCASE((size_t)k > s->n); /* fewer hashes than asked for */
     if (nq == 0 || kk == 0)
         return 0;
     if (lk_mul_size(nq, kk, &bytes) < 0 || lk_mul_size(bytes, sizeof(lk_hit), &bytes) < 0)

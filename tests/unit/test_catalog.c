@@ -15,12 +15,6 @@
 static char dir[256], path[300];
 static uint64_t seed = 12345;
 
-static void hex32(const uint8_t d[32], char out[65])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 static void test_sha256(void)
 {
     static const struct { const char *msg; const char *hex; } v[] = {
@@ -28,22 +22,25 @@ static void test_sha256(void)
         { "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
         { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+        { "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+          "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+          "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1" },
     };
     uint8_t d[32];
     char hex[65];
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         lk_sha256_ctx c;
-        lk_sha256_init(&c);
+        CHECK_INT(lk_sha256_init(&c), 0);
         lk_sha256_update(&c, v[i].msg, strlen(v[i].msg));
         lk_sha256_final(&c, d);
-        hex32(d, hex);
+        lk_sha256_to_hex(d, hex);
         CHECK_STR(hex, v[i].hex);
     }
     /* One million 'a', fed in uneven pieces. */
     char buf[997];
     memset(buf, 'a', sizeof buf);
     lk_sha256_ctx c;
-    lk_sha256_init(&c);
+    CHECK_INT(lk_sha256_init(&c), 0);
     size_t left = 1000000;
     for (size_t k = 1; left; k = k % 900 + 13) {
         size_t take = k < left ? k : left;
@@ -51,8 +48,21 @@ static void test_sha256(void)
         left -= take;
     }
     lk_sha256_final(&c, d);
-    hex32(d, hex);
+    lk_sha256_to_hex(d, hex);
     CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    /* Around the block and padding boundaries, byte-wise feeding agrees
+     * with one call. */
+    for (size_t len = 54; len <= 130; len++) {
+        uint8_t one[32], bytes[32];
+        CHECK_INT(lk_sha256_init(&c), 0);
+        lk_sha256_update(&c, buf, len);
+        lk_sha256_final(&c, one);
+        CHECK_INT(lk_sha256_init(&c), 0);
+        for (size_t k = 0; k < len; k++)
+            lk_sha256_update(&c, buf + k, 1);
+        lk_sha256_final(&c, bytes);
+        CHECK(!memcmp(one, bytes, 32));
+    }
     /* The file form agrees. */
     char fpath[320];
     snprintf(fpath, sizeof fpath, "%s/abc.txt", dir);
@@ -61,7 +71,7 @@ static void test_sha256(void)
     fclose(fp);
     int64_t size = 0;
     CHECK_INT(lk_sha256_file(fpath, d, &size, NULL), 0);
-    hex32(d, hex);
+    lk_sha256_to_hex(d, hex);
     CHECK_STR(hex, v[1].hex);
     CHECK_INT(size, 3);
     CHECK_INT(lk_sha256_file(dir, d, &size, NULL), LK_EISDIR);
@@ -395,6 +405,13 @@ static void test_versions_and_params(void)
     CHECK_INT(lk_index_open(&ix, path, 0, &err), LK_EVERSION);
     CHECK(strstr(err.msg, "features 99") != NULL && strstr(err.msg, path) != NULL);
     CHECK(ix == NULL);
+    /* an index of format 3 (checksums before XXH3) is refused clearly */
+    sql(path, "UPDATE meta SET value = 1 WHERE key = 'feature_version'");
+    sql(path, "UPDATE meta SET value = 3 WHERE key = 'format_version'");
+    CHECK_INT(lk_index_open(&ix, path, LK_INDEX_READONLY, &err), LK_EVERSION);
+    CHECK(strstr(err.msg, "format 3") != NULL && strstr(err.msg, "reads format 4") != NULL &&
+          strstr(err.msg, "rebuild the index") != NULL);
+    CHECK(ix == NULL);
 }
 
 static void test_foreign_files(void)
@@ -417,6 +434,13 @@ static void test_foreign_files(void)
     sql(p, "CREATE TABLE x(a)");
     CHECK_INT(lk_index_open(&ix, p, 0, &err), LK_EFORMAT);
     CHECK(strstr(err.msg, "not a likeness index") != NULL);
+    /* Read-only, a failed check retries through an immutable=1 URI: a name
+     * with the characters URIs reserve still reaches the same file. */
+    snprintf(p, sizeof p, "%s/we?ird#na%%25me.db", dir);
+    sql(p, "CREATE TABLE x(a)");
+    CHECK_INT(lk_index_open(&ix, p, LK_INDEX_READONLY, &err), LK_EFORMAT);
+    CHECK(strstr(err.msg, "no catalog tables") != NULL && strstr(err.msg, p) != NULL);
+    unlink(p);
     CHECK_INT(lk_index_open(&ix, dir, 0, &err), LK_EISDIR);
     /* A catalog cut short. */
     ix = make_index();

@@ -136,7 +136,11 @@ static void test_evidence(void)
     CHECK(mkdtemp(dir) != NULL);
     snprintf(path, sizeof path, "%s/e.png", dir);
     lk_errbuf err;
+    mode_t old = umask(027);
     CHECK_INT(lk_evidence_write_png(path, &left, &right, &err), 0);
+    struct stat sb;
+    CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0640); /* 0666 less the umask */
+    umask(old);
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
