@@ -46,8 +46,11 @@ jq -e -s 'length == 24' "$R" >/dev/null || fail "resume file does not parse"
 rm -f "$R"
 "$LIKENESS" scan --index "$IDX" -q --fail-on never --jobs 1 --resume "$R" "$T/in" 2>"$T/err" &
 pid=$!
-sleep 0.3
-kill -TERM $pid
+# signal once the scan is under way (its first line written), however slow
+# the machine (sanitizers, load): a fixed delay could land before start-up
+i=0
+while [ ! -s "$R" ] && [ $i -lt 400 ] && kill -0 $pid 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid 2>/dev/null
 wait $pid
 rc=$?
 [ "$rc" -eq 2 ] || [ "$rc" -eq 0 ] || fail "interrupted scan exited $rc"
