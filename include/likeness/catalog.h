@@ -143,9 +143,13 @@ typedef struct lk_index_stats {
 } lk_index_stats;
 
 /**
- * A full record behind a search position.  The strings and the record
- * belong to the index and stay valid until the next lk_index_entry() call
- * or lk_index_close().
+ * A full record: of a search position (lk_index_entry_at) or of a walk
+ * (lk_index_foreach).  The strings belong to the index.  From
+ * lk_index_entry_at() they stay valid until the next lk_index_entry_at(),
+ * a write (lk_index_add_file, lk_index_import, lk_index_rename_work,
+ * lk_index_remove_work, a first lk_index_bind_params), lk_index_rollback(),
+ * lk_index_verify(), lk_index_vacuum() or lk_index_close() on the same
+ * handle; in an lk_index_foreach() callback, during the call only.
  */
 typedef struct lk_index_entry {
     const char *work_id, *owner, *title, *file; /**< identity; file as given to add */
@@ -264,8 +268,10 @@ LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
 
 /**
  * Calls @p fn for every entry of every file (of work @p work_id, or of all
- * works when NULL), in catalog order, with frame blobs checksum-verified.
- * A non-zero return stops the walk and is returned.  Returns 0 or < 0.
+ * works when NULL), in catalog order, with frame blobs checksum-verified
+ * (every field of lk_index_entry is filled; its strings are valid during
+ * the call only).  A non-zero return stops the walk and is returned.
+ * Returns 0, LK_ENOENT (no work @p work_id) or < 0.
  */
 LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
                             int (*fn)(const lk_index_entry *e, void *ctx), void *ctx,
@@ -274,9 +280,14 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 /**
  * The search array: loads the segment (mapping it, verifying its header
  * and data checksums once per handle), rebuilding it first if missing,
- * stale or damaged.  *hashes stays valid until lk_index_close() or a
- * write through this handle; *n may be 0.  Returns 0 or < 0 (LK_ECORRUPT
- * if the catalog itself is damaged).
+ * stale or damaged.  *hashes belongs to the handle and stays valid until
+ * one of these calls on it: a write (lk_index_add_file, lk_index_import,
+ * lk_index_rename_work, lk_index_remove_work, a first
+ * lk_index_bind_params), lk_index_rollback(), lk_index_verify() (always,
+ * even when nothing is repaired), lk_index_vacuum() or lk_index_close();
+ * call lk_index_hashes() again after them.  Other processes' writes do
+ * not affect it (it is this handle's snapshot).  *n may be 0.  Returns 0
+ * or < 0 (LK_ECORRUPT if the catalog itself is damaged).
  */
 LK_API int lk_index_hashes(lk_index *ix, const lk_hash256 **hashes, size_t *n,
                            lk_errbuf *err);

@@ -43,10 +43,12 @@ typedef struct lk_match_params {
     double min_speed;    /**< slowest reference/suspect speed ratio (default 0.75) */
     double max_speed;    /**< fastest (default 1.25) */
     double max_gap;      /**< longest suspect-time gap inside a segment, s (default 4) */
-    double min_score;    /**< a work with score >= this is a `match` (default 0.5,
-                              provisional until calibrated on a benchmark corpus) */
+    double min_score;    /**< a work with score >= this is a `match` (default 0.5:
+                              on the accuracy corpus, make accuracy, every value
+                              from 0.26 to 0.50 gives the same precision and
+                              recall; 0.5 is the conservative end; README) */
     double style_threshold; /**< style score >= this is `resembles` (default 0.5,
-                              provisional) */
+                              checked on the accuracy corpus; README) */
     int max_works;       /**< at most this many works reported (default 20) */
     int max_segments;    /**< at most this many segments per work (default 16) */
 } lk_match_params;
@@ -57,8 +59,9 @@ typedef struct lk_segment {
     uint32_t file;         /**< lk_ref_frame.file */
     double s0, s1;         /**< suspect time range, seconds */
     double r0, r1;         /**< reference time range, seconds */
-    double speed;          /**< fitted reference/suspect speed ratio; 0 when either
-                                side is a still (no time axis to fit) */
+    double speed;          /**< fitted reference/suspect speed ratio; 0 when no line
+                                was fitted: a lone frame match, or either side a
+                                still (no time axis to fit) */
     int frames;            /**< suspect frames in the segment (>= 1; 1 is a lone
                                 frame match, weak evidence unless a still) */
     double distance;       /**< mean PDQ distance of its frame matches */
@@ -97,7 +100,8 @@ LK_API void lk_match_params_default(lk_match_params *p);
  * src/match/align.c, the scores in src/match/score.c.  Deterministic: the
  * same input gives the same output whatever the order of @p hits.
  * Returns the number of works with evidence (<= max_works), or LK_EINVAL
- * (bad parameter, hit out of range, unsorted times) / LK_ENOMEM.
+ * (bad parameter, hit out of range, unsorted times, more than UINT32_MAX
+ * frames or hits) / LK_ENOMEM.
  * Thread-safe on distinct outputs.
  */
 LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_t nq,

@@ -1,10 +1,13 @@
 /*
  * likeness/simd.h — the table of hot kernels and its runtime CPU dispatch.
  *
- * lk_simd_ops_get() returns a read-only table filled once: every slot first
- * gets its scalar reference (src/simd/<kernel>_scalar.c), then AVX2 and then
- * AVX-512 versions replace slots when the CPU and OS support them, capped by
- * the environment variable LIKENESS_SIMD=scalar|avx2|avx512.  Every kernel's
+ * lk_simd_ops_get() returns a read-only table filled once (src/simd/
+ * dispatch.c): every slot first gets its scalar reference
+ * (src/simd/<kernel>_scalar.c), then AVX2 and then AVX-512 versions
+ * (src/simd/x86/, x86-64 only) replace slots when the CPU and OS support
+ * them, capped by the environment variable LIKENESS_SIMD=scalar|avx2|avx512.
+ * A level without its own version of a kernel keeps the one below (the
+ * AVX-512 table uses the AVX2 style kernels).  Every kernel's
  * SIMD versions give results bit-identical to its scalar reference: float
  * kernels keep the scalar order of operations (no FMA contraction, no
  * reassociation), so even they match bit for bit.
@@ -51,14 +54,15 @@ typedef struct lk_simd_ops {
 
     /** out[i] = Hamming distance between 256-bit q (4 words) and db[4i..4i+3]. */
     void (*ham256_1xn)(const uint64_t *q, const uint64_t *db, size_t n, uint16_t *out);
-    /** out[i*n + j] = distance(q[i], db[j]) for m queries and n hashes;
-     *  cache-blocked. */
+    /** out[i*n + j] = distance(q[i], db[j]) for m queries and n hashes
+     *  (callers block for the cache: the searcher passes at most 1024
+     *  queries and 128 hashes at a time, src/search/search.c). */
     void (*ham256_mxn)(const uint64_t *q, size_t m, const uint64_t *db, size_t n,
                        uint16_t *out);
     /** out[i] = popcount(q ^ db[i]). */
     void (*ham64_1xn)(uint64_t q, const uint64_t *db, size_t n, uint8_t *out);
 
-    /* style kernels (src/simd/edge_*, src/simd/hist_*) go below */
+    /* style kernels: src/simd/style_scalar.c, src/simd/x86/style_avx2.c */
 
     /** Style colour quantiser (src/simd/style_scalar.c): for n packed RGB24
      *  pixels writes bin[i] = perceptual colour bin (0..55, see style.c) and

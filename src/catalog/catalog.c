@@ -345,14 +345,30 @@ static int meta_get_text(lk_index *ix, const char *key, char *buf, size_t n, lk_
     return ret;
 }
 
+/* 1 if the database has a table of that name, 0 if not, < 0 on error
+ * (SQLITE_NOTADB and the like, mapped by lki_db_err). */
+static int has_table(lk_index *ix, const char *name, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lki_db_prepare(ix, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                          &st, err));
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc == SQLITE_ROW;
+    return lki_db_err(ix, rc, "cannot read the catalog", err);
+}
+
 /* Is this a likeness catalog of this build's versions? */
 static int check_versions(lk_index *ix, lk_errbuf *err)
 {
     int64_t fmt = 0, feat = 0;
-    int rc = lki_meta_get_int(ix, "format_version", &fmt, err);
-    if (rc == LK_EDB && strstr(err ? err->msg : "", "no such table"))
-        return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no catalog tables)", ix->path);
+    int rc = has_table(ix, "meta", err);
     LK_TRY(rc);
+    if (rc == 0)
+        return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no catalog tables)", ix->path);
+    LK_TRY(rc = lki_meta_get_int(ix, "format_version", &fmt, err));
     if (rc == 0)
         return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no format version)", ix->path);
     LK_TRY(rc = lki_meta_get_int(ix, "feature_version", &feat, err));

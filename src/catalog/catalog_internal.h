@@ -1,5 +1,5 @@
 /*
- * index_internal.h — what the files of the catalog (src/index/) share:
+ * catalog_internal.h — what the files of the catalog (src/catalog/) share:
  * the lk_index handle, the frame record codec, checksums and the mapping
  * of SQLite result codes to LK_E* codes.
  *

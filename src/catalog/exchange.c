@@ -7,7 +7,7 @@
  * vPDQ exports hold whole-frame entries only (views are not frames);
  * JSON Lines carry every entry with its view.
  */
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>

@@ -121,7 +121,8 @@ static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_en
     lk_index_entry e = {
         .file_row = sqlite3_column_int64(st, 0), .work_row = sqlite3_column_int64(st, 1),
         .work_id = col_text(st, 2), .owner = col_text(st, 3), .title = col_text(st, 4),
-        .file = col_text(st, 5),
+        .file = col_text(st, 5), .file_duration = sqlite3_column_double(st, 6),
+        .file_imported = sqlite3_column_int(st, 7),
     };
     uint8_t *blob;
     size_t n;
@@ -142,7 +143,8 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
-        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path FROM files f"
+        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported"
+        " FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner"
         " WHERE ?1 IS NULL OR w.work_id = ?1 ORDER BY f.id", &st, err));
     if (work_id)
@@ -179,10 +181,10 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         c->work_row = sqlite3_column_int64(st, 0);
-        c->work_id = strdup(col_text(st, 1));
-        c->owner = strdup(col_text(st, 2));
-        c->title = strdup(col_text(st, 3));
-        c->path = strdup(col_text(st, 4));
+        c->work_id = lki_strdup(col_text(st, 1));
+        c->owner = lki_strdup(col_text(st, 2));
+        c->title = lki_strdup(col_text(st, 3));
+        c->path = lki_strdup(col_text(st, 4));
         c->duration = sqlite3_column_double(st, 5);
         c->imported = sqlite3_column_int(st, 6);
         c->abs_path = strdup(col_text(st, 7));

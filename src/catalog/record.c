@@ -1,6 +1,6 @@
 /*
  * record.c — the fixed-size little-endian frame record (layout in
- * index_internal.h) and the invariants every stored entry satisfies.
+ * catalog_internal.h) and the invariants every stored entry satisfies.
  */
 #include <math.h>
 #include <string.h>

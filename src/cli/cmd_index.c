@@ -5,7 +5,7 @@
  * $LIKENESS_INDEX, else ./likeness.idx); errors are one line naming the
  * index or file, exit status 2.
  */
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"

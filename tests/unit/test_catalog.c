@@ -234,7 +234,8 @@ static int walk_entry(const lk_index_entry *e, void *ctx)
              e->frame.t1 == want->t1 && e->frame.quality == want->quality &&
              e->frame.phash == want->phash && e->frame.flags == want->flags &&
              e->frame.view == want->view &&
-             !memcmp(e->frame.style, want->style, LK_STYLE_BYTES);
+             !memcmp(e->frame.style, want->style, LK_STYLE_BYTES) &&
+             e->file_duration == 12.5 && e->file_imported == 0;
     w->n++;
     return 0;
 }
@@ -434,6 +435,11 @@ static void test_foreign_files(void)
     sql(p, "CREATE TABLE x(a)");
     CHECK_INT(lk_index_open(&ix, p, 0, &err), LK_EFORMAT);
     CHECK(strstr(err.msg, "not a likeness index") != NULL);
+    CHECK(strstr(err.msg, "no catalog tables") != NULL);
+    snprintf(p, sizeof p, "%s/meta.db", dir);
+    sql(p, "CREATE TABLE meta(key TEXT PRIMARY KEY, value)");
+    CHECK_INT(lk_index_open(&ix, p, 0, &err), LK_EFORMAT);
+    CHECK(strstr(err.msg, "no format version") != NULL);
     /* Read-only, a failed check retries through an immutable=1 URI: a name
      * with the characters URIs reserve still reaches the same file. */
     snprintf(p, sizeof p, "%s/we?ird#na%%25me.db", dir);

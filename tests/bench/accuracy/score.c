@@ -28,7 +28,7 @@
  * Built with -DLK_SCORE_NO_MAIN the file is a set of static functions for the
  * unit test (tests/unit/test_accuracy_score.c).
  */
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
