@@ -2,9 +2,11 @@
  * likeness/simd.h — the table of hot kernels and its runtime CPU dispatch.
  *
  * lk_simd_ops_get() returns a read-only table filled once: every slot first
- * gets its scalar reference (src/simd/<kernel>_scalar.c), then AVX2 and then
- * AVX-512 versions replace slots when the CPU and OS support them, capped by
- * the environment variable LIKENESS_SIMD=scalar|avx2|avx512.  Every kernel's
+ * gets its scalar reference (src/simd/<kernel>_scalar.c), then, on x86-64
+ * builds, AVX2 and then AVX-512 versions (src/simd/x86/) replace slots when
+ * the CPU and OS support them, capped by the environment variable
+ * LIKENESS_SIMD=scalar|avx2|avx512; other architectures run the scalar
+ * table (lk_simd_detect() returns LK_SIMD_SCALAR there).  Every kernel's
  * SIMD versions give results bit-identical to its scalar reference: float
  * kernels keep the scalar order of operations (no FMA contraction, no
  * reassociation), so even they match bit for bit.
