@@ -28,7 +28,16 @@ PKGS := libavformat libavcodec libavutil libswscale libpng libjpeg libturbojpeg 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-ALL_CPPFLAGS := -Iinclude -Isrc -D_GNU_SOURCE $(PKG_CFLAGS) $(CPPFLAGS)
+# Target architecture, asked of the compiler (so a cross CC names its own):
+# the x86 kernels in src/simd/x86/ are built, and dispatched to, only for
+# x86-64; every other target runs the scalar kernels.
+CC_TARGET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(filter x86_64-%,$(CC_TARGET)),)
+ARCH_SRCS     := $(wildcard src/simd/x86/*.c)
+ARCH_CPPFLAGS := -DLK_ARCH_X86_64=1
+endif
+
+ALL_CPPFLAGS := -Iinclude -Isrc -D_GNU_SOURCE $(ARCH_CPPFLAGS) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   := -std=c11 -Wall -Wextra -Werror -fvisibility=hidden \
                 -ffp-contract=off -pthread $(CFLAGS)
 ALL_LDFLAGS  := -pthread $(LDFLAGS)
@@ -46,8 +55,9 @@ AVX512_FLAGS := $(AVX2_FLAGS) -mavx512f -mavx512bw -mavx512vl -mavx512dq
 # VPOPCNTDQ only in files ending _vpopcnt.c, called only when the CPU has it.
 VPOPCNT_FLAGS := $(AVX512_FLAGS) -mavx512vpopcntdq
 
-LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/simd/x86/*.c src/decode/*.c src/features/*.c \
-                              src/search/*.c src/catalog/*.c src/scan/*.c src/match/*.c src/report/*.c))
+LIB_SRCS := $(sort $(wildcard src/common/*.c src/simd/*.c src/decode/*.c src/features/*.c \
+                              src/search/*.c src/catalog/*.c src/scan/*.c src/match/*.c src/report/*.c) \
+                    $(ARCH_SRCS))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c tests/simd/test_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))

@@ -1,13 +1,12 @@
 /*
  * likeness/simd.h — the table of hot kernels and its runtime CPU dispatch.
  *
- * lk_simd_ops_get() returns a read-only table filled once (src/simd/
- * dispatch.c): every slot first gets its scalar reference
- * (src/simd/<kernel>_scalar.c), then AVX2 and then AVX-512 versions
- * (src/simd/x86/, x86-64 only) replace slots when the CPU and OS support
- * them, capped by the environment variable LIKENESS_SIMD=scalar|avx2|avx512.
- * A level without its own version of a kernel keeps the one below (the
- * AVX-512 table uses the AVX2 style kernels).  Every kernel's
+ * lk_simd_ops_get() returns a read-only table filled once: every slot first
+ * gets its scalar reference (src/simd/<kernel>_scalar.c), then, on x86-64
+ * builds, AVX2 and then AVX-512 versions (src/simd/x86/) replace slots when
+ * the CPU and OS support them, capped by the environment variable
+ * LIKENESS_SIMD=scalar|avx2|avx512; other architectures run the scalar
+ * table (lk_simd_detect() returns LK_SIMD_SCALAR there).  Every kernel's
  * SIMD versions give results bit-identical to its scalar reference: float
  * kernels keep the scalar order of operations (no FMA contraction, no
  * reassociation), so even they match bit for bit.

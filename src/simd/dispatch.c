@@ -1,7 +1,14 @@
 /*
- * dispatch.c — builds the kernel table once: scalar references first, then
- * wider versions in ascending order where the CPU, the OS (XSAVE state, as
- * checked by __builtin_cpu_supports) and LIKENESS_SIMD allow.
+ * dispatch.c — builds the kernel table once, the same way on every
+ * architecture: every slot first gets its scalar reference, then the
+ * target's own hook (src/simd/<arch>/dispatch_<arch>.c, built only for that
+ * target) replaces slots in ascending order up to the level that the CPU,
+ * the OS and LIKENESS_SIMD allow.  A target without a hook (anything but
+ * x86-64 today) runs the scalar table.
+ *
+ * Invariant: this file names no instruction-set kernel; the only
+ * architecture-specific symbols it uses are the hooks, and only when the
+ * Makefile built them (LK_ARCH_X86_64).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,57 +31,13 @@ void lki_simd_fill_scalar(lk_simd_ops *ops)
     lki_simd_fill_local_scalar(ops);
 }
 
-void lki_simd_fill_avx2(lk_simd_ops *ops)
-{
-    ops->level = LK_SIMD_AVX2;
-    ops->name = "avx2";
-    ops->luma_rgb24 = lki_luma_rgb24_avx2;
-    ops->box_rows = lki_box_rows_avx2;
-    ops->box_cols = lki_box_cols_avx2;
-    ops->matmul = lki_matmul_avx2;
-    ops->ham256_1xn = lki_ham256_1xn_avx2;
-    ops->ham256_mxn = lki_ham256_mxn_avx2;
-    ops->ham64_1xn = lki_ham64_1xn_avx2;
-    lki_simd_fill_style_avx2(ops);
-    lki_simd_fill_local_avx2(ops);
-}
-
-void lki_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)
-{
-    ops->level = LK_SIMD_AVX512;
-    ops->name = vpopcnt ? "avx512+vpopcntdq" : "avx512";
-    ops->luma_rgb24 = lki_luma_rgb24_avx512;
-    ops->box_rows = lki_box_rows_avx512;
-    ops->box_cols = lki_box_cols_avx512;
-    ops->matmul = lki_matmul_avx512;
-    ops->ham256_1xn = vpopcnt ? lki_ham256_1xn_avx512_vpopcnt : lki_ham256_1xn_avx512;
-    ops->ham256_mxn = vpopcnt ? lki_ham256_mxn_avx512_vpopcnt : lki_ham256_mxn_avx512;
-    ops->ham64_1xn = vpopcnt ? lki_ham64_1xn_avx512_vpopcnt : lki_ham64_1xn_avx512;
-    lki_simd_fill_local_avx512(ops);
-}
-
-/* 1 when the CPU has AVX-512 VPOPCNTDQ (only asked once AVX-512 is known). */
-static int has_vpopcntdq(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512vpopcntdq") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 LK_API int lk_simd_detect(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-        return LK_SIMD_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
-        return LK_SIMD_AVX2;
-#endif
+#if LK_ARCH_X86_64
+    return lki_simd_detect_x86();
+#else
     return LK_SIMD_SCALAR;
+#endif
 }
 
 LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
@@ -85,10 +48,9 @@ LK_API int lk_simd_ops_for(int level, lk_simd_ops *out)
         return LK_ENOTSUP;
     memset(out, 0, sizeof *out);
     lki_simd_fill_scalar(out);
-    if (level >= LK_SIMD_AVX2)
-        lki_simd_fill_avx2(out);
-    if (level >= LK_SIMD_AVX512)
-        lki_simd_fill_avx512(out, has_vpopcntdq());
+#if LK_ARCH_X86_64
+    lki_simd_fill_x86(out, level);
+#endif
     return 0;
 }
 

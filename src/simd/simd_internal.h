@@ -1,8 +1,11 @@
 /*
- * simd_internal.h — declarations of every kernel version, for dispatch.c
- * and the equivalence tests.  <kernel>_scalar.c holds the reference; the
- * _avx2 and _avx512 files are compiled with their own -m flags and may only
- * be called after dispatch has checked the CPU.
+ * simd_internal.h — declarations of every kernel version, for the dispatch
+ * code and the equivalence tests.  <kernel>_scalar.c holds the reference and
+ * is built everywhere; the x86 versions live in src/simd/x86/, are built
+ * only for x86-64 targets (the Makefile then defines LK_ARCH_X86_64=1), are
+ * compiled with their own -m flags and may only be called after dispatch has
+ * checked the CPU.  Code outside src/simd/x86/ names them only under
+ * #if LK_ARCH_X86_64.
  */
 #ifndef LK_SIMD_INTERNAL_H
 #define LK_SIMD_INTERNAL_H
@@ -27,8 +30,6 @@ void lki_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8
 void lki_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
 void lki_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                             int n, uint8_t *out);
-/* Puts the AVX2 style kernels into ops (style_avx2.c). */
-void lki_simd_fill_style_avx2(lk_simd_ops *ops);
 
 /* AVX2 (+POPCNT, BMI1/2): pdq_avx2.c, hamming_avx2.c. */
 void lki_luma_rgb24_avx2(const uint8_t *rgb, int stride, int w, int h, float *out);
@@ -76,11 +77,19 @@ void lki_simd_fill_local_scalar(lk_simd_ops *ops);
 void lki_simd_fill_local_avx2(lk_simd_ops *ops);
 void lki_simd_fill_local_avx512(lk_simd_ops *ops);
 
-/* Fill ops with the versions of one level, over the slots of the level
- * below (defined in dispatch.c; callers check the CPU first). */
+/* Fills every slot of ops with its scalar reference (dispatch.c). */
 void lki_simd_fill_scalar(lk_simd_ops *ops);
+
+/* The x86-64 hook (src/simd/x86/dispatch_x86.c, only with LK_ARCH_X86_64). */
+/* Highest level this CPU and OS support. */
+int lki_simd_detect_x86(void);
+/* Replaces the slots of a scalar-filled ops with the versions of each level
+ * up to level, in ascending order; level <= lki_simd_detect_x86(). */
+void lki_simd_fill_x86(lk_simd_ops *ops, int level);
+/* Fill ops with the versions of one level, over the slots of the level
+ * below (callers check the CPU first).  vpopcnt: 1 to use the VPOPCNTDQ
+ * Hamming kernels. */
 void lki_simd_fill_avx2(lk_simd_ops *ops);
-/* vpopcnt: 1 to use the VPOPCNTDQ Hamming kernels. */
 void lki_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt);
 
 #endif

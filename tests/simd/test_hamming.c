@@ -124,8 +124,10 @@ int main(void)
         if (lvl > LK_SIMD_AVX512) {
             if (lk_simd_detect() < LK_SIMD_AVX512)
                 continue;
+#if LK_ARCH_X86_64
             lki_simd_fill_scalar(&o);
             lki_simd_fill_avx512(&o, 0);
+#endif
         }
         levels++;
         for (size_t i = 0; i < NELEM(ns); i++) {

@@ -382,9 +382,12 @@ static void test_noise(void)
         for (uint32_t f = 0; f < 3; f++)
             add_video(&s, w, f, 100); /* 201 entries per file */
     for (size_t q = 0; q < s.nq; q++)
-        for (int k = 0; k < 5; k++)
-            add_hit(&s, q, (uint32_t)(t_rand(&seed) % s.nrefs), 5 + (int)(t_rand(&seed) % 27),
-                    (int)(t_rand(&seed) % 8));
+        for (int k = 0; k < 5; k++) {
+            /* one draw per statement: argument order is unspecified in C */
+            int variant = (int)(t_rand(&seed) % 8);
+            int dist = 5 + (int)(t_rand(&seed) % 27);
+            add_hit(&s, q, (uint32_t)(t_rand(&seed) % s.nrefs), dist, variant);
+        }
     long n = run(&s, &p, 0, &r);
     CHECK(n >= 1 && n <= p.max_works);
     for (size_t w = 0; w < r.nworks; w++) {
@@ -541,9 +544,10 @@ static void test_big(void)
         add_video(&s, w, 0, 60);
     copy(&s, &v, 200, 799, 50.0, 1.1, 12, 0); /* s 100..399.5 */
     for (size_t q = 0; q < s.nq; q++)
-        for (int k = 0; k < 50; k++)
-            add_hit(&s, q, v.n + (uint32_t)(t_rand(&seed) % (s.nrefs - v.n)),
-                    3 + (int)(t_rand(&seed) % 29), 0);
+        for (int k = 0; k < 50; k++) {
+            int dist = 3 + (int)(t_rand(&seed) % 29); /* drawn first, as before */
+            add_hit(&s, q, v.n + (uint32_t)(t_rand(&seed) % (s.nrefs - v.n)), dist, 0);
+        }
     double t = now(CLOCK_MONOTONIC), c = now(CLOCK_PROCESS_CPUTIME_ID);
     long n = run(&s, &p, 0, &r);
     t = now(CLOCK_MONOTONIC) - t;

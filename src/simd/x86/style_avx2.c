@@ -169,9 +169,3 @@ void lki_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t
     else if (x + 1 < n)
         lki_style_edge_row_scalar(r0, r1, r2, n, out);
 }
-
-void lki_simd_fill_style_avx2(lk_simd_ops *ops)
-{
-    ops->style_quant_rgb24 = lki_style_quant_rgb24_avx2;
-    ops->style_edge_row = lki_style_edge_row_avx2;
-}
