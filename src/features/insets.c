@@ -332,9 +332,10 @@ static int enumerate(const struct maps *m, const struct line *rows, int nr,
                     double s = rect_score(m, l, r, t, bt);
                     if (s <= 0.0)
                         continue;
-                    int at = n < MAX_FOUND ? n++ : MAX_FOUND - 1;
-                    if (at == MAX_FOUND - 1 && found[at].score >= s)
+                    /* Full: the new one replaces the worst, if better. */
+                    if (n == MAX_FOUND && found[MAX_FOUND - 1].score >= s)
                         continue;
+                    int at = n < MAX_FOUND ? n++ : MAX_FOUND - 1;
                     while (at > 0 && found[at - 1].score < s)
                         found[at] = found[at - 1], at--;
                     found[at] = (lk_inset){ { l, t, r - l, bt - t }, (float)s };
