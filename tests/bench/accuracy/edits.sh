@@ -12,7 +12,6 @@
 
 TW=640 TH=360
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
-FONT_R=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 
 even() { echo $(( $1 / 2 * 2 )); }
 # colour: R := a random 0xRRGGBB (each channel in [LO, HI], default 0-255)
@@ -20,10 +19,10 @@ colour() {
     rint "${1:-0}" "${2:-255}"; _r=$R; rint "${1:-0}" "${2:-255}"; _g=$R; rint "${1:-0}" "${2:-255}"
     R=$(printf '0x%02X%02X%02X' $_r $_g $R)
 }
-# text X Y SIZE COLOUR WORDS... -> a drawtext filter (nothing without the font)
+# text X Y SIZE COLOUR WORDS... -> a drawtext filter (gen-corpus.sh checks
+# that the font is there)
 text() {
     x=$1; y=$2; sz=$3; tc=$4; shift 4
-    [ -f "$FONT" ] || { TXT=null; return; }
     TXT="drawtext=fontfile=$FONT:text='$*':x=$x:y=$y:fontsize=$sz:fontcolor=$tc"
 }
 box() { BOX="drawbox=x=$1:y=$2:w=$3:h=$4:color=$5:t=fill"; }
@@ -153,13 +152,13 @@ tx_stylised() {
     post="lutrgb=r='trunc(val/$q)*$q+$q/2':g='trunc(val/$q)*$q+$q/2':b='trunc(val/$q)*$q+$q/2'"
     edges="format=gray,edgedetect=low=$(dec $lo):high=$(dec $hi),format=yuv420p"
     case $v in
-        0) TX="$post,format=yuv420p"; PARAMS="posterise $((256 / q)) levels" ;;
+        0) TX="$post,format=yuv420p"; PARAMS="posterise $((255 / q + 1)) levels" ;;
         1) pick screen lighten multiply; m=$R; e=$edges; [ $m = multiply ] && e="$edges,negate"
            TX="format=yuv420p,split[sa][sb];[sb]$e[se];[sa][se]blend=c0_mode=$m:c1_mode=normal:c2_mode=normal"
            PARAMS="edge overlay $m" ;;
         2) rint 35 70; TX="gblur=sigma=$(dec $((R * 10)))"; PARAMS="blur sigma $(dec $((R * 10)))" ;;
         *) TX="format=yuv420p,split[sa][sb];[sb]$edges,negate[se];[sa]$post,format=yuv420p[sp];[sp][se]blend=c0_mode=multiply:c1_mode=normal:c2_mode=normal"
-           PARAMS="cartoon $((256 / q)) levels" ;;
+           PARAMS="cartoon $((255 / q + 1)) levels" ;;
     esac
 }
 # panzoom FRAMES: a slow pan across a 15-35% enlargement, or a slow zoom in

@@ -43,7 +43,10 @@ STAMP="v$GEN_VERSION seed=$SEED per=$PER script=$(cat "$0" "$HERE/art-sets.sh" "
 if [ -f "$CACHE/.done" ] && [ "$(cat "$CACHE/.done")" = "$STAMP" ]; then
     echo "gen-corpus: $CACHE is complete (seed $SEED), reused"; exit 0
 fi
-command -v ffmpeg >/dev/null || { echo "gen-corpus: ffmpeg is missing" >&2; exit 2; }
+for tool in ffmpeg ffprobe file jq; do
+    command -v $tool >/dev/null || { echo "gen-corpus: $tool is missing" >&2; exit 2; }
+done
+[ -f "$FONT" ] || { echo "gen-corpus: $FONT is missing (fonts-dejavu-core)" >&2; exit 2; }
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
 PKGS_DIR=${LK_ACC_PKGS:-$CACHE}
