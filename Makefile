@@ -6,11 +6,12 @@
 #   make test       run the tests in $(BUILD) only (no package install)
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
-#   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy)
+#   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy;
+#                   SEEDS="1 2" runs and prints several seeds)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
-# V=1 (print whole command lines).
+# V=1 (print whole command lines), SEEDS (make accuracy).
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -149,7 +150,7 @@ $(BUILD)/likeness-score: tests/bench/accuracy/score.c
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(LIBS)
 
 accuracy: all $(BUILD)/likeness-score
-	@sh tests/bench/accuracy/run.sh $(BUILD)
+	@$(if $(SEEDS),LK_ACC_SEEDS="$(SEEDS)" )sh tests/bench/accuracy/run.sh $(BUILD)
 
 # liblikeness is a static library: its dependencies go in Requires and Libs
 # (not the .private fields) so that a plain `pkg-config --libs` links.

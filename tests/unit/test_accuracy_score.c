@@ -108,6 +108,25 @@ static void test_iou(void)
     CHECK(NEAR(sc_iou(truth, 2, rep, 0, 0), 0.0));
 }
 
+/* The corpus has 26 transforms: each gets its own slot; past the table's
+ * size the rest share the "(other transforms)" slot. */
+static void test_transform_slots(void)
+{
+    static char names[SC_MAX_TR + 8][16];
+    sc_metrics m;
+    memset(&m, 0, sizeof m);
+    for (int i = 0; i < SC_MAX_TR + 8; i++) snprintf(names[i], sizeof names[i], "t%d", i);
+    for (int i = 0; i < 26; i++) CHECK_INT(sc_tr_slot(&m, names[i]), i);
+    CHECK_INT(sc_tr_slot(&m, "t3"), 3);
+    CHECK_INT(m.ntr, 26);
+    for (int i = 26; i < SC_MAX_TR - 1; i++) CHECK_INT(sc_tr_slot(&m, names[i]), i);
+    CHECK_INT(sc_tr_slot(&m, names[SC_MAX_TR - 1]), SC_MAX_TR - 1);
+    CHECK_INT(sc_tr_slot(&m, names[SC_MAX_TR + 5]), SC_MAX_TR - 1);
+    CHECK_INT(m.ntr, SC_MAX_TR);
+    CHECK_STR(m.tr_name[SC_MAX_TR - 1], "(other transforms)");
+    CHECK_STR(m.tr_name[SC_MAX_TR - 2], names[SC_MAX_TR - 2]);
+}
+
 int main(void)
 {
     sc_truth t;
@@ -120,6 +139,7 @@ int main(void)
     test_metrics(&t);
     test_evaluated(&t);
     test_iou();
+    test_transform_slots();
     sc_truth_free(&t);
     TEST_DONE("test_accuracy_score");
 }

@@ -1,43 +1,60 @@
 #!/bin/sh
 # gen-corpus.sh — builds the accuracy corpus of likeness: reference works,
-# suspects under every scan transform, and negatives (easy and hard), with
-# ground truth in $CACHE/truth.json.
+# suspects under every transform (at least LK_ACC_PER_TRANSFORM each, with
+# parameters drawn from the seed), and negatives (easy and hard), with ground
+# truth in $CACHE/truth.json.
 #
 # Usage: sh tests/bench/accuracy/gen-corpus.sh [CACHE]   (default build/accuracy)
-# Environment: LK_ACC_SEED (default 1), LK_ACC_JOBS (default 2).
+# Environment: LK_ACC_SEED (default 1), LK_ACC_JOBS (default 2),
+#   LK_ACC_PER_TRANSFORM (suspects per transform, default 15),
+#   LK_ACC_PKGS (directory holding the downloaded and unpacked Debian
+#   packages, default CACHE; several seeds can share one).
 #
 # Invariants:
-#  - Only the ffmpeg CLI and redistributable media: artwork from four Debian
-#    data packages (fetched with apt-get download, unpacked with dpkg-deb -x;
-#    versions and copyright files recorded in $CACHE/LICENSES.txt) and FFmpeg's
-#    lavfi sources.  Nothing here is committed; everything lands in $CACHE.
+#  - Only the ffmpeg CLI and redistributable media: artwork from the Debian
+#    data packages of art-sets.sh (fetched with apt-get download, unpacked
+#    with dpkg-deb -x; versions and copyright files recorded in
+#    $CACHE/LICENSES.txt) and FFmpeg's lavfi sources.  Nothing here is
+#    committed; everything but the packages lands in $CACHE.
 #  - Deterministic for one seed: every random choice comes from the LCG below,
 #    artworks are ordered by md5 of "seed:group", never by directory order.
 #  - An artwork used by a hard negative ("held out") is never used by any
-#    reference; groups tie near-duplicate files (light/dark variants, the same
-#    background under two names) so they fall on the same side.
+#    reference; groups tie near-duplicate files (art-sets.sh) so they fall on
+#    the same side.  Held-out artwork also serves as moving background of
+#    picture-in-picture suspects (it belongs to no reference).
 #  - Times in truth.json are seconds on the suspect's and the reference's own
-#    clocks (speed changes are accounted for); stills have start = end = 0.
+#    clocks (speed changes are accounted for); pictures have start = end = 0
+#    on the suspect side, and a frame of a video is one instant on its side.
 #  - $CACHE/.done is written last: a complete corpus is reused as is when it
-#    was made with the same seed by the same version of this script.
+#    was made with the same seed and size by the same generator version
+#    (GEN_VERSION and the checksum of the generator's three files).
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${1:-build/accuracy}
 SEED=${LK_ACC_SEED:-1}
 JOBS=${LK_ACC_JOBS:-2}
+PER=${LK_ACC_PER_TRANSFORM:-15}
 FPS=25
-FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
-PKGS="freedroidrpg-data flare-game frozen-bubble-data gnome-backgrounds"
+GEN_VERSION=2
+. "$HERE/art-sets.sh"
+. "$HERE/edits.sh"
 
-STAMP="seed=$SEED script=$(cksum <"$0" | cut -d' ' -f1)"
+STAMP="v$GEN_VERSION seed=$SEED per=$PER script=$(cat "$0" "$HERE/art-sets.sh" "$HERE/edits.sh" | cksum | cut -d' ' -f1)"
 if [ -f "$CACHE/.done" ] && [ "$(cat "$CACHE/.done")" = "$STAMP" ]; then
     echo "gen-corpus: $CACHE is complete (seed $SEED), reused"; exit 0
 fi
-command -v ffmpeg >/dev/null || { echo "gen-corpus: ffmpeg is missing" >&2; exit 2; }
+for tool in ffmpeg ffprobe file jq; do
+    command -v $tool >/dev/null || { echo "gen-corpus: $tool is missing" >&2; exit 2; }
+done
+[ -f "$FONT" ] || { echo "gen-corpus: $FONT is missing (fonts-dejavu-core)" >&2; exit 2; }
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
+PKGS_DIR=${LK_ACC_PKGS:-$CACHE}
+mkdir -p "$PKGS_DIR/debs" "$PKGS_DIR/pkgs"
+PKGS_DIR=$(cd "$PKGS_DIR" && pwd)
 t_start=$(date +%s)
 rm -rf "$CACHE/jobs" "$CACHE/refs" "$CACHE/suspects" "$CACHE/art" "$CACHE/.done"
-mkdir -p "$CACHE/debs" "$CACHE/pkgs" "$CACHE/jobs" "$CACHE/refs" "$CACHE/suspects" "$CACHE/art"
+mkdir -p "$CACHE/jobs" "$CACHE/refs" "$CACHE/suspects" "$CACHE/art"
 
 # ---- seeded random numbers (POSIX sh arithmetic, 31-bit LCG) -------------
 STATE=$(( (SEED * 7919 + 104729) % 2147483648 ))
@@ -50,92 +67,95 @@ dec() { printf '%d.%02d' $(( $1 / 100 )) $(( $1 % 100 )); }
 
 # ---- 1. fetch and unpack the Debian data packages -------------------------
 : > "$CACHE/LICENSES.txt"
-for p in $PKGS; do
-    deb=$(ls "$CACHE/debs/${p}_"*.deb 2>/dev/null | head -n 1 || true)
+for aset in $ART_SETS; do
+    p=$(set_pkg $aset)
+    deb=$(ls "$PKGS_DIR/debs/${p}_"*.deb 2>/dev/null | head -n 1 || true)
     if [ -z "$deb" ]; then
-        (cd "$CACHE/debs" && apt-get download "$p" >/dev/null 2>&1) ||
+        (cd "$PKGS_DIR/debs" && apt-get download "$p" >/dev/null 2>&1) ||
             { echo "gen-corpus: apt-get download $p failed" >&2; exit 2; }
-        deb=$(ls "$CACHE/debs/${p}_"*.deb | head -n 1)
+        deb=$(ls "$PKGS_DIR/debs/${p}_"*.deb | head -n 1)
     fi
-    [ -d "$CACHE/pkgs/$p/usr" ] || dpkg-deb -x "$deb" "$CACHE/pkgs/$p"
-    ver=$(dpkg-deb -f "$deb" Version)
+    if [ ! -d "$PKGS_DIR/pkgs/$p/usr" ]; then
+        rm -rf "$PKGS_DIR/pkgs/$p.tmp"
+        dpkg-deb -x "$deb" "$PKGS_DIR/pkgs/$p.tmp" && mv "$PKGS_DIR/pkgs/$p.tmp" "$PKGS_DIR/pkgs/$p"
+    fi
     {
-        echo "=== $p $ver (Debian 12, $(basename "$deb"))"
+        echo "=== $p $(dpkg-deb -f "$deb" Version) (Debian 12, $(basename "$deb")), art set '$aset'"
         echo "--- /usr/share/doc/$p/copyright:"
-        cat "$CACHE/pkgs/$p/usr/share/doc/$p/copyright"
+        cat "$PKGS_DIR/pkgs/$p/usr/share/doc/$p/copyright"
         echo
     } >> "$CACHE/LICENSES.txt"
 done
 
-# ---- 2. candidate artworks per art set -------------------------------------
-# Each line: "W H GROUP PATH".  Sizes come from file(1).
-dims() { xargs file 2>/dev/null | sed -n 's/^\([^:]*\):.* \([0-9][0-9]*\) x \([0-9][0-9]*\).*/\2 \3 \1/p'; }
-P=$CACHE/pkgs
-find "$P/freedroidrpg-data/usr/share/freedroidrpg/data/graphics" -name '*.png' \
-    ! -path '*tux_motion_parts*' | dims | awk '$1>=400 && $2>=300' |
-    while read -r w h f; do
-        g=$(echo "$f" | sed 's,.*/graphics/,,; s,droids/\([^/]*\)/.*,droids/\1,')
-        echo "$w $h $g $f"; done > "$CACHE/cand.freedroid"
-find "$P/flare-game/usr/share/games/flare/mods" -name '*.png' \
-    ! -path '*/avatar/*' ! -path '*/parallax/*' | dims | awk '$1>=400 && $2>=300' |
-    while read -r w h f; do echo "$w $h $(basename "$f" .png) $f"; done > "$CACHE/cand.flare"
-FB=$P/frozen-bubble-data/usr/share/games/frozen-bubble/gfx
-ls "$FB"/back_*.png "$FB"/backgrnd.png "$FB"/level_editor.png "$FB"/menu/back_start.png \
-   "$FB"/menu/*_panel.png "$FB"/key_shortcuts.png "$FB"/win_panel_*.png "$FB"/intro/back_intro.png \
-    2>/dev/null | dims | while read -r w h f; do
-        g=$(basename "$f" .png | sed 's/^level_editor$/back_one_player/; s/^win_panel.*/win_panel/')
-        echo "$w $h $g $f"; done > "$CACHE/cand.frozen"
-ls "$P"/gnome-backgrounds/usr/share/backgrounds/gnome/*.webp | while read -r f; do
-    g=$(basename "$f" .webp | sed 's/-[ld]$//')
-    echo "4096 4096 $g $f"; done > "$CACHE/cand.gnome"
-
-# order groups by md5("seed:group"), one file per group (also by md5)
-for s in freedroid flare frozen gnome; do
+# ---- 2. candidate artworks per art set, in seeded order -------------------
+for aset in $ART_SETS; do
+    set_candidates $aset "$PKGS_DIR/pkgs/$(set_pkg $aset)" > "$CACHE/cand.$aset"
+    # order groups by md5("seed:group"), one file per group (also by md5)
     while read -r w h g f; do
         printf '%s %s %s %s %s\n' "$(printf '%s:%s' "$SEED" "$g" | md5sum | cut -c1-12)" \
             "$(printf '%s:%s' "$SEED" "$f" | md5sum | cut -c1-12)" "$w" "$h" "$f"
-    done < "$CACHE/cand.$s" | sort | awk '!seen[$1]++ {print $3, $4, $5}' > "$CACHE/order.$s"
+    done < "$CACHE/cand.$aset" | sort | awk '!seen[$1]++ {print $3, $4, $5}' > "$CACHE/order.$aset"
 done
 
 # ---- 3. artwork canvases (alpha flattened over a dark backdrop) -------------
-# art/SET-N.png: 1600x900 canvas for pans and zooms; art/SET-N-still.png: the
-# whole picture at its own aspect, at most 1024 on its long side.
+# art/SET-N.png: 1600x900 canvas for pans and zooms (the picture covers it
+# when it is wide, else it is centred whole); art/SET-N-still.png: the whole
+# picture at its own aspect, at most 1024 on its long side.
+: > "$CACHE/art/SOURCES.txt"
+: > "$CACHE/art.dims"
 prep_art() { # set n w h src
     o=$CACHE/art/$1-$2
     sw=$3; sh=$4
     if [ "$sw" -ge "$sh" ]; then nw=1024; nh=$(( sh * 1024 / sw / 2 * 2 )); else nh=1024; nw=$(( sw * 1024 / sh / 2 * 2 )); fi
+    fitc="scale=1600:900:force_original_aspect_ratio=increase,crop=1600:900"
+    [ $(( sw * 100 / sh )) -lt 130 ] && fitc="scale=1600:900:force_original_aspect_ratio=decrease"
+    echo "$1-$2 $nw $nh" >> "$CACHE/art.dims"
     cat > "$CACHE/jobs/art-$1-$2.sh" <<EOF
-ffmpeg -nostdin -v error -y -i '$5' -filter_complex "color=c=0x1c2430:s=1600x900,format=rgb24[bg];[0:v]scale=1600:900:force_original_aspect_ratio=increase,crop=1600:900,format=rgba[fg];[bg][fg]overlay=format=auto,format=rgb24" -frames:v 1 '$o.png' &&
+ffmpeg -nostdin -v error -y -i '$5' -filter_complex "color=c=0x1c2430:s=1600x900,format=rgb24[bg];[0:v]$fitc,format=rgba[fg];[bg][fg]overlay=(W-w)/2:(H-h)/2:format=auto,format=rgb24" -frames:v 1 '$o.png' &&
 ffmpeg -nostdin -v error -y -i '$5' -filter_complex "color=c=0x1c2430:s=${nw}x${nh},format=rgb24[bg];[0:v]scale=${nw}:${nh},format=rgba[fg];[bg][fg]overlay=format=auto,format=rgb24" -frames:v 1 '$o-still.png'
 EOF
 }
-# How many artworks each set gives: held out (hard negatives) + video works
-# (2 artworks each, 1 for gnome's big wallpapers) + stills.
-set_plan() { # set -> "HELD VIDEOS PER_VIDEO STILLS"
-    case $1 in
-        freedroid) echo "3 5 2 2" ;; flare) echo "3 5 2 2" ;;
-        frozen) echo "3 4 2 1" ;; gnome) echo "3 4 1 1" ;;
-    esac
-}
-for s in freedroid flare frozen gnome; do
-    set -- $(set_plan $s)
-    need=$(( $1 + $2 * $3 + $4 ))
-    have=$(wc -l < "$CACHE/order.$s")
-    [ "$have" -ge "$need" ] || { echo "gen-corpus: set $s has $have artworks, needs $need" >&2; exit 2; }
-    n=0
-    head -n "$need" "$CACHE/order.$s" | while read -r w h f; do
-        n=$((n + 1)); prep_art $s $n "$w" "$h" "$f"; echo "$s-$n $f" >> "$CACHE/art/SOURCES.txt"
+# pick_artworks N: the first N lines of "W H PATH" on stdin that are not
+# flat (flatness is cached per file in $PKGS_DIR/flatness.txt)
+FLAT=$PKGS_DIR/flatness.txt
+touch "$FLAT"
+pick_artworks() {
+    got=0
+    while [ $got -lt "$1" ] && read -r w h f; do
+        fr=$(awk -v p="$f" '$2 == p { print $1; exit }' "$FLAT")
+        [ -n "$fr" ] || { fr=$(flat_frac "$f"); echo "$fr $f" >> "$FLAT"; }
+        if awk "BEGIN { exit !($fr <= 0.6) }"; then echo "$w $h $f"; got=$((got + 1)); fi
     done
+}
+for aset in $ART_SETS; do
+    set -- $(set_plan $aset)
+    need=$(( $1 + $2 * $3 + $4 ))
+    have=$(wc -l < "$CACHE/order.$aset")
+    [ "$have" -ge "$need" ] || { echo "gen-corpus: set $aset has $have artworks, needs $need" >&2; exit 2; }
+    n=0
+    pick_artworks "$need" < "$CACHE/order.$aset" > "$CACHE/use.$aset"
+    [ "$(wc -l < "$CACHE/use.$aset")" -eq "$need" ] ||
+        { echo "gen-corpus: set $aset has fewer than $need artworks that are not flat" >&2; exit 2; }
+    while read -r w h f; do
+        n=$((n + 1)); prep_art $aset $n "$w" "$h" "$f"; echo "$aset-$n $f" >> "$CACHE/art/SOURCES.txt"
+    done < "$CACHE/use.$aset"
 done
 run_jobs() { # pattern: runs jobs/PATTERN*.sh with $JOBS in parallel, fails on any failure
     ls "$CACHE"/jobs/$1*.sh | xargs -P "$JOBS" -I{} sh -c 'sh "$1" || { echo "gen-corpus: job $1 failed" >&2; exit 255; }' _ {}
 }
 run_jobs art-
+# held-out canvases: "SET N" (hard negatives, picture-in-picture backgrounds)
+: > "$CACHE/held.list"
+for aset in $ART_SETS; do
+    held=$(set_plan $aset | cut -d' ' -f1); j=0
+    while [ $j -lt "$held" ]; do j=$((j + 1)); echo "$aset $j" >> "$CACHE/held.list"; done
+done
+NHELD=$(wc -l < "$CACHE/held.list")
 
 # ---- 4. reference works ----------------------------------------------------
 TRUTH_REFS=$CACHE/truth.refs
 : > "$TRUTH_REFS"
-REFLIST=$CACHE/refs.list   # "id kind set file duration"
+REFLIST=$CACHE/refs.list   # "id kind set file duration width height"
 : > "$REFLIST"
 # kenburns INPUT_IDX FRAMES WxH -> zoompan filter over one canvas input
 kenburns() {
@@ -175,10 +195,10 @@ lavfi_shot() {
     LS="$LS,trim=end_frame=$1,setpts=PTS-STARTPTS,format=yuv420p,setsar=1"
 }
 wid=0
-add_ref() { # kind set file duration
+add_ref() { # kind set file duration width height
     wid=$((wid + 1)); id=$(printf 'w%02d' $wid)
     [ "$1" = still ] && id=$(printf 's%02d' $wid)
-    echo "$id $1 $2 $3 $4" >> "$REFLIST"
+    echo "$id $1 $2 $3 $4 $5 $6" >> "$REFLIST"
     printf '{"id":"%s","file":"%s","set":"%s","kind":"%s","duration":%s}\n' "$id" "$3" "$2" "$1" "$4" >> "$TRUTH_REFS"
     REF_ID=$id
 }
@@ -191,16 +211,16 @@ video_ref() { # set first_art_index nart
         rint 100 150; f=$R
         [ $frames -lt 375 ] && [ $i -eq $((nshot - 1)) ] && f=$(( 375 - frames + 25 ))
         if [ "$1" = lavfi ]; then
-            k=mandelbrot; rint 0 1; [ "$R" -eq 1 ] && k=cellauto
-            lavfi_shot $f $size $k; fg="$fg$LS[v$i];"
+            lk=mandelbrot; rint 0 1; [ "$R" -eq 1 ] && lk=cellauto
+            lavfi_shot $f $size $lk; fg="$fg$LS[v$i];"
         else
             art=$CACHE/art/$1-$(( $2 + i % $3 )).png
             ins="$ins -i '$art'"; kenburns $i $f $size; fg="$fg$KB[v$i];"
         fi
         cat="$cat[v$i]"; frames=$((frames + f)); i=$((i + 1))
     done
-    wid1=$(( wid + 1 )); file=refs/$(printf 'w%02d' $wid1).mp4
-    add_ref video "$1" "$file" "$(dec $(( frames * 100 / FPS )))"
+    file=refs/$(printf 'w%02d' $((wid + 1))).mp4
+    add_ref video "$1" "$file" "$(dec $(( frames * 100 / FPS )))" ${size%x*} ${size#*x}
     cat > "$CACHE/jobs/ref-$REF_ID.sh" <<EOF
 ffmpeg -nostdin -v error -y $ins -filter_complex "$fg${cat}concat=n=$nshot:v=1:a=0[out]" -map '[out]' -c:v libx264 -preset veryfast -crf 18 -g 50 -pix_fmt yuv420p -an '$CACHE/$file'
 EOF
@@ -208,95 +228,91 @@ EOF
 still_ref() { # set art_index
     wid1=$(( wid + 1 )); ext=png; [ $(( wid1 % 2 )) -eq 0 ] && ext=jpg
     file=refs/$(printf 's%02d' $wid1).$ext
-    add_ref still "$1" "$file" 0
     if [ "$1" = lavfi ]; then
+        add_ref still "$1" "$file" 0 960 540
         lavfi_shot 1 960x540 mandelbrot
         echo "ffmpeg -nostdin -v error -y -filter_complex \"$LS\" -frames:v 1 -q:v 2 '$CACHE/$file'" > "$CACHE/jobs/ref-$REF_ID.sh"
     else
+        add_ref still "$1" "$file" 0 $(grep "^$1-$2 " "$CACHE/art.dims" | cut -d' ' -f2-3)
         echo "ffmpeg -nostdin -v error -y -i '$CACHE/art/$1-$2-still.png' -frames:v 1 -q:v 2 '$CACHE/$file'" > "$CACHE/jobs/ref-$REF_ID.sh"
     fi
 }
-for s in freedroid flare frozen gnome; do
-    set -- $(set_plan $s)
+for aset in $ART_SETS; do
+    set -- $(set_plan $aset)
     held=$1; nv=$2; per=$3; ns=$4
     k=$(( held + 1 ))
-    v=0; while [ $v -lt "$nv" ]; do video_ref $s $k "$per"; k=$((k + per)); v=$((v + 1)); done
-    v=0; while [ $v -lt "$ns" ]; do still_ref $s $k; k=$((k + 1)); v=$((v + 1)); done
+    v=0; while [ $v -lt "$nv" ]; do video_ref $aset $k "$per"; k=$((k + per)); v=$((v + 1)); done
+    v=0; while [ $v -lt "$ns" ]; do still_ref $aset $k; k=$((k + 1)); v=$((v + 1)); done
 done
-v=0; while [ $v -lt 6 ]; do video_ref lavfi 0 0; v=$((v + 1)); done
+v=0; while [ $v -lt 4 ]; do video_ref lavfi 0 0; v=$((v + 1)); done
 still_ref lavfi 0
 still_ref lavfi 0
 run_jobs ref-
 
 # ---- 5. suspects and negatives ----------------------------------------------
-# A suspect is a timeline of segments (unrelated padding, excerpts of
+# A video suspect is a timeline of segments (unrelated padding, excerpts of
 # references) at 640x360, then one transform applied to the whole clip.
 TRUTH_SUS=$CACHE/truth.suspects
 : > "$TRUTH_SUS"
-pad_src() { # FRAMES [W H] -> PAD: unrelated lavfi material
-    pw=${2:-640}; ph=${3:-360}
+pad_src() { # FRAMES -> PAD: unrelated lavfi material (moving)
     rint 0 2; k=$R; rint 1 9999; sd=$R
     case $k in
-        0) PAD="gradients=s=${pw}x${ph}:r=$FPS:seed=$sd:speed=0.0$(( sd % 9 + 1 )):nb_colors=$(( sd % 5 + 2 ))" ;;
-        1) PAD="testsrc2=s=${pw}x${ph}:r=$FPS" ;;
-        *) PAD="life=s=$(( pw / 4 ))x$(( ph / 4 )):r=$FPS:seed=$sd:mold=10:ratio=0.$(( sd % 5 + 1 )):life_color=#$(printf %06x $(( sd * 2654435 % 16777216 ))):death_color=#101828,scale=$pw:$ph:flags=neighbor" ;;
+        0) PAD="gradients=s=320x180:r=$FPS:seed=$sd:speed=0.0$(( sd % 9 + 1 )):nb_colors=$(( sd % 5 + 2 )),scale=$TW:$TH" ;;
+        1) PAD="testsrc2=s=${TW}x${TH}:r=$FPS" ;;
+        *) PAD="life=s=$(( TW / 4 ))x$(( TH / 4 )):r=$FPS:seed=$sd:mold=10:ratio=0.$(( sd % 5 + 1 )):life_color=#$(printf %06x $(( sd * 2654435 % 16777216 ))):death_color=#101828,scale=$TW:$TH:flags=neighbor" ;;
     esac
     PAD="$PAD,trim=end_frame=$1,setpts=PTS-STARTPTS,format=yuv420p,setsar=1"
 }
 # Segment builders append to FG/CAT/INS; T (frames so far) is the timeline clock.
 seg_pad() { pad_src "$1"; FG="$FG$PAD[s$NS];"; CAT="$CAT[s$NS]"; NS=$((NS + 1)); T=$((T + $1)); }
-seg_excerpt() { # ref_id ref_file a_frames frames [pip]
-    INS="$INS -i '$CACHE/$2'"
-    ch="[$NI:v]trim=start_frame=$3:end_frame=$(( $3 + $4 )),setpts=PTS-STARTPTS,scale=640:360,fps=$FPS,format=yuv420p,setsar=1"
-    if [ "${5:-}" = pip ]; then
-        rint 0 3; case $R in 0) xy="16:16" ;; 1) xy="W-w-16:16" ;; 2) xy="16:H-h-16" ;; *) xy="W-w-16:H-h-16" ;; esac
-        pad_src "$4"
-        FG="$FG$ch,scale=288:162[f$NS];$PAD[b$NS];[b$NS][f$NS]overlay=$xy:shortest=1,format=yuv420p[s$NS];"
-    else
-        FG="$FG$ch[s$NS];"
-    fi
+# pip_mode NAME -> MODE "pip:FW:FH:X:Y" (inset size and place), TPARAMS
+pip_mode() {
+    case $1 in
+        pip) fw=288; rint 8 24; mg=$R; rint 0 3
+             case $R in 0) x=$mg; y=$mg ;; 1) x=$((TW - fw - mg)); y=$mg ;;
+                        2) x=$mg; y=$((TH - 162 - mg)) ;; *) x=$((TW - fw - mg)); y=$((TH - 162 - mg)) ;; esac ;;
+        pip_small|pip_large) if [ $1 = pip_small ]; then rint 25 30; else rint 31 50; fi
+             fw=$(even $((TW * R / 100))) ;;
+    esac
+    fh=$(even $((fw * 9 / 16)))
+    [ $1 = pip ] || { rint 0 $((TW - fw)); x=$R; rint 0 $((TH - fh)); y=$R; }
+    MODE="pip:$fw:$fh:$x:$y"; TPARAMS="$TPARAMS inset ${fw}x$fh at x$x y$y"
+}
+# pip_bg FRAMES -> BG: moving background footage (lavfi, or a pan over a
+# held-out artwork, which no reference shows)
+pip_bg() {
+    rint 0 1
+    if [ $R -eq 0 ]; then pad_src "$1"; BG=$PAD; return; fi
+    rint 1 "$NHELD"; set -- "$1" $(sed -n "${R}p" "$CACHE/held.list")
+    INS="$INS -i '$CACHE/art/$2-$3.png'"; kenburns $NI "$1" ${TW}x$TH; NI=$((NI + 1)); BG=$KB
+}
+seg_excerpt() { # ref_id ref_file a_frames frames [MODE]
+    INS="$INS -i '$CACHE/$2'"; ni=$NI; NI=$((NI + 1))
+    ch="[$ni:v]trim=start_frame=$3:end_frame=$(( $3 + $4 )),setpts=PTS-STARTPTS,scale=$TW:$TH,fps=$FPS,format=yuv420p,setsar=1"
+    case ${5:-} in
+        pip:*) IFS=: read -r _ fw fh x y <<EOF
+$5
+EOF
+            pip_bg "$4"
+            FG="$FG$ch,scale=$fw:$fh[f$NS];$BG[b$NS];[b$NS][f$NS]overlay=$x:$y:shortest=1,format=yuv420p[s$NS];" ;;
+        *) FG="$FG$ch[s$NS];" ;;
+    esac
     POS="$POS $1:$T:$(( T + $4 )):$3:$(( $3 + $4 ))"
-    CAT="$CAT[s$NS]"; NS=$((NS + 1)); NI=$((NI + 1)); T=$((T + $4))
+    CAT="$CAT[s$NS]"; NS=$((NS + 1)); T=$((T + $4))
 }
 seg_still() { # ref_id ref_file frames
     INS="$INS -i '$CACHE/$2'"
     rint 3 9
-    FG="$FG[$NI:v]scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2,zoompan=z='1+0.0$R*on/$3':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=$3:s=640x360:fps=$FPS,format=yuv420p,setsar=1[s$NS];"
+    FG="$FG[$NI:v]scale=$TW:$TH:force_original_aspect_ratio=decrease,pad=$TW:$TH:(ow-iw)/2:(oh-ih)/2,zoompan=z='1+0.0$R*on/$3':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=$3:s=${TW}x$TH:fps=$FPS,format=yuv420p,setsar=1[s$NS];"
     POS="$POS $1:$T:$(( T + $3 )):0:0"
     CAT="$CAT[s$NS]"; NS=$((NS + 1)); NI=$((NI + 1)); T=$((T + $3))
 }
 seg_art() { # canvas frames (hard negatives)
-    INS="$INS -i '$1'"; kenburns $NI "$2" 640x360
+    INS="$INS -i '$1'"; kenburns $NI "$2" ${TW}x$TH
     FG="$FG$KB[s$NS];"; CAT="$CAT[s$NS]"; NS=$((NS + 1)); NI=$((NI + 1)); T=$((T + $2))
 }
-# transform_chain NAME -> TX (filters on the whole timeline), CRF, SPEED (x100)
-transform_chain() {
-    CRF=23; SPEED=100; TX=null
-    case $1 in
-        reencode) rint 35 40; CRF=$R ;;
-        downscale240) TX="scale=-2:240"; CRF=26 ;;
-        crop20) rint 0 10; ox=$R; rint 0 10; oy=$R
-                TX="crop=iw*0.8:ih*0.8:iw*0.$(printf %02d $ox):ih*0.$(printf %02d $oy)"
-                rint 0 1; if [ $R -eq 1 ]; then TX="$TX,scale=640:360"; fi ;;
-        hflip) TX=hflip ;;
-        colorgrade) rint 15 40; h=$R; rint 0 1; if [ $R -eq 1 ]; then h=-$h; fi
-                    rint 55 140; s=$R; rint 70 140; g=$R
-                    TX="hue=h=$h:s=$(dec $s),eq=gamma=$(dec $g):contrast=1.1" ;;
-        letterbox) rint 0 2; case $R in
-                    0) TX="pad=640:480:0:60" ;; 1) TX="pad=840:360:100:0" ;;
-                    *) TX="scale=512:288,pad=640:480:64:96" ;; esac ;;
-        vertical916) rint 0 20; TX="crop=ih*9/16:ih:(iw-ow)*(0.40+0.$(printf %02d $R)):0,scale=360:640" ;;
-        overlay) rint 0 1; lx=16; if [ $R -eq 1 ]; then lx=530; fi
-                 TX="drawbox=x=$lx:y=14:w=94:h=94:color=0xF0C020@0.9:t=fill,drawbox=x=$((lx + 22)):y=36:w=50:h=50:color=0xC02040@0.9:t=fill,drawbox=x=0:y=ih*0.80:w=iw:h=ih*0.15:color=black@0.6:t=fill"
-                 if [ -f "$FONT" ]; then TX="$TX,drawtext=fontfile=$FONT:text='EXCLUSIVE CLIP - subscribe':x=24:y=h*0.83:fontsize=26:fontcolor=white"; fi ;;
-        blurnoise) rint 15 30; TX="gblur=sigma=$(dec $((R * 10))),noise=alls=14:allf=t+u" ;;
-        speed) rint 0 3; case $R in 0) SPEED=75 ;; 1) SPEED=85 ;; 2) SPEED=120 ;; *) SPEED=125 ;; esac
-               TX="setpts=PTS*100/$SPEED,fps=$FPS" ;;
-    esac
-}
-nsus=0
 write_suspect() { # name transform set hard_negative(0/1)
-    transform_chain "$2"
+    transform_chain "$2" "$T"
     file=suspects/$1.mp4
     cat > "$CACHE/jobs/sus-$1.sh" <<EOF
 ffmpeg -nostdin -v error -y $INS -filter_complex "$FG${CAT}concat=n=$NS:v=1:a=0,$TX[out]" -map '[out]' -c:v libx264 -preset veryfast -crf $CRF -g 50 -pix_fmt yuv420p -an '$CACHE/$file'
@@ -313,81 +329,141 @@ EOF
         pj="$pj{\"work_id\":\"$id\",\"suspect_start\":$(dec $(( s0 * 10000 / FPS / SPEED ))),\"suspect_end\":$(dec $(( s1 * 10000 / FPS / SPEED ))),\"ref_start\":$(dec $(( r0 * 100 / FPS ))),\"ref_end\":$(dec $(( r1 * 100 / FPS )))}"
     done
     hn=false; [ "$4" = 1 ] && hn=true
-    printf '{"file":"%s","transform":"%s","set":"%s","hard_negative":%s,"positives":[%s]}\n' "$1" "$2" "$3" "$hn" "$pj" >> "$TRUTH_SUS"
+    pa=$(echo "$TPARAMS $PARAMS" | sed 's/^ *//; s/ *$//; s/["\\]//g')
+    printf '{"file":"%s","transform":"%s","set":"%s","hard_negative":%s,"params":"%s","positives":[%s]}\n' \
+        "$1" "$2" "$3" "$hn" "$pa" "$pj" >> "$TRUTH_SUS"
 }
-start_timeline() { FG=""; CAT=""; INS=""; NS=0; NI=0; T=0; POS=""; }
+start_timeline() { FG=""; CAT=""; INS=""; NS=0; NI=0; T=0; POS=""; TPARAMS=""; PARAMS=""; SPEED=100; }
 grep ' video ' "$REFLIST" > "$CACHE/refs.video"
 grep ' still ' "$REFLIST" > "$CACHE/refs.still"
 NV=$(wc -l < "$CACHE/refs.video"); NSTILL=$(wc -l < "$CACHE/refs.still")
-pick_video() { # -> RID RFILE RDUR(frames) RSET, a seeded video reference
+pick_video() { # -> RID RFILE RDUR(frames) RSET RW RH, a seeded video reference
     rint 1 "$NV"; set -- $(sed -n "${R}p" "$CACHE/refs.video")
-    RID=$1; RSET=$3; RFILE=$4; RDUR=$(echo "$5" | awk '{printf "%d", $1 * 25}')
+    RID=$1; RSET=$3; RFILE=$4; RDUR=$(echo "$5" | awk '{printf "%d", $1 * 25}'); RW=$6; RH=$7
 }
-excerpt_of() { # RDUR -> EA EF (start frame, frames), 3-8 s inside the reference
-    rint 75 200; EF=$R; [ $EF -gt $(( RDUR - 10 )) ] && EF=$(( RDUR - 10 ))
+pick_still() { # -> RID RFILE RSET RW RH, a seeded still reference
+    rint 1 "$NSTILL"; set -- $(sed -n "${R}p" "$CACHE/refs.still")
+    RID=$1; RSET=$3; RFILE=$4; RW=$6; RH=$7
+}
+excerpt_of() { # RDUR [MIN MAX] -> EA EF (start frame, frames), 3-8 s inside the reference
+    rint "${2:-75}" "${3:-200}"; EF=$R; [ $EF -gt $(( RDUR - 10 )) ] && EF=$(( RDUR - 10 ))
     rint 0 $(( RDUR - EF - 1 )); EA=$R
 }
-TRANSFORMS="reencode downscale240 crop20 hflip colorgrade letterbox vertical916 overlay pip blurnoise speed still_in_video framegrab"
+# Picture suspects: a still reference, or one frame of a video reference
+# (frame grabs; a quarter of the screenshots), through a picture builder.
+pic_source() { # KIND -> PIN (input args), PSEL (filter from [0:v]), POS, PW PH, set1
+    if [ "$1" = video ]; then
+        pick_video; rint 5 $(( RDUR - 5 )); g=$R
+        PIN="-i '$CACHE/$RFILE'"; PSEL="select=eq(n\\,$g),setpts=PTS-STARTPTS,"; POS="$RID:0:0:$g:$g"; TPARAMS="frame $g of $RID"
+    else
+        pick_still; PIN="-i '$CACHE/$RFILE'"; PSEL=""; POS="$RID:0:0:0:0"; TPARAMS="$RID"
+    fi
+    PW=$RW; PH=$RH; set1=$RSET
+}
+write_picture() { # name transform set hard  (PIN PSEL PIC EXT PW PH set)
+    pic_ext_q=""; [ "$EXT" = jpg ] && { rint 2 6; pic_ext_q="-q:v $R"; }
+    file=suspects/$1.$EXT
+    PIC="[0:v]${PSEL}null[pic];$PIC"
+    cat > "$CACHE/jobs/sus-$1.sh" <<EOF
+ffmpeg -nostdin -v error -y $PIN -filter_complex "$PIC" -map '[out]' -frames:v 1 $pic_ext_q '$CACHE/$file'
+EOF
+    SPEED=100; emit_truth "$file" "$2" "$3" "$4"
+}
+picture_suspect() { # name transform
+    start_timeline
+    case $2 in
+        framegrab) pic_source video; rint 0 2
+                   case $R in 0) EXT=jpg; PIC="[pic]null[out]" ;; 1) EXT=png; PIC="[pic]null[out]" ;;
+                              *) EXT=jpg; PIC="[pic]scale=480:-2[out]"; PARAMS="480 wide" ;; esac ;;
+        still_crop) pic_source still; pic_ext; pic_crop ;;
+        screenshot_app|screenshot_phone)
+            rint 0 3; k=still; [ $R -eq 0 ] && k=video
+            pic_source $k; pic_ext
+            if [ $2 = screenshot_app ]; then pic_app "$PW" "$PH"; else pic_phone "$PW" "$PH"; fi ;;
+    esac
+    write_picture "$1" "$2" "$set1" 0
+}
+video_suspect() { # name transform
+    start_timeline
+    tr=$2; mode=""
+    case $tr in
+        short_excerpt) rint 100 200; seg_pad $R
+                       pick_video; set1=$RSET; excerpt_of "$RDUR" 75 100; seg_excerpt "$RID" "$RFILE" $EA $EF
+                       rint 100 200; seg_pad $R
+                       write_suspect "$1" $tr $set1 0; return ;;
+        still_in_video) rint 40 90; seg_pad $R
+                        pick_still; set1=$RSET; rint 75 150; seg_still "$RID" "$RFILE" $R
+                        rint 40 90; seg_pad $R
+                        write_suspect "$1" $tr $set1 0; return ;;
+    esac
+    rint 40 90; seg_pad $R
+    case $tr in pip*) pip_mode $tr; mode=$MODE ;; esac
+    pick_video; set1=$RSET; excerpt_of "$RDUR"
+    seg_excerpt "$RID" "$RFILE" $EA $EF $mode
+    rint 0 3
+    if [ $R -eq 0 ] && [ $T -lt 250 ]; then
+        rint 40 80; seg_pad $R
+        case $tr in pip*) pip_mode $tr; mode=$MODE ;; esac
+        pick_video; excerpt_of "$RDUR" 75 125
+        seg_excerpt "$RID" "$RFILE" $EA $EF $mode
+    fi
+    rint 40 90; seg_pad $R
+    write_suspect "$1" $tr $set1 0
+}
+TRANSFORMS="reencode downscale240 crop20 hflip colorgrade letterbox vertical916 overlay pip blurnoise speed still_in_video framegrab
+ crop_offset vertical916_any pip_small pip_large occlusion captions screenshot_app screenshot_phone still_crop combo stylised short_excerpt panzoom"
 for tr in $TRANSFORMS; do
     i=0
-    while [ $i -lt 5 ]; do
-        i=$((i + 1)); name=$tr-$i
-        start_timeline
-        if [ $tr = framegrab ]; then
-            pick_video; rint 5 $(( RDUR - 5 )); g=$R
-            ext=jpg; vf="select=eq(n\\,$g)"; rint 0 2
-            [ $R -eq 1 ] && ext=png
-            [ $R -eq 2 ] && vf="$vf,scale=480:-2"
-            file=suspects/$name.$ext
-            printf '%s\n' "ffmpeg -nostdin -v error -y -i '$CACHE/$RFILE' -vf '$vf' -frames:v 1 -q:v 5 '$CACHE/$file'" > "$CACHE/jobs/sus-$name.sh"
-            POS="$RID:0:0:$g:$g"; SPEED=100
-            emit_truth "$file" framegrab "$RSET" 0
-            continue
-        fi
-        rint 50 125; seg_pad $R
-        if [ $tr = still_in_video ]; then
-            rint 1 "$NSTILL"; set -- $(sed -n "${R}p" "$CACHE/refs.still")
-            RID=$1; RSET=$3; rint 75 150; seg_still "$1" "$4" $R; set1=$RSET
-        else
-            pick_video; set1=$RSET; excerpt_of
-            mode=""; [ $tr = pip ] && mode=pip
-            seg_excerpt "$RID" "$RFILE" $EA $EF $mode
-            rint 0 3
-            if [ $R -eq 0 ] && [ $T -lt 250 ]; then
-                rint 50 100; seg_pad $R
-                pick_video; excerpt_of; [ $EF -gt 125 ] && EF=125
-                seg_excerpt "$RID" "$RFILE" $EA $EF $mode
-            fi
-        fi
-        rint 50 125; seg_pad $R
-        write_suspect "$name" $tr $set1 0
+    while [ $i -lt "$PER" ]; do
+        i=$((i + 1))
+        case $tr in
+            framegrab|still_crop|screenshot_app|screenshot_phone) picture_suspect $tr-$i $tr ;;
+            *) video_suspect $tr-$i $tr ;;
+        esac
     done
 done
-# Negatives: 12 easy (unrelated lavfi material), 18 hard (held-out artworks of
-# the same art sets, lavfi fractals and automata the references never show).
-GLOBAL_TX="none reencode downscale240 crop20 hflip colorgrade letterbox overlay blurnoise speed"
-neg_tx() { rint 1 10; NTX=$(echo $GLOBAL_TX | cut -d' ' -f$R); }
+
+# Negatives.  Easy: unrelated lavfi material (12 clips, 4 screenshots of
+# lavfi pictures).  Hard: every held-out artwork in a clip of its own art
+# set, one held-out still per set (as is, cropped or in a screenshot), and
+# lavfi fractals and automata the references never show.
+NEG_TX="none reencode downscale240 crop20 hflip colorgrade letterbox overlay blurnoise speed crop_offset vertical916_any occlusion captions combo stylised panzoom"
+neg_tx() { set -- $NEG_TX; rint 1 $#; eval "NTX=\${$R}"; }
 i=0
 while [ $i -lt 12 ]; do
     i=$((i + 1)); start_timeline
     rint 2 3; n=$R; j=0; while [ $j -lt $n ]; do rint 75 175; seg_pad $R; j=$((j + 1)); done
     neg_tx; write_suspect neg-easy-$i $NTX none 0
 done
-for s in freedroid flare frozen gnome; do
-    held=$(set_plan $s | cut -d' ' -f1)
+i=0
+while [ $i -lt 4 ]; do
+    i=$((i + 1)); start_timeline; pad_src 1
+    PIN="-f lavfi -i '$PAD'"; PSEL=""; pic_ext
+    if [ $i -le 2 ]; then pic_app 640 360; t=screenshot_app; else pic_phone 640 360; t=screenshot_phone; fi
+    write_picture neg-easy-shot-$i $t none 0
+done
+for aset in $ART_SETS; do
+    held=$(set_plan $aset | cut -d' ' -f1)
     j=0
-    while [ $j -lt 3 ]; do
+    while [ $j -lt "$held" ]; do
         j=$((j + 1)); start_timeline
         rint 0 1; if [ $R -eq 1 ]; then rint 25 75; seg_pad $R; fi
-        rint 75 150; seg_art "$CACHE/art/$s-$j.png" $R
-        a2=$(( j % held + 1 )); rint 75 150; seg_art "$CACHE/art/$s-$a2.png" $R
+        rint 75 150; seg_art "$CACHE/art/$aset-$j.png" $R
+        a2=$(( j % held + 1 )); rint 75 150; seg_art "$CACHE/art/$aset-$a2.png" $R
         rint 0 1; if [ $R -eq 1 ]; then rint 25 75; seg_pad $R; fi
-        neg_tx; write_suspect neg-hard-$s-$j $NTX $s 1
+        neg_tx; write_suspect neg-hard-$aset-$j $NTX $aset 1
     done
-    [ $s = gnome ] && continue
-    file=suspects/neg-hard-$s-still.jpg
-    echo "ffmpeg -nostdin -v error -y -i '$CACHE/art/$s-2-still.png' -vf scale=800:-2 -frames:v 1 -q:v 4 '$CACHE/$file'" > "$CACHE/jobs/sus-neg-hard-$s-still.sh"
-    POS=""; SPEED=100; emit_truth "$file" none $s 1
+    start_timeline
+    set -- $(grep "^$aset-1 " "$CACHE/art.dims")
+    PIN="-i '$CACHE/art/$aset-1-still.png'"; PSEL=""; pic_ext
+    rint 0 3
+    case $R in
+        0) t=none; PIC="[pic]scale=800:-2[out]" ;;
+        1) t=still_crop; pic_crop ;;
+        2) t=screenshot_app; pic_app $2 $3 ;;
+        *) t=screenshot_phone; pic_phone $2 $3 ;;
+    esac
+    write_picture neg-hard-$aset-still $t $aset 1
 done
 j=0
 while [ $j -lt 3 ]; do
@@ -396,20 +472,21 @@ while [ $j -lt 3 ]; do
     rint 0 1
     if [ $R -eq 0 ]; then
         rint 10 40; x=$R; rint 10 60
-        src="mandelbrot=s=640x360:r=$FPS:maxiter=256:start_x=0.$x:start_y=0.$R:start_scale=0.5:end_scale=0.01:end_pts=400"
+        src="mandelbrot=s=${TW}x$TH:r=$FPS:maxiter=256:start_x=0.$x:start_y=0.$R:start_scale=0.5:end_scale=0.01:end_pts=400"
     else
         rint 0 2; case $R in 0) rule=54 ;; 1) rule=62 ;; *) rule=122 ;; esac
-        src="cellauto=s=640x360:rate=$FPS:rule=$rule:random_fill_ratio=0.3:random_seed=$j:scroll=1"
+        src="cellauto=s=${TW}x$TH:rate=$FPS:rule=$rule:random_fill_ratio=0.3:random_seed=$j:scroll=1"
     fi
     rint 200 300
     FG="$src,trim=end_frame=$R,setpts=PTS-STARTPTS,format=yuv420p,setsar=1[s0];"; CAT="[s0]"; NS=1; T=$R
     neg_tx; write_suspect neg-hard-lavfi-$j $NTX lavfi 1
 done
+t_jobs=$(date +%s)
 run_jobs sus-
 
 # ---- 6. ground truth -------------------------------------------------------
 {
-    printf '{"schema":1,"seed":%s,"fps":%s,\n"references":[\n' "$SEED" "$FPS"
+    printf '{"schema":1,"seed":%s,"fps":%s,"generator":%s,\n"references":[\n' "$SEED" "$FPS" "$GEN_VERSION"
     sed '$!s/$/,/' "$TRUTH_REFS"
     printf '],\n"suspects":[\n'
     sed '$!s/$/,/' "$TRUTH_SUS"
@@ -417,5 +494,5 @@ run_jobs sus-
 } > "$CACHE/truth.json"
 rm -f "$TRUTH_REFS" "$TRUTH_SUS"
 nref=$(ls "$CACHE/refs" | wc -l); nsus=$(ls "$CACHE/suspects" | wc -l)
-echo "gen-corpus: $nref references, $nsus suspects in $CACHE ($(( $(date +%s) - t_start )) s, seed $SEED)"
+echo "gen-corpus: $nref references, $nsus suspects in $CACHE ($(( $(date +%s) - t_start )) s, suspects $(( $(date +%s) - t_jobs )) s, seed $SEED)"
 echo "$STAMP" > "$CACHE/.done"
