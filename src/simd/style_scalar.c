@@ -76,3 +76,41 @@ void lki_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8
         out[x] = (uint8_t)(ridge << 4 | cls << 2 | o);
     }
 }
+
+/* LBP neighbours in circular order (x, y offsets from the centre). */
+static const int lbp_dx[8] = { -1, 0, 1, 1, 1, 0, -1, -1 };
+static const int lbp_dy[8] = { -1, -1, -1, 0, 1, 1, 1, 0 };
+
+static inline int popcount8(unsigned v)
+{
+    v = (v & 0x55u) + ((v >> 1) & 0x55u);
+    v = (v & 0x33u) + ((v >> 2) & 0x33u);
+    return (int)((v & 0x0fu) + (v >> 4));
+}
+
+/* riu2 code of one pixel: the 8 neighbours at least LK_STYLE_LBP_T above
+ * the centre set bits; a pattern with at most 2 circular 0/1 transitions
+ * (uniform) gives its number of set bits (0..8), any other 9. */
+static inline int lbp_one(const uint8_t *const r[3], int x)
+{
+    int c = r[1][x];
+    unsigned bits = 0;
+    for (int k = 0; k < 8; k++)
+        bits |= (unsigned)(r[1 + lbp_dy[k]][x + lbp_dx[k]] - c >= LK_STYLE_LBP_T) << k;
+    unsigned rot = ((bits << 1) | (bits >> 7)) & 0xffu;
+    return popcount8(bits ^ rot) <= 2 ? popcount8(bits) : 9;
+}
+
+void lki_style_lbp_hist_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
+                              uint32_t *hist)
+{
+    const uint8_t *const r[3] = { r0, r1, r2 };
+    for (int x = 1; x + 1 < n; x++)
+        hist[lbp_one(r, x)]++;
+}
+
+void lki_style_down2_scalar(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = (uint8_t)((r0[2 * i] + r0[2 * i + 1] + r1[2 * i] + r1[2 * i + 1] + 2) >> 2);
+}
