@@ -13,6 +13,7 @@
 #include "likeness/catalog.h"
 #include "likeness/sha256.h"
 #include "likeness/match.h"
+#include "likeness/style.h"
 #include "likeness/report.h"
 
 #ifdef __cplusplus

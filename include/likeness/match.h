@@ -45,8 +45,9 @@ typedef struct lk_match_params {
     double max_gap;      /**< longest suspect-time gap inside a segment, s (default 4) */
     double min_score;    /**< a work with score >= this is a `match` (default 0.5,
                               provisional until calibrated on a benchmark corpus) */
-    double style_threshold; /**< style score >= this is `resembles` (default 0.5,
-                              provisional) */
+    double style_threshold; /**< style score >= this is `resembles` (default 0.5:
+                              an unrelated art set reaches it for about 5 % of
+                              suspects, see src/match/score.c) */
     int max_works;       /**< at most this many works reported (default 20) */
     int max_segments;    /**< at most this many segments per work (default 16) */
 } lk_match_params;
@@ -108,9 +109,9 @@ LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_
 LK_API void lk_match_release(lk_match_result *r);
 
 /**
- * Style resemblance score in [0,1] from a style distance
- * (lk_style_distance of the aggregated descriptors, in [0,1]); monotone
- * decreasing, 1 at distance 0; NaN gives 0.  Mapping (provisional) in
+ * Style resemblance score in [0,1] from a style distance (in [0,1]; what
+ * lk_style_rank computes, likeness/style.h); monotone decreasing, 1 at
+ * distance 0, 0.5 at 0.031; NaN gives 0.  Mapping and its calibration in
  * src/match/score.c.
  */
 LK_API double lk_style_score(double distance);

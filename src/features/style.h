@@ -29,11 +29,10 @@ typedef struct lk_style_part {
     const char *name; /* short name, e.g. "colour" */
     int offset;       /* first byte */
     int length;       /* bytes */
-    int is_hist;      /* 1: sum-normalised L1; 0: mean absolute difference / 255 */
-    float weight;     /* weight in lk_style_distance() */
+    float weight;     /* weight in lk_style_distance() (of its L1 / (255 * length)) */
 } lk_style_part;
 
-#define LK_STYLE_NPARTS 5
+#define LK_STYLE_NPARTS 9
 /* The parts, in layout order; read-only. */
 extern const lk_style_part lki_style_parts[LK_STYLE_NPARTS];
 
