@@ -32,8 +32,8 @@ extern "C" {
  */
 
 /** Version of the stored features (PDQ, pHash, dHash, style layout; 2:
- *  the style descriptor of src/features/style.c with texture and
- *  multi-scale parts, and per-work style prototypes). */
+ *  works keep style prototypes after their mean style, see
+ *  lk_index_work_prototypes). */
 #define LK_INDEX_FEATURE_VERSION 2
 /** Version of the catalog schema and of the frame record layout (2: entries
  *  carry a view, enum lk_view; indexes of version 1 are refused). */

@@ -111,7 +111,7 @@ LK_API void lk_match_release(lk_match_result *r);
 /**
  * Style resemblance score in [0,1] from a style distance (in [0,1]; what
  * lk_style_rank computes, likeness/style.h); monotone decreasing, 1 at
- * distance 0, 0.5 at 0.031; NaN gives 0.  Mapping and its calibration in
+ * distance 0, 0.5 at 0.253; NaN gives 0.  Mapping and its calibration in
  * src/match/score.c.
  */
 LK_API double lk_style_score(double distance);

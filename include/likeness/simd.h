@@ -69,14 +69,6 @@ typedef struct lk_simd_ops {
      *  orientation (Sobel; 0 for class 0); out[0], out[n-1] not written. */
     void (*style_edge_row)(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                            int n, uint8_t *out);
-    /** Style texture histogram: for x in 1..n-2 of three luma rows (n >= 3)
-     *  adds 1 to hist[c] (10 counters), c the pixel's rotation-invariant
-     *  uniform LBP code (see style_scalar.c). */
-    void (*style_lbp_hist)(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
-                           uint32_t *hist);
-    /** Style pyramid: out[i] = (r0[2i] + r0[2i+1] + r1[2i] + r1[2i+1] + 2) >> 2
-     *  for i < n (2n bytes of each row are read). */
-    void (*style_down2)(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out);
 } lk_simd_ops;
 
 /**

@@ -29,10 +29,11 @@ typedef struct lk_style_part {
     const char *name; /* short name, e.g. "colour" */
     int offset;       /* first byte */
     int length;       /* bytes */
-    float weight;     /* weight in lk_style_distance() (of its L1 / (255 * length)) */
+    int is_hist;      /* 1: Soergel distance sum|a-b| / sum max(a,b); 0: sum|a-b| / (255 len) */
+    float weight;     /* weight in lk_style_distance() */
 } lk_style_part;
 
-#define LK_STYLE_NPARTS 9
+#define LK_STYLE_NPARTS 5
 /* The parts, in layout order; read-only. */
 extern const lk_style_part lki_style_parts[LK_STYLE_NPARTS];
 

@@ -21,8 +21,6 @@ void lki_simd_fill_scalar(lk_simd_ops *ops)
     ops->ham64_1xn = lki_ham64_1xn_scalar;
     ops->style_quant_rgb24 = lki_style_quant_rgb24_scalar;
     ops->style_edge_row = lki_style_edge_row_scalar;
-    ops->style_lbp_hist = lki_style_lbp_hist_scalar;
-    ops->style_down2 = lki_style_down2_scalar;
 }
 
 void lki_simd_fill_avx2(lk_simd_ops *ops)
@@ -50,7 +48,6 @@ void lki_simd_fill_avx512(lk_simd_ops *ops, int vpopcnt)
     ops->ham256_1xn = vpopcnt ? lki_ham256_1xn_avx512_vpopcnt : lki_ham256_1xn_avx512;
     ops->ham256_mxn = vpopcnt ? lki_ham256_mxn_avx512_vpopcnt : lki_ham256_mxn_avx512;
     ops->ham64_1xn = vpopcnt ? lki_ham64_1xn_avx512_vpopcnt : lki_ham64_1xn_avx512;
-    lki_simd_fill_style_avx512(ops);
 }
 
 /* 1 when the CPU has AVX-512 VPOPCNTDQ (only asked once AVX-512 is known). */

@@ -23,23 +23,12 @@ void lki_ham64_1xn_scalar(uint64_t q, const uint64_t *db, size_t n, uint8_t *out
 void lki_style_quant_rgb24_scalar(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
 void lki_style_edge_row_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                               int n, uint8_t *out);
-void lki_style_lbp_hist_scalar(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
-                              uint32_t *hist);
-void lki_style_down2_scalar(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out);
 /* AVX2 versions (style_avx2.c); only after dispatch has checked the CPU. */
 void lki_style_quant_rgb24_avx2(const uint8_t *rgb, int n, uint8_t *bin, uint8_t *luma);
 void lki_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2,
                             int n, uint8_t *out);
-void lki_style_lbp_hist_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
-                            uint32_t *hist);
-void lki_style_down2_avx2(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out);
-/* AVX-512 versions (style_avx512.c). */
-void lki_style_lbp_hist_avx512(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
-                              uint32_t *hist);
-void lki_style_down2_avx512(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out);
-/* Put the AVX2 / AVX-512 style kernels into ops (style_avx2.c, style_avx512.c). */
+/* Puts the AVX2 style kernels into ops (style_avx2.c). */
 void lki_simd_fill_style_avx2(lk_simd_ops *ops);
-void lki_simd_fill_style_avx512(lk_simd_ops *ops);
 
 /* AVX2 (+POPCNT, BMI1/2): pdq_avx2.c, hamming_avx2.c. */
 void lki_luma_rgb24_avx2(const uint8_t *rgb, int stride, int w, int h, float *out);

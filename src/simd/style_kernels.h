@@ -14,8 +14,5 @@
 #define LK_STYLE_MAG_T1 96      /*  of d gives 4d): 8, 24 and 64 levels; class 0 */
 #define LK_STYLE_MAG_T2 256     /*  is "flat" even under JPEG-like noise */
 #define LK_STYLE_RIDGE_T 24     /* dark thin line: both neighbours >= 24 brighter */
-#define LK_STYLE_LBP_T 6        /* LBP: a neighbour counts when >= centre + 6 (above
-                                   JPEG-like noise, so flat areas give code 0) */
-#define LK_STYLE_LBP_CODES 10   /* riu2 codes: 0..8 set bits of a uniform pattern, 9 other */
 
 #endif

@@ -1,8 +1,7 @@
 /* test_style_kernels.c — every style kernel at every level this CPU runs is
  * bit-identical to the scalar reference: random and structured data (all
  * hue sectors, greys, ties between channels), odd sizes, unaligned
- * pointers, and no writes outside the documented range; the LBP histogram
- * and the pyramid step too.  AVX-512 runs only where the CPU has it. */
+ * pointers, and no writes outside the documented range. */
 #include "test.h"
 #include "likeness/likeness.h"
 #include "simd/simd_internal.h"
@@ -64,66 +63,6 @@ static void check_edge(const lk_simd_ops *o, uint64_t *s)
     CHECK_INT(bad, 0);
 }
 
-static void check_lbp(const lk_simd_ops *o, uint64_t *s)
-{
-    static uint8_t rows[3][MAXN + PAD];
-    int bad = 0;
-    for (int n = 3; n <= MAXN; n += (n < 80 ? 1 : 7)) {
-        for (int off = 0; off < 3; off++) {
-            for (int r = 0; r < 3; r++)
-                fill(rows[r], sizeof rows[r], s, (n + r + off) % 3);
-            uint32_t h0[10] = { 0 }, h1[10] = { 0 }, tot = 0;
-            h0[3] = h1[3] = 7; /* the kernels add to what is there */
-            lki_style_lbp_hist_scalar(rows[0] + off, rows[1] + off, rows[2] + off, n, h0);
-            o->style_lbp_hist(rows[0] + off, rows[1] + off, rows[2] + off, n, h1);
-            bad += memcmp(h0, h1, sizeof h0) != 0;
-            for (int i = 0; i < 10; i++)
-                tot += h0[i];
-            bad += tot != (uint32_t)(n - 2) + 7;
-        }
-    }
-    CHECK_INT(bad, 0);
-}
-
-static void check_down2(const lk_simd_ops *o, uint64_t *s)
-{
-    static uint8_t rows[2][2 * MAXN + PAD], d0[MAXN + PAD], d1[MAXN + PAD];
-    int bad = 0;
-    for (int n = 1; n <= MAXN; n += (n < 80 ? 1 : 9)) {
-        for (int off = 0; off < 3; off++) {
-            fill(rows[0], sizeof rows[0], s, n % 3);
-            fill(rows[1], sizeof rows[1], s, (n + 1) % 3);
-            memset(d0, 0xee, sizeof d0); memset(d1, 0xee, sizeof d1);
-            lki_style_down2_scalar(rows[0] + off, rows[1] + off, n, d0 + off);
-            o->style_down2(rows[0] + off, rows[1] + off, n, d1 + off);
-            bad += memcmp(d0, d1, sizeof d0) != 0;
-            bad += d0[off + n] != 0xee; /* nothing written past n */
-        }
-    }
-    CHECK_INT(bad, 0);
-}
-
-/* Hand-checked LBP codes: flat (0), a bright-neighbour spot (8), an edge
- * (uniform run of 3) and a checkerboard (non-uniform, 9). */
-static void check_lbp_reference(void)
-{
-    const uint8_t flat[3][3] = { { 50, 50, 50 }, { 50, 50, 50 }, { 50, 50, 55 } };
-    const uint8_t spot[3][3] = { { 90, 90, 90 }, { 90, 50, 90 }, { 90, 90, 90 } };
-    const uint8_t edge[3][3] = { { 90, 90, 90 }, { 50, 50, 50 }, { 50, 50, 50 } };
-    const uint8_t chk[3][3] = { { 90, 50, 90 }, { 50, 50, 50 }, { 90, 50, 90 } };
-    const uint8_t (*pics[4])[3] = { flat, spot, edge, chk };
-    const int want[4] = { 0, 8, 3, 9 };
-    for (int i = 0; i < 4; i++) {
-        uint32_t h[10] = { 0 };
-        lki_style_lbp_hist_scalar(pics[i][0], pics[i][1], pics[i][2], 3, h);
-        CHECK_INT(h[want[i]], 1);
-    }
-    uint8_t a[4] = { 0, 1, 2, 255 }, b[4] = { 1, 1, 255, 255 }, d[2];
-    lki_style_down2_scalar(a, b, 2, d);
-    CHECK_INT(d[0], 1);   /* (0+1+1+1+2)>>2 */
-    CHECK_INT(d[1], 192); /* (2+255+255+255+2)>>2 */
-}
-
 /* A hand-checked pixel per bin family, so the reference itself is pinned. */
 static void check_reference(void)
 {
@@ -142,15 +81,12 @@ int main(void)
 {
     uint64_t s = 0x5717e5eedULL;
     check_reference();
-    check_lbp_reference();
     int top = lk_simd_detect();
     for (int lvl = LK_SIMD_SCALAR; lvl <= top; lvl++) {
         lk_simd_ops o;
         CHECK_INT(lk_simd_ops_for(lvl, &o), 0);
         check_quant(&o, &s);
         check_edge(&o, &s);
-        check_lbp(&o, &s);
-        check_down2(&o, &s);
     }
     TEST_DONE("simd_style_kernels");
 }

@@ -643,10 +643,10 @@ static void test_scores(void)
         CHECK(lk_style_score((i + 1) / 100.0) < lk_style_score(i / 100.0));
     CHECK(lk_style_score(1.0) >= 0.0);
     CHECK(lk_style_score(NAN) == 0.0);
-    /* calibrated: 0.5 at distance 0.031 (src/match/score.c) */
-    CHECK(fabs(lk_style_score(0.031) - 0.5) < 1e-9);
-    CHECK(lk_style_score(0.02) >= p.style_threshold);
-    CHECK(lk_style_score(0.05) < p.style_threshold);
+    /* calibrated: 0.5 at distance 0.253 (src/match/score.c) */
+    CHECK(fabs(lk_style_score(0.253) - 0.5) < 1e-9);
+    CHECK(lk_style_score(0.2) >= p.style_threshold);
+    CHECK(lk_style_score(0.3) < p.style_threshold);
     CHECK_STR(lk_verdict_name(LK_VERDICT_CLEAN), "clean");
     CHECK_STR(lk_verdict_name(LK_VERDICT_RESEMBLES), "resembles");
     CHECK_STR(lk_verdict_name(LK_VERDICT_MATCH), "match");

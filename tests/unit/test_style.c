@@ -137,28 +137,27 @@ static void class_spread(float *in_min, float *in_max, float *cross_min)
 /*
  * Flat-shaded cartoons (few flat colours, dark outlines) are closer to each
  * other than to noisy photographic textures.  Measured (this generator,
- * seeds below, the weighted L1 metric of feature version 2): within-class
- * distances 0.019..0.089, cross-class at least 0.105.  The check is the
- * strict ordering in_max < cross_min, i.e. every picture's nearest
- * neighbours are all of its own class; plus a margin of 0.01 (60 % of the
- * measured gap) so that a descriptor that barely separates them fails.
+ * seeds below, feature version 2 weights): within-class distances up to
+ * 0.41, cross-class at least 0.67.  The check is the strict ordering
+ * in_max < cross_min, i.e. every picture's nearest neighbours are all of
+ * its own class; plus a margin of 0.05 (a fifth of the measured gap) so
+ * that a descriptor that barely separates them fails.
  */
 static void test_classes(float *cross_min)
 {
     float in_min, in_max;
     class_spread(&in_min, &in_max, cross_min);
-    (void)in_min;
-    CHECK(in_max + 0.01f < *cross_min);
+    CHECK(in_max + 0.05f < *cross_min);
 }
 
 /*
  * Rescaling (256x192 -> 224x168, same scene) and +-4 per-sample noise (the
  * size of JPEG quantisation errors in flat areas) move a descriptor little
- * compared with a change of style.  Measured (feature version 2): rescale
- * 0.0027, noise 0.011 (flat colours near a luma-band or colour-bin
- * boundary split), while cartoons and photos are >= 0.105 apart.
- * Thresholds: 0.01 for rescaling, 0.02 for noise, and both below a quarter
- * of the cross-class gap.
+ * compared with a change of style.  Measured with the fitted weights of
+ * feature version 2 (colour and stats weigh most): rescale 0.016, noise
+ * 0.111 (flat colours near a colour-bin boundary split), while cartoons and
+ * photos are >= 0.67 apart.  Thresholds: 0.04 for rescaling, 0.15 for
+ * noise, and both below a quarter of the cross-class gap.
  */
 static void test_robust(lk_style_ctx *c, float cross_min)
 {
@@ -179,8 +178,8 @@ static void test_robust(lk_style_ctx *c, float cross_min)
         d = lk_style_distance(desc[i], d2);
         worst_noise = d > worst_noise ? d : worst_noise;
     }
-    CHECK(worst_scale < 0.01f && worst_scale < 0.25f * cross_min);
-    CHECK(worst_noise < 0.02f && worst_noise < 0.25f * cross_min);
+    CHECK(worst_scale < 0.04f && worst_scale < 0.25f * cross_min);
+    CHECK(worst_noise < 0.15f && worst_noise < 0.25f * cross_min);
 }
 
 /* GRAY8 counts exactly like RGB24 with R = G = B. */
@@ -213,7 +212,7 @@ static void test_tiny(lk_style_ctx *c)
     CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &one, d1), 0);
     CHECK_INT(d1[24 + 1], 255); /* all of it in bright saturated red */
     int edges = 0;
-    for (int i = 72; i < 178; i++) /* edge, LBP and run parts */
+    for (int i = 72; i < 184; i++)
         edges += d1[i];
     CHECK_INT(edges, 0);
     CHECK_INT(lki_style_compute(c, lk_simd_ops_get(), &two, d2), 0);

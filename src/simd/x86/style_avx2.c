@@ -170,82 +170,8 @@ void lki_style_edge_row_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t
         lki_style_edge_row_scalar(r0, r1, r2, n, out);
 }
 
-static inline __m256i ld32(const uint8_t *p)
-{
-    return _mm256_loadu_si256((const __m256i *)(const void *)p);
-}
-
-/* Per byte: bits set in v (0..8), by a nibble table. */
-static inline __m256i popcount_bytes(__m256i v)
-{
-    const __m256i lut = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                         0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-    const __m256i lo = _mm256_set1_epi8(0x0f);
-    return _mm256_add_epi8(_mm256_shuffle_epi8(lut, _mm256_and_si256(v, lo)),
-                           _mm256_shuffle_epi8(lut, _mm256_and_si256(_mm256_srli_epi16(v, 4), lo)));
-}
-
-/* riu2 LBP codes of the 32 pixels at x (x-1 .. x+32 readable). */
-static inline __m256i lbp32(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int x)
-{
-    const uint8_t *p[8] = { r0 + x - 1, r0 + x, r0 + x + 1, r1 + x + 1,
-                            r2 + x + 1, r2 + x, r2 + x - 1, r1 + x - 1 };
-    const __m256i zero = _mm256_setzero_si256(), tm1 = _mm256_set1_epi8(LK_STYLE_LBP_T - 1);
-    __m256i c = ld32(r1 + x), bits = zero;
-    for (int k = 0; k < 8; k++) {
-        /* nb - c >= T  <=>  sat(sat(nb - c) - (T - 1)) != 0 */
-        __m256i d = _mm256_subs_epu8(_mm256_subs_epu8(ld32(p[k]), c), tm1);
-        __m256i on = _mm256_andnot_si256(_mm256_cmpeq_epi8(d, zero), _mm256_set1_epi8((char)(1 << k)));
-        bits = _mm256_or_si256(bits, on);
-    }
-    __m256i rot = _mm256_or_si256(_mm256_and_si256(_mm256_slli_epi16(bits, 1), _mm256_set1_epi8((char)0xfe)),
-                                  _mm256_and_si256(_mm256_srli_epi16(bits, 7), _mm256_set1_epi8(1)));
-    __m256i uniform = _mm256_cmpgt_epi8(_mm256_set1_epi8(3), popcount_bytes(_mm256_xor_si256(bits, rot)));
-    return _mm256_blendv_epi8(_mm256_set1_epi8(9), popcount_bytes(bits), uniform);
-}
-
-/* Adds the codes of the lanes set in keep to hist. */
-static inline void count_codes(__m256i code, unsigned keep, uint32_t *hist)
-{
-    for (int v = 0; v < LK_STYLE_LBP_CODES; v++)
-        hist[v] += (uint32_t)__builtin_popcount(
-            keep & (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(code, _mm256_set1_epi8((char)v))));
-}
-
-void lki_style_lbp_hist_avx2(const uint8_t *r0, const uint8_t *r1, const uint8_t *r2, int n,
-                            uint32_t *hist)
-{
-    int x = 1;
-    for (; x + 33 <= n; x += 32)
-        count_codes(lbp32(r0, r1, r2, x), ~0u, hist);
-    if (x + 1 < n && n >= 34) /* tail: the block ending at n-2, minus lanes counted */
-        count_codes(lbp32(r0, r1, r2, n - 33), ~0u << (x - (n - 33)), hist);
-    else if (x + 1 < n)
-        lki_style_lbp_hist_scalar(r0, r1, r2, n, hist);
-}
-
-void lki_style_down2_avx2(const uint8_t *r0, const uint8_t *r1, int n, uint8_t *out)
-{
-    const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi16(2);
-    int i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __m256i s[2];
-        for (int h = 0; h < 2; h++) {
-            __m256i a = _mm256_maddubs_epi16(ld32(r0 + 2 * i + 32 * h), one);
-            __m256i b = _mm256_maddubs_epi16(ld32(r1 + 2 * i + 32 * h), one);
-            s[h] = _mm256_srli_epi16(_mm256_add_epi16(_mm256_add_epi16(a, b), two), 2);
-        }
-        __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi16(s[0], s[1]), 0xD8);
-        _mm256_storeu_si256((__m256i *)(void *)(out + i), p);
-    }
-    if (i < n)
-        lki_style_down2_scalar(r0 + 2 * i, r1 + 2 * i, n - i, out + i);
-}
-
 void lki_simd_fill_style_avx2(lk_simd_ops *ops)
 {
     ops->style_quant_rgb24 = lki_style_quant_rgb24_avx2;
     ops->style_edge_row = lki_style_edge_row_avx2;
-    ops->style_lbp_hist = lki_style_lbp_hist_avx2;
-    ops->style_down2 = lki_style_down2_avx2;
 }
