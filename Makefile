@@ -139,10 +139,15 @@ demo: deps
 bench: all $(BUILD)/likeness-bench
 	@sh tests/bench/run.sh $(BUILD)
 
-# Style descriptor retrieval on Debian's game/desktop art (downloads ~570 MB
-# of packages into $(BUILD)/art-cache once; not part of check).
-style-eval: lib
-	@sh tests/tools/style-eval.sh $(BUILD)/art-cache
+# The style benchmark on art from 16 Debian packages (downloads about
+# 2.6 GB of packages into $(BUILD)/art-cache once; not part of check).
+style-eval: $(BUILD)/style-eval
+	@sh tests/tools/style-eval.sh $(BUILD) $(or $(LK_ART_CACHE),$(BUILD)/art-cache) $(STYLE_WEIGHTS)
+
+$(BUILD)/style-eval: tests/tools/style_eval.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 $(BUILD)/likeness-score: tests/bench/accuracy/score.c
 	@mkdir -p $(@D)

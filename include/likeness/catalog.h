@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "likeness/error.h"
 #include "likeness/features.h"
+#include "likeness/style.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,8 +31,10 @@ extern "C" {
  * snapshot while one writer adds.
  */
 
-/** Version of the stored features (PDQ, pHash, dHash, style layout). */
-#define LK_INDEX_FEATURE_VERSION 1
+/** Version of the stored features (PDQ, pHash, dHash, style layout; 2:
+ *  works keep style prototypes after their mean style, see
+ *  lk_index_work_prototypes). */
+#define LK_INDEX_FEATURE_VERSION 2
 /** Version of the catalog schema, the frame record layout and the blob and
  *  segment checksums; an index of any other version is refused
  *  (LK_EVERSION: rebuild it).  2: entries carry a view (enum lk_view).
@@ -233,7 +236,9 @@ LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *wo
  * (and owner) if @p w->work_id is new.  An existing work must have the
  * same owner (else LK_EEXIST); its title and tags are kept.  Content
  * already indexed gives LK_EEXIST.  Entries are validated (LK_EINVAL).
- * Recomputes the work's mean style descriptor.  Returns 0 or < 0.
+ * Recomputes the work's mean style descriptor and style prototypes
+ * (lk_style_prototypes over every entry that has a style).  Returns 0 or
+ * < 0.
  */
 LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
                              const lk_index_frame *frames, size_t n, lk_errbuf *err);
@@ -265,6 +270,17 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *st, lk_errbuf *err);
  */
 LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
                                uint8_t style[LK_STYLE_BYTES], lk_errbuf *err);
+
+/**
+ * The work's style prototypes (lk_style_prototypes of its entries' style
+ * descriptors, largest cluster first), copied into @p protos; what
+ * lk_style_rank reads as the work's lk_style_work.  Returns their number
+ * (1..LK_STYLE_PROTOS), 0 when none of its entries has a style, LK_ENOENT,
+ * LK_ECORRUPT or < 0.  Same thread rules as every lk_index call.
+ */
+LK_API int lk_index_work_prototypes(lk_index *ix, const char *work_id,
+                                    uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES],
+                                    lk_errbuf *err);
 
 /**
  * Calls @p fn for every entry of every file (of work @p work_id, or of all

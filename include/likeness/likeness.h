@@ -16,6 +16,7 @@
 #include "likeness/sha256.h"
 #include "likeness/match.h"
 #include "likeness/scan.h"
+#include "likeness/style.h"
 #include "likeness/report.h"
 #include "likeness/pool.h"
 

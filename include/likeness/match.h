@@ -47,8 +47,9 @@ typedef struct lk_match_params {
                               on the accuracy corpus, make accuracy, every value
                               from 0.26 to 0.50 gives the same precision and
                               recall; 0.5 is the conservative end; README) */
-    double style_threshold; /**< style score >= this is `resembles` (default 0.5,
-                              checked on the accuracy corpus; README) */
+    double style_threshold; /**< style score >= this is `resembles` (default 0.5:
+                              an unrelated art set reaches it for about 5 % of
+                              suspects, see src/match/score.c) */
     int max_works;       /**< at most this many works reported (default 20) */
     int max_segments;    /**< at most this many segments per work (default 16) */
 } lk_match_params;
@@ -112,9 +113,9 @@ LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_
 LK_API void lk_match_release(lk_match_result *r);
 
 /**
- * Style resemblance score in [0,1] from a style distance
- * (lk_style_distance of the aggregated descriptors, in [0,1]); monotone
- * decreasing, 1 at distance 0; NaN gives 0.  Mapping (provisional) in
+ * Style resemblance score in [0,1] from a style distance (in [0,1]; what
+ * lk_style_rank computes, likeness/style.h); monotone decreasing, 1 at
+ * distance 0, 0.5 at 0.253; NaN gives 0.  Mapping and its calibration in
  * src/match/score.c.
  */
 LK_API double lk_style_score(double distance);

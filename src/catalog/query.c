@@ -91,27 +91,47 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
     return 0;
 }
 
-LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
-                               uint8_t style[LK_STYLE_BYTES], lk_errbuf *err)
+/* Reads the works.style blob of work_id (its mean descriptor, then 1 to
+ * LK_STYLE_PROTOS prototypes) and copies up to max descriptors, after
+ * skipping the first `skip`, into out; returns how many were copied, 0
+ * when the work has no style, or < 0. */
+static int read_style(lk_index *ix, const char *work_id, int skip, int max, uint8_t *out,
+                      lk_errbuf *err)
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix, "SELECT style FROM works WHERE work_id = ?", &st, err));
     sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), ret;
     if (rc == SQLITE_ROW) {
-        int bytes = sqlite3_column_bytes(st, 0);
-        ret = bytes == LK_STYLE_BYTES;
-        if (ret)
-            memcpy(style, sqlite3_column_blob(st, 0), LK_STYLE_BYTES);
-        else if (bytes != 0)
+        int bytes = sqlite3_column_bytes(st, 0), n = bytes / LK_STYLE_BYTES;
+        if (bytes % LK_STYLE_BYTES || (bytes && (n < 2 || n > 1 + LK_STYLE_PROTOS))) {
             ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: style of work '%s'", ix->path,
-                         work_id);
+                          work_id);
+        } else {
+            ret = LK_MAX(0, LK_MIN(n - skip, max));
+            if (ret)
+                memcpy(out, (const uint8_t *)sqlite3_column_blob(st, 0) +
+                                (size_t)skip * LK_STYLE_BYTES, (size_t)ret * LK_STYLE_BYTES);
+        }
     } else {
         ret = rc == SQLITE_DONE ? lki_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, work_id)
                                 : lki_db_err(ix, rc, "catalog read failed", err);
     }
     sqlite3_finalize(st);
     return ret;
+}
+
+LK_API int lk_index_work_style(lk_index *ix, const char *work_id,
+                               uint8_t style[LK_STYLE_BYTES], lk_errbuf *err)
+{
+    return read_style(ix, work_id, 0, 1, style, err);
+}
+
+LK_API int lk_index_work_prototypes(lk_index *ix, const char *work_id,
+                                    uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES],
+                                    lk_errbuf *err)
+{
+    return read_style(ix, work_id, 1, LK_STYLE_PROTOS, &protos[0][0], err);
 }
 
 /* Walks the entries of the file in the current row of st. */

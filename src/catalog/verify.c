@@ -62,6 +62,9 @@ static int check_files(lk_index *ix, lk_errbuf *err)
     return ret;
 }
 
+/* works.style: the mean and 1..LK_STYLE_PROTOS prototypes, 192 bytes each. */
+_Static_assert(LK_STYLE_BYTES == 192 && LK_STYLE_PROTOS == 8, "update the style length check");
+
 static int check_meta(lk_index *ix, lk_errbuf *err)
 {
     int64_t g;
@@ -72,7 +75,9 @@ static int check_meta(lk_index *ix, lk_errbuf *err)
     lk_index_params p;
     LK_TRY(lk_index_get_params(ix, &p, err));
     return pragma_check(ix, "SELECT work_id FROM works WHERE style IS NOT NULL AND "
-                            "length(style) != 192 OR length(work_id) = 0", NULL, err);
+                            "(length(style) % 192 != 0 OR length(style) < 384 OR "
+                            "length(style) > 1728) "
+                            "OR length(work_id) = 0", NULL, err);
 }
 
 LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)

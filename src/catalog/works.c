@@ -4,8 +4,9 @@
  *
  * Invariants kept by every write: a file row's frames blob holds exactly
  * `entries` records and its checksum column is lki_blob_checksum of it; a
- * work's style column is the mean of its entries' style descriptors (NULL
- * when none has one); every change of the frames bumps meta.generation in
+ * work's style column is the mean of its entries' style descriptors
+ * followed by their 1..LK_STYLE_PROTOS prototypes (lk_style_prototypes),
+ * 192 bytes each (NULL when no entry has a style); every change of the frames bumps meta.generation in
  * the same transaction, which is what makes a segment stale.
  */
 #include <stdlib.h>
@@ -165,44 +166,86 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     return step_done(ix, st, "cannot add the file", err);
 }
 
-/* Recomputes works.style of `work` from all its files' entries. */
-static int update_style(lk_index *ix, int64_t work, lk_errbuf *err)
+/* Style descriptors of a work's entries, gathered for update_style. */
+struct style_acc {
+    uint8_t *v;       /* n * LK_STYLE_BYTES bytes */
+    size_t n, cap;    /* descriptors held, room for */
+};
+
+/* Appends the style of every style-carrying record of blob to a. */
+static int gather_styles(struct style_acc *a, const uint8_t *blob, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *rec = blob + i * LK_REC_BYTES;
+        if (!(rec[65] & LK_ENTRY_STYLE))
+            continue;
+        if (a->n == a->cap) {
+            size_t cap = a->cap ? 2 * a->cap : 256;
+            uint8_t *v = lki_realloc(a->v, cap * LK_STYLE_BYTES);
+            if (!v)
+                return LK_ENOMEM;
+            a->v = v, a->cap = cap;
+        }
+        memcpy(a->v + a->n++ * LK_STYLE_BYTES, rec + 68, LK_STYLE_BYTES);
+    }
+    return 0;
+}
+
+/* Reads the styles of every file of `work` into a. */
+static int load_styles(lk_index *ix, int64_t work, struct style_acc *a, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    uint64_t sum[LK_STYLE_BYTES] = { 0 };
-    uint64_t count = 0;
     LK_TRY(lki_db_prepare(ix, "SELECT id FROM files WHERE work = ?", &st, err));
     sqlite3_bind_int64(st, 1, work);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int rc, r = 0;
+    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         uint8_t *blob;
         size_t n;
-        int r = lki_load_blob(ix, sqlite3_column_int64(st, 0), &blob, &n, err);
-        if (r < 0) {
-            sqlite3_finalize(st);
-            return r;
-        }
-        for (size_t i = 0; i < n; i++) {
-            const uint8_t *rec = blob + i * LK_REC_BYTES;
-            if (!(rec[65] & LK_ENTRY_STYLE))
-                continue;
-            for (int k = 0; k < LK_STYLE_BYTES; k++)
-                sum[k] += rec[68 + k];
-            count++;
-        }
+        r = lki_load_blob(ix, sqlite3_column_int64(st, 0), &blob, &n, err);
+        if (r == 0 && (r = gather_styles(a, blob, n)) < 0)
+            lki_err(err, r, "%s: out of memory", ix->path);
         lki_free(blob);
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return lki_db_err(ix, rc, "catalog read failed", err);
-    uint8_t mean[LK_STYLE_BYTES];
-    for (int k = 0; k < LK_STYLE_BYTES && count; k++)
-        mean[k] = (uint8_t)((sum[k] + count / 2) / count);
+    if (r == 0 && rc != SQLITE_DONE)
+        r = lki_db_err(ix, rc, "catalog read failed", err);
+    return r;
+}
+
+/* works.style = the mean of the entries' styles, then their prototypes
+ * (1..LK_STYLE_PROTOS); NULL when no entry has a style. */
+static int store_style(lk_index *ix, int64_t work, const struct style_acc *a, lk_errbuf *err)
+{
+    uint8_t blob[(1 + LK_STYLE_PROTOS) * LK_STYLE_BYTES];
+    int np = 0;
+    if (a->n) {
+        uint64_t sum[LK_STYLE_BYTES] = { 0 };
+        for (size_t i = 0; i < a->n; i++)
+            for (int k = 0; k < LK_STYLE_BYTES; k++)
+                sum[k] += a->v[i * LK_STYLE_BYTES + k];
+        for (int k = 0; k < LK_STYLE_BYTES; k++)
+            blob[k] = (uint8_t)((sum[k] + a->n / 2) / a->n);
+        np = lk_style_prototypes(a->v, a->n, LK_STYLE_PROTOS, blob + LK_STYLE_BYTES);
+        if (np < 0)
+            return lki_err(err, np, "%s: out of memory", ix->path);
+    }
+    sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix, "UPDATE works SET style = ? WHERE id = ?", &st, err));
-    if (count)
-        sqlite3_bind_blob(st, 1, mean, LK_STYLE_BYTES, SQLITE_STATIC);
+    if (np)
+        sqlite3_bind_blob(st, 1, blob, (1 + np) * LK_STYLE_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, work);
     return step_done(ix, st, "cannot update the work", err);
+}
+
+/* Recomputes works.style of `work` from all its files' entries. */
+static int update_style(lk_index *ix, int64_t work, lk_errbuf *err)
+{
+    struct style_acc a = { 0 };
+    int rc = load_styles(ix, work, &a, err);
+    if (rc == 0)
+        rc = store_style(ix, work, &a, err);
+    lki_free(a.v);
+    return rc;
 }
 
 struct add_ctx {

@@ -29,7 +29,7 @@ typedef struct lk_style_part {
     const char *name; /* short name, e.g. "colour" */
     int offset;       /* first byte */
     int length;       /* bytes */
-    int is_hist;      /* 1: sum-normalised L1; 0: mean absolute difference / 255 */
+    int is_hist;      /* 1: Soergel distance sum|a-b| / sum max(a,b); 0: sum|a-b| / (255 len) */
     float weight;     /* weight in lk_style_distance() */
 } lk_style_part;
 

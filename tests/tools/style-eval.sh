@@ -1,82 +1,90 @@
 #!/bin/sh
-# style-eval.sh — measures the style descriptor on real game / desktop art
-# from Debian packages (needs network to Debian's apt the first time; not run
-# by `make test`).
+# style-eval.sh — the style benchmark on art from Debian packages (needs
+# Debian's apt the first time; not run by `make test`).  See style_eval.c
+# for what is measured; the README's "Style benchmark" has the results.
 #
-# Downloads and unpacks the art packages into a cache directory, converts a
-# seeded random sample of up to $LK_ART_PER_SET (default 100) pictures per
-# package (at least 64x64, scaled to fit 512x512, transparent pixels
-# premultiplied to black) to PPM with the ffmpeg CLI, builds
-# tests/tools/style_eval.c against build/liblikeness.a and prints MAP and
-# precision@10 of same-package retrieval for the full descriptor, each part
-# alone and a 64-bin RGB histogram baseline.  Extra arguments after the
-# cache directory are passed to style_eval (a custom weight vector).
+# Each art set is one package, fetched with apt-get download and unpacked
+# with dpkg-deb -x into the cache directory (nothing is committed).  The
+# sets are split, by alternation in alphabetical order (fixed before any
+# measurement), into sets the descriptor's constants and weights were tuned
+# on and sets it is only measured on.  Pictures: PNG, JPEG and WebP files
+# that are opaque (no alpha channel, no tRNS chunk, not animated; read from
+# the headers by `style_eval probe`) and whose centred 16:9 crop-to-fill is
+# at least 400 pixels wide, in a seeded random order; each is cropped to
+# fill 16:9, scaled down to 320x180 (area filter, at least 1.25x, so the
+# source's own encoding is averaged away) and encoded as one JPEG quality
+# (ffmpeg -q:v 3, 4:2:0), so no size, aspect or encoding tells a set apart.
+# style_eval then drops flat-bordered pictures and near-duplicates, caps
+# every set at 80 pictures and reports.  The first run takes about 15
+# minutes on 2 loaded cores (downloads and conversion, cached), later runs
+# about 3.
 #
-# Usage: sh tests/tools/style-eval.sh [CACHE_DIR [w1,w2,...]]
-#        (CACHE_DIR defaults to $LK_ART_CACHE, then build/art-cache)
-# Packages and licences (from their debian/copyright): flare-game
-# (CC-BY-SA-3.0+), freedroidrpg-data (GPL-2+), frozen-bubble-data (GPL-2),
-# gnome-backgrounds (CC-BY-SA-2.0/3.0, CC-BY-2.0), supertux-data (GPL-3+).
-# Nothing is copied into the repository.
+# Usage: sh tests/tools/style-eval.sh BUILD_DIR [CACHE_DIR [w1,w2,...]]
+#        (CACHE_DIR defaults to $LK_ART_CACHE, then BUILD_DIR/art-cache)
+# Licences: each package's usr/share/doc/*/copyright (unpacked in the
+# cache) lists them per file; among them GPL-2+, GPL-3+, CC-BY-SA-3.0/4.0,
+# CC-BY-3.0/4.0, CC0 and public domain.  Nothing is copied into the
+# repository.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cache=${1:-${LK_ART_CACHE:-$top/build/art-cache}}
-[ $# -gt 0 ] && shift
-per=${LK_ART_PER_SET:-100}
+build=${1:?usage: style-eval.sh BUILD_DIR [CACHE_DIR [weights]]}
+cache=${2:-${LK_ART_CACHE:-$build/art-cache}}
+[ $# -gt 2 ] && shift 2 || shift $#
 seed=${LK_ART_SEED:-1234}
-pkgs="flare-game freedroidrpg-data frozen-bubble-data gnome-backgrounds supertux-data"
+per=200 # pictures converted per set at most (style_eval keeps up to 80)
+sets="desktop-base endless-sky-data fillets-ng-data kgeography-data krita-data kstars-data
+marble-data megaglest-data naev-data plasma-workspace-wallpapers scorched3d-data
+stellarium-data supertux-data supertuxkart-data wesnoth-1.16-data widelands-data"
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+eval_bin=$build/style-eval
 
-for p in $pkgs; do
-    if [ ! -d "$cache/x/$p" ]; then
-        if ! ls "$cache/${p}"_*.deb >/dev/null 2>&1; then
-            (cd "$cache" && apt-get download "$p" >/dev/null 2>&1) || {
-                echo "style-eval: cannot download $p" >&2; exit 1; }
-        fi
-        mkdir -p "$cache/x/$p.tmp"
-        dpkg-deb -x "$(ls "$cache/${p}"_*.deb | head -n 1)" "$cache/x/$p.tmp"
-        mv "$cache/x/$p.tmp" "$cache/x/$p"
+fetch() {
+    [ -d "$cache/x/$1" ] && return 0
+    if ! ls "$cache/$1"_*.deb >/dev/null 2>&1; then
+        (cd "$cache" && apt-get download "$1" >/dev/null 2>&1) || {
+            echo "style-eval: cannot download $1" >&2; exit 1; }
     fi
-done
+    rm -rf "$cache/x/$1.tmp"
+    mkdir -p "$cache/x/$1.tmp"
+    dpkg-deb -x "$(ls "$cache/$1"_*.deb | head -n 1)" "$cache/x/$1.tmp"
+    mv "$cache/x/$1.tmp" "$cache/x/$1"
+}
 
-# Seeded sample -> PPM (cached per seed and size).
-list="$cache/list-$seed-$per.txt"
+# convert SET OUTDIR: the seeded sample of SET's opaque pictures, as JPEGs.
+convert() {
+    find "$cache/x/$1" -type f \( -iname '*.png' -o -iname '*.jpg' -o -iname '*.jpeg' \
+        -o -iname '*.webp' \) | LC_ALL=C sort | "$eval_bin" probe 400 |
+        awk -v s="$seed" 'BEGIN { srand(s) } { printf "%.9f %s\n", rand(), $0 }' |
+        LC_ALL=C sort -k1,1 | cut -d' ' -f2- | head -n "$per" > "$2/candidates.txt"
+    n=0
+    while IFS= read -r f; do
+        ffmpeg -nostdin -v error -y -i "$f" -frames:v 1 -vf \
+            "crop=w='min(iw,ih*16/9)':h='min(ih,iw*9/16)',scale=320:180:flags=area,format=yuvj420p" \
+            -q:v 3 "$2/$n.jpg" 2>/dev/null && n=$((n + 1))
+    done < "$2/candidates.txt"
+    echo "style-eval: $1: $n pictures" >&2
+}
+
+i=0
+list="$cache/list-$seed.txt"
 if [ ! -s "$list" ]; then
     : > "$list.tmp"
-    for p in $pkgs; do
-        out="$cache/ppm-$seed/$p"
+    for p in $sets; do
+        fetch "$p"
+        group=tune
+        [ $((i % 2)) -eq 1 ] && group=measure
+        i=$((i + 1))
+        out="$cache/jpg-$seed/$p"
+        rm -rf "$out"
         mkdir -p "$out"
-        n=0 tried=0
-        # candidates: pictures whose header (file(1)) says >= 64x64, or unknown
-        find "$cache/x/$p" -type f \( -iname '*.png' -o -iname '*.jpg' -o -iname '*.jpeg' \
-            -o -iname '*.webp' \) -print0 | xargs -0 file -N -F '|' |
-            awk -F'|' '{ d = $2; w = 0; h = 0
-                while (match(d, /[0-9]+ ?x ?[0-9]+/)) {
-                    s = substr(d, RSTART, RLENGTH); gsub(/ /, "", s); split(s, a, "x")
-                    w = a[1] + 0; h = a[2] + 0; d = substr(d, RSTART + RLENGTH) }
-                if (w == 0 || (w >= 64 && h >= 64)) print $1 }' | LC_ALL=C sort |
-            awk -v s="$seed" 'BEGIN { srand(s) } { printf "%.9f %s\n", rand(), $0 }' |
-            LC_ALL=C sort -k1,1 | cut -d' ' -f2- > "$cache/cand-$p.txt"
-        while IFS= read -r f; do
-            [ "$n" -lt "$per" ] && [ "$tried" -lt 400 ] || break
-            tried=$((tried + 1))
-            dst="$out/$n.ppm"
-            ffmpeg -nostdin -v error -y -i "$f" -frames:v 1 -vf \
-                "format=rgba,premultiply=inplace=1,scale='min(512,iw)':'min(512,ih)':force_original_aspect_ratio=decrease,format=rgb24" \
-                "$dst" 2>/dev/null || continue
-            size=$(head -c 20 "$dst" | tr '\n' ' ' | awk '{ print ($2 >= 64 && $3 >= 64) }')
-            if [ "$size" = 1 ]; then
-                echo "$p $dst" >> "$list.tmp"
-                n=$((n + 1))
-            fi
-        done < "$cache/cand-$p.txt"
-        echo "style-eval: $p: $n pictures ($tried tried)" >&2
+        convert "$p" "$out"
+        k=0
+        while [ -f "$out/$k.jpg" ]; do
+            echo "$p $group $out/$k.jpg" >> "$list.tmp"
+            k=$((k + 1))
+        done
     done
     mv "$list.tmp" "$list"
 fi
-
-[ -f "$top/build/liblikeness.a" ] || make -C "$top" lib >/dev/null
-cc -O2 -std=c11 -Wall -Wextra -I"$top/include" -I"$top/src" "$top/tests/tools/style_eval.c" \
-    "$top/build/liblikeness.a" -lm -pthread -o "$cache/style_eval"
-"$cache/style_eval" "$list" "$@"
+"$eval_bin" run "$list" "$@"

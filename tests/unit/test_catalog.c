@@ -203,6 +203,12 @@ static void test_add_list_remove(void)
     CHECK_INT(style[1], (10 * 11 + 20 * 21 + 15) / 30);
     CHECK_INT(lk_index_work_style(ix, "w2", style, &err), 0);
     CHECK_INT(lk_index_work_style(ix, "nope", style, &err), LK_ENOENT);
+    /* Its prototypes: the two looks, the larger (20 entries) first. */
+    uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES];
+    CHECK_INT(lk_index_work_prototypes(ix, "w1", protos, &err), 2);
+    CHECK(protos[0][0] == 20 && protos[0][1] == 21 && protos[1][0] == 10 && protos[1][1] == 11);
+    CHECK_INT(lk_index_work_prototypes(ix, "w2", protos, &err), 0);
+    CHECK_INT(lk_index_work_prototypes(ix, "nope", protos, &err), LK_ENOENT);
     /* Rename, remove, reopen. */
     CHECK_INT(lk_index_rename_work(ix, "w2", "w1", &err), LK_EEXIST);
     CHECK_INT(lk_index_rename_work(ix, "w2", "w2b", &err), 0);

@@ -647,8 +647,10 @@ static void test_scores(void)
         CHECK(lk_style_score((i + 1) / 100.0) < lk_style_score(i / 100.0));
     CHECK(lk_style_score(1.0) >= 0.0);
     CHECK(lk_style_score(NAN) == 0.0);
-    CHECK(lk_style_score(0.05) >= p.style_threshold);
-    CHECK(lk_style_score(0.5) < p.style_threshold);
+    /* calibrated: 0.5 at distance 0.253 (src/match/score.c) */
+    CHECK(fabs(lk_style_score(0.253) - 0.5) < 1e-9);
+    CHECK(lk_style_score(0.2) >= p.style_threshold);
+    CHECK(lk_style_score(0.3) < p.style_threshold);
     CHECK_STR(lk_verdict_name(LK_VERDICT_CLEAN), "clean");
     CHECK_STR(lk_verdict_name(LK_VERDICT_RESEMBLES), "resembles");
     CHECK_STR(lk_verdict_name(LK_VERDICT_MATCH), "match");

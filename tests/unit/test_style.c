@@ -137,11 +137,11 @@ static void class_spread(float *in_min, float *in_max, float *cross_min)
 /*
  * Flat-shaded cartoons (few flat colours, dark outlines) are closer to each
  * other than to noisy photographic textures.  Measured (this generator,
- * seeds below): within-class distances up to ~0.49, cross-class at least
- * ~0.66.  The check is the strict ordering in_max < cross_min, i.e. every
- * picture's nearest neighbours are all of its own class; plus a margin of
- * 0.05 (a third of the measured gap) so that a descriptor that barely
- * separates them fails.
+ * seeds below, feature version 2 weights): within-class distances up to
+ * 0.41, cross-class at least 0.67.  The check is the strict ordering
+ * in_max < cross_min, i.e. every picture's nearest neighbours are all of
+ * its own class; plus a margin of 0.05 (a fifth of the measured gap) so
+ * that a descriptor that barely separates them fails.
  */
 static void test_classes(float *cross_min)
 {
@@ -153,10 +153,11 @@ static void test_classes(float *cross_min)
 /*
  * Rescaling (256x192 -> 224x168, same scene) and +-4 per-sample noise (the
  * size of JPEG quantisation errors in flat areas) move a descriptor little
- * compared with a change of style.  Measured: rescale <= ~0.015, noise <=
- * ~0.07 (flat colours near a luma-band or colour-bin boundary split), while
- * cartoons and photos are >= ~0.66 apart.  Thresholds: 0.04 for rescaling,
- * 0.10 for noise, and both below a quarter of the cross-class gap.
+ * compared with a change of style.  Measured with the fitted weights of
+ * feature version 2 (colour and stats weigh most): rescale 0.016, noise
+ * 0.111 (flat colours near a colour-bin boundary split), while cartoons and
+ * photos are >= 0.67 apart.  Thresholds: 0.04 for rescaling, 0.15 for
+ * noise, and both below a quarter of the cross-class gap.
  */
 static void test_robust(lk_style_ctx *c, float cross_min)
 {
@@ -178,7 +179,7 @@ static void test_robust(lk_style_ctx *c, float cross_min)
         worst_noise = d > worst_noise ? d : worst_noise;
     }
     CHECK(worst_scale < 0.04f && worst_scale < 0.25f * cross_min);
-    CHECK(worst_noise < 0.10f && worst_noise < 0.25f * cross_min);
+    CHECK(worst_noise < 0.15f && worst_noise < 0.25f * cross_min);
 }
 
 /* GRAY8 counts exactly like RGB24 with R = G = B. */
