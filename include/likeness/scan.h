@@ -26,6 +26,7 @@
 #include "likeness/features.h"
 #include "likeness/catalog.h"
 #include "likeness/match.h"
+#include "likeness/style.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,8 +43,6 @@ extern "C" {
 /** Picture-in-picture insets (lk_find_insets) queried per suspect frame,
  *  at most, and only those scoring LK_INSET_CONFIDENT or more. */
 #define LK_SCAN_MAX_INSETS 2
-/** Style resemblances reported at most. */
-#define LK_SCAN_MAX_STYLE 3
 /** Evidence pictures per matched work, at most. */
 #define LK_SCAN_MAX_EVIDENCE 3
 
@@ -179,6 +178,8 @@ typedef struct lk_scan_params {
      *  thread-safe. */
     int (*skip_fn)(const char *content_hash, void *ctx);
     void *skip_ctx;                /**< passed to skip_fn */
+    int style_top;                 /**< style resemblances listed at most
+                                        (default LK_STYLE_TOP_DEFAULT) */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */

@@ -43,7 +43,7 @@ struct scan_args {
     const char *index, *evidence, *resume;
     int format, fail_on, jobs, quiet, nul, no_color;
     double min_score, style_threshold, fps;
-    int radius;
+    int radius, style_top;
 };
 
 /* Set by SIGINT/SIGTERM; the only state a signal handler may touch. */
@@ -287,6 +287,8 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     if (a->radius >= 0)
         p.match.radius = a->radius;
     p.fps = a->fps;
+    if (a->style_top > 0)
+        p.style_top = a->style_top;
     p.evidence_dir = a->evidence;
     p.stop = &stop_flag;
     p.skip_fn = a->resume ? in_resume : NULL;
@@ -360,6 +362,8 @@ static int cmd_scan(int argc, char **argv)
                        "sample N frames/s of suspects (default: as the index)"),
         LK_OPT_INT_(0, "radius", &a.radius, "N", 0, 128,
                     "PDQ distance of a frame match (default 31)"),
+        LK_OPT_INT_(0, "style-top", &a.style_top, "N", 1, 100,
+                    "list at most N style resemblances (default 5)"),
         LK_OPT_FLAG_(0, "no-color", &a.no_color, "no colours (NO_COLOR is honoured too)"),
         LK_OPT_END_,
     };

@@ -195,5 +195,6 @@ void lki_frameset_release(struct lki_frameset *fs)
     for (size_t i = 0; fs->pics && i < fs->n; i++)
         lki_free(fs->pics[i].px);
     lki_free(fs->pics);
+    lki_free(fs->styles);
     memset(fs, 0, sizeof *fs);
 }

@@ -19,8 +19,7 @@
 struct lki_scan_work {
     int64_t row;                   /* catalog row (sort key) */
     char *work_id, *owner, *title; /* owned */
-    int has_style;                 /* style holds the work's mean descriptor */
-    uint8_t style[LK_STYLE_BYTES];
+    uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES]; /* style prototypes */
 };
 
 struct lk_scanner {
@@ -31,6 +30,7 @@ struct lk_scanner {
     size_t nhashes;                /* entries in the search array */
     lk_searcher *searcher;         /* over the snapshot's PDQ array; NULL if empty */
     struct lki_scan_work *works;   /* sorted by row */
+    lk_style_work *style_works;    /* per work: its prototypes, for lk_style_rank */
     size_t nworks;
     lk_decode_opts suspect_dec;    /* sampling of suspects */
     lk_decode_opts ref_dec;        /* sampling the index was built with */
@@ -65,8 +65,8 @@ struct lki_frameset {
     lk_hash256 *queries;           /* 8 variants per query */
     uint32_t *qframe;              /* frame of each query */
     size_t nq, qcap;               /* queries, capacity */
-    uint64_t style_sum[LK_STYLE_BYTES]; /* sum of all frames' descriptors */
-    long style_n;                  /* frames summed */
+    uint8_t *styles;               /* style descriptor of every sampled frame */
+    size_t style_n, style_cap;     /* descriptors, capacity */
     long frames;                   /* frames sampled */
     int still;                     /* the suspect is a still picture */
     double duration;               /* seconds */

@@ -19,6 +19,7 @@ LK_API void lk_scan_params_default(lk_scan_params *p)
     memset(p, 0, sizeof *p);
     lk_match_params_default(&p->match);
     p->fps = -1;
+    p->style_top = LK_STYLE_TOP_DEFAULT;
 }
 
 static char *dup_str(const char *s)
@@ -68,13 +69,15 @@ static int load_works(lk_scanner *s, lk_errbuf *err)
     int rc = lk_index_list(s->ix, add_work, &acc, err);
     if (rc == LK_ENOMEM)
         lki_err(err, rc, "%s: out of memory", s->index_path);
-    for (size_t i = 0; rc >= 0 && i < acc.n; i++) {
-        rc = lk_index_work_style(s->ix, acc.v[i].work_id, acc.v[i].style, err);
-        acc.v[i].has_style = rc == 1;
-    }
     if (acc.n)
         qsort(acc.v, acc.n, sizeof *acc.v, cmp_row);
     s->works = acc.v, s->nworks = acc.n;
+    if (rc >= 0 && !(s->style_works = lki_calloc(acc.n ? acc.n : 1, sizeof *s->style_works)))
+        rc = lki_err(err, LK_ENOMEM, "%s: out of memory", s->index_path);
+    for (size_t i = 0; rc >= 0 && i < acc.n; i++) {
+        rc = lk_index_work_prototypes(s->ix, acc.v[i].work_id, acc.v[i].protos, err);
+        s->style_works[i] = (lk_style_work){ &acc.v[i].protos[0][0], rc > 0 ? rc : 0 };
+    }
     return rc < 0 ? rc : 0;
 }
 
@@ -147,6 +150,7 @@ LK_API void lk_scanner_free(lk_scanner **ps)
         lki_free(s->works[i].title);
     }
     lki_free(s->works);
+    lki_free(s->style_works);
     pthread_mutex_destroy(&s->lock);
     lki_free(s->index_path);
     lki_free(s);

@@ -3,7 +3,7 @@
  * sample, the queries of the policy (policy.c), a radius search of every
  * query over the whole index, the merge of a frame's hits, resolution of
  * the positions hit, temporal alignment into segments (src/match/), style
- * ranking of the suspect's mean descriptor against every work's, the
+ * ranking of the suspect's frames against every work's prototypes, the
  * verdict and, with an evidence directory, evidence pictures.
  *
  * Invariant: before alignment the hits of a frame's queries are merged
@@ -40,6 +40,20 @@ static int keep_picture(struct lki_frameset *fs, const lk_frame *fr)
     return lki_pic_keep(&fs->pics[fs->n - 1], &fr->image);
 }
 
+/* Keeps one sampled frame's style descriptor.  0 or LK_ENOMEM. */
+static int push_style(struct lki_frameset *fs, const uint8_t *style)
+{
+    if (fs->style_n == fs->style_cap) {
+        size_t cap = fs->style_cap ? 2 * fs->style_cap : 64;
+        uint8_t *v = lki_realloc(fs->styles, cap * LK_STYLE_BYTES);
+        if (!v)
+            return LK_ENOMEM;
+        fs->styles = v, fs->style_cap = cap;
+    }
+    memcpy(fs->styles + fs->style_n++ * LK_STYLE_BYTES, style, LK_STYLE_BYTES);
+    return 0;
+}
+
 /* Decodes, samples and hashes the suspect.  0 or < 0 with err set. */
 static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frameset *fs,
                           lk_scan_result *r, lk_errbuf *err)
@@ -68,9 +82,10 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
             rc = lki_err(err, rc, "'%s': %s", path, lk_strerror(rc));
             break;
         }
-        for (int i = 0; i < LK_STYLE_BYTES; i++)
-            fs->style_sum[i] += f.style[i];
-        fs->style_n++;
+        if (rc == 0 && (rc = push_style(fs, f.style)) < 0)
+            rc = lki_err(err, rc, "'%s': %s", path, lk_strerror(rc));
+        if (rc < 0)
+            break;
         fs->frames++;
         if (fr.time > fs->duration)
             fs->duration = fr.time;
@@ -213,46 +228,31 @@ static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_res
     return rc < 0 ? (int)rc : 0;
 }
 
-/* Inserts style entry e into r's list (at most LK_SCAN_MAX_STYLE, best first). */
-static void offer_style(lk_scan_result *r, const lk_scan_style *e)
-{
-    size_t at = r->nstyle;
-    while (at > 0 && r->style[at - 1].score < e->score)
-        at--;
-    if (at >= LK_SCAN_MAX_STYLE)
-        return;
-    size_t last = r->nstyle < LK_SCAN_MAX_STYLE ? r->nstyle : LK_SCAN_MAX_STYLE - 1;
-    memmove(&r->style[at + 1], &r->style[at], (last - at) * sizeof r->style[0]);
-    r->style[at] = *e;
-    if (r->nstyle < LK_SCAN_MAX_STYLE)
-        r->nstyle++;
-}
-
-/* Ranks the works by style resemblance to the suspect's mean descriptor;
- * works already reported as copies are left out. */
+/* Ranks the works by style resemblance (lk_style_rank: each frame's
+ * nearest prototype of each work); works already reported as copies are
+ * left out, and with a positive min_score so are those under the style
+ * threshold. */
 static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r)
 {
-    if (!fs->style_n)
+    size_t top = s->p.style_top > 0 ? (size_t)s->p.style_top : LK_STYLE_TOP_DEFAULT;
+    if (!fs->style_n || !s->nworks)
         return 0;
-    if (!(r->style = lki_calloc(LK_SCAN_MAX_STYLE, sizeof *r->style)))
-        return LK_ENOMEM;
-    uint8_t mean[LK_STYLE_BYTES];
-    for (int i = 0; i < LK_STYLE_BYTES; i++)
-        mean[i] = (uint8_t)((fs->style_sum[i] + (uint64_t)fs->style_n / 2) / (uint64_t)fs->style_n);
+    uint8_t *skip = lki_calloc(s->nworks, 1);
+    lk_style_match *m = lki_calloc(top, sizeof *m);
+    r->style = lki_calloc(top, sizeof *r->style);
+    long n = skip && m && r->style ? 0 : LK_ENOMEM;
+    for (size_t k = 0; n == 0 && k < r->nmatches; k++)
+        skip[r->matches[k].work] = 1;
+    if (n == 0)
+        n = lk_style_rank(fs->styles, fs->style_n, s->style_works, s->nworks, skip, m, top);
     double floor = s->p.match.min_score > 0 ? s->p.match.style_threshold : 0.0;
-    for (size_t i = 0; i < s->nworks; i++) {
-        const struct lki_scan_work *sw = &s->works[i];
-        int copied = 0;
-        for (size_t k = 0; k < r->nmatches; k++)
-            copied |= r->matches[k].work == i;
-        if (!sw->has_style || copied)
-            continue;
-        lk_scan_style e = { sw->work_id, sw->title, sw->owner,
-                            lk_style_score(lk_style_distance(mean, sw->style)) };
-        if (e.score >= floor)
-            offer_style(r, &e);
+    for (long i = 0; i < n && m[i].score >= floor; i++) {
+        const struct lki_scan_work *sw = &s->works[m[i].work];
+        r->style[r->nstyle++] = (lk_scan_style){ sw->work_id, sw->title, sw->owner, m[i].score };
     }
-    return 0;
+    lki_free(skip);
+    lki_free(m);
+    return n < 0 ? (int)n : 0;
 }
 
 static int decide(const lk_scanner *s, const lk_scan_result *r)
