@@ -9,9 +9,13 @@
 #   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy;
 #                   SEEDS="1 2" runs and prints several seeds)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make cross-aarch64  install Debian's arm64 cross toolchain, qemu-user and
+#                   the arm64 -dev packages, build into build/aarch64, run
+#                   the unit, SIMD and fuzz-replay programs under qemu
+#   make test-programs  build the test programs of $(BUILD) without running them
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
-# V=1 (print whole command lines), SEEDS (make accuracy).
+# PKG_CONFIG, V=1 (print whole command lines), SEEDS (make accuracy).
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -25,9 +29,10 @@ CFLAGS  ?= -O2 -g
 V       ?=
 Q := $(if $(V),,@)
 
+PKG_CONFIG ?= pkg-config
 PKGS := libavformat libavcodec libavutil libswscale libpng libjpeg libturbojpeg libcjson sqlite3 libxxhash
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # Target architecture, asked of the compiler (so a cross CC names its own):
 # the x86 kernels in src/simd/x86/ are built, and dispatched to, only for
@@ -71,7 +76,8 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps
+.PHONY: all lib test test-programs check demo bench accuracy style-eval install uninstall \
+        clean deps cross-aarch64 print-pkgs
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -121,8 +127,18 @@ $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $(BENCH_SRCS) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 # Runs every test program, fuzz corpus replay and CLI script in $(BUILD).
-test: all $(TEST_BINS) $(FUZZ_BINS)
+test: all test-programs
 	@sh tests/run.sh $(BUILD)
+
+test-programs: $(TEST_BINS) $(FUZZ_BINS)
+
+# The pkg-config modules the build needs (for .ci/cross-aarch64's check).
+print-pkgs:
+	@echo $(PKGS)
+
+# Cross build for aarch64 and its tests under qemu-user (see the script).
+cross-aarch64:
+	@sh .ci/cross-aarch64
 
 deps:
 	@sh .ci/install-deps
