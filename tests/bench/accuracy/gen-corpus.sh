@@ -310,11 +310,11 @@ seg_excerpt() { # ref_id ref_file a_frames frames [MODE]
     INS="$INS -i '$CACHE/$2'"; ni=$NI; NI=$((NI + 1))
     ch="[$ni:v]trim=start_frame=$3:end_frame=$(( $3 + $4 )),setpts=PTS-STARTPTS,scale=$TW:$TH,fps=$FPS,format=yuv420p,setsar=1"
     case ${5:-} in
-        pip:*) IFS=: read -r _ fw fh x y <<EOF
+        pip:*) IFS=: read -r _ ifw ifh ix iy <<EOF
 $5
 EOF
-            pip_bg "$4"
-            FG="$FG$ch,scale=$fw:$fh[f$NS];$BG[b$NS];[b$NS][f$NS]overlay=$x:$y:shortest=1,format=yuv420p[s$NS];" ;;
+            pip_bg "$4"   # (pans set x and y: the inset's place is ix, iy)
+            FG="$FG$ch,scale=$ifw:$ifh[f$NS];$BG[b$NS];[b$NS][f$NS]overlay=$ix:$iy:shortest=1,format=yuv420p[s$NS];" ;;
         *) FG="$FG$ch[s$NS];" ;;
     esac
     POS="$POS $1:$T:$(( T + $4 )):$3:$(( $3 + $4 ))"
