@@ -4,7 +4,8 @@
 # app-window and phone screenshots with drawn UI around the picture).
 #
 # Conventions: every random choice goes through rint (gen-corpus.sh's seeded
-# LCG); a builder sets PARAMS, a short human-readable note of what it drew
+# LCG); shell variables are global, so builders use names the callers do not
+# (callers keep loop and place variables under other names); a builder sets PARAMS, a short human-readable note of what it drew
 # (copied to truth.json; no quotes, commas or colons).  Filter text is
 # written into job scripts inside double quotes, so it holds no '"' or '$';
 # drawn texts hold no ',', ':', quote or '%'.  Geometry is in whole pixels
@@ -205,8 +206,8 @@ pic_app() { # PW PH
     g="color=c=$desk:s=${cw}x$ch:d=0.04,format=rgb24"
     box $wx $wy $ww $wh $win; g="$g,$BOX"; box $wx $wy $ww 30 $bar; g="$g,$BOX"
     for k in 1 2 3; do box $((wx + ww - 28 * k)) $((wy + 8)) 14 14 0x9AA0A6; g="$g,$BOX"; done
-    pick Gallery Viewer Photos Preview Library Assets; t=$R; rint 1000 9999
-    text $((wx + 12)) $((wy + 8)) 14 $ink "$t - image_$R.$EXT"; g="$g,$TXT"
+    pick Gallery Viewer Photos Preview Library Assets; ttl=$R; rint 1000 9999
+    text $((wx + 12)) $((wy + 8)) 14 $ink "$ttl - image_$R.$EXT"; g="$g,$TXT"
     box $wx $((wy + 30)) $ww 40 $bar; g="$g,$BOX"
     rint 4 8; nb=$R; k=0; while [ $k -lt $nb ]; do box $((wx + 12 + 40 * k)) $((wy + 36)) 28 28 0x8AB4F8@0.8; g="$g,$BOX"; k=$((k + 1)); done
     box $wx $((wy + 70)) $sw $((wh - 70)) $side; g="$g,$BOX"

@@ -27,7 +27,9 @@
 #    on the suspect side, and a frame of a video is one instant on its side.
 #  - $CACHE/.done is written last: a complete corpus is reused as is when it
 #    was made with the same seed and size by the same generator version
-#    (GEN_VERSION and the checksum of the generator's three files).
+#    (GEN_VERSION and the checksum of the generator's three files).  An
+#    incomplete one is resumed: jobs that ran to success with the same script
+#    are not run again (run_jobs).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${1:-build/accuracy}
@@ -53,8 +55,13 @@ PKGS_DIR=${LK_ACC_PKGS:-$CACHE}
 mkdir -p "$PKGS_DIR/debs" "$PKGS_DIR/pkgs"
 PKGS_DIR=$(cd "$PKGS_DIR" && pwd)
 t_start=$(date +%s)
-rm -rf "$CACHE/jobs" "$CACHE/refs" "$CACHE/suspects" "$CACHE/art" "$CACHE/.done"
+# Outputs of an interrupted or older run stay: jobs.done lists the jobs that
+# ran to success (checksum of the job script, name), run_jobs skips them, and
+# outputs that no current job makes are deleted at the end.
+DONE=$CACHE/jobs.done
+rm -rf "$CACHE/jobs" "$CACHE/.done"
 mkdir -p "$CACHE/jobs" "$CACHE/refs" "$CACHE/suspects" "$CACHE/art"
+touch "$DONE"
 
 # ---- seeded random numbers (POSIX sh arithmetic, 31-bit LCG) -------------
 STATE=$(( (SEED * 7919 + 104729) % 2147483648 ))
@@ -140,8 +147,21 @@ for aset in $ART_SETS; do
         n=$((n + 1)); prep_art $aset $n "$w" "$h" "$f"; echo "$aset-$n $f" >> "$CACHE/art/SOURCES.txt"
     done < "$CACHE/use.$aset"
 done
-run_jobs() { # pattern: runs jobs/PATTERN*.sh with $JOBS in parallel, fails on any failure
-    ls "$CACHE"/jobs/$1*.sh | xargs -P "$JOBS" -I{} sh -c 'sh "$1" || { echo "gen-corpus: job $1 failed" >&2; exit 255; }' _ {}
+# run_jobs STAGE: runs jobs/STAGE*.sh, $JOBS at a time, and fails on any
+# failure.  A job listed in jobs.done with the same script is skipped, unless
+# an earlier stage ran a job this time (then its inputs may have changed).
+RAN=0
+run_jobs() {
+    if [ $RAN -eq 1 ]; then grep -v " $1" "$DONE" > "$DONE.tmp" || true; mv "$DONE.tmp" "$DONE"; fi
+    : > "$CACHE/jobs/todo"
+    for j in "$CACHE"/jobs/$1*.sh; do
+        grep -qx "$(cksum < "$j" | cut -d' ' -f1) $(basename "$j" .sh)" "$DONE" || echo "$j" >> "$CACHE/jobs/todo"
+    done
+    echo "gen-corpus: $1 jobs: $(wc -l < "$CACHE/jobs/todo") to run, $(( $(ls "$CACHE"/jobs/$1*.sh | wc -l) - $(wc -l < "$CACHE/jobs/todo") )) done before"
+    [ -s "$CACHE/jobs/todo" ] || return 0
+    RAN=1
+    xargs -P "$JOBS" -I{} sh -c 'sh "$1" || { echo "gen-corpus: job $1 failed" >&2; exit 255; }
+        echo "$(cksum < "$1" | cut -d" " -f1) $(basename "$1" .sh)" >> "$2"' _ {} "$DONE" < "$CACHE/jobs/todo"
 }
 run_jobs art-
 # held-out canvases: "SET N" (hard negatives, picture-in-picture backgrounds)
@@ -290,11 +310,11 @@ seg_excerpt() { # ref_id ref_file a_frames frames [MODE]
     INS="$INS -i '$CACHE/$2'"; ni=$NI; NI=$((NI + 1))
     ch="[$ni:v]trim=start_frame=$3:end_frame=$(( $3 + $4 )),setpts=PTS-STARTPTS,scale=$TW:$TH,fps=$FPS,format=yuv420p,setsar=1"
     case ${5:-} in
-        pip:*) IFS=: read -r _ fw fh x y <<EOF
+        pip:*) IFS=: read -r _ ifw ifh ix iy <<EOF
 $5
 EOF
-            pip_bg "$4"
-            FG="$FG$ch,scale=$fw:$fh[f$NS];$BG[b$NS];[b$NS][f$NS]overlay=$x:$y:shortest=1,format=yuv420p[s$NS];" ;;
+            pip_bg "$4"   # (pans set x and y: the inset's place is ix, iy)
+            FG="$FG$ch,scale=$ifw:$ifh[f$NS];$BG[b$NS];[b$NS][f$NS]overlay=$ix:$iy:shortest=1,format=yuv420p[s$NS];" ;;
         *) FG="$FG$ch[s$NS];" ;;
     esac
     POS="$POS $1:$T:$(( T + $4 )):$3:$(( $3 + $4 ))"
@@ -493,6 +513,9 @@ run_jobs sus-
     printf ']}\n'
 } > "$CACHE/truth.json"
 rm -f "$TRUTH_REFS" "$TRUTH_SUS"
+# outputs of older runs that no job made this time
+jq -r '.references[].file, .suspects[].file' "$CACHE/truth.json" | sort > "$CACHE/jobs/keep"
+(cd "$CACHE" && find refs suspects -type f | sort | comm -23 - jobs/keep | xargs -r rm -f)
 nref=$(ls "$CACHE/refs" | wc -l); nsus=$(ls "$CACHE/suspects" | wc -l)
 echo "gen-corpus: $nref references, $nsus suspects in $CACHE ($(( $(date +%s) - t_start )) s, suspects $(( $(date +%s) - t_jobs )) s, seed $SEED)"
 echo "$STAMP" > "$CACHE/.done"
