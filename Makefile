@@ -7,6 +7,8 @@
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
 #   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy)
+#   make fuzz       libFuzzer binaries of tests/fuzz (clang, ASan+UBSan) in
+#                   $(BUILD)/fuzz-lf/; see tests/fuzz/README.md
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
@@ -60,7 +62,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps
+.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps fuzz
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -104,6 +106,26 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+
+# libFuzzer builds: the library again with clang, the sanitizers and
+# coverage instrumentation (its own build directory), each harness linked
+# with -fsanitize=fuzzer instead of the regression driver.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LF    := $(BUILD)/fuzz-lf
+FUZZ_LF_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_LF)/%)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_LF)/lib CC=$(FUZZ_CC) \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer $(FUZZ_FLAGS)" lib
+	@$(MAKE) --no-print-directory $(FUZZ_LF_BINS)
+
+$(FUZZ_LF)/%: tests/fuzz/%.c tests/fuzz/fuzz_helpers.h $(FUZZ_LF)/lib/liblikeness.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Itests -std=c11 -Wall -Wextra -Werror -O1 -g \
+	  -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -pthread $< \
+	  -o $@ $(FUZZ_LF)/lib/liblikeness.a $(LIBS)
 
 $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 	@echo "  LD      $@"
