@@ -8,6 +8,8 @@
 #   make bench      speed benchmarks (prints JSON lines and ratios)
 #   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy;
 #                   SEEDS="1 2" runs and prints several seeds)
+#   make fuzz       libFuzzer binaries of tests/fuzz (clang, ASan+UBSan) in
+#                   $(BUILD)/fuzz-lf/; see tests/fuzz/README.md
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make cross-aarch64  install Debian's arm64 cross toolchain, qemu-user and
 #                   the arm64 -dev packages, build into build/aarch64, run
@@ -77,7 +79,7 @@ LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
 .PHONY: all lib test test-programs check demo bench accuracy style-eval install uninstall \
-        clean deps cross-aarch64 print-pkgs
+        clean deps cross-aarch64 print-pkgs fuzz
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -121,6 +123,26 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+
+# libFuzzer builds: the library again with clang, the sanitizers and
+# coverage instrumentation (its own build directory), each harness linked
+# with -fsanitize=fuzzer instead of the regression driver.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LF    := $(BUILD)/fuzz-lf
+FUZZ_LF_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_LF)/%)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_LF)/lib CC=$(FUZZ_CC) \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer $(FUZZ_FLAGS)" lib
+	@$(MAKE) --no-print-directory $(FUZZ_LF_BINS)
+
+$(FUZZ_LF)/%: tests/fuzz/%.c tests/fuzz/fuzz_helpers.h $(FUZZ_LF)/lib/liblikeness.a
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Itests -std=c11 -Wall -Wextra -Werror -O1 -g \
+	  -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -pthread $< \
+	  -o $@ $(FUZZ_LF)/lib/liblikeness.a $(LIBS)
 
 $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 	@echo "  LD      $@"

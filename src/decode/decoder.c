@@ -7,7 +7,7 @@
  * every backend reads through it, so its content hash comes from the same
  * bytes (lk_decoder_content_hash hashes what the backend left unread).
  *
- * Reader rule (probe.c): PNG and JPEG signatures go to libpng/TurboJPEG;
+ * Reader rule (probe.c): PNG and JPEG signatures go to libpng/libjpeg;
  * an animated PNG and everything else go to FFmpeg (which says when it
  * cannot recognise the data); an animated PNG FFmpeg refuses falls back to
  * libpng (its first frame).  opts->backend == LK_BACKEND_FFMPEG sends

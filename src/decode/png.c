@@ -8,14 +8,15 @@
  * refused it) yields its default image, i.e. its first frame.
  *
  * Bytes come from the decoder's lki_source (png_set_read_fn), which hashes
- * them as they go by.  The whole picture is decoded in open() so that damaged data is reported
- * there; non-interlaced pictures stream row by row into the area reducer,
- * so only interlaced ones need the full-size buffer, refused from the
- * header when it exceeds the memory budget (decode.h).  The pixel budget
- * is checked from IHDR.  libpng reports errors
- * by longjmp: everything allocated lives in a png_job reachable through a
- * pointer that does not change after setjmp, and is freed by the caller of
- * the setjmp frame, so no error path leaks.
+ * them as they go by.  The whole picture is decoded in open() so that
+ * damaged data is reported there; non-interlaced pictures stream row by
+ * row into the area reducer, so only interlaced ones need the full-size
+ * buffer, refused from the header when it exceeds the memory budget
+ * (decode.h); the pixel budget is checked from IHDR.  The stop request is
+ * checked per row (per row of each pass when interlaced).  libpng reports
+ * errors by longjmp: everything allocated lives in a png_job reachable
+ * through a pointer that does not change after setjmp, and is freed by the
+ * caller of the setjmp frame, so no error path leaks.
  */
 #include <png.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * probe.c — picks a reader from the first bytes of a file.
  *
  * Rule: the PNG signature or a JPEG SOI followed by a marker go to the
- * direct readers (libpng, TurboJPEG); a PNG with an acTL chunk before its
+ * direct readers (libpng, libjpeg); a PNG with an acTL chunk before its
  * first IDAT is an animated PNG (for FFmpeg); anything else is offered to
  * FFmpeg, which says when it cannot recognise it.  Reads only the bytes
  * given, never past n.

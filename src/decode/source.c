@@ -159,7 +159,7 @@ int64_t lki_source_seek(lki_source *s, int64_t offset, int whence)
 {
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s->pos
                  : whence == SEEK_END ? s->size : -1;
-    if (base < 0 || (offset < 0 && -offset > base) || (offset > 0 && offset > INT64_MAX - base))
+    if (base < 0 || (offset < 0 && offset < -base) || (offset > 0 && offset > INT64_MAX - base))
         return LK_EINVAL;
     s->pos = base + offset;
     return s->pos;

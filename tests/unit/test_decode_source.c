@@ -195,6 +195,9 @@ static void test_hash_rule(void)
         total += r;
     CHECK_INT(s.hashed, 10 + total); /* reading over the prefix extends it */
     CHECK_INT(lki_source_seek(&s, -20, SEEK_SET), LK_EINVAL);
+    CHECK_INT(lki_source_seek(&s, INT64_MIN, SEEK_END), LK_EINVAL);
+    CHECK_INT(lki_source_seek(&s, INT64_MAX, SEEK_END), LK_EINVAL);
+    CHECK_INT(lki_source_seek(&s, 5, 99), LK_EINVAL);
     int64_t size = 0;
     CHECK_INT(lki_source_digest(&s, got, &size, &e), 0);
     CHECK(!memcmp(got, want, 32));
