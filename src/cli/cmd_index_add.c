@@ -118,10 +118,13 @@ struct writer {
     int failed, fatal, in_txn;
 };
 
+/* The first 16 hex digits of a SHA-256: a work id made from content. */
 static void hex_prefix(const uint8_t *sha, char out[17])
 {
-    for (int i = 0; i < 8; i++)
-        snprintf(out + 2 * i, 3, "%02x", sha[i]);
+    char hex[65];
+    lk_sha256_to_hex(sha, hex);
+    memcpy(out, hex, 16);
+    out[16] = '\0';
 }
 
 static int is_fatal(int rc)

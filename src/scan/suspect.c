@@ -21,14 +21,6 @@ static int stopped(const lk_scanner *s)
     return s->p.stop && *s->p.stop;
 }
 
-static void hex32(const uint8_t *b, char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++)
-        out[2 * i] = digits[b[i] >> 4], out[2 * i + 1] = digits[b[i] & 15];
-    out[64] = '\0';
-}
-
 /* With evidence, keeps the picture of the frame just made usable (frame
  * fs->n - 1) while the budget allows.  0 or LK_ENOMEM. */
 static int keep_picture(struct lki_frameset *fs, const lk_frame *fr)
@@ -95,7 +87,7 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
     if (rc >= 0 && !r->content_hash[0]) { /* from the bytes the decoder read */
         uint8_t sha[32];
         if ((rc = lk_decoder_content_hash(d, sha, NULL, err)) == 0)
-            hex32(sha, r->content_hash);
+            lk_sha256_to_hex(sha, r->content_hash);
     }
     lk_decoder_free(&d);
     return rc < 0 ? rc : 0;
@@ -276,7 +268,7 @@ static int content(lk_scan_worker *w, const char *path, lk_scan_result *r, lk_er
     if (!w->s->p.skip_fn || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return 0; /* not skipped; the decoder says what is wrong with it */
     LK_TRY(lk_sha256_file(path, sha, &size, err));
-    hex32(sha, r->content_hash);
+    lk_sha256_to_hex(sha, r->content_hash);
     const lk_scan_params *p = &w->s->p;
     return p->skip_fn(r->content_hash, p->skip_ctx) ? 1 : 0;
 }

@@ -113,8 +113,7 @@ int main(void)
         int64_t size;
         char hex[65];
         CHECK_INT(lk_sha256_file(b, sha, &size, &err), 0);
-        for (int i = 0; i < 32; i++)
-            snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+        lk_sha256_to_hex(sha, hex);
         CHECK_STR(r.content_hash, hex);
     }
     lk_scan_result_release(&r);
