@@ -22,15 +22,6 @@ LK_API void lk_scan_params_default(lk_scan_params *p)
     p->style_top = LK_STYLE_TOP_DEFAULT;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = lki_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Collects every work of the index. */
 struct works_acc {
     struct lki_scan_work *v;
@@ -50,9 +41,9 @@ static int add_work(const lk_index_work_info *w, void *ctx)
     struct lki_scan_work *s = &a->v[a->n++];
     memset(s, 0, sizeof *s);
     s->row = w->row;
-    s->work_id = dup_str(w->work_id);
-    s->owner = dup_str(w->owner);
-    s->title = dup_str(w->title);
+    s->work_id = lki_strdup(w->work_id);
+    s->owner = lki_strdup(w->owner);
+    s->title = lki_strdup(w->title);
     return s->work_id && s->owner && s->title ? 0 : LK_ENOMEM;
 }
 
@@ -122,7 +113,7 @@ LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_sc
     if (!index_path || !p)
         return lki_err(err, LK_EINVAL, "invalid argument");
     lk_scanner *s = lki_calloc(1, sizeof *s);
-    if (!s || !(s->index_path = dup_str(index_path))) {
+    if (!s || !(s->index_path = lki_strdup(index_path))) {
         lki_free(s);
         return lki_err(err, LK_ENOMEM, "%s: out of memory", index_path);
     }
@@ -192,8 +183,8 @@ int lki_scanner_entry(lk_scanner *s, uint32_t pos, lk_index_entry *e, char **fil
     *file = *file_abs = NULL;
     pthread_mutex_lock(&s->lock);
     int rc = lk_index_entry_at(s->ix, pos, e, err);
-    if (rc == 0 && (!(*file = dup_str(e->file)) ||
-                    (e->file_abs && !(*file_abs = dup_str(e->file_abs)))))
+    if (rc == 0 && (!(*file = lki_strdup(e->file)) ||
+                    (e->file_abs && !(*file_abs = lki_strdup(e->file_abs)))))
         rc = lki_err(err, LK_ENOMEM, "%s: out of memory", s->index_path);
     /* the strings of e belong to the handle's cache: not valid past here */
     e->work_id = e->owner = e->title = e->file = e->file_abs = NULL;
