@@ -152,6 +152,9 @@ typedef struct lk_index_entry {
     double file_duration;         /**< the file's duration, s (0 for a still picture) */
     int file_imported;            /**< 1 if the file holds imported hashes (no media) */
     lk_index_frame frame;         /**< the entry's features */
+    uint8_t file_sha256[32];      /**< SHA-256 of the file's content when it was added */
+    double file_fps;              /**< the file's average frame rate (0 if unknown or a still) */
+    int file_width, file_height;  /**< the file's coded size, after rotation (0 if imported) */
 } lk_index_entry;
 
 /** An open index. */

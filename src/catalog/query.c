@@ -163,7 +163,8 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     lki_entry_cache_clear(c);
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
-        "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported FROM files f"
+        "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported, f.sha256,"
+        " f.fps, f.width, f.height FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
         &st, err));
     sqlite3_bind_int64(st, 1, row);
@@ -176,6 +177,12 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         c->path = strdup(col_text(st, 4));
         c->duration = sqlite3_column_double(st, 5);
         c->imported = sqlite3_column_int(st, 6);
+        memset(c->sha256, 0, sizeof c->sha256);
+        if (sqlite3_column_bytes(st, 7) == (int)sizeof c->sha256)
+            memcpy(c->sha256, sqlite3_column_blob(st, 7), sizeof c->sha256);
+        c->fps = sqlite3_column_double(st, 8);
+        c->width = sqlite3_column_int(st, 9);
+        c->height = sqlite3_column_int(st, 10);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -216,6 +223,9 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
     out->file = c->path;
     out->file_duration = c->duration;
     out->file_imported = c->imported;
+    memcpy(out->file_sha256, c->sha256, sizeof out->file_sha256);
+    out->file_fps = c->fps;
+    out->file_width = c->width, out->file_height = c->height;
     out->work_row = c->work_row;
     out->file_row = row;
     out->number = num;

@@ -30,7 +30,46 @@ static double round_to(double x, double unit)
     return round(x / unit) * unit;
 }
 
-static cJSON *segment_json(const lk_segment *s, const char *evidence)
+static void add_region(cJSON *o, const char *key, const char *view, const lk_scan_box *b)
+{
+    cJSON *r = cJSON_AddObjectToObject(o, key);
+    if (!r)
+        return;
+    cJSON_AddStringToObject(r, "view", view ? view : "");
+    cJSON_AddNumberToObject(r, "x", round_to(b->x, 1e-4));
+    cJSON_AddNumberToObject(r, "y", round_to(b->y, 1e-4));
+    cJSON_AddNumberToObject(r, "width", round_to(b->w, 1e-4));
+    cJSON_AddNumberToObject(r, "height", round_to(b->h, 1e-4));
+}
+
+static void add_frame(cJSON *o, const char *key, int64_t frame)
+{
+    if (frame >= 0)
+        cJSON_AddNumberToObject(o, key, (double)frame);
+}
+
+/* The provenance fields of a segment (lk_scan_detail). */
+static void add_detail(cJSON *o, const lk_scan_detail *d)
+{
+    cJSON_AddStringToObject(o, "ref_file", d->ref_file ? d->ref_file : "");
+    if (d->ref_sha256[0])
+        cJSON_AddStringToObject(o, "ref_sha256", d->ref_sha256);
+    cJSON_AddNumberToObject(o, "ref_duration", round_to(d->ref_duration, 1e-3));
+    cJSON_AddNumberToObject(o, "suspect_time", round_to(d->suspect_time, 1e-3));
+    cJSON_AddNumberToObject(o, "ref_time", round_to(d->ref_time, 1e-3));
+    add_frame(o, "suspect_frame", d->suspect_frame);
+    add_frame(o, "ref_frame", d->ref_frame);
+    add_frame(o, "suspect_first_frame", d->suspect_first);
+    add_frame(o, "suspect_last_frame", d->suspect_last);
+    add_frame(o, "ref_first_frame", d->ref_first);
+    add_frame(o, "ref_last_frame", d->ref_last);
+    if (d->suspect_region.w > 0)
+        add_region(o, "suspect_region", d->suspect_view, &d->suspect_region);
+    if (d->ref_region.w > 0)
+        add_region(o, "ref_region", d->ref_view, &d->ref_region);
+}
+
+static cJSON *segment_json(const lk_segment *s, const char *evidence, const lk_scan_detail *d)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -46,6 +85,8 @@ static cJSON *segment_json(const lk_segment *s, const char *evidence)
     cJSON_AddStringToObject(o, "transform", lk_variant_name(s->variant));
     if (evidence)
         cJSON_AddStringToObject(o, "evidence", evidence);
+    if (d)
+        add_detail(o, d);
     return o;
 }
 
@@ -64,9 +105,46 @@ static cJSON *match_json(const lk_scan_match *m)
     if (!o)
         return NULL;
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
+    if (m->files > 0)
+        cJSON_AddNumberToObject(o, "files", (double)m->files);
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
-        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL));
+        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
+                                                m->details ? &m->details[i] : NULL));
+    return o;
+}
+
+/* The provenance of the run: tool, index, parameters, start time. */
+static cJSON *run_json(const lk_scan_run *run)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "tool", "likeness");
+    cJSON_AddStringToObject(o, "version", run->version ? run->version : "");
+    if (run->started[0])
+        cJSON_AddStringToObject(o, "started", run->started);
+    cJSON *ix = cJSON_AddObjectToObject(o, "index");
+    cJSON_AddStringToObject(ix, "path", run->index_path ? run->index_path : "");
+    cJSON_AddStringToObject(ix, "id", run->index_id);
+    cJSON_AddNumberToObject(ix, "generation", (double)run->generation);
+    const lk_match_params *m = &run->match;
+    cJSON *p = cJSON_AddObjectToObject(o, "params");
+    cJSON_AddNumberToObject(p, "min_score", m->min_score);
+    cJSON_AddNumberToObject(p, "style_threshold", m->style_threshold);
+    cJSON_AddNumberToObject(p, "radius", m->radius);
+    cJSON_AddNumberToObject(p, "min_speed", m->min_speed);
+    cJSON_AddNumberToObject(p, "max_speed", m->max_speed);
+    cJSON_AddNumberToObject(p, "max_gap", m->max_gap);
+    cJSON_AddNumberToObject(p, "max_works", m->max_works);
+    cJSON_AddNumberToObject(p, "max_segments", m->max_segments);
+    const lk_decode_opts *d = &run->sampling;
+    cJSON *sm = cJSON_AddObjectToObject(o, "sampling");
+    cJSON_AddNumberToObject(sm, "fps", d->fps);
+    cJSON_AddBoolToObject(sm, "keyframes", d->keyframes);
+    cJSON_AddBoolToObject(sm, "scene_cuts", d->scene_cuts);
+    cJSON_AddNumberToObject(sm, "max_dim", d->max_dim);
+    cJSON_AddBoolToObject(sm, "crop_borders", d->crop_borders);
     return o;
 }
 
@@ -96,6 +174,10 @@ static cJSON *report_json(const lk_scan_result *r)
         cJSON_AddStringToObject(o, "error", r->error[0] ? r->error : "unknown error");
     if (r->content_hash[0])
         cJSON_AddStringToObject(o, "content_hash", r->content_hash);
+    if (r->warning[0])
+        cJSON_AddStringToObject(o, "warning", r->warning);
+    if (r->run)
+        cJSON_AddItemToObject(o, "run", run_json(r->run));
     return o;
 }
 
