@@ -98,13 +98,61 @@ LK_API int lk_scan_write_end(FILE *fp, int format, int any);
 LK_API const char *lk_variant_name(int variant);
 
 /**
+ * A score in words, for people: "very strong" (>= 0.85), "strong" (>= 0.7),
+ * "moderate" (>= 0.5, the default --min-score), "weak" (>= 0.3), "very
+ * weak" (> 0), "none".  The bands are as provisional as the scores
+ * (src/match/score.c).  Returns a static string.  Thread-safe.
+ */
+LK_API const char *lk_score_words(double score);
+
+/**
  * Writes a PNG with @p left and @p right (RGB24) side by side on a dark
- * background, each centred vertically, separated by a gap.  The file is
- * written to a temporary name and renamed into place.
+ * background, each centred vertically, separated by a gap, without labels.
+ * The file is written to a temporary name (created with mode 0666 less the
+ * umask) and renamed into place.
  * Returns 0 or LK_EIO / LK_ENOMEM / LK_EINVAL, with a message naming @p path.
  */
 LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const lk_image *right,
                                  lk_errbuf *err);
+
+/** One side of a labelled evidence picture.  Strings are borrowed for the call. */
+typedef struct lk_evidence_side {
+    const lk_image *image;    /**< the whole picture (RGB24 or GRAY8) */
+    lk_rect region;           /**< matched region in image pixels, outlined; width 0: none */
+    const char *region_name;  /**< e.g. "centre 80%", or NULL */
+    const char *file;         /**< the file's path */
+    const char *sha256;       /**< its hex SHA-256, or NULL */
+    double time;              /**< seconds into the file */
+    int64_t frame;            /**< frame number (display order from 0), < 0 unknown */
+    int still;                /**< 1: a still picture (no time is drawn) */
+} lk_evidence_side;
+
+/** What a labelled evidence picture shows and says. */
+typedef struct lk_evidence_info {
+    lk_evidence_side suspect;    /**< drawn on the left, labelled SUSPECT */
+    lk_evidence_side reference;  /**< drawn on the right, labelled REFERENCE */
+    const char *work_id, *title, *owner; /**< the matched work */
+    double score;                /**< the work's score in [0,1] */
+    double distance;             /**< the segment's mean PDQ distance, bits of 256 */
+    const char *transform;       /**< lk_variant_name of the copy, or NULL */
+    const char *software;        /**< e.g. "likeness 0.1.0", or NULL */
+} lk_evidence_info;
+
+/**
+ * Writes a labelled evidence PNG: a heading (work, owner, id, score in
+ * numbers and words, distance with its scale, transform), the suspect and
+ * the reference side by side with their matched regions outlined, and under
+ * each its role, file name, time and frame number (stills: no time) and
+ * region, drawn in a built-in bitmap font (ASCII; other characters as '?').
+ * The same facts, file paths and hashes whole, are stored as PNG iTXt
+ * chunks (keys "Title", "Software", "Description", "Suspect", "Suspect
+ * SHA-256", "Suspect time", "Suspect frame", "Suspect region", the same for
+ * "Reference", "Work", "Work ID", "Owner", "Score", "Distance",
+ * "Transform").  Written to a temporary name (mode 0666 less the umask) and
+ * renamed into place.  Returns 0 or LK_EIO / LK_ENOMEM / LK_EINVAL, with a
+ * message naming @p path.  Thread-safe for distinct paths.
+ */
+LK_API int lk_evidence_write(const char *path, const lk_evidence_info *ev, lk_errbuf *err);
 
 /** Formats seconds as HH:MM:SS.mmm into buf (at least 16 bytes). */
 LK_API void lk_format_timecode(double seconds, char *buf, size_t n);

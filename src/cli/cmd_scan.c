@@ -349,7 +349,7 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
                        "exit 1 on: match (default), resembles, never"),
         LK_OPT_STRING_(0, "evidence", &a.evidence, "DIR",
-                       "write side-by-side PNGs of matched frames into DIR"),
+                       "write labelled PNGs of matched frames into DIR (created)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "scan N suspects at once (default: cores)"),
         LK_OPT_FLAG_('q', "quiet", &a.quiet, "print only errors (and --json/--jsonl output)"),
         LK_OPT_STRING_(0, "resume", &a.resume, "FILE",

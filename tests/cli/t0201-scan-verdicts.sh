@@ -65,12 +65,20 @@ printf '%s\n%s\n' "$clip" "$other" | "$LIKENESS" scan --index "$IDX" --jsonl - >
 printf '%s\0%s\0' "$clip" "$other" | "$LIKENESS" scan --index "$IDX" --jsonl -0 - >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] && [ "$(wc -l <"$T/out")" -eq 2 ] || fail "NUL-separated stdin list"
 
-# --evidence: a side-by-side PNG per matched segment, recorded in the report.
+# --evidence: a labelled side-by-side PNG per matched segment, recorded in the report.
+umask 022
 mkdir "$T/ev"
 expect_rc 1 "$LIKENESS" scan --index "$IDX" --jsonl --evidence "$T/ev" "$clip"
 ev=$(jq -r '.matches[0].segments[0].evidence' "$T/out")
 [ -f "$ev" ] || fail "evidence picture missing: $ev"
 [ "$(head -c 8 "$ev" | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] || fail "evidence is not a PNG"
+[ "$(stat -c %a "$ev")" = 644 ] || fail "evidence mode $(stat -c %a "$ev") under umask 022"
+grep -q 'Suspect SHA-256' "$ev" || fail "evidence picture lacks its text chunks"
+# --evidence creates a missing directory, with its parents, following the umask.
+(umask 027; "$LIKENESS" scan --index "$IDX" --jsonl --evidence "$T/new/ev" "$grab" >"$T/out" 2>"$T/err")
+ev=$(jq -r '.matches[0].segments[0].evidence' "$T/out")
+[ -f "$ev" ] && [ "$(stat -c %a "$T/new/ev")" = 750 ] && [ "$(stat -c %a "$ev")" = 640 ] ||
+    fail "--evidence did not create its directory with the umask's modes"
 
 # A missing index is an error naming it; $LIKENESS_INDEX names the default.
 expect_rc 2 "$LIKENESS" scan --index "$T/none.idx" "$clip"

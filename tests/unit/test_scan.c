@@ -214,6 +214,15 @@ int main(void)
     struct stat sb;
     CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
     CHECK(stat(ev, &sb) == 0 && S_ISDIR(sb.st_mode));
+    /* with it, the segment's labelled picture is written and named */
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK_INT(lk_scan_file(w, bc, &r), LK_VERDICT_MATCH);
+    CHECK_STR(r.warning, "");
+    const char *pic = r.nmatches && r.matches[0].evidence ? r.matches[0].evidence[0] : NULL;
+    CHECK(pic && strstr(pic, ev) == pic && stat(pic, &sb) == 0 && sb.st_size > 1000);
+    check_details(&r, b, "centre 80%", 0.1, 0.1, 0.8, 0.8);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
     lk_scanner_free(&s);
     snprintf(ev, sizeof ev, "%s", b);
     CHECK(lk_scanner_open(&s, idx, &p, &err) < 0 && s == NULL);
