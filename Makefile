@@ -146,7 +146,8 @@ accuracy: all $(BUILD)/likeness-score
 # Written at install time, so it always names this PREFIX.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/likeness
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/likeness
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/liblikeness.a
 	install -m 644 include/likeness/*.h $(DESTDIR)$(PREFIX)/include/likeness/
@@ -155,11 +156,12 @@ install: all
 	  'Version: 0.1.0' 'Requires: $(PKGS)' 'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -llikeness -lm -pthread' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
 	install -m 644 src/cli/likeness.1 $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
+	install -m 644 doc/likeness-scan.schema.json $(DESTDIR)$(PREFIX)/share/likeness/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/likeness $(DESTDIR)$(PREFIX)/lib/liblikeness.a \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
-	rm -rf $(DESTDIR)$(PREFIX)/include/likeness
+	rm -rf $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/likeness
 
 clean:
 	rm -rf $(BUILD)
