@@ -73,7 +73,9 @@ LK_API void lk_hash_writer_free(lk_hash_writer **w);
 enum lk_scan_format {
     LK_SCANFMT_TEXT = 0,  /**< readable report per suspect */
     LK_SCANFMT_JSON = 1,  /**< one JSON array of suspect objects for the run */
-    LK_SCANFMT_JSONL = 2  /**< one JSON object per suspect per line */
+    LK_SCANFMT_JSONL = 2, /**< one JSON object per suspect per line */
+    LK_SCANFMT_CSV = 3    /**< one row per segment (and per style resemblance, or one
+                               row for a suspect with neither), RFC 4180, header first */
 };
 
 /** Scan writer flags. */
@@ -86,13 +88,25 @@ enum lk_scan_writer_flags {
  * Writes one suspect's report to @p fp in @p format (enum lk_scan_format).
  * JSON Lines: one line, one fwrite, flushed.  JSON: call with @p first = 1
  * for the first suspect, then lk_scan_write_end() once after the last
- * (prints "[]" when there was none).  Returns 0, LK_ENOMEM or LK_EIO.
+ * (prints "[]" when there was none).  CSV: @p first = 1 writes the header
+ * row first; the suspect's rows are written with one fwrite, flushed.
+ * Returns 0, LK_ENOMEM or LK_EIO.
  */
 LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r,
                          int first);
 
-/** Closes the JSON array (format LK_SCANFMT_JSON); @p any = 0 if nothing was written. */
+/** Ends the output: closes the JSON array (LK_SCANFMT_JSON), or writes the
+ *  CSV header when no suspect was written (LK_SCANFMT_CSV); @p any = 0 if
+ *  nothing was written.  Returns 0 or LK_EIO. */
 LK_API int lk_scan_write_end(FILE *fp, int format, int any);
+
+/**
+ * The text report's summary line of a run: "3 suspects scanned: 2 match,
+ * 1 clean", verdicts with no suspect left out, and "(N already reported,
+ * skipped)" when @p skipped.  @p counts[v] is the number of suspects of
+ * verdict v (enum lk_verdict).  Returns 0 or LK_EIO.
+ */
+LK_API int lk_scan_write_summary(FILE *fp, const size_t counts[4], size_t skipped);
 
 /** Human name of a PDQ dihedral variant: "as is", "mirrored left-right", ... */
 LK_API const char *lk_variant_name(int variant);

@@ -35,7 +35,7 @@ static const char *const usage[] = {
 
 static const char *const fail_on_names[] = { "match", "resembles", "never", NULL };
 enum { FAIL_MATCH, FAIL_RESEMBLES, FAIL_NEVER };
-static const char *const out_names[] = { "text", "json", "jsonl", NULL };
+static const char *const out_names[] = { "text", "json", "jsonl", "csv", NULL };
 
 /* Settings from the command line. */
 struct scan_args {
@@ -154,6 +154,7 @@ struct out {
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     size_t skipped;      /* suspects already in the resume file */
+    size_t verdicts[4];  /* suspects reported per verdict (summary line) */
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
@@ -166,6 +167,7 @@ static void emit(struct out *o, struct job *j, int fail_on)
     }
     if (r->warning[0])
         lk_warning("%s", r->warning);
+    o->verdicts[r->verdict & 3]++;
     o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
                 (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
@@ -315,7 +317,10 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
-        if (o.format == LK_SCANFMT_JSON && lk_scan_write_end(stdout, o.format, o.any) < 0)
+        if (o.format != LK_SCANFMT_TEXT && lk_scan_write_end(stdout, o.format, o.any) < 0)
+            o.errors++;
+        if (o.format == LK_SCANFMT_TEXT && !o.quiet &&
+            lk_scan_write_summary(stdout, o.verdicts, o.skipped) < 0)
             o.errors++;
         if (stop_flag)
             lk_error("interrupted: the reports written so far are complete");
@@ -339,9 +344,12 @@ static int cmd_scan(int argc, char **argv)
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
-        LK_OPT_CHOICE_(0, "format", &a.format, "FMT", out_names, "text (default), json or jsonl"),
+        LK_OPT_CHOICE_(0, "format", &a.format, "FMT", out_names,
+                       "text (default), json, jsonl or csv"),
         LK_OPT_SETINT_(0, "json", &a.format, LK_SCANFMT_JSON, "one JSON array for the run"),
         LK_OPT_SETINT_(0, "jsonl", &a.format, LK_SCANFMT_JSONL, "one JSON object per suspect"),
+        LK_OPT_SETINT_(0, "csv", &a.format, LK_SCANFMT_CSV,
+                       "CSV for spreadsheets: one row per segment"),
         LK_OPT_DOUBLE_(0, "min-score", &a.min_score, "X", 0, 1,
                        "copy evidence >= X is a match (0: list every candidate)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,

@@ -16,6 +16,11 @@
  */
 int lki_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
 
+/* Writes the CSV rows of r (scan_csv.c), after the header when first; r
+ * may be NULL for the header alone.  0, LK_ENOMEM or LK_EIO. */
+struct lk_scan_result;
+int lki_scan_csv(FILE *fp, const struct lk_scan_result *r, int first);
+
 /* The label font (font.c): glyphs LKI_FONT_W x LKI_FONT_H in cells of
  * LKI_FONT_CELL_W x LKI_FONT_CELL_H pixels, before scaling. */
 #define LKI_FONT_W 5

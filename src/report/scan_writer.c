@@ -1,7 +1,10 @@
 /*
  * scan_writer.c — the report of `likeness scan` for one suspect: readable
- * text (verdict, matched works with owner, title, id, score and aligned
- * timecodes on both sides, then style resemblances), JSON and JSON Lines.
+ * text (verdict, matched works with owner, title, id, score in numbers and
+ * words, aligned timecodes on both sides or "picture" for a still side,
+ * distances with their scale, the reference file of a work of several
+ * files, then style resemblances; a summary line per run), JSON and JSON
+ * Lines (CSV is scan_csv.c).
  *
  * The JSON shape is a stable contract (README "Output of likeness scan"):
  * fields are added freely, never renamed.  Times are seconds rounded to
@@ -215,20 +218,32 @@ static void format_range(double a, double b, char *out, size_t n)
         snprintf(out, n, "%s-%s", x, y);
 }
 
-static void print_segment(FILE *fp, const lk_segment *s, const char *evidence)
+/* One segment: both time ranges ("picture" for a still side), frames,
+ * distance with its scale, transform, speed; the reference file when the
+ * work has several; the evidence picture. */
+static void print_segment(FILE *fp, const lk_scan_result *r, const lk_scan_match *m, size_t k)
 {
-    char a[64], b[64];
-    format_range(s->s0, s->s1, a, sizeof a);
-    format_range(s->r0, s->r1, b, sizeof b);
-    fprintf(fp, "      suspect %s  <->  reference %s  %d frame%s, distance %.1f", a, b, s->frames,
-            s->frames == 1 ? "" : "s", s->distance);
+    const lk_segment *s = &m->segs[k];
+    const lk_scan_detail *d = m->details ? &m->details[k] : NULL;
+    int sus_still = r->duration <= 0, ref_still = d && d->ref_duration <= 0 && !d->ref_imported;
+    char a[64] = "picture", b[64] = "picture";
+    if (!sus_still)
+        format_range(s->s0, s->s1, a, sizeof a);
+    if (!ref_still)
+        format_range(s->r0, s->r1, b, sizeof b);
+    fprintf(fp, "      suspect %s  <->  reference %s  ", a, b);
+    if (!sus_still)
+        fprintf(fp, "%d frame%s, ", s->frames, s->frames == 1 ? "" : "s");
+    fprintf(fp, "distance %.1f of 256 bits", s->distance);
     if (s->variant)
         fprintf(fp, ", %s", lk_variant_name(s->variant));
     if (s->speed > 0 && fabs(s->speed - 1.0) >= 0.02) /* speed is 0 for stills */
         fprintf(fp, ", speed x%.2f", s->speed);
     fputc('\n', fp);
-    if (evidence)
-        fprintf(fp, "      evidence: %s\n", evidence);
+    if (d && d->ref_file && m->files > 1)
+        fprintf(fp, "      reference file: %s\n", d->ref_file);
+    if (m->evidence && m->evidence[k])
+        fprintf(fp, "      evidence: %s\n", m->evidence[k]);
 }
 
 static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
@@ -238,21 +253,24 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     print_verdict(fp, r, flags);
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
-        fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s\n", m->score, m->title, m->owner,
-                m->work_id);
+        fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s\n", m->score,
+                lk_score_words(m->score), m->title, m->owner, m->work_id);
         for (size_t k = 0; k < m->nsegs; k++)
-            print_segment(fp, &m->segs[k], m->evidence ? m->evidence[k] : NULL);
+            print_segment(fp, r, m, k);
     }
     for (size_t i = 0; i < r->nstyle; i++)
-        fprintf(fp, "  style  %.2f  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",
-                r->style[i].score, r->style[i].title, r->style[i].owner, r->style[i].work_id);
+        fprintf(fp, "  style  %.2f (%s)  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",
+                r->style[i].score, lk_score_words(r->style[i].score), r->style[i].title,
+                r->style[i].owner, r->style[i].work_id);
     fputc('\n', fp);
 }
 
 LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r, int first)
 {
-    if (!fp || !r || format < LK_SCANFMT_TEXT || format > LK_SCANFMT_JSONL)
+    if (!fp || !r || format < LK_SCANFMT_TEXT || format > LK_SCANFMT_CSV)
         return LK_EINVAL;
+    if (format == LK_SCANFMT_CSV)
+        return lki_scan_csv(fp, r, first);
     if (format == LK_SCANFMT_TEXT) {
         print_text(fp, r, flags);
         return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
@@ -264,9 +282,33 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_res
     return rc;
 }
 
+LK_API int lk_scan_write_summary(FILE *fp, const size_t counts[4], size_t skipped)
+{
+    static const char *const names[4] = { "clean", "resembles", "match", "error" };
+    static const int order[4] = { LK_VERDICT_MATCH, LK_VERDICT_RESEMBLES, LK_VERDICT_CLEAN,
+                                  LK_VERDICT_ERROR };
+    size_t total = counts[0] + counts[1] + counts[2] + counts[3];
+    fprintf(fp, "%zu suspect%s scanned", total, total == 1 ? "" : "s");
+    const char *sep = ": ";
+    for (int i = 0; i < 4; i++) {
+        size_t n = counts[order[i]];
+        if (!n)
+            continue;
+        fprintf(fp, "%s%zu %s%s", sep, n, names[order[i]],
+                order[i] == LK_VERDICT_ERROR && n > 1 ? "s" : "");
+        sep = ", ";
+    }
+    if (skipped)
+        fprintf(fp, " (%zu already reported, skipped)", skipped);
+    fputc('\n', fp);
+    return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
+}
+
 LK_API int lk_scan_write_end(FILE *fp, int format, int any)
 {
     if (format == LK_SCANFMT_JSON)
         fputs(any ? "\n]\n" : "[]\n", fp);
+    if (format == LK_SCANFMT_CSV && !any)
+        return lki_scan_csv(fp, NULL, 1);
     return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
 }

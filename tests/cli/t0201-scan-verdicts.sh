@@ -1,6 +1,7 @@
 #!/bin/sh
 # `likeness scan` on the demo: verdicts, aligned time ranges, exit codes,
-# output formats, errors inside a batch, stdin lists, evidence pictures.
+# output formats (text with its summary line, JSON, CSV), errors inside a
+# batch, stdin lists, evidence pictures.
 . tests/cli/lib.sh
 D=data/demo
 IDX="$T/demo.idx"
@@ -33,7 +34,20 @@ grep_out "^$clip: MATCH"
 grep_out '"Starfall (Episode 1)" (Example Studio)'
 grep_out 'suspect 00:00:0[1-3]\.[0-9]*-00:00:0[4-6]\.[0-9]*  <->  reference 00:00:0[0-2]'
 grep_out 'mirrored'
+grep_out 'distance [0-9.]* of 256 bits'
 run env NO_COLOR= "$LIKENESS" scan --index "$IDX" "$clip"
+# A still has no time range; a run ends with a summary line.
+expect_rc 1 "$LIKENESS" scan --index "$IDX" "$grab" "$other"
+grep_out '^      suspect picture  <->  reference picture  distance'
+grep_out '^2 suspects scanned: 1 match, 1 clean$'
+# --csv: a header, then a row per segment (and one for a clean suspect).
+expect_rc 1 "$LIKENESS" scan --index "$IDX" --csv "$clip" "$other"
+[ "$(wc -l <"$T/out")" -eq 3 ] || { cat "$T/out"; fail "--csv: expected 3 rows"; }
+head -n 1 "$T/out" | grep -q '^file,verdict,kind,work_id,title,owner,work_score,segment,' ||
+    fail "--csv header"
+grep -q "^$clip,match,copy,starfall-ep01,Starfall (Episode 1),Example Studio," "$T/out" ||
+    fail "--csv copy row"
+grep -q "^$other,clean,none," "$T/out" || fail "--csv clean row"
 grep -q "$(printf '\033')" "$T/out" && fail "colour codes on a pipe"
 
 # --fail-on: never -> 0 even with a match; the JSON array holds every suspect.

@@ -1,5 +1,6 @@
 /* test_scan_report.c — `likeness scan` reports: the stable JSON shape, one
- * whole line per suspect in JSON Lines, the text report's timecodes, and
+ * whole line per suspect in JSON Lines, the text report's timecodes, still
+ * sides, reference files and summary line, CSV rows and quoting, and
  * evidence PNGs: plain, and labelled (layout, outlines, captions in the
  * built-in font, text chunks, mode from the umask). */
 #include <cJSON.h>
@@ -121,6 +122,72 @@ static void test_text(void)
     CHECK(strstr(s, "style only") != NULL);
     CHECK(strstr(s, "ok.png") == NULL);
     CHECK(strstr(s, "\033[") == NULL);
+    free(s);
+    fclose(fp);
+}
+
+/* Still sides, the reference file of a work of several, the summary. */
+static void test_text_details(void)
+{
+    static lk_segment sg = { .frames = 1, .distance = 24, .score = 0.61 };
+    static lk_scan_detail d = { .ref_file = (char *)"refs/part2.png", .ref_duration = 0 };
+    static lk_scan_match m = { "w", "T", "O", 0, 0.61, &sg, 1, NULL, &d, 2 };
+    lk_scan_result r = { .file = "grab.jpg", .verdict = LK_VERDICT_MATCH, .frames = 1,
+                         .matches = &m, .nmatches = 1 };
+    FILE *fp = tmpfile();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    size_t counts[4] = { 1, 0, 2, 0 };
+    CHECK_INT(lk_scan_write_summary(fp, counts, 0), 0);
+    size_t one_error[4] = { 0, 0, 0, 1 };
+    CHECK_INT(lk_scan_write_summary(fp, one_error, 3), 0);
+    char *s = slurp(fp);
+    CHECK(strstr(s, "copy   0.61 (moderate)") != NULL);
+    CHECK(strstr(s, "suspect picture  <->  reference picture  distance 24.0 of 256 bits\n") != NULL);
+    CHECK(strstr(s, "00:00:00.000") == NULL);
+    CHECK(strstr(s, "      reference file: refs/part2.png\n") != NULL);
+    CHECK(strstr(s, "3 suspects scanned: 2 match, 1 clean\n") != NULL);
+    CHECK(strstr(s, "1 suspect scanned: 1 error (3 already reported, skipped)\n") != NULL);
+    free(s);
+    fclose(fp);
+    m.files = 1; /* one file: not named again */
+    fp = tmpfile();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    s = slurp(fp);
+    CHECK(strstr(s, "reference file") == NULL);
+    free(s);
+    fclose(fp);
+}
+
+/* CSV: a header, a row per segment and style entry, RFC 4180 quoting,
+ * formulas defused, every suspect present. */
+static void test_csv(void)
+{
+    FILE *fp = tmpfile();
+    lk_scan_result r = sample();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &r, 1), 0);
+    lk_scan_result c = { .file = "=cmd|' /C calc'!A0,x.png", .verdict = LK_VERDICT_CLEAN };
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &c, 0), 0);
+    lk_scan_result e = { .file = "bad.mp4", .verdict = LK_VERDICT_ERROR, .error = "said \"no\"" };
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &e, 0), 0);
+    char *s = slurp(fp);
+    int lines = 0;
+    for (char *p = s; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    CHECK_INT(lines, 1 + 2 + 1 + 1 + 1); /* header, 2 segments, 1 style, clean, error */
+    CHECK(strncmp(s, "file,verdict,kind,work_id,title,owner,work_score,segment,", 57) == 0);
+    CHECK(strstr(s, "\r\nin/clip 1.mp4,match,copy,starfall-ep01,\"Starfall \"\"Ep. 1\"\"\",Example "
+                    "Studio,0.9877,1,2.000,6.000,1.500,5.500,9,18.25,0.9700,1.000,mirrored "
+                    "left-right,") != NULL);
+    CHECK(strstr(s, ",ev/a.png,") != NULL);
+    CHECK(strstr(s, "\r\nin/clip 1.mp4,match,style,tidal,Tidal Lines,Other Owner,0.4100,") != NULL);
+    CHECK(strstr(s, "\r\n\"'=cmd|' /C calc'!A0,x.png\",clean,none,") != NULL);
+    CHECK(strstr(s, ",\"said \"\"no\"\"\"\r\n") != NULL);
+    free(s);
+    fclose(fp);
+    fp = tmpfile(); /* no suspect at all: the header alone */
+    CHECK_INT(lk_scan_write_end(fp, LK_SCANFMT_CSV, 0), 0);
+    s = slurp(fp);
+    CHECK(strncmp(s, "file,verdict,", 13) == 0 && strstr(s, ",error\r\n") != NULL);
     free(s);
     fclose(fp);
 }
@@ -285,6 +352,8 @@ int main(void)
     test_jsonl_shape();
     test_json_array();
     test_text();
+    test_text_details();
+    test_csv();
     test_evidence();
     test_font();
     test_labelled();
