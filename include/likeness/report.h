@@ -108,6 +108,59 @@ LK_API int lk_scan_write_end(FILE *fp, int format, int any);
  */
 LK_API int lk_scan_write_summary(FILE *fp, const size_t counts[4], size_t skipped);
 
+/* ---- the HTML report (src/report/scan_set.c, html.c) ---------------- */
+
+/**
+ * The suspects of one report, gathered from scans (lk_scan_report_add) or
+ * from saved JSON (lk_scan_report_read), kept in their JSON form so that a
+ * report made during a scan and one made later from its JSON Lines are the
+ * same.  Not thread-safe: one thread adds and writes.
+ */
+typedef struct lk_scan_report lk_scan_report;
+
+/** Creates an empty report.  Returns 0 or LK_ENOMEM; free with lk_scan_report_free(). */
+LK_API int lk_scan_report_new(lk_scan_report **out);
+
+/** Frees *rep (NULL allowed) and sets it to NULL. */
+LK_API void lk_scan_report_free(lk_scan_report **rep);
+
+/** Number of suspects in @p rep. */
+LK_API size_t lk_scan_report_count(const lk_scan_report *rep);
+
+/**
+ * Adds a copy of @p r (nothing of it is kept; skipped results are left
+ * out).  Relative evidence paths are read from the current directory.
+ * Returns 0 or LK_ENOMEM.
+ */
+LK_API int lk_scan_report_add(lk_scan_report *rep, const lk_scan_result *r);
+
+/**
+ * Adds the suspects of saved scan output read from @p fp: JSON Lines (a
+ * --jsonl or --resume file; blank lines ignored) or one JSON array or
+ * object (--json).  @p name names the input in messages, and a relative
+ * evidence path that does not exist from the current directory is looked
+ * for next to @p name too.  Returns the number of suspects added, or
+ * LK_ECORRUPT (not JSON, or not scan output: each object needs "file" and
+ * "verdict"), LK_EIO or LK_ENOMEM with a message naming @p name and the line.
+ */
+LK_API long lk_scan_report_read(lk_scan_report *rep, FILE *fp, const char *name,
+                                lk_errbuf *err);
+
+/**
+ * Writes @p rep as one self-contained HTML page onto @p fp: inline CSS and
+ * SVG, evidence pictures embedded as data: URIs, a Content-Security-Policy
+ * that forbids every load, no script; readable without JavaScript and
+ * printable.  A summary (suspects, verdict counts, each run's index
+ * identity, parameters, date and tool version), then per suspect its
+ * verdict and per matched work a card (owner, title, work id, reference
+ * files, score in words, an SVG timeline of the segments on both clocks,
+ * the frame pairs with times, frame numbers and matched regions, a table of
+ * the segments), style resemblances apart as weaker evidence, and the
+ * errors.  A picture that cannot be read is named instead.  Returns 0,
+ * LK_ENOMEM or LK_EIO (with a message in @p err).
+ */
+LK_API int lk_scan_report_html(const lk_scan_report *rep, FILE *fp, lk_errbuf *err);
+
 /** Human name of a PDQ dihedral variant: "as is", "mirrored left-right", ... */
 LK_API const char *lk_variant_name(int variant);
 

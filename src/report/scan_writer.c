@@ -151,8 +151,7 @@ static cJSON *run_json(const lk_scan_run *run)
     return o;
 }
 
-/* The suspect object of the JSON forms; NULL when out of memory. */
-static cJSON *report_json(const lk_scan_result *r)
+cJSON *lki_scan_json(const lk_scan_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -275,7 +274,7 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_res
         print_text(fp, r, flags);
         return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
     }
-    cJSON *o = report_json(r);
+    cJSON *o = lki_scan_json(r);
     int rc = lki_json_put(fp, format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n", o,
                          format == LK_SCANFMT_JSONL ? "\n" : "");
     cJSON_Delete(o);
