@@ -1,8 +1,9 @@
 # likeness — GNU Make build.
 #
 #   make            build/likeness and build/liblikeness.a
-#   make check      install missing Debian packages, run every test, then
-#                   again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check      install missing Debian packages (the tests' too), run
+#                   every test, then again under AddressSanitizer +
+#                   UndefinedBehaviorSanitizer
 #   make test       run the tests in $(BUILD) only (no package install)
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
@@ -60,7 +61,7 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
-.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps
+.PHONY: all lib test check demo bench accuracy style-eval install uninstall clean deps test-deps
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -116,8 +117,11 @@ test: all $(TEST_BINS) $(FUZZ_BINS)
 deps:
 	@sh .ci/install-deps
 
+test-deps:
+	@sh .ci/install-deps --tests
+
 # The README's two commands: each works alone on a fresh Debian 12.
-check: deps
+check: test-deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 CFLAGS="-O1 -g" test
 
