@@ -250,6 +250,16 @@ LK_API int lk_index_remove_work(lk_index *ix, const char *work_id, lk_errbuf *er
 LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, void *ctx),
                          void *ctx, lk_errbuf *err);
 
+/**
+ * Calls @p fn for every file of work @p work_id in the order added, with
+ * its record (strings valid for the call) and its number of stored
+ * entries; a non-zero return stops the walk and is returned.  Returns the
+ * number of files walked, LK_ENOENT (no such work) or < 0.
+ */
+LK_API int lk_index_work_files(lk_index *ix, const char *work_id,
+                               int (*fn)(const lk_index_file *f, int64_t entries, void *ctx),
+                               void *ctx, lk_errbuf *err);
+
 /** Fills @p st with totals and parameters.  Returns 0 or < 0. */
 LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *st, lk_errbuf *err);
 

@@ -1,7 +1,8 @@
 /*
- * query.c — reading the catalog: listing works, totals, a work's style,
- * walking entries, and the record behind a search position.  Every frame
- * blob read here is checksum-verified first (lki_load_blob).
+ * query.c — reading the catalog: listing works and a work's files, totals,
+ * a work's style, walking entries, and the record behind a search
+ * position.  Every frame blob read here is checksum-verified first
+ * (lki_load_blob).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,45 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
         ret = lki_db_err(ix, rc, "cannot list works", err);
     sqlite3_finalize(st);
     return ret;
+}
+
+/* The file record in the current row of st (columns of work_files). */
+static lk_index_file file_row(sqlite3_stmt *st)
+{
+    lk_index_file f = {
+        .path = col_text(st, 0), .size = sqlite3_column_int64(st, 1),
+        .duration = sqlite3_column_double(st, 3), .width = sqlite3_column_int(st, 4),
+        .height = sqlite3_column_int(st, 5), .fps = sqlite3_column_double(st, 6),
+        .format = col_text(st, 7), .imported = sqlite3_column_int(st, 8),
+        .sampled = sqlite3_column_int64(st, 9),
+    };
+    if (sqlite3_column_bytes(st, 2) == (int)sizeof f.sha256)
+        memcpy(f.sha256, sqlite3_column_blob(st, 2), sizeof f.sha256);
+    return f;
+}
+
+LK_API int lk_index_work_files(lk_index *ix, const char *work_id,
+                               int (*fn)(const lk_index_file *f, int64_t entries, void *ctx),
+                               void *ctx, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    uint8_t style[LK_STYLE_BYTES];
+    LK_TRY(lk_index_work_style(ix, work_id, style, err)); /* LK_ENOENT for no such work */
+    LK_TRY(lki_db_prepare(ix,
+        "SELECT f.path, f.size, f.sha256, f.duration, f.width, f.height, f.fps, f.format,"
+        " f.imported, f.sampled, f.entries FROM files f JOIN works w ON w.id = f.work"
+        " WHERE w.work_id = ? ORDER BY f.id", &st, err));
+    sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
+    int rc, ret = 0, n = 0;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lk_index_file f = file_row(st);
+        ret = fn(&f, sqlite3_column_int64(st, 10), ctx);
+        n++;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = lki_db_err(ix, rc, "catalog read failed", err);
+    sqlite3_finalize(st);
+    return ret != 0 ? ret : n;
 }
 
 static int64_t file_bytes(const char *path, const char *suffix)
