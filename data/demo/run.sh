@@ -37,8 +37,14 @@ show "$likeness" scan --index "$idx" --evidence "$out/evidence" --html "$out/dem
 echo "(exit status $rc: 0 all clean, 1 a match found, 2 an error)"
 [ "$rc" -le 1 ]
 if command -v chromium >/dev/null 2>&1; then
+    case $out in /*) page="$out/demo-report.html" ;; *) page="$(pwd)/$out/demo-report.html" ;; esac
+    rm -f "$out/demo-report.png"
     sh tests/tools/chromium.sh --hide-scrollbars --window-size=900,1700 \
         --force-device-scale-factor=0.6 --screenshot="$out/demo-report.png" \
-        "file://$(pwd)/$out/demo-report.html" >/dev/null &&
+        "file://$page" >/dev/null
+    if [ -s "$out/demo-report.png" ]; then
         echo "screenshot of the HTML report: $out/demo-report.png"
+    else
+        echo "no screenshot: chromium could not render $page" >&2
+    fi
 fi
