@@ -46,7 +46,10 @@ jq -e -s 'length == 24' "$R" >/dev/null || fail "resume file does not parse"
 rm -f "$R"
 "$LIKENESS" scan --index "$IDX" -q --fail-on never --jobs 1 --resume "$R" "$T/in" 2>"$T/err" &
 pid=$!
-sleep 0.3
+# The resume file is opened after the signal handlers are installed: wait
+# for it (a fixed sleep raced the start-up of a loaded machine: exit 143).
+i=0
+while [ ! -e "$R" ] && [ $i -lt 200 ] && kill -0 $pid 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
 kill -TERM $pid
 wait $pid
 rc=$?
