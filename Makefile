@@ -1,8 +1,9 @@
 # likeness — GNU Make build.
 #
 #   make            build/likeness and build/liblikeness.a
-#   make check      install missing Debian packages, run every test, then
-#                   again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make check      install missing Debian packages (the tests' too), run
+#                   every test, then again under AddressSanitizer +
+#                   UndefinedBehaviorSanitizer
 #   make test       run the tests in $(BUILD) only (no package install)
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
@@ -79,7 +80,7 @@ LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
 .PHONY: all lib test test-programs check demo bench accuracy style-eval install uninstall \
-        clean deps cross-aarch64 print-pkgs fuzz
+        clean deps test-deps cross-aarch64 print-pkgs fuzz
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -165,8 +166,11 @@ cross-aarch64:
 deps:
 	@sh .ci/install-deps
 
+test-deps:
+	@sh .ci/install-deps --tests
+
 # The README's two commands: each works alone on a fresh Debian 12.
-check: deps
+check: test-deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 CFLAGS="-O1 -g" test
 
@@ -200,7 +204,8 @@ accuracy: all $(BUILD)/likeness-score
 # Written at install time, so it always names this PREFIX.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1
+	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/likeness
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/likeness
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/liblikeness.a
 	install -m 644 include/likeness/*.h $(DESTDIR)$(PREFIX)/include/likeness/
@@ -209,11 +214,12 @@ install: all
 	  'Version: 0.1.0' 'Requires: $(PKGS)' 'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -llikeness -lm -pthread' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
 	install -m 644 src/cli/likeness.1 $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
+	install -m 644 doc/likeness-scan.schema.json $(DESTDIR)$(PREFIX)/share/likeness/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/likeness $(DESTDIR)$(PREFIX)/lib/liblikeness.a \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
-	rm -rf $(DESTDIR)$(PREFIX)/include/likeness
+	rm -rf $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/likeness
 
 clean:
 	rm -rf $(BUILD)

@@ -1,12 +1,16 @@
 #!/bin/sh
 # `make demo`: indexes the demo reference works, then scans the demo
-# suspects against them, printing every command and its report.
-# Usage: sh data/demo/run.sh PATH/TO/likeness [INDEX]
+# suspects against them, printing every command and its report, and writes
+# the HTML report (OUT/demo-report.html, its pictures in OUT/evidence) and,
+# when Debian's chromium is installed, a screenshot of it
+# (OUT/demo-report.png, the README's doc/demo-report.png).
+# Usage: sh data/demo/run.sh PATH/TO/likeness [INDEX [OUT]]
 set -eu
-likeness=${1:?usage: run.sh LIKENESS_BINARY [INDEX]}
+likeness=${1:?usage: run.sh LIKENESS_BINARY [INDEX [OUT]]}
 demo=$(cd "$(dirname "$0")" && pwd)
 cd "$demo/../.."
 idx=${2:-build/demo.idx}
+out=${3:-build}
 rm -f "$idx" "$idx-seg" "$idx-wal" "$idx-shm"
 # Prints a command as one would type it (the binary as "likeness"), then runs it.
 show() {
@@ -27,7 +31,20 @@ show "$likeness" index add --index "$idx" --owner "Other Pictures" \
 show "$likeness" index list --index "$idx"
 echo
 rc=0
-mkdir -p build/evidence
-show "$likeness" scan --index "$idx" --evidence build/evidence data/demo/suspects || rc=$?
+rm -rf "$out/evidence"
+show "$likeness" scan --index "$idx" --evidence "$out/evidence" --html "$out/demo-report.html" \
+    data/demo/suspects 2>&1 || rc=$?
 echo "(exit status $rc: 0 all clean, 1 a match found, 2 an error)"
 [ "$rc" -le 1 ]
+if command -v chromium >/dev/null 2>&1; then
+    case $out in /*) page="$out/demo-report.html" ;; *) page="$(pwd)/$out/demo-report.html" ;; esac
+    rm -f "$out/demo-report.png"
+    sh tests/tools/chromium.sh --hide-scrollbars --window-size=900,1700 \
+        --force-device-scale-factor=0.6 --screenshot="$out/demo-report.png" \
+        "file://$page" >/dev/null
+    if [ -s "$out/demo-report.png" ]; then
+        echo "screenshot of the HTML report: $out/demo-report.png"
+    else
+        echo "no screenshot: chromium could not render $page" >&2
+    fi
+fi

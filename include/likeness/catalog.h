@@ -157,12 +157,14 @@ typedef struct lk_index_stats {
 typedef struct lk_index_entry {
     const char *work_id, *owner, *title, *file; /**< identity; file as given to add */
     const char *file_abs;         /**< the file's absolute path when it was added, or NULL */
-    uint8_t file_sha256[32];      /**< the file's content hash */
     int64_t work_row, file_row;   /**< catalog rows */
     uint32_t number;              /**< entry number inside the file */
     double file_duration;         /**< the file's duration, s (0 for a still picture) */
     int file_imported;            /**< 1 if the file holds imported hashes (no media) */
     lk_index_frame frame;         /**< the entry's features */
+    uint8_t file_sha256[32];      /**< SHA-256 of the file's content when it was added */
+    double file_fps;              /**< the file's average frame rate (0 if unknown or a still) */
+    int file_width, file_height;  /**< the file's coded size, after rotation (0 if imported) */
 } lk_index_entry;
 
 /** An open index. */
@@ -259,6 +261,16 @@ LK_API int lk_index_remove_work(lk_index *ix, const char *work_id, lk_errbuf *er
  */
 LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, void *ctx),
                          void *ctx, lk_errbuf *err);
+
+/**
+ * Calls @p fn for every file of work @p work_id in the order added, with
+ * its record (strings valid for the call) and its number of stored
+ * entries; a non-zero return stops the walk and is returned.  Returns the
+ * number of files walked, LK_ENOENT (no such work) or < 0.
+ */
+LK_API int lk_index_work_files(lk_index *ix, const char *work_id,
+                               int (*fn)(const lk_index_file *f, int64_t entries, void *ctx),
+                               void *ctx, lk_errbuf *err);
 
 /** Fills @p st with totals and parameters.  Returns 0 or < 0. */
 LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *st, lk_errbuf *err);

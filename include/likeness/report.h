@@ -73,7 +73,9 @@ LK_API void lk_hash_writer_free(lk_hash_writer **w);
 enum lk_scan_format {
     LK_SCANFMT_TEXT = 0,  /**< readable report per suspect */
     LK_SCANFMT_JSON = 1,  /**< one JSON array of suspect objects for the run */
-    LK_SCANFMT_JSONL = 2  /**< one JSON object per suspect per line */
+    LK_SCANFMT_JSONL = 2, /**< one JSON object per suspect per line */
+    LK_SCANFMT_CSV = 3    /**< one row per segment (and per style resemblance, or one
+                               row for a suspect with neither), RFC 4180, header first */
 };
 
 /** Scan writer flags. */
@@ -86,7 +88,9 @@ enum lk_scan_writer_flags {
  * Writes one suspect's report to @p fp in @p format (enum lk_scan_format).
  * JSON Lines: one line, one fwrite, flushed.  JSON: call with @p first = 1
  * for the first suspect, then lk_scan_write_end() once after the last
- * (prints "[]" when there was none).  Returns 0, LK_ENOMEM or LK_EIO.
+ * (prints "[]" when there was none).  CSV: @p first = 1 writes the header
+ * row first; the suspect's rows are written with one fwrite, flushed.
+ * Returns 0, LK_ENOMEM or LK_EIO.
  */
 LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r,
                          int first);
@@ -101,11 +105,82 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_res
  */
 LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r);
 
-/** Closes the JSON array (format LK_SCANFMT_JSON); @p any = 0 if nothing was written. */
+/** Ends the output: closes the JSON array (LK_SCANFMT_JSON), or writes the
+ *  CSV header when no suspect was written (LK_SCANFMT_CSV); @p any = 0 if
+ *  nothing was written.  Returns 0 or LK_EIO. */
 LK_API int lk_scan_write_end(FILE *fp, int format, int any);
+
+/**
+ * The text report's summary line of a run: "3 suspects scanned: 2 match,
+ * 1 clean", verdicts with no suspect left out, and "(N already reported,
+ * skipped)" when @p skipped.  @p counts[v] is the number of suspects of
+ * verdict v (enum lk_verdict).  Returns 0 or LK_EIO.
+ */
+LK_API int lk_scan_write_summary(FILE *fp, const size_t counts[4], size_t skipped);
+
+/* ---- the HTML report (src/report/scan_set.c, html.c) ---------------- */
+
+/**
+ * The suspects of one report, gathered from scans (lk_scan_report_add) or
+ * from saved JSON (lk_scan_report_read), kept in their JSON form so that a
+ * report made during a scan and one made later from its JSON Lines are the
+ * same.  Not thread-safe: one thread adds and writes.
+ */
+typedef struct lk_scan_report lk_scan_report;
+
+/** Creates an empty report.  Returns 0 or LK_ENOMEM; free with lk_scan_report_free(). */
+LK_API int lk_scan_report_new(lk_scan_report **out);
+
+/** Frees *rep (NULL allowed) and sets it to NULL. */
+LK_API void lk_scan_report_free(lk_scan_report **rep);
+
+/** Number of suspects in @p rep. */
+LK_API size_t lk_scan_report_count(const lk_scan_report *rep);
+
+/**
+ * Adds a copy of @p r (nothing of it is kept; skipped results are left
+ * out).  Relative evidence paths are read from the current directory.
+ * Returns 0 or LK_ENOMEM.
+ */
+LK_API int lk_scan_report_add(lk_scan_report *rep, const lk_scan_result *r);
+
+/**
+ * Adds the suspects of saved scan output read from @p fp: JSON Lines (a
+ * --jsonl or --resume file; blank lines ignored) or one JSON array or
+ * object (--json).  @p name names the input in messages, and a relative
+ * evidence path that does not exist from the current directory is looked
+ * for next to @p name too.  Returns the number of suspects added, or
+ * LK_ECORRUPT (not JSON, or not scan output: each object needs "file" and
+ * "verdict"), LK_EIO or LK_ENOMEM with a message naming @p name and the line.
+ */
+LK_API long lk_scan_report_read(lk_scan_report *rep, FILE *fp, const char *name,
+                                lk_errbuf *err);
+
+/**
+ * Writes @p rep as one self-contained HTML page onto @p fp: inline CSS and
+ * SVG, evidence pictures embedded as data: URIs, a Content-Security-Policy
+ * that forbids every load, no script; readable without JavaScript and
+ * printable.  A summary (suspects, verdict counts, each run's index
+ * identity, parameters, date and tool version), then per suspect its
+ * verdict and per matched work a card (owner, title, work id, reference
+ * files, score in words, an SVG timeline of the segments on both clocks,
+ * the frame pairs with times, frame numbers and matched regions, a table of
+ * the segments), style resemblances apart as weaker evidence, and the
+ * errors.  A picture that cannot be read is named instead.  Returns 0,
+ * LK_ENOMEM or LK_EIO (with a message in @p err).
+ */
+LK_API int lk_scan_report_html(const lk_scan_report *rep, FILE *fp, lk_errbuf *err);
 
 /** Human name of a PDQ dihedral variant: "as is", "mirrored left-right", ... */
 LK_API const char *lk_variant_name(int variant);
+
+/**
+ * A score in words, for people: "very strong" (>= 0.85), "strong" (>= 0.7),
+ * "moderate" (>= 0.5, the default --min-score), "weak" (>= 0.3), "very
+ * weak" (> 0), "none".  The bands are as provisional as the scores
+ * (src/match/score.c).  Returns a static string.  Thread-safe.
+ */
+LK_API const char *lk_score_words(double score);
 
 /**
  * Writes a PNG with @p left and @p right (RGB24 or GRAY8) side by side on
@@ -118,6 +193,45 @@ LK_API const char *lk_variant_name(int variant);
  */
 LK_API int lk_evidence_write_png(const char *path, const lk_image *left, const lk_image *right,
                                  lk_errbuf *err);
+
+/** One side of a labelled evidence picture.  Strings are borrowed for the call. */
+typedef struct lk_evidence_side {
+    const lk_image *image;    /**< the whole picture (RGB24 or GRAY8) */
+    lk_rect region;           /**< matched region in image pixels, outlined; width 0: none */
+    const char *region_name;  /**< e.g. "centre 80%", or NULL */
+    const char *file;         /**< the file's path */
+    const char *sha256;       /**< its hex SHA-256, or NULL */
+    double time;              /**< seconds into the file */
+    int64_t frame;            /**< frame number (display order from 0), < 0 unknown */
+    int still;                /**< 1: a still picture (no time is drawn) */
+} lk_evidence_side;
+
+/** What a labelled evidence picture shows and says. */
+typedef struct lk_evidence_info {
+    lk_evidence_side suspect;    /**< drawn on the left, labelled SUSPECT */
+    lk_evidence_side reference;  /**< drawn on the right, labelled REFERENCE */
+    const char *work_id, *title, *owner; /**< the matched work */
+    double score;                /**< the work's score in [0,1] */
+    double distance;             /**< the segment's mean PDQ distance, bits of 256 */
+    const char *transform;       /**< lk_variant_name of the copy, or NULL */
+    const char *software;        /**< e.g. "likeness 0.1.0", or NULL */
+} lk_evidence_info;
+
+/**
+ * Writes a labelled evidence PNG: a heading (work, owner, id, score in
+ * numbers and words, distance with its scale, transform), the suspect and
+ * the reference side by side with their matched regions outlined, and under
+ * each its role, file name, time and frame number (stills: no time) and
+ * region, drawn in a built-in bitmap font (ASCII; other characters as '?').
+ * The same facts, file paths and hashes whole, are stored as PNG iTXt
+ * chunks (keys "Title", "Software", "Description", "Suspect", "Suspect
+ * SHA-256", "Suspect time", "Suspect frame", "Suspect region", the same for
+ * "Reference", "Work", "Work ID", "Owner", "Score", "Distance",
+ * "Transform").  Written to a temporary name (mode 0666 less the umask) and
+ * renamed into place.  Returns 0 or LK_EIO / LK_ENOMEM / LK_EINVAL, with a
+ * message naming @p path.  Thread-safe for distinct paths.
+ */
+LK_API int lk_evidence_write(const char *path, const lk_evidence_info *ev, lk_errbuf *err);
 
 /** Formats seconds as HH:MM:SS.mmm into buf (at least 16 bytes). */
 LK_API void lk_format_timecode(double seconds, char *buf, size_t n);

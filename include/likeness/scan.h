@@ -125,7 +125,39 @@ LK_API int lk_ref_collapse(lk_index_frame *v, size_t *n, const lk_features *f, d
 LK_API int lk_ref_collapse_view(lk_index_frame *v, size_t *n, int view, const lk_hash256 *pdq,
                                 int quality, double time, int cut);
 
-/* ---- the scanner (src/scan/scanner.c, suspect.c, evidence.c) ---- */
+/* ---- the scanner (src/scan/scanner.c, suspect.c, provenance.c, evidence.c) ---- */
+
+/** A rectangle as fractions of a whole picture (its borders included):
+ *  0 <= x, y and x + w, y + h <= 1.  w == 0 when unknown. */
+typedef struct lk_scan_box {
+    float x, y, w, h;
+} lk_scan_box;
+
+/**
+ * Provenance of one segment: which reference file, and which frames and
+ * regions of both sides its closest frame match (best_query, best_ref)
+ * joined.  The suspect side is exact (recorded while the suspect was
+ * hashed).  The reference side comes from the catalog: ref_frame numbers
+ * are times x the file's frame rate, and ref_region is the stored view's
+ * rectangle on the file's coded size; both are made exact from the decoded
+ * reference frame when an evidence picture is written (the catalog does not
+ * keep the borders cropped from a reference).
+ */
+typedef struct lk_scan_detail {
+    char *ref_file;                /**< path of the reference file as indexed (owned) */
+    char ref_sha256[65];           /**< hex SHA-256 of that file when indexed, or "" */
+    double ref_duration;           /**< its duration, s (0: a still picture) */
+    int ref_imported;              /**< 1: imported hashes, no media to show */
+    double suspect_time, ref_time; /**< times of the closest frame pair, s */
+    int64_t suspect_frame, ref_frame; /**< their frame numbers (display order from 0),
+                                        -1 if unknown */
+    int64_t suspect_first, suspect_last; /**< suspect frame numbers at s0 and s1 */
+    int64_t ref_first, ref_last;   /**< reference frame numbers at r0 and r1, -1 unknown */
+    const char *suspect_view;      /**< region of the suspect queried (policy name, static) */
+    const char *ref_view;          /**< stored view matched (policy name, static) */
+    lk_scan_box suspect_region;    /**< that region in the suspect's picture */
+    lk_scan_box ref_region;        /**< that view in the reference picture */
+} lk_scan_detail;
 
 /** One reference work with copy evidence. */
 typedef struct lk_scan_match {
@@ -136,6 +168,8 @@ typedef struct lk_scan_match {
     size_t nsegs;                        /**< number of segments */
     char **evidence;                     /**< per segment: PNG path or NULL (owned);
                                               the array may be NULL */
+    lk_scan_detail *details;             /**< per segment (owned); may be NULL */
+    int64_t files;                       /**< files of the work in the index (0: unknown) */
 } lk_scan_match;
 
 /** One style resemblance. */
@@ -143,6 +177,17 @@ typedef struct lk_scan_style {
     const char *work_id, *title, *owner; /**< borrowed from the scanner */
     double score;                        /**< 0..1 */
 } lk_scan_style;
+
+/** What a scan ran with: provenance shared by every result of a run. */
+typedef struct lk_scan_run {
+    const char *version;           /**< lk_version() of the scanner */
+    const char *index_path;        /**< as given to lk_scanner_open */
+    char index_id[33];             /**< the index's random id (lk_index_stats.index_uuid) */
+    uint64_t generation;           /**< the catalog generation scanned */
+    char started[32];              /**< when the scanner opened, UTC, "YYYY-MM-DDTHH:MM:SSZ" */
+    lk_match_params match;         /**< thresholds and tolerances in force */
+    lk_decode_opts sampling;       /**< how suspects are sampled */
+} lk_scan_run;
 
 /**
  * Everything found about one suspect.  Strings of works are borrowed from
@@ -164,13 +209,15 @@ typedef struct lk_scan_result {
     size_t nmatches;
     lk_scan_style *style;          /**< best first */
     size_t nstyle;
+    const lk_scan_run *run;        /**< provenance of the run (borrowed), or NULL */
 } lk_scan_result;
 
 /** Settings of a scan; start from lk_scan_params_default(). */
 typedef struct lk_scan_params {
     lk_match_params match;         /**< thresholds and tolerances */
     double fps;                    /**< suspect samples per second; < 0: as the index */
-    const char *evidence_dir;      /**< write evidence PNGs here, or NULL */
+    const char *evidence_dir;      /**< write evidence PNGs here (created if missing,
+                                        with its parents), or NULL */
     const volatile sig_atomic_t *stop; /**< when non-NULL and set, scans stop early
                                         (LK_EINTR); may be set from a signal handler */
     /** When non-NULL, called with the file's hex SHA-256 before decoding;
@@ -194,8 +241,11 @@ LK_API void lk_scan_params_default(lk_scan_params *p);
  * Opens the index at @p index_path read-only for scanning with @p p
  * (copied; the strings and the stop flag it points to must outlive the
  * scanner): one snapshot of the catalog, the search structure over its
- * hashes, every work with its style.  Returns 0 or < 0 (the catalog's
- * errors, LK_EINVAL for bad parameters) with a message naming the index.
+ * hashes, every work with its style, and the run's provenance
+ * (lk_scanner_run); creates the evidence directory when one is set.
+ * Returns 0 or < 0 (the catalog's errors, LK_EINVAL for bad parameters, the
+ * errors of mkdir for the evidence directory) with a message naming the
+ * index or the directory.
  * Free with lk_scanner_free().
  */
 LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,
@@ -203,6 +253,9 @@ LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_sc
 
 /** Frees *s (NULL allowed; after every worker is freed) and sets it to NULL. */
 LK_API void lk_scanner_free(lk_scanner **s);
+
+/** The provenance of the run (owned by @p s, valid until lk_scanner_free). */
+LK_API const lk_scan_run *lk_scanner_run(const lk_scanner *s);
 
 /** Number of indexed entries (0: every suspect will be clean). */
 LK_API size_t lk_scanner_entries(const lk_scanner *s);

@@ -44,10 +44,12 @@ typedef struct lk_entry_cache {
     size_t n;               /* entries in blob */
     char *work_id, *owner, *title, *path; /* owned strings */
     char *abs_path;         /* owned; "" when the catalog has none */
-    uint8_t sha256[32];     /* the file's content hash */
     int64_t work_row;
     double duration;        /* the file's duration, seconds (0: a still) */
     int imported;           /* the file holds imported hashes */
+    uint8_t sha256[32];     /* the file's content hash */
+    double fps;             /* its average frame rate */
+    int width, height;      /* its coded size */
 } lk_entry_cache;
 
 /* Frees what the cache holds and empties it. */

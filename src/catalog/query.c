@@ -1,7 +1,8 @@
 /*
- * query.c — reading the catalog: listing works, totals, a work's style,
- * walking entries, and the record behind a search position.  Every frame
- * blob read here is checksum-verified first (lki_load_blob).
+ * query.c — reading the catalog: listing works and a work's files, totals,
+ * a work's style, walking entries, and the record behind a search
+ * position.  Every frame blob read here is checksum-verified first
+ * (lki_load_blob).
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,45 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
         ret = lki_db_err(ix, rc, "cannot list works", err);
     sqlite3_finalize(st);
     return ret;
+}
+
+/* The file record in the current row of st (columns of work_files). */
+static lk_index_file file_row(sqlite3_stmt *st)
+{
+    lk_index_file f = {
+        .path = col_text(st, 0), .size = sqlite3_column_int64(st, 1),
+        .duration = sqlite3_column_double(st, 3), .width = sqlite3_column_int(st, 4),
+        .height = sqlite3_column_int(st, 5), .fps = sqlite3_column_double(st, 6),
+        .format = col_text(st, 7), .imported = sqlite3_column_int(st, 8),
+        .sampled = sqlite3_column_int64(st, 9),
+    };
+    if (sqlite3_column_bytes(st, 2) == (int)sizeof f.sha256)
+        memcpy(f.sha256, sqlite3_column_blob(st, 2), sizeof f.sha256);
+    return f;
+}
+
+LK_API int lk_index_work_files(lk_index *ix, const char *work_id,
+                               int (*fn)(const lk_index_file *f, int64_t entries, void *ctx),
+                               void *ctx, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    uint8_t style[LK_STYLE_BYTES];
+    LK_TRY(lk_index_work_style(ix, work_id, style, err)); /* LK_ENOENT for no such work */
+    LK_TRY(lki_db_prepare(ix,
+        "SELECT f.path, f.size, f.sha256, f.duration, f.width, f.height, f.fps, f.format,"
+        " f.imported, f.sampled, f.entries FROM files f JOIN works w ON w.id = f.work"
+        " WHERE w.work_id = ? ORDER BY f.id", &st, err));
+    sqlite3_bind_text(st, 1, work_id, -1, SQLITE_STATIC);
+    int rc, ret = 0, n = 0;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        lk_index_file f = file_row(st);
+        ret = fn(&f, sqlite3_column_int64(st, 10), ctx);
+        n++;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = lki_db_err(ix, rc, "catalog read failed", err);
+    sqlite3_finalize(st);
+    return ret != 0 ? ret : n;
 }
 
 /* Adds the size of file path+suffix (0 if absent) to *total; 0 or
@@ -194,7 +234,7 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported, f.abs_path,"
-        " f.sha256 FROM files f"
+        " f.sha256, f.fps, f.width, f.height FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner WHERE f.id = ?",
         &st, err));
     sqlite3_bind_int64(st, 1, row);
@@ -207,9 +247,13 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         c->path = lki_strdup(col_text(st, 4));
         c->duration = sqlite3_column_double(st, 5);
         c->imported = sqlite3_column_int(st, 6);
-        c->abs_path = strdup(col_text(st, 7));
-        if (sqlite3_column_bytes(st, 8) == 32)
-            memcpy(c->sha256, sqlite3_column_blob(st, 8), 32);
+        c->abs_path = lki_strdup(col_text(st, 7));
+        memset(c->sha256, 0, sizeof c->sha256);
+        if (sqlite3_column_bytes(st, 8) == (int)sizeof c->sha256)
+            memcpy(c->sha256, sqlite3_column_blob(st, 8), sizeof c->sha256);
+        c->fps = sqlite3_column_double(st, 9);
+        c->width = sqlite3_column_int(st, 10);
+        c->height = sqlite3_column_int(st, 11);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_DONE)
@@ -250,9 +294,11 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
     out->title = c->title;
     out->file = c->path;
     out->file_abs = c->abs_path[0] ? c->abs_path : NULL;
-    memcpy(out->file_sha256, c->sha256, 32);
     out->file_duration = c->duration;
     out->file_imported = c->imported;
+    memcpy(out->file_sha256, c->sha256, sizeof out->file_sha256);
+    out->file_fps = c->fps;
+    out->file_width = c->width, out->file_height = c->height;
     out->work_row = c->work_row;
     out->file_row = row;
     out->number = num;

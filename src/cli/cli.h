@@ -125,6 +125,12 @@ extern const lk_cmd lk_cmd_help;
 extern const lk_cmd lk_cmd_version;
 extern const lk_cmd lk_cmd_index;
 extern const lk_cmd lk_cmd_scan;
+extern const lk_cmd lk_cmd_report;
+
+/* Writes the HTML report of rep to path ("-": stdout) by temporary file,
+ * fsync and rename (cmd_report.c).  0, or -1 after printing the error. */
+struct lk_scan_report;
+int lk_write_html_report(const char *path, const struct lk_scan_report *rep);
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
  * cmd_index.c — `likeness index <subcommand>`: the reference catalog's
- * list, info, remove, verify, vacuum, export and import (add lives in
+ * list, info, show, remove, verify, vacuum, export and import (add lives in
  * cmd_index_add.c).  Every subcommand takes --index PATH (default
  * $LIKENESS_INDEX, else ./likeness.idx); errors are one line naming the
  * index or file, exit status 2.
@@ -19,6 +19,7 @@ static const char *const overview[] = {
     "    add FILE|DIR...   hash pictures and videos into the index",
     "    list              list the works",
     "    info              totals, parameters and sizes",
+    "    show WORK         a work's files: durations, frames, hashes",
     "    remove WORK...    remove works by id",
     "    verify            check every checksum and invariant",
     "    vacuum            reclaim free space",
@@ -250,6 +251,96 @@ static int cmd_info(int argc, char **argv)
     return LK_EXIT_OK;
 }
 
+/* `index show`: the work found by lk_index_list, then its files. */
+struct show {
+    const char *id;          /* the work asked for */
+    cJSON *json;             /* --json: the work object being built, else NULL */
+    int found;
+};
+
+static int show_work(const lk_index_work_info *w, void *ctx)
+{
+    struct show *sh = ctx;
+    if (strcmp(w->work_id, sh->id))
+        return 0;
+    sh->found = 1;
+    if (sh->json) {
+        cJSON_AddStringToObject(sh->json, "work_id", w->work_id);
+        cJSON_AddStringToObject(sh->json, "owner", w->owner);
+        cJSON_AddStringToObject(sh->json, "title", w->title);
+        cJSON_AddStringToObject(sh->json, "tags", w->tags);
+        return 1;
+    }
+    printf("work %s: \"%s\" (%s), %lld file%s%s%s\n", w->work_id, w->title, w->owner,
+           (long long)w->files, w->files == 1 ? "" : "s", *w->tags ? "; tags " : "", w->tags);
+    printf("%-44s  %10s  %7s  %7s  %9s  %s\n", "FILE", "DURATION", "FRAMES", "ENTRIES",
+           "BYTES", "SHA-256");
+    return 1;
+}
+
+static int show_file(const lk_index_file *f, int64_t entries, void *ctx)
+{
+    struct show *sh = ctx;
+    char sha[65], d[32];
+    for (int i = 0; i < 32; i++)
+        snprintf(sha + 2 * i, 3, "%02x", f->sha256[i]);
+    if (sh->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "path", f->path);
+        cJSON_AddStringToObject(o, "sha256", sha);
+        cJSON_AddNumberToObject(o, "bytes", (double)f->size);
+        cJSON_AddNumberToObject(o, "duration", f->duration);
+        cJSON_AddNumberToObject(o, "frames", (double)f->sampled);
+        cJSON_AddNumberToObject(o, "entries", (double)entries);
+        cJSON_AddNumberToObject(o, "width", f->width);
+        cJSON_AddNumberToObject(o, "height", f->height);
+        cJSON_AddNumberToObject(o, "fps", f->fps);
+        cJSON_AddStringToObject(o, "format", f->format ? f->format : "");
+        cJSON_AddBoolToObject(o, "imported", f->imported);
+        cJSON_AddItemToArray(cJSON_GetObjectItem(sh->json, "files"), o);
+        return 0;
+    }
+    if (f->imported || f->duration > 0)
+        snprintf(d, sizeof d, "%ld:%02ld:%04.1f", (long)(f->duration / 3600),
+                 (long)(f->duration / 60) % 60, f->duration - 60 * (long)(f->duration / 60));
+    printf("%-44s  %10s  %7lld  %7lld  %9lld  %s\n", f->path,
+           f->imported ? "imported" : f->duration > 0 ? d : "still", (long long)f->sampled,
+           (long long)entries, (long long)f->size, sha);
+    return 0;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+    static const char *const usage[] = { "likeness index show [--index PATH] [--json] <work-id>",
+        "", "Lists a work's files: durations, sampled frames, entries, sizes and SHA-256.",
+        NULL };
+    const char *path = NULL;
+    int json = 0, status;
+    const lk_option opts[] = { INDEX_OPT(&path), LK_OPT_FLAG_(0, "json", &json, "print JSON"),
+                               LK_OPT_END_ };
+    if (parse(usage, opts, argc, argv, 1, &status) < 0)
+        return status;
+    lk_index *ix = open_index(lk_index_default_path(path), 0);
+    if (!ix)
+        return LK_EXIT_ERROR;
+    lk_errbuf err;
+    struct show sh = { argv[0], json ? cJSON_CreateObject() : NULL, 0 };
+    int rc = lk_index_list(ix, show_work, &sh, &err);
+    if (rc >= 0 && sh.json)
+        cJSON_AddArrayToObject(sh.json, "files");
+    if (rc >= 0 && !sh.found)
+        rc = lk_cli_err(&err, LK_ENOENT, "no work '%s' in the index", sh.id);
+    if (rc >= 0)
+        rc = lk_index_work_files(ix, sh.id, show_file, &sh, &err);
+    lk_index_close(&ix);
+    if (rc < 0) {
+        cJSON_Delete(sh.json);
+        lk_error("%s", err.msg);
+        return LK_EXIT_ERROR;
+    }
+    return json ? print_json(sh.json) : LK_EXIT_OK;
+}
+
 /* Brings the segment up to date after a change; a failure only warns. */
 static void refresh_segment(lk_index *ix)
 {
@@ -453,7 +544,8 @@ static int cmd_import(int argc, char **argv)
 
 static const lk_cmd subs[] = {
     { "add", lk_index_cmd_add, "" },   { "list", cmd_list, "" },
-    { "info", cmd_info, "" },          { "remove", cmd_remove, "" },
+    { "info", cmd_info, "" },          { "show", cmd_show, "" },
+    { "remove", cmd_remove, "" },
     { "verify", cmd_verify, "" },      { "vacuum", cmd_vacuum, "" },
     { "export", cmd_export, "" },      { "import", cmd_import, "" },
 };

@@ -36,11 +36,11 @@ static const char *const usage[] = {
 
 static const char *const fail_on_names[] = { "match", "resembles", "never", NULL };
 enum { FAIL_MATCH, FAIL_RESEMBLES, FAIL_NEVER };
-static const char *const out_names[] = { "text", "json", "jsonl", NULL };
+static const char *const out_names[] = { "text", "json", "jsonl", "csv", NULL };
 
 /* Settings from the command line. */
 struct scan_args {
-    const char *index, *evidence, *resume;
+    const char *index, *evidence, *resume, *html;
     int format, fail_on, jobs, quiet, nul, no_color;
     double min_score, style_threshold, fps;
     int radius, style_top;
@@ -155,6 +155,8 @@ struct out {
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     size_t skipped;      /* suspects already in the resume file */
+    size_t verdicts[4];  /* suspects reported per verdict (summary line) */
+    lk_scan_report *html; /* --html: every suspect reported, or NULL */
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
@@ -167,6 +169,7 @@ static void emit(struct out *o, struct job *j, int fail_on)
     }
     if (r->warning[0])
         lk_warning("%s", r->warning);
+    o->verdicts[r->verdict & 3]++;
     o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
                 (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
@@ -175,6 +178,8 @@ static void emit(struct out *o, struct job *j, int fail_on)
     o->any = 1;
     if (o->resume >= 0 && r->verdict != LK_VERDICT_ERROR && rc == 0)
         rc = lk_scan_append_jsonl(o->resume, r);
+    if (o->html && rc == 0)
+        rc = lk_scan_report_add(o->html, r);
     if (rc < 0) {
         lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
         o->errors++;
@@ -221,6 +226,10 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     o->format = a->format;
     o->quiet = a->quiet;
     o->flags = (isatty(1) && !(nc && *nc) && !a->no_color) ? LK_SW_COLOR : 0;
+    if (a->html && lk_scan_report_new(&o->html) < 0) {
+        lk_error("out of memory");
+        return -1;
+    }
     if (!a->resume)
         return 0;
     if (load_resume(a->resume, done) < 0)
@@ -318,8 +327,15 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
-        if (o.format == LK_SCANFMT_JSON && lk_scan_write_end(stdout, o.format, o.any) < 0)
+        if (o.format != LK_SCANFMT_TEXT && lk_scan_write_end(stdout, o.format, o.any) < 0)
             o.errors++;
+        if (o.format == LK_SCANFMT_TEXT && !o.quiet &&
+            lk_scan_write_summary(stdout, o.verdicts, o.skipped) < 0)
+            o.errors++;
+        if (o.html && lk_write_html_report(a->html, o.html) < 0)
+            o.errors++;
+        else if (o.html && strcmp(a->html, "-") && !a->quiet)
+            fprintf(stderr, "html report: %s\n", a->html);
         if (stop_flag)
             lk_error("interrupted: the reports written so far are complete");
         status = o.errors || walk_failed || stop_flag ? LK_EXIT_ERROR
@@ -330,9 +346,23 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         status = LK_EXIT_ERROR;
     }
     lk_scanner_free(&sc);
+    lk_scan_report_free(&o.html);
     lk_paths_release(&done);
     free(jobs);
     return status;
+}
+
+/* "DIR/report.html" -> "DIR/report-evidence" (malloc'd, NULL when out of memory). */
+static char *evidence_beside(const char *html)
+{
+    size_t n = strlen(html);
+    const char *dot = strrchr(html, '.'), *slash = strrchr(html, '/');
+    if (dot && (!slash || dot > slash + 1))
+        n = (size_t)(dot - html);
+    char *dir = malloc(n + sizeof "-evidence");
+    if (dir)
+        snprintf(dir, n + sizeof "-evidence", "%.*s-evidence", (int)n, html);
+    return dir;
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -342,9 +372,12 @@ static int cmd_scan(int argc, char **argv)
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
-        LK_OPT_CHOICE_(0, "format", &a.format, "FMT", out_names, "text (default), json or jsonl"),
+        LK_OPT_CHOICE_(0, "format", &a.format, "FMT", out_names,
+                       "text (default), json, jsonl or csv"),
         LK_OPT_SETINT_(0, "json", &a.format, LK_SCANFMT_JSON, "one JSON array for the run"),
         LK_OPT_SETINT_(0, "jsonl", &a.format, LK_SCANFMT_JSONL, "one JSON object per suspect"),
+        LK_OPT_SETINT_(0, "csv", &a.format, LK_SCANFMT_CSV,
+                       "CSV for spreadsheets: one row per segment"),
         LK_OPT_DOUBLE_(0, "min-score", &a.min_score, "X", 0, 1,
                        "copy evidence >= X is a match (0: list every candidate)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,
@@ -352,7 +385,10 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
                        "exit 1 on: match (default), resembles, never"),
         LK_OPT_STRING_(0, "evidence", &a.evidence, "DIR",
-                       "write side-by-side PNGs of matched frames into DIR"),
+                       "write labelled PNGs of matched frames into DIR (created)"),
+        LK_OPT_STRING_(0, "html", &a.html, "FILE",
+                       "also write a self-contained HTML report to FILE (pictures in "
+                       "FILE-evidence/ unless --evidence)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "scan N suspects at once (default: cores)"),
         LK_OPT_FLAG_('q', "quiet", &a.quiet, "print only errors (and --json/--jsonl output)"),
         LK_OPT_STRING_(0, "resume", &a.resume, "FILE",
@@ -376,6 +412,9 @@ static int cmd_scan(int argc, char **argv)
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);
+    char *implied = NULL; /* --html without --evidence: pictures next to the page */
+    if (a.html && !a.evidence && strcmp(a.html, "-") && (implied = evidence_beside(a.html)))
+        a.evidence = implied;
     lk_paths files = { 0 };
     int walk_failed = 0;
     if (inputs(n, argv, a.nul, &files, &walk_failed) < 0) {
@@ -384,6 +423,7 @@ static int cmd_scan(int argc, char **argv)
     }
     int status = scan(&a, &files, walk_failed);
     lk_paths_release(&files);
+    free(implied);
     return status;
 }
 

@@ -1,7 +1,10 @@
 /*
  * scan_writer.c — the report of `likeness scan` for one suspect: readable
- * text (verdict, matched works with owner, title, id, score and aligned
- * timecodes on both sides, then style resemblances), JSON and JSON Lines.
+ * text (verdict, matched works with owner, title, id, score in numbers and
+ * words, aligned timecodes on both sides or "picture" for a still side,
+ * distances with their scale, the reference file of a work of several
+ * files, then style resemblances; a summary line per run), JSON and JSON
+ * Lines (CSV is scan_csv.c).
  *
  * The JSON shape is a stable contract (README "Output of likeness scan"):
  * fields are added freely, never renamed.  Times are seconds rounded to
@@ -32,7 +35,46 @@ static double round_to(double x, double unit)
     return round(x / unit) * unit;
 }
 
-static cJSON *segment_json(const lk_segment *s, const char *evidence)
+static void add_region(cJSON *o, const char *key, const char *view, const lk_scan_box *b)
+{
+    cJSON *r = cJSON_AddObjectToObject(o, key);
+    if (!r)
+        return;
+    cJSON_AddStringToObject(r, "view", view ? view : "");
+    cJSON_AddNumberToObject(r, "x", round_to(b->x, 1e-4));
+    cJSON_AddNumberToObject(r, "y", round_to(b->y, 1e-4));
+    cJSON_AddNumberToObject(r, "width", round_to(b->w, 1e-4));
+    cJSON_AddNumberToObject(r, "height", round_to(b->h, 1e-4));
+}
+
+static void add_frame(cJSON *o, const char *key, int64_t frame)
+{
+    if (frame >= 0)
+        cJSON_AddNumberToObject(o, key, (double)frame);
+}
+
+/* The provenance fields of a segment (lk_scan_detail). */
+static void add_detail(cJSON *o, const lk_scan_detail *d)
+{
+    cJSON_AddStringToObject(o, "ref_file", d->ref_file ? d->ref_file : "");
+    if (d->ref_sha256[0])
+        cJSON_AddStringToObject(o, "ref_sha256", d->ref_sha256);
+    cJSON_AddNumberToObject(o, "ref_duration", round_to(d->ref_duration, 1e-3));
+    cJSON_AddNumberToObject(o, "suspect_time", round_to(d->suspect_time, 1e-3));
+    cJSON_AddNumberToObject(o, "ref_time", round_to(d->ref_time, 1e-3));
+    add_frame(o, "suspect_frame", d->suspect_frame);
+    add_frame(o, "ref_frame", d->ref_frame);
+    add_frame(o, "suspect_first_frame", d->suspect_first);
+    add_frame(o, "suspect_last_frame", d->suspect_last);
+    add_frame(o, "ref_first_frame", d->ref_first);
+    add_frame(o, "ref_last_frame", d->ref_last);
+    if (d->suspect_region.w > 0)
+        add_region(o, "suspect_region", d->suspect_view, &d->suspect_region);
+    if (d->ref_region.w > 0)
+        add_region(o, "ref_region", d->ref_view, &d->ref_region);
+}
+
+static cJSON *segment_json(const lk_segment *s, const char *evidence, const lk_scan_detail *d)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -48,6 +90,8 @@ static cJSON *segment_json(const lk_segment *s, const char *evidence)
     cJSON_AddStringToObject(o, "transform", lk_variant_name(s->variant));
     if (evidence)
         cJSON_AddStringToObject(o, "evidence", evidence);
+    if (d)
+        add_detail(o, d);
     return o;
 }
 
@@ -66,14 +110,50 @@ static cJSON *match_json(const lk_scan_match *m)
     if (!o)
         return NULL;
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
+    if (m->files > 0)
+        cJSON_AddNumberToObject(o, "files", (double)m->files);
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
-        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL));
+        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
+                                                m->details ? &m->details[i] : NULL));
     return o;
 }
 
-/* The suspect object of the JSON forms; NULL when out of memory. */
-static cJSON *report_json(const lk_scan_result *r)
+/* The provenance of the run: tool, index, parameters, start time. */
+static cJSON *run_json(const lk_scan_run *run)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "tool", "likeness");
+    cJSON_AddStringToObject(o, "version", run->version ? run->version : "");
+    if (run->started[0])
+        cJSON_AddStringToObject(o, "started", run->started);
+    cJSON *ix = cJSON_AddObjectToObject(o, "index");
+    cJSON_AddStringToObject(ix, "path", run->index_path ? run->index_path : "");
+    cJSON_AddStringToObject(ix, "id", run->index_id);
+    cJSON_AddNumberToObject(ix, "generation", (double)run->generation);
+    const lk_match_params *m = &run->match;
+    cJSON *p = cJSON_AddObjectToObject(o, "params");
+    cJSON_AddNumberToObject(p, "min_score", m->min_score);
+    cJSON_AddNumberToObject(p, "style_threshold", m->style_threshold);
+    cJSON_AddNumberToObject(p, "radius", m->radius);
+    cJSON_AddNumberToObject(p, "min_speed", m->min_speed);
+    cJSON_AddNumberToObject(p, "max_speed", m->max_speed);
+    cJSON_AddNumberToObject(p, "max_gap", m->max_gap);
+    cJSON_AddNumberToObject(p, "max_works", m->max_works);
+    cJSON_AddNumberToObject(p, "max_segments", m->max_segments);
+    const lk_decode_opts *d = &run->sampling;
+    cJSON *sm = cJSON_AddObjectToObject(o, "sampling");
+    cJSON_AddNumberToObject(sm, "fps", d->fps);
+    cJSON_AddBoolToObject(sm, "keyframes", d->keyframes);
+    cJSON_AddBoolToObject(sm, "scene_cuts", d->scene_cuts);
+    cJSON_AddNumberToObject(sm, "max_dim", d->max_dim);
+    cJSON_AddBoolToObject(sm, "crop_borders", d->crop_borders);
+    return o;
+}
+
+cJSON *lki_scan_json(const lk_scan_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -98,6 +178,10 @@ static cJSON *report_json(const lk_scan_result *r)
         cJSON_AddStringToObject(o, "error", r->error[0] ? r->error : "unknown error");
     if (r->content_hash[0])
         cJSON_AddStringToObject(o, "content_hash", r->content_hash);
+    if (r->warning[0])
+        cJSON_AddStringToObject(o, "warning", r->warning);
+    if (r->run)
+        cJSON_AddItemToObject(o, "run", run_json(r->run));
     return o;
 }
 
@@ -135,20 +219,32 @@ static void format_range(double a, double b, char *out, size_t n)
         snprintf(out, n, "%s-%s", x, y);
 }
 
-static void print_segment(FILE *fp, const lk_segment *s, const char *evidence)
+/* One segment: both time ranges ("picture" for a still side), frames,
+ * distance with its scale, transform, speed; the reference file when the
+ * work has several; the evidence picture. */
+static void print_segment(FILE *fp, const lk_scan_result *r, const lk_scan_match *m, size_t k)
 {
-    char a[64], b[64];
-    format_range(s->s0, s->s1, a, sizeof a);
-    format_range(s->r0, s->r1, b, sizeof b);
-    fprintf(fp, "      suspect %s  <->  reference %s  %d frame%s, distance %.1f", a, b, s->frames,
-            s->frames == 1 ? "" : "s", s->distance);
+    const lk_segment *s = &m->segs[k];
+    const lk_scan_detail *d = m->details ? &m->details[k] : NULL;
+    int sus_still = r->duration <= 0, ref_still = d && d->ref_duration <= 0 && !d->ref_imported;
+    char a[64] = "picture", b[64] = "picture";
+    if (!sus_still)
+        format_range(s->s0, s->s1, a, sizeof a);
+    if (!ref_still)
+        format_range(s->r0, s->r1, b, sizeof b);
+    fprintf(fp, "      suspect %s  <->  reference %s  ", a, b);
+    if (!sus_still)
+        fprintf(fp, "%d frame%s, ", s->frames, s->frames == 1 ? "" : "s");
+    fprintf(fp, "distance %.1f of 256 bits", s->distance);
     if (s->variant)
         fprintf(fp, ", %s", lk_variant_name(s->variant));
     if (s->speed > 0 && fabs(s->speed - 1.0) >= 0.02) /* speed is 0 for stills */
         fprintf(fp, ", speed x%.2f", s->speed);
     fputc('\n', fp);
-    if (evidence)
-        fprintf(fp, "      evidence: %s\n", evidence);
+    if (d && d->ref_file && m->files > 1)
+        fprintf(fp, "      reference file: %s\n", d->ref_file);
+    if (m->evidence && m->evidence[k])
+        fprintf(fp, "      evidence: %s\n", m->evidence[k]);
 }
 
 static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
@@ -158,36 +254,63 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     print_verdict(fp, r, flags);
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
-        fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s\n", m->score, m->title, m->owner,
-                m->work_id);
+        fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s\n", m->score,
+                lk_score_words(m->score), m->title, m->owner, m->work_id);
         for (size_t k = 0; k < m->nsegs; k++)
-            print_segment(fp, &m->segs[k], m->evidence ? m->evidence[k] : NULL);
+            print_segment(fp, r, m, k);
     }
     for (size_t i = 0; i < r->nstyle; i++)
-        fprintf(fp, "  style  %.2f  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",
-                r->style[i].score, r->style[i].title, r->style[i].owner, r->style[i].work_id);
+        fprintf(fp, "  style  %.2f (%s)  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",
+                r->style[i].score, lk_score_words(r->style[i].score), r->style[i].title,
+                r->style[i].owner, r->style[i].work_id);
     fputc('\n', fp);
 }
 
 LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_result *r, int first)
 {
-    if (!fp || !r || format < LK_SCANFMT_TEXT || format > LK_SCANFMT_JSONL)
+    if (!fp || !r || format < LK_SCANFMT_TEXT || format > LK_SCANFMT_CSV)
         return LK_EINVAL;
+    if (format == LK_SCANFMT_CSV)
+        return lki_scan_csv(fp, r, first);
     if (format == LK_SCANFMT_TEXT) {
         print_text(fp, r, flags);
         return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
     }
-    cJSON *o = report_json(r);
+    cJSON *o = lki_scan_json(r);
     int rc = lki_json_put(fp, format == LK_SCANFMT_JSONL ? "" : first ? "[\n" : ",\n", o,
                          format == LK_SCANFMT_JSONL ? "\n" : "");
     cJSON_Delete(o);
     return rc;
 }
 
+LK_API int lk_scan_write_summary(FILE *fp, const size_t counts[4], size_t skipped)
+{
+    static const char *const names[4] = { "clean", "resembles", "match", "error" };
+    static const int order[4] = { LK_VERDICT_MATCH, LK_VERDICT_RESEMBLES, LK_VERDICT_CLEAN,
+                                  LK_VERDICT_ERROR };
+    size_t total = counts[0] + counts[1] + counts[2] + counts[3];
+    fprintf(fp, "%zu suspect%s scanned", total, total == 1 ? "" : "s");
+    const char *sep = ": ";
+    for (int i = 0; i < 4; i++) {
+        size_t n = counts[order[i]];
+        if (!n)
+            continue;
+        fprintf(fp, "%s%zu %s%s", sep, n, names[order[i]],
+                order[i] == LK_VERDICT_ERROR && n > 1 ? "s" : "");
+        sep = ", ";
+    }
+    if (skipped)
+        fprintf(fp, " (%zu already reported, skipped)", skipped);
+    fputc('\n', fp);
+    return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
+}
+
 LK_API int lk_scan_write_end(FILE *fp, int format, int any)
 {
     if (format == LK_SCANFMT_JSON)
         fputs(any ? "\n]\n" : "[]\n", fp);
+    if (format == LK_SCANFMT_CSV && !any)
+        return lki_scan_csv(fp, NULL, 1);
     return fflush(fp) != 0 || ferror(fp) ? LK_EIO : 0;
 }
 
@@ -209,7 +332,7 @@ LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r)
 {
     if (fd < 0 || !r)
         return LK_EINVAL;
-    cJSON *o = report_json(r);
+    cJSON *o = lki_scan_json(r);
     char *s = o ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     if (!s)

@@ -1,11 +1,12 @@
 /*
  * evidence.c — evidence pictures: for each reported segment (at most
- * LK_SCAN_MAX_EVIDENCE per work) a PNG with the suspect frame and the
- * reference frame of its closest match side by side.  The suspect's frames
- * are the pictures kept from the scan's own decode (suspect.c, within
- * LKI_SCAN_KEEP_BYTES); only frames past that budget are decoded again,
- * once for all segments, with the same sampling, so they are exactly the
- * ones that were hashed; each reference file is
+ * LK_SCAN_MAX_EVIDENCE per work) a labelled PNG (lk_evidence_write) with
+ * the whole suspect frame and the whole reference frame of its closest
+ * match side by side, their matched regions outlined.  The suspect's
+ * frames are the pictures kept from the scan's own decode (suspect.c,
+ * within LKI_SCAN_KEEP_BYTES); only frames past that budget are decoded
+ * again, once for all segments, with the same sampling, so they are
+ * exactly the ones that were hashed; each reference file is
  * decoded, with the index's sampling, up to the entry's time.  A reference
  * is looked for at its absolute path when it was added, then at the path as
  * given, and its SHA-256 is checked before it is decoded: a reference that
@@ -14,6 +15,7 @@
  * never a wrong picture.
  */
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,9 @@
 #include "common/common.h"
 #include "scan/scan_internal.h"
 
-int lki_pic_keep(struct lki_pic *p, const lk_image *src)
+int lki_pic_keep(struct lki_pic *p, const lk_frame *fr)
 {
+    const lk_image *src = &fr->full;
     size_t row = (size_t)src->width * 3;
     p->px = lki_malloc(row * (size_t)src->height);
     if (!p->px)
@@ -30,6 +33,7 @@ int lki_pic_keep(struct lki_pic *p, const lk_image *src)
     for (int y = 0; y < src->height; y++)
         memcpy(p->px + row * (size_t)y, src->data + (size_t)y * (size_t)src->stride, row);
     p->img = (lk_image){ p->px, src->width, src->height, (int)row, LK_PIX_RGB24 };
+    p->crop = fr->crop, p->time = fr->time, p->number = fr->number;
     return 0;
 }
 
@@ -49,7 +53,7 @@ static size_t grab(const char *path, const lk_decode_opts *opts, const double *t
         for (size_t i = 0; i < n; i++) {
             if (out[i].px || (fr.time + 1e-3 < t[i] && !(fr.flags & LK_FRAME_STILL)))
                 continue;
-            if (lki_pic_keep(&out[i], &fr.image) < 0)
+            if (lki_pic_keep(&out[i], &fr) < 0)
                 goto done;
             kept++;
         }
@@ -88,7 +92,6 @@ struct item {
     size_t k;          /* its segment */
 };
 
-/* The reference side of item it and the picture pair; sets its evidence. */
 /* Records the first warning of r (printf-style). */
 static void warn(lk_scan_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(lk_scan_result *r, const char *fmt, ...)
@@ -128,6 +131,44 @@ static const char *find_media(lk_scan_result *r, const char *given, const char *
     return path;
 }
 
+/* The pixels of box b of picture p. */
+static lk_rect box_rect(const lk_scan_box *b, const lk_image *p)
+{
+    return (lk_rect){ (int)lroundf(b->x * (float)p->width), (int)lroundf(b->y * (float)p->height),
+                      (int)lroundf(b->w * (float)p->width), (int)lroundf(b->h * (float)p->height) };
+}
+
+/* Writes the labelled picture of item it from the decoded suspect and
+ * reference frames (stored view `view` matched), making the reference's
+ * frame number and region exact first; sets its evidence path. */
+static void draw(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
+                 const struct lki_pic *sus, const struct lki_pic *ref, int view)
+{
+    const lk_segment *sg = &it->m->segs[it->k];
+    lk_scan_detail none = { 0 }, *d = it->m->details ? &it->m->details[it->k] : &none;
+    lk_rect vr = { 0, 0, 0, 0 };
+    lk_errbuf err;
+    if (lk_view_rect(view, ref->crop.width, ref->crop.height, &vr) == 1) {
+        vr.x += ref->crop.x, vr.y += ref->crop.y;
+        d->ref_region = lki_scan_box(&vr, ref->img.width, ref->img.height);
+    }
+    d->ref_frame = ref->number;
+    lk_evidence_info ev = {
+        { &sus->img, box_rect(&d->suspect_region, &sus->img), d->suspect_view, r->file,
+          r->content_hash, sus->time, sus->number, r->duration <= 0 },
+        { &ref->img, vr, d->ref_view, d->ref_file, d->ref_sha256, ref->time, ref->number,
+          d->ref_duration <= 0 },
+        it->m->work_id, it->m->title, it->m->owner, it->m->score, sg->distance,
+        lk_variant_name(sg->variant), w->s->run.version };
+    char *out = evidence_path(w->s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
+                              it->k);
+    if (out && lk_evidence_write(out, &ev, &err) == 0)
+        it->m->evidence[it->k] = out, out = NULL;
+    else
+        warn(r, "%s", out ? err.msg : "out of memory");
+    lki_free(out);
+}
+
 static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
                  const struct lki_pic *sus)
 {
@@ -143,17 +184,10 @@ static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
     else if (!e.file_imported) /* imported: pre-computed hashes, no media to show */
         path = find_media(r, given, abs, e.file_sha256);
     double rt = e.frame.t0;
-    if (path && grab(path, &s->ref_dec, &rt, 1, &ref) == 1) {
-        char *out = evidence_path(s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
-                                  it->k);
-        if (out && lk_evidence_write_png(out, &sus->img, &ref.img, &err) == 0)
-            it->m->evidence[it->k] = out, out = NULL;
-        else
-            warn(r, "%s", out ? err.msg : "out of memory");
-        lki_free(out);
-    } else if (path) {
+    if (path && grab(path, &s->ref_dec, &rt, 1, &ref) == 1)
+        draw(w, r, it, sus, &ref, e.frame.view);
+    else if (path)
         warn(r, "cannot decode reference '%s'", path);
-    }
     lki_free(given);
     lki_free(abs);
     lki_free(ref.px);

@@ -101,68 +101,103 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
 
 /* ---- suspect side ---- */
 
-static int push_time(struct lki_frameset *fs, double t)
+const char *lki_view_name(int view)
+{
+    for (size_t i = 0; i < LK_ARRAY_SIZE(regions); i++)
+        if (regions[i].view == view)
+            return regions[i].name;
+    return "unknown view";
+}
+
+lk_scan_box lki_scan_box(const lk_rect *r, int w, int h)
+{
+    if (w < 1 || h < 1)
+        return (lk_scan_box){ 0, 0, 0, 0 };
+    return (lk_scan_box){ (float)r->x / (float)w, (float)r->y / (float)h,
+                          (float)r->width / (float)w, (float)r->height / (float)h };
+}
+
+static int push_time(struct lki_frameset *fs, const lk_frame *fr)
 {
     if (fs->n == fs->cap) {
         size_t cap = fs->cap ? 2 * fs->cap : 64;
         double *qt = lki_realloc(fs->qtimes, cap * sizeof *qt);
         if (qt)
             fs->qtimes = qt;
+        int64_t *qn = lki_realloc(fs->qnumber, cap * sizeof *qn);
+        if (qn)
+            fs->qnumber = qn;
         struct lki_pic *pics = fs->pics ? lki_realloc(fs->pics, cap * sizeof *pics) : NULL;
         if (pics) {
             memset(pics + fs->cap, 0, (cap - fs->cap) * sizeof *pics);
             fs->pics = pics;
         }
-        if (!qt || (fs->pics && !pics))
+        if (!qt || !qn || (fs->pics && !pics))
             return LK_ENOMEM;
         fs->cap = cap;
     }
-    fs->qtimes[fs->n++] = t;
+    fs->qtimes[fs->n] = fr->time;
+    fs->qnumber[fs->n++] = fr->number;
+    return 0;
+}
+
+static int queries_reserve(struct lki_frameset *fs)
+{
+    if (fs->nq < fs->qcap)
+        return 0;
+    size_t cap = fs->qcap ? 2 * fs->qcap : 256;
+    uint32_t *qf = lki_realloc(fs->qframe, cap * sizeof *qf);
+    if (qf)
+        fs->qframe = qf;
+    struct lki_query_where *qw = lki_realloc(fs->qwhere, cap * sizeof *qw);
+    if (qw)
+        fs->qwhere = qw;
+    lk_hash256 *q = lki_realloc(fs->queries, cap * LK_DIHEDRAL_COUNT * sizeof *q);
+    if (q)
+        fs->queries = q;
+    if (!qf || !qw || !q)
+        return LK_ENOMEM;
+    fs->qcap = cap;
     return 0;
 }
 
 /* Appends the dihedral variants of one query of frame fs->n (the frame
- * being collected), if its quality is usable. */
-static int push_query(struct lki_frameset *fs, const lk_features *f)
+ * being collected), policy row `row` at rectangle r of fr->image, if its
+ * quality is usable. */
+static int push_query(struct lki_frameset *fs, const lk_features *f, size_t row,
+                      const lk_frame *fr, const lk_rect *r)
 {
     if (f->pdq_quality < LK_SCAN_MIN_QUALITY)
         return 0;
-    if (fs->nq == fs->qcap) {
-        size_t cap = fs->qcap ? 2 * fs->qcap : 256;
-        uint32_t *qf = lki_realloc(fs->qframe, cap * sizeof *qf);
-        if (qf)
-            fs->qframe = qf;
-        lk_hash256 *q = lki_realloc(fs->queries, cap * LK_DIHEDRAL_COUNT * sizeof *q);
-        if (q)
-            fs->queries = q;
-        if (!qf || !q)
-            return LK_ENOMEM;
-        fs->qcap = cap;
-    }
+    LK_TRY(queries_reserve(fs));
+    lk_rect whole = { fr->crop.x + r->x, fr->crop.y + r->y, r->width, r->height };
     fs->qframe[fs->nq] = (uint32_t)fs->n;
+    fs->qwhere[fs->nq] = (struct lki_query_where){
+        (uint32_t)row, lki_scan_box(&whole, fr->full.width, fr->full.height) };
     memcpy(&fs->queries[fs->nq * LK_DIHEDRAL_COUNT], f->pdq_dihedral, sizeof f->pdq_dihedral);
     fs->nq++;
     return 0;
 }
 
-/* Queries rectangle r of the frame. */
-static int query_rect(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr, const lk_rect *r)
+/* Queries rectangle r of the frame (policy row `row`). */
+static int query_rect(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr,
+                      const lk_rect *r, size_t row)
 {
     lk_image sub;
     lk_features wf;
     LK_TRY(lk_image_sub(&fr->image, r, &sub));
     LK_TRY(lk_hasher_compute(h, &sub, LK_FEAT_PDQ | LK_FEAT_DIHEDRAL, &wf));
-    return push_query(fs, &wf);
+    return push_query(fs, &wf, row, fr, r);
 }
 
 /* Queries the confident picture-in-picture insets of the frame. */
-static int query_insets(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr)
+static int query_insets(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr, size_t row)
 {
     lk_inset ins[LK_SCAN_MAX_INSETS];
     int n = lk_find_insets(&fr->image, ins, LK_SCAN_MAX_INSETS);
     LK_TRY(n);
     for (int k = 0; k < n && ins[k].score >= LK_INSET_CONFIDENT; k++)
-        LK_TRY(query_rect(fs, h, fr, &ins[k].rect));
+        LK_TRY(query_rect(fs, h, fr, &ins[k].rect, row));
     return 0;
 }
 
@@ -176,25 +211,28 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
         if (!(g->use & LK_REGION_QUERIED))
             continue;
         if (g->window == -2) {
-            LK_TRY(query_insets(fs, h, fr));
+            LK_TRY(query_insets(fs, h, fr, i));
         } else if (g->window < 0) {
-            LK_TRY(push_query(fs, f));
+            r = (lk_rect){ 0, 0, fr->image.width, fr->image.height };
+            LK_TRY(push_query(fs, f, i, fr, &r));
         } else {
             LK_TRY(lk_window_rect(g->window, fr->image.width, fr->image.height, &r));
-            LK_TRY(query_rect(fs, h, fr, &r));
+            LK_TRY(query_rect(fs, h, fr, &r, i));
         }
     }
-    return fs->nq > before ? push_time(fs, fr->time) : 0;
+    return fs->nq > before ? push_time(fs, fr) : 0;
 }
 
 void lki_frameset_release(struct lki_frameset *fs)
 {
     lki_free(fs->qtimes);
+    lki_free(fs->qnumber);
     lki_free(fs->queries);
     lki_free(fs->qframe);
     for (size_t i = 0; fs->pics && i < fs->n; i++)
         lki_free(fs->pics[i].px);
     lki_free(fs->pics);
     lki_free(fs->styles);
+    lki_free(fs->qwhere);
     memset(fs, 0, sizeof *fs);
 }

@@ -19,6 +19,7 @@
 struct lki_scan_work {
     int64_t row;                   /* catalog row (sort key) */
     char *work_id, *owner, *title; /* owned */
+    int64_t files;                 /* files of the work */
     uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES]; /* style prototypes */
 };
 
@@ -34,6 +35,8 @@ struct lk_scanner {
     size_t nworks;
     lk_decode_opts suspect_dec;    /* sampling of suspects */
     lk_decode_opts ref_dec;        /* sampling the index was built with */
+    const lk_hash256 *hashes;      /* the snapshot's PDQ array (nhashes, borrowed from ix) */
+    lk_scan_run run;               /* provenance of the run */
 };
 
 struct lk_scan_worker {
@@ -41,14 +44,19 @@ struct lk_scan_worker {
     lk_hasher *hasher;             /* owned */
 };
 
-/* A decoded picture kept for later (dense RGB24, px owned). */
+/* A decoded picture kept for later: the whole frame (dense RGB24, borders
+ * included, px owned), where the analysed picture lies in it, its time and
+ * number. */
 struct lki_pic {
     uint8_t *px;
     lk_image img;
+    lk_rect crop;
+    double time;
+    int64_t number;
 };
 
-/* Copies src into p.  0 or LK_ENOMEM. */
-int lki_pic_keep(struct lki_pic *p, const lk_image *src);
+/* Copies the whole picture of fr into p.  0 or LK_ENOMEM. */
+int lki_pic_keep(struct lki_pic *p, const lk_frame *fr);
 
 /* With an evidence directory, the pictures of a suspect's usable frames are
  * kept while they fit in this many bytes, so that evidence needs no second
@@ -56,14 +64,23 @@ int lki_pic_keep(struct lki_pic *p, const lk_image *src);
  * second); frames past it are decoded again only if a segment needs them. */
 #define LKI_SCAN_KEEP_BYTES (64u << 20)
 
+/* Where one query of a suspect frame lies. */
+struct lki_query_where {
+    uint32_t region;               /* row of the policy table (lk_scan_regions) */
+    lk_scan_box box;               /* the rectangle in the frame's whole picture */
+};
+
 /* The sampled frames and queries of one suspect.  Invariant: queries[8k ..
- * 8k+7] are query k's dihedral variants and qframe[k] its frame; qtimes[i]
- * is the time of usable frame i (one with at least one query). */
+ * 8k+7] are query k's dihedral variants, qframe[k] its frame (non-decreasing
+ * in k) and qwhere[k] its region; qtimes[i] and qnumber[i] are the time and
+ * frame number of usable frame i (one with at least one query). */
 struct lki_frameset {
     double *qtimes;                /* time of each usable frame */
+    int64_t *qnumber;              /* frame number of each usable frame */
     size_t n, cap;                 /* usable frames, capacity */
     lk_hash256 *queries;           /* 8 variants per query */
     uint32_t *qframe;              /* frame of each query */
+    struct lki_query_where *qwhere; /* region of each query */
     size_t nq, qcap;               /* queries, capacity */
     uint8_t *styles;               /* style descriptor of every sampled frame */
     size_t style_n, style_cap;     /* descriptors, capacity */
@@ -82,7 +99,18 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
                        const lk_features *f);
 void lki_frameset_release(struct lki_frameset *fs);
 
-/* Writes evidence pictures of r's matched segments (scan_evidence.c). */
+/* Fills the provenance of r's segments (r->matches[i].details): reference
+ * file, hash, frame numbers and regions (provenance.c).  0 or < 0. */
+int lki_scan_details(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
+                     lk_errbuf *err);
+
+/* The box of rectangle r of a w x h picture. */
+lk_scan_box lki_scan_box(const lk_rect *r, int w, int h);
+
+/* The policy table's name of stored view `view`. */
+const char *lki_view_name(int view);
+
+/* Writes evidence pictures of r's matched segments (evidence.c). */
 void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_frameset *fs,
                        lk_scan_result *r);
 

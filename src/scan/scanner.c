@@ -2,15 +2,19 @@
  * scanner.c — opening an index for scanning: one catalog handle pinned to
  * one read snapshot (lk_index_snapshot) for the whole run, the search
  * structure over that snapshot's PDQ array, every work with its mean style,
- * and the sampling of suspects; per-thread workers.
+ * the sampling of suspects and the run's provenance (version, index id and
+ * generation, parameters, start time); per-thread workers.
  *
  * Invariants: the searcher, works and sampling never change after open;
  * the catalog handle is used only under `lock` (lki_scanner_entry), so the
  * search positions every worker gets and the records they resolve to come
  * from the same snapshot and the same mapping of the search segment.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "common/common.h"
 #include "scan/scan_internal.h"
 
@@ -44,6 +48,7 @@ static int add_work(const lk_index_work_info *w, void *ctx)
     s->work_id = lki_strdup(w->work_id);
     s->owner = lki_strdup(w->owner);
     s->title = lki_strdup(w->title);
+    s->files = w->files;
     return s->work_id && s->owner && s->title ? 0 : LK_ENOMEM;
 }
 
@@ -90,15 +95,63 @@ static int load_sampling(lk_scanner *s, lk_errbuf *err)
     return rc < 0 ? rc : 0;
 }
 
+/* Creates directory dir and its missing parents (mode 0777 less the umask). */
+static int make_dirs(const char *dir, lk_errbuf *err)
+{
+    struct stat sb;
+    char *p = lki_strdup(dir);
+    if (!p)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", dir);
+    int rc = 0;
+    for (char *c = p + 1; rc == 0; c++) {
+        if (*c != '/' && *c != '\0')
+            continue;
+        char saved = *c;
+        *c = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = lki_err(err, lki_err_from_errno(errno), "cannot create the evidence "
+                         "directory '%s': %s", p, strerror(errno));
+        *c = saved;
+        if (saved == '\0')
+            break;
+    }
+    if (rc == 0 && (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        rc = lki_err(err, LK_EEXIST, "the evidence directory '%s' is not a directory", dir);
+    lki_free(p);
+    return rc;
+}
+
+/* The provenance of the run: version, index identity, parameters, time. */
+static int load_run(lk_scanner *s, lk_errbuf *err)
+{
+    lk_index_stats st;
+    LK_TRY(lk_index_stats_get(s->ix, &st, err));
+    lk_scan_run *run = &s->run;
+    run->version = lk_version();
+    run->index_path = s->index_path;
+    memcpy(run->index_id, st.index_uuid, sizeof run->index_id);
+    run->generation = st.generation;
+    run->match = s->p.match;
+    run->sampling = s->suspect_dec;
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&now, &tm) ||
+        !strftime(run->started, sizeof run->started, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        run->started[0] = '\0';
+    return 0;
+}
+
 static int setup(lk_scanner *s, lk_errbuf *err)
 {
-    const lk_hash256 *hashes;
     LK_TRY(lk_index_open(&s->ix, s->index_path, LK_INDEX_READONLY, err));
     LK_TRY(lk_index_snapshot(s->ix, err));
     LK_TRY(load_sampling(s, err));
-    LK_TRY(lk_index_hashes(s->ix, &hashes, &s->nhashes, err));
+    LK_TRY(load_run(s, err));
+    if (s->p.evidence_dir)
+        LK_TRY(make_dirs(s->p.evidence_dir, err));
+    LK_TRY(lk_index_hashes(s->ix, &s->hashes, &s->nhashes, err));
     if (s->nhashes) {
-        int rc = lk_searcher_new(&s->searcher, hashes, s->nhashes, LK_SEARCH_AUTO);
+        int rc = lk_searcher_new(&s->searcher, s->hashes, s->nhashes, LK_SEARCH_AUTO);
         if (rc < 0)
             return lki_err(err, rc, "%s: cannot build the search structure: %s",
                            s->index_path, lk_strerror(rc));
@@ -146,6 +199,11 @@ LK_API void lk_scanner_free(lk_scanner **ps)
     lki_free(s->index_path);
     lki_free(s);
     *ps = NULL;
+}
+
+LK_API const lk_scan_run *lk_scanner_run(const lk_scanner *s)
+{
+    return s ? &s->run : NULL;
 }
 
 LK_API size_t lk_scanner_entries(const lk_scanner *s)

@@ -4,7 +4,8 @@
  * query over the whole index, the merge of a frame's hits, resolution of
  * the positions hit, temporal alignment into segments (src/match/), style
  * ranking of the suspect's frames against every work's prototypes, the
- * verdict and, with an evidence directory, evidence pictures.
+ * provenance of each segment (provenance.c), the verdict and, with an
+ * evidence directory, evidence pictures.
  *
  * Invariant: before alignment the hits of a frame's queries are merged
  * into hits of the frame, one per indexed entry (the closest), so several
@@ -25,11 +26,11 @@ static int stopped(const lk_scanner *s)
  * fs->n - 1) while the budget allows.  0 or LK_ENOMEM. */
 static int keep_picture(struct lki_frameset *fs, const lk_frame *fr)
 {
-    size_t bytes = (size_t)fr->image.width * (size_t)fr->image.height * 3;
+    size_t bytes = (size_t)fr->full.width * (size_t)fr->full.height * 3;
     if (fs->pic_bytes + bytes > LKI_SCAN_KEEP_BYTES)
         return 0;
     fs->pic_bytes += bytes;
-    return lki_pic_keep(&fs->pics[fs->n - 1], &fr->image);
+    return lki_pic_keep(&fs->pics[fs->n - 1], fr);
 }
 
 /* Keeps one sampled frame's style descriptor.  0 or LK_ENOMEM. */
@@ -148,7 +149,7 @@ static int pick_works(const lk_scanner *s, const lk_match_result *mr, const stru
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               NULL, 0, NULL };
+                               NULL, 0, NULL, NULL, sw->files };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -279,6 +280,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     lk_errbuf err;
     memset(r, 0, sizeof *r);
     r->file = path;
+    r->run = &w->s->run;
     lk_errbuf_clear(&err);
     int rc = content(w, path, r, &err);
     if (rc == 1) {
@@ -291,6 +293,8 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
         rc = collect_frames(w, path, &fs, r, &err);
     if (rc == 0)
         rc = find_copies(w->s, &fs, r, &err);
+    if (rc == 0)
+        rc = lki_scan_details(w->s, &fs, r, &err);
     if (rc == 0 && (rc = rank_style(w->s, &fs, r)) < 0)
         lki_err(&err, rc, "out of memory");
     r->frames = fs.frames;
@@ -316,6 +320,9 @@ LK_API void lk_scan_result_release(lk_scan_result *r)
         for (size_t k = 0; r->matches[i].evidence && k < r->matches[i].nsegs; k++)
             lki_free(r->matches[i].evidence[k]);
         lki_free(r->matches[i].evidence);
+        for (size_t k = 0; r->matches[i].details && k < r->matches[i].nsegs; k++)
+            lki_free(r->matches[i].details[k].ref_file);
+        lki_free(r->matches[i].details);
         lki_free(r->matches[i].segs);
     }
     lki_free(r->matches);

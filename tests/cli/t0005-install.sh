@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make install` puts the binary, the static library, the headers, the man
-# page and likeness.pc under DESTDIR/PREFIX, and a program built with
+# page, the JSON Schema of scan reports and likeness.pc under DESTDIR/PREFIX, and a program built with
 # `pkg-config --cflags --libs likeness` against them links and runs.
 . tests/cli/lib.sh
 : "${LK_BUILD:?run through tests/run.sh}"
@@ -8,7 +8,8 @@ make -s --no-print-directory install BUILD="$LK_BUILD" PREFIX=/opt/lk DESTDIR="$
     >"$T/out" 2>"$T/err" || { cat "$T/err"; fail "make install failed"; }
 R="$T/inst/opt/lk"
 for f in bin/likeness lib/liblikeness.a include/likeness/likeness.h \
-         share/man/man1/likeness.1 lib/pkgconfig/likeness.pc; do
+         share/man/man1/likeness.1 lib/pkgconfig/likeness.pc \
+         share/likeness/likeness-scan.schema.json; do
     [ -f "$R/$f" ] || fail "not installed: $f"
 done
 for h in error image simd decode features search catalog sha256 match scan report; do

@@ -1,6 +1,6 @@
 #!/bin/sh
 # `likeness index`: add (per-file works and --title groups), duplicate
-# skipping, list/info (--json), remove, verify, export/import round trip,
+# skipping, list/info/show (--json), remove, verify, export/import round trip,
 # refusal of different sampling options, per-file errors, --index and
 # $LIKENESS_INDEX.
 . tests/cli/lib.sh
@@ -31,6 +31,20 @@ grep_err "^error: .*missing.mp4"
 grep_out '^work [0-9a-f]\{16\}: "Open Water" (Sea Co), 2 files'
 expect_rc 0 "$LIKENESS" index list --index "$ix"
 grep_out 'Open Water.* 2 '
+# show: the work's files with duration, frames, entries, size and SHA-256.
+"$LIKENESS" index list --index "$ix" --json >"$T/list.json"
+group=$(jq -r '.[] | select(.title == "Open Water") | .work_id' "$T/list.json")
+expect_rc 0 "$LIKENESS" index show --index "$ix" "$group"
+grep_out "^work $group: \"Open Water\" (Sea Co), 2 files; tags lang=en, year=2024$"
+grep_out "^$T/p1.jpg  *still  *1  .*$(sha256sum "$T/p1.jpg" | cut -c1-64)$"
+grep_out "^$T/p2.mp4  *0:00:04.0  *[0-9]*  .*$(sha256sum "$T/p2.mp4" | cut -c1-64)$"
+expect_rc 0 "$LIKENESS" index show --index "$ix" --json "$group"
+jq -e --arg s "$(sha256sum "$T/p2.mp4" | cut -c1-64)" '.title == "Open Water" and
+       (.files | length) == 2 and .files[1].sha256 == $s and .files[1].duration == 4 and
+       .files[1].frames >= 16 and .files[1].entries >= 1 and .files[0].frames == 1' \
+    "$T/out" >/dev/null || fail "show --json wrong"
+expect_rc 2 "$LIKENESS" index show --index "$ix" no-such-work
+grep_err "no work 'no-such-work'"
 expect_rc 0 "$LIKENESS" index info --index "$ix" --json
 jq -e '.works == 3 and .files == 4 and .owners == 2 and .sampling.fps == 4
        and .sampling.max_dim == 512 and .segment_bytes == 64 + 40 * .entries

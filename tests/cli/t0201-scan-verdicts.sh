@@ -1,6 +1,7 @@
 #!/bin/sh
 # `likeness scan` on the demo: verdicts, aligned time ranges, exit codes,
-# output formats, errors inside a batch, stdin lists, evidence pictures.
+# output formats (text with its summary line, JSON, CSV), errors inside a
+# batch, stdin lists, evidence pictures.
 . tests/cli/lib.sh
 D=data/demo
 IDX="$T/demo.idx"
@@ -33,7 +34,20 @@ grep_out "^$clip: MATCH"
 grep_out '"Starfall (Episode 1)" (Example Studio)'
 grep_out 'suspect 00:00:0[1-3]\.[0-9]*-00:00:0[4-6]\.[0-9]*  <->  reference 00:00:0[0-2]'
 grep_out 'mirrored'
+grep_out 'distance [0-9.]* of 256 bits'
 run env NO_COLOR= "$LIKENESS" scan --index "$IDX" "$clip"
+# A still has no time range; a run ends with a summary line.
+expect_rc 1 "$LIKENESS" scan --index "$IDX" "$grab" "$other"
+grep_out '^      suspect picture  <->  reference picture  distance'
+grep_out '^2 suspects scanned: 1 match, 1 clean$'
+# --csv: a header, then a row per segment (and one for a clean suspect).
+expect_rc 1 "$LIKENESS" scan --index "$IDX" --csv "$clip" "$other"
+[ "$(wc -l <"$T/out")" -eq 3 ] || { cat "$T/out"; fail "--csv: expected 3 rows"; }
+head -n 1 "$T/out" | grep -q '^file,verdict,kind,work_id,title,owner,work_score,segment,' ||
+    fail "--csv header"
+grep -q "^$clip,match,copy,starfall-ep01,Starfall (Episode 1),Example Studio," "$T/out" ||
+    fail "--csv copy row"
+grep -q "^$other,clean,none," "$T/out" || fail "--csv clean row"
 grep -q "$(printf '\033')" "$T/out" && fail "colour codes on a pipe"
 
 # --fail-on: never -> 0 even with a match; the JSON array holds every suspect.
@@ -65,12 +79,20 @@ printf '%s\n%s\n' "$clip" "$other" | "$LIKENESS" scan --index "$IDX" --jsonl - >
 printf '%s\0%s\0' "$clip" "$other" | "$LIKENESS" scan --index "$IDX" --jsonl -0 - >"$T/out" 2>"$T/err"
 [ $? -eq 1 ] && [ "$(wc -l <"$T/out")" -eq 2 ] || fail "NUL-separated stdin list"
 
-# --evidence: a side-by-side PNG per matched segment, recorded in the report.
+# --evidence: a labelled side-by-side PNG per matched segment, recorded in the report.
+umask 022
 mkdir "$T/ev"
 expect_rc 1 "$LIKENESS" scan --index "$IDX" --jsonl --evidence "$T/ev" "$clip"
 ev=$(jq -r '.matches[0].segments[0].evidence' "$T/out")
 [ -f "$ev" ] || fail "evidence picture missing: $ev"
 [ "$(head -c 8 "$ev" | od -An -tx1 | tr -d ' ')" = "89504e470d0a1a0a" ] || fail "evidence is not a PNG"
+[ "$(stat -c %a "$ev")" = 644 ] || fail "evidence mode $(stat -c %a "$ev") under umask 022"
+grep -q 'Suspect SHA-256' "$ev" || fail "evidence picture lacks its text chunks"
+# --evidence creates a missing directory, with its parents, following the umask.
+(umask 027; "$LIKENESS" scan --index "$IDX" --jsonl --evidence "$T/new/ev" "$grab" >"$T/out" 2>"$T/err")
+ev=$(jq -r '.matches[0].segments[0].evidence' "$T/out")
+[ -f "$ev" ] && [ "$(stat -c %a "$T/new/ev")" = 750 ] && [ "$(stat -c %a "$ev")" = 640 ] ||
+    fail "--evidence did not create its directory with the umask's modes"
 
 # A missing index is an error naming it; $LIKENESS_INDEX names the default.
 expect_rc 2 "$LIKENESS" scan --index "$T/none.idx" "$clip"

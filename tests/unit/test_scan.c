@@ -1,11 +1,14 @@
 /* test_scan.c — the scanner through the public API alone, as a library
  * user would: an index built with lk_ref_hash_file + lk_index_add_file,
  * then lk_scanner_open / lk_scan_file: an exact and a mirrored copy of a
- * still match with the right work and transform, an unrelated picture is
+ * still match with the right work and transform, with its provenance
+ * (reference file and hash, frame numbers, regions, run), an unrelated picture is
  * clean, skip_fn skips, the stop flag interrupts, and the scan reads one
  * snapshot: a work removed by another handle after the scanner opened is
  * still the one reported (never another work at a shifted position). */
+#include <math.h>
 #include <png.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 #include "test.h"
@@ -13,27 +16,70 @@
 
 static char dir[256];
 
-/* Writes a 320x180 PNG of random coloured 10x10 blocks (seed), mirrored
- * left-right when mirror is set. */
-static void write_blocks(const char *path, uint64_t seed, int mirror)
+/* Writes the w x h rectangle at (x0, y0) of a 320x180 picture of random
+ * coloured 10x10 blocks (seed), mirrored left-right when mirror is set. */
+static void write_part(const char *path, uint64_t seed, int mirror, int x0, int y0, int w, int h)
 {
     enum { W = 320, H = 180 };
     static uint8_t px[W * H * 3];
     uint32_t colour[(W / 10) * (H / 10)];
     for (size_t i = 0; i < sizeof colour / sizeof colour[0]; i++)
         colour[i] = (uint32_t)t_rand(&seed);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            int sx = mirror ? W - 1 - x : x;
-            uint32_t v = colour[(y / 10) * (W / 10) + sx / 10];
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            int sx = mirror ? W - 1 - (x0 + x) : x0 + x;
+            uint32_t v = colour[((y0 + y) / 10) * (W / 10) + sx / 10];
             for (int c = 0; c < 3; c++)
-                px[(y * W + x) * 3 + c] = (uint8_t)(v >> (8 * c));
+                px[(y * w + x) * 3 + c] = (uint8_t)(v >> (8 * c));
         }
     png_image img;
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
-    img.width = W, img.height = H, img.format = PNG_FORMAT_RGB;
-    CHECK(png_image_write_to_file(&img, path, 0, px, W * 3, NULL) != 0);
+    img.width = (png_uint_32)w, img.height = (png_uint_32)h, img.format = PNG_FORMAT_RGB;
+    CHECK(png_image_write_to_file(&img, path, 0, px, w * 3, NULL) != 0);
+}
+
+static void write_blocks(const char *path, uint64_t seed, int mirror)
+{
+    write_part(path, seed, mirror, 0, 0, 320, 180);
+}
+
+static int near(double a, double b)
+{
+    return fabs(a - b) < 0.01;
+}
+
+/* The provenance of the copy of reference `ref` found in r: the file, its
+ * hash, frame numbers, the regions (suspect whole frame, reference view
+ * `view` at box (x, y, w, h)) and the run. */
+static void check_details(const lk_scan_result *r, const char *ref, const char *view,
+                          double x, double y, double w, double h)
+{
+    lk_errbuf err;
+    uint8_t sha[32];
+    int64_t size;
+    char hex[65];
+    CHECK_INT(lk_sha256_file(ref, sha, &size, &err), 0);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+    if (!(r->nmatches >= 1 && r->matches[0].nsegs >= 1 && r->matches[0].details)) {
+        CHECK(!"no details");
+        return;
+    }
+    const lk_scan_detail *d = &r->matches[0].details[0];
+    CHECK_STR(d->ref_file, ref);
+    CHECK_STR(d->ref_sha256, hex);
+    CHECK(d->suspect_frame == 0 && d->ref_frame == 0 && d->ref_duration == 0);
+    CHECK(d->suspect_first == 0 && d->suspect_last == 0 && d->ref_first == 0);
+    CHECK_STR(d->suspect_view, "whole frame");
+    CHECK(near(d->suspect_region.x, 0) && near(d->suspect_region.w, 1));
+    CHECK_STR(d->ref_view, view);
+    CHECK(near(d->ref_region.x, x) && near(d->ref_region.y, y) && near(d->ref_region.w, w) &&
+          near(d->ref_region.h, h));
+    CHECK_INT(r->matches[0].files, 1);
+    CHECK(r->run && strlen(r->run->index_id) == 32 && r->run->generation > 0);
+    CHECK(r->run && strlen(r->run->started) == 20 && r->run->started[10] == 'T');
+    CHECK(r->run && !strcmp(r->run->version, lk_version()) && r->run->match.radius == 31);
 }
 
 /* Adds file path as work id (owner "Studio") through the public API. */
@@ -67,7 +113,7 @@ static int skip_all(const char *hash, void *ctx)
 
 int main(void)
 {
-    char idx[300], a[300], b[300], am[300], c[300];
+    char idx[300], a[300], b[300], am[300], c[300], bc[300], ev[300];
     lk_errbuf err;
     lk_init();
     snprintf(dir, sizeof dir, "%s/likeness-scan.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -82,6 +128,8 @@ int main(void)
     write_blocks(b, 2, 0);
     write_blocks(am, 1, 1);
     write_blocks(c, 3, 0);
+    snprintf(bc, sizeof bc, "%s/b-centre.png", dir);
+    write_part(bc, 2, 0, 32, 18, 256, 144);
 
     lk_index *ix = NULL;
     CHECK_INT(lk_index_open(&ix, idx, LK_INDEX_CREATE, &err), 0);
@@ -116,6 +164,12 @@ int main(void)
         lk_sha256_to_hex(sha, hex);
         CHECK_STR(r.content_hash, hex);
     }
+    check_details(&r, b, "whole frame", 0, 0, 1, 1);
+    lk_scan_result_release(&r);
+
+    /* the centre 80% of b: its whole frame met b's stored centre view */
+    CHECK_INT(lk_scan_file(w, bc, &r), LK_VERDICT_MATCH);
+    check_details(&r, b, "centre 80%", 0.1, 0.1, 0.8, 0.8);
     lk_scan_result_release(&r);
 
     CHECK_INT(lk_scan_file(w, am, &r), LK_VERDICT_MATCH);
@@ -160,6 +214,27 @@ int main(void)
     lk_scan_result_release(&r);
     lk_scan_worker_free(&w);
     lk_scanner_free(&s);
+
+    /* the evidence directory is made with its parents */
+    snprintf(ev, sizeof ev, "%s/ev/deeper", dir);
+    p.evidence_dir = ev;
+    struct stat sb;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK(stat(ev, &sb) == 0 && S_ISDIR(sb.st_mode));
+    /* with it, the segment's labelled picture is written and named */
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK_INT(lk_scan_file(w, bc, &r), LK_VERDICT_MATCH);
+    CHECK_STR(r.warning, "");
+    const char *pic = r.nmatches && r.matches[0].evidence ? r.matches[0].evidence[0] : NULL;
+    CHECK(pic && strstr(pic, ev) == pic && stat(pic, &sb) == 0 && sb.st_size > 1000);
+    check_details(&r, b, "centre 80%", 0.1, 0.1, 0.8, 0.8);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+    snprintf(ev, sizeof ev, "%s", b);
+    CHECK(lk_scanner_open(&s, idx, &p, &err) < 0 && s == NULL);
+    CHECK(strstr(err.msg, "b.png") != NULL);
+    p.evidence_dir = NULL;
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);

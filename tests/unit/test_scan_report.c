@@ -1,17 +1,21 @@
 /* test_scan_report.c — `likeness scan` reports: the stable JSON shape, one
- * whole line per suspect in JSON Lines, the text report's timecodes, and
- * evidence PNGs. */
+ * whole line per suspect in JSON Lines, the text report's timecodes, still
+ * sides, reference files and summary line, CSV rows and quoting, and
+ * evidence PNGs: plain, and labelled (layout, outlines, captions in the
+ * built-in font, text chunks, mode from the umask). */
 #include <cJSON.h>
 #include <math.h>
 #include <png.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <setjmp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test.h"
 #include "likeness/likeness.h"
 #include "likeness/report.h"
+#include "report/report_internal.h"
 
 static char *slurp(FILE *fp)
 {
@@ -35,7 +39,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, segs, 2, ev };
+                               0.98765, segs, 2, ev, NULL, 1 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -125,6 +129,72 @@ static void test_text(void)
     fclose(fp);
 }
 
+/* Still sides, the reference file of a work of several, the summary. */
+static void test_text_details(void)
+{
+    static lk_segment sg = { .frames = 1, .distance = 24, .score = 0.61 };
+    static lk_scan_detail d = { .ref_file = (char *)"refs/part2.png", .ref_duration = 0 };
+    static lk_scan_match m = { "w", "T", "O", 0, 0.61, &sg, 1, NULL, &d, 2 };
+    lk_scan_result r = { .file = "grab.jpg", .verdict = LK_VERDICT_MATCH, .frames = 1,
+                         .matches = &m, .nmatches = 1 };
+    FILE *fp = tmpfile();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    size_t counts[4] = { 1, 0, 2, 0 };
+    CHECK_INT(lk_scan_write_summary(fp, counts, 0), 0);
+    size_t one_error[4] = { 0, 0, 0, 1 };
+    CHECK_INT(lk_scan_write_summary(fp, one_error, 3), 0);
+    char *s = slurp(fp);
+    CHECK(strstr(s, "copy   0.61 (moderate)") != NULL);
+    CHECK(strstr(s, "suspect picture  <->  reference picture  distance 24.0 of 256 bits\n") != NULL);
+    CHECK(strstr(s, "00:00:00.000") == NULL);
+    CHECK(strstr(s, "      reference file: refs/part2.png\n") != NULL);
+    CHECK(strstr(s, "3 suspects scanned: 2 match, 1 clean\n") != NULL);
+    CHECK(strstr(s, "1 suspect scanned: 1 error (3 already reported, skipped)\n") != NULL);
+    free(s);
+    fclose(fp);
+    m.files = 1; /* one file: not named again */
+    fp = tmpfile();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    s = slurp(fp);
+    CHECK(strstr(s, "reference file") == NULL);
+    free(s);
+    fclose(fp);
+}
+
+/* CSV: a header, a row per segment and style entry, RFC 4180 quoting,
+ * formulas defused, every suspect present. */
+static void test_csv(void)
+{
+    FILE *fp = tmpfile();
+    lk_scan_result r = sample();
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &r, 1), 0);
+    lk_scan_result c = { .file = "=cmd|' /C calc'!A0,x.png", .verdict = LK_VERDICT_CLEAN };
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &c, 0), 0);
+    lk_scan_result e = { .file = "bad.mp4", .verdict = LK_VERDICT_ERROR, .error = "said \"no\"" };
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_CSV, 0, &e, 0), 0);
+    char *s = slurp(fp);
+    int lines = 0;
+    for (char *p = s; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    CHECK_INT(lines, 1 + 2 + 1 + 1 + 1); /* header, 2 segments, 1 style, clean, error */
+    CHECK(strncmp(s, "file,verdict,kind,work_id,title,owner,work_score,segment,", 57) == 0);
+    CHECK(strstr(s, "\r\nin/clip 1.mp4,match,copy,starfall-ep01,\"Starfall \"\"Ep. 1\"\"\",Example "
+                    "Studio,0.9877,1,2.000,6.000,1.500,5.500,9,18.25,0.9700,1.000,mirrored "
+                    "left-right,") != NULL);
+    CHECK(strstr(s, ",ev/a.png,") != NULL);
+    CHECK(strstr(s, "\r\nin/clip 1.mp4,match,style,tidal,Tidal Lines,Other Owner,0.4100,") != NULL);
+    CHECK(strstr(s, "\r\n\"'=cmd|' /C calc'!A0,x.png\",clean,none,") != NULL);
+    CHECK(strstr(s, ",\"said \"\"no\"\"\"\r\n") != NULL);
+    free(s);
+    fclose(fp);
+    fp = tmpfile(); /* no suspect at all: the header alone */
+    CHECK_INT(lk_scan_write_end(fp, LK_SCANFMT_CSV, 0), 0);
+    s = slurp(fp);
+    CHECK(strncmp(s, "file,verdict,", 13) == 0 && strstr(s, ",error\r\n") != NULL);
+    free(s);
+    fclose(fp);
+}
+
 static void test_evidence(void)
 {
     uint8_t a[12 * 8 * 3], b[20 * 10];
@@ -208,12 +278,136 @@ static void test_append_after_failure(void)
     unlink(path);
 }
 
+/* The value of iTXt/tEXt key `key` of PNG file path, copied into out. */
+static int png_text_of(const char *path, const char *key, char *out, size_t n)
+{
+    FILE *fp = fopen(path, "rb");
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    int found = 0;
+    if (fp && !setjmp(png_jmpbuf(png))) {
+        png_init_io(png, fp);
+        png_read_info(png, info);
+        png_textp t;
+        int nt = 0;
+        png_get_text(png, info, &t, &nt);
+        for (int i = 0; i < nt && !found; i++)
+            if (!strcmp(t[i].key, key))
+                found = 1, snprintf(out, n, "%s", t[i].text);
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+    if (fp)
+        fclose(fp);
+    return found;
+}
+
+/* Reads PNG path as RGB into *px (malloc'd); returns 1 with w, h set. */
+static int read_rgb(const char *path, uint8_t **px, int *w, int *h)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path))
+        return 0;
+    img.format = PNG_FORMAT_RGB;
+    *px = malloc(PNG_IMAGE_SIZE(img));
+    *w = (int)img.width, *h = (int)img.height;
+    return *px && png_image_finish_read(&img, NULL, *px, 0, NULL);
+}
+
+static int count_colour(const uint8_t *px, int w, int x0, int y0, int x1, int y1,
+                        const uint8_t c[3])
+{
+    int n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            n += !memcmp(px + ((size_t)y * (size_t)w + (size_t)x) * 3, c, 3);
+    return n;
+}
+
+/* The font table is well formed and glyphs are drawn pixel for pixel. */
+static void test_font(void)
+{
+    CHECK_INT(lki_font_check(), 1);
+    uint8_t canvas[40 * 20 * 3] = { 0 }, ink[3] = { 255, 255, 255 };
+    CHECK_INT(lki_font_draw(canvas, 40, 20, 1, 2, 1, ink, "Ag"), 1 + 2 * LKI_FONT_CELL_W);
+    int same = 1;
+    for (int r = 0; r < LKI_FONT_H; r++)
+        for (int c = 0; c < LKI_FONT_W; c++) {
+            same &= (canvas[((2 + r) * 40 + 1 + c) * 3] == 255) == lki_font_ink('A', c, r);
+            same &= (canvas[((2 + r) * 40 + 7 + c) * 3] == 255) == lki_font_ink('g', c, r);
+        }
+    CHECK(same);
+    CHECK(lki_font_ink('g', 1, 7) && !lki_font_ink('A', 0, 7)); /* descender row */
+    CHECK(lki_font_ink(0xe9, 0, 0) == lki_font_ink('?', 0, 0));
+    CHECK_STR(lk_score_words(0.9), "very strong");
+    CHECK_STR(lk_score_words(0.5), "moderate");
+    CHECK_STR(lk_score_words(0.0), "none");
+}
+
+/* A labelled picture: size, both pictures where the layout puts them, the
+ * regions outlined in each side's colour, the captions inked, the facts as
+ * text chunks, and a mode that follows the umask. */
+static void test_labelled(void)
+{
+    static uint8_t a[400 * 100 * 3], b[200 * 120 * 3];
+    memset(a, 90, sizeof a);
+    memset(b, 150, sizeof b);
+    lk_image sa = { a, 400, 100, 1200, LK_PIX_RGB24 }, sb = { b, 200, 120, 600, LK_PIX_RGB24 };
+    lk_evidence_info ev = {
+        { &sa, { 40, 10, 320, 80 }, "centre 80%", "dir/sus\xc3\xa9pect.mp4", "ab12", 2.52, 63, 0 },
+        { &sb, { 0, 0, 200, 120 }, "whole frame", "refs/ref.png", "cd34", 0, 0, 1 },
+        "w-1", "A Work", "An Owner", 0.71, 21.13, "mirrored left-right", "likeness test" };
+    char dir[] = "/tmp/lk-labelled-XXXXXX", path[256], v[700];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/l.png", dir);
+    lk_errbuf err;
+    mode_t old = umask(027);
+    CHECK_INT(lk_evidence_write(path, &ev, &err), 0);
+    umask(old);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+    uint8_t *px = NULL;
+    int w = 0, h = 0;
+    CHECK(read_rgb(path, &px, &w, &h));
+    int top = 16 + 2 * 20 + 8;
+    CHECK_INT(w, 400 + 360 + 3 * 16);
+    CHECK_INT(h, top + 120 + 8 + 4 * 20 + 16);
+    const uint8_t amber[3] = { 0xff, 0xb0, 0x00 }, sky[3] = { 0x30, 0xc8, 0xff };
+    if (px && w == 400 + 360 + 48) {
+        /* suspect picture pixel away from the outline; its outline's top edge */
+        CHECK(px[((size_t)(top + 50) * (size_t)w + 16 + 200) * 3] == 90);
+        CHECK(!memcmp(px + ((size_t)(top + 10) * (size_t)w + 16 + 100) * 3, amber, 3));
+        CHECK(count_colour(px, w, 16, top, 16 + 400, top + 100, amber) >= 2 * (320 + 80) * 2 - 16);
+        CHECK(count_colour(px, w, 432, top, 432 + 200, top + 120, sky) > 1000);
+        /* captions: the roles in their colours under the pictures */
+        CHECK(count_colour(px, w, 16, top + 128, 16 + 7 * 12, top + 148, amber) > 50);
+        CHECK(count_colour(px, w, 432, top + 128, 432 + 9 * 12, top + 148, sky) > 50);
+    }
+    free(px);
+    CHECK(png_text_of(path, "Suspect", v, sizeof v) && !strcmp(v, "dir/sus\xc3\xa9pect.mp4"));
+    CHECK(png_text_of(path, "Reference SHA-256", v, sizeof v) && !strcmp(v, "cd34"));
+    CHECK(png_text_of(path, "Suspect frame", v, sizeof v) && !strcmp(v, "63"));
+    CHECK(png_text_of(path, "Suspect time", v, sizeof v) && !strcmp(v, "00:00:02.520"));
+    CHECK(png_text_of(path, "Reference time", v, sizeof v) && !strcmp(v, "still"));
+    CHECK(png_text_of(path, "Score", v, sizeof v) && strstr(v, "strong"));
+    CHECK(png_text_of(path, "Suspect region", v, sizeof v) && strstr(v, "centre 80%"));
+    CHECK(png_text_of(path, "Software", v, sizeof v) && !strcmp(v, "likeness test"));
+    CHECK(png_text_of(path, "Work ID", v, sizeof v) && !strcmp(v, "w-1"));
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     test_jsonl_shape();
     test_json_array();
     test_text();
+    test_text_details();
+    test_csv();
     test_evidence();
     test_append_after_failure();
+    test_font();
+    test_labelled();
     TEST_DONE("scan_report");
 }
