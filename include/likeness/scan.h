@@ -137,6 +137,9 @@ typedef struct lk_scan_match {
     size_t nsegs;                        /**< number of segments */
     char **evidence;                     /**< per segment: PNG path or NULL (owned);
                                               the array may be NULL */
+    int candidate;                       /**< 1: listed (score >= the list threshold)
+                                              but below match.min_score: not a copy
+                                              verdict; 0: a match */
 } lk_scan_match;
 
 /** One style resemblance. */
@@ -167,9 +170,36 @@ typedef struct lk_scan_result {
     size_t nstyle;
 } lk_scan_result;
 
+/**
+ * Which works a scan considers.  An empty list does not restrict; a work
+ * is in scope when, for every non-empty list, it matches one entry of it
+ * (entries of one list are alternatives, lists restrict together).  Works
+ * out of scope are neither aligned, ranked by style nor reported: their
+ * hits are dropped before alignment.  The strings are read only during
+ * lk_scanner_open.
+ */
+typedef struct lk_scan_scope {
+    const char *const *work_ids;   /**< work ids, compared exactly */
+    size_t nwork_ids;
+    const char *const *owners;     /**< owners, compared exactly */
+    size_t nowners;
+    const char *const *tags;       /**< "key=value" tags, compared exactly */
+    size_t ntags;
+} lk_scan_scope;
+
 /** Settings of a scan; start from lk_scan_params_default(). */
 typedef struct lk_scan_params {
-    lk_match_params match;         /**< thresholds and tolerances */
+    lk_match_params match;         /**< thresholds and tolerances; match.min_score
+                                        is the match threshold: a listed work
+                                        scoring at least this makes the verdict
+                                        LK_VERDICT_MATCH */
+    double list_score;             /**< the list threshold: works scoring at least
+                                        this are reported (those below
+                                        match.min_score as candidates, which leave
+                                        the verdict alone); 0 lists every work with
+                                        any evidence and every style resemblance
+                                        ranked; < 0 (default): match.min_score */
+    lk_scan_scope scope;           /**< works considered (default: all) */
     double fps;                    /**< suspect samples per second; < 0: as the index */
     const char *evidence_dir;      /**< write evidence PNGs here, or NULL */
     const volatile sig_atomic_t *stop; /**< when non-NULL and set, scans stop early
@@ -186,7 +216,8 @@ typedef struct lk_scanner lk_scanner;
 /** Per-thread state of a scan. */
 typedef struct lk_scan_worker lk_scan_worker;
 
-/** Fills @p p with the defaults (lk_match_params_default, fps -1). */
+/** Fills @p p with the defaults (lk_match_params_default, list_score -1,
+ *  fps -1, no scope, no callbacks). */
 LK_API void lk_scan_params_default(lk_scan_params *p);
 
 /**
@@ -194,8 +225,9 @@ LK_API void lk_scan_params_default(lk_scan_params *p);
  * (copied; the strings and the stop flag it points to must outlive the
  * scanner): one snapshot of the catalog, the search structure over its
  * hashes, every work with its style.  Returns 0 or < 0 (the catalog's
- * errors, LK_EINVAL for bad parameters) with a message naming the index.
- * Free with lk_scanner_free().
+ * errors, LK_EINVAL for bad parameters, LK_ENOENT when a work id, owner or
+ * tag of the scope names no work of the index, or when no work is in the
+ * scope) with a message naming the index.  Free with lk_scanner_free().
  */
 LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,
                            lk_errbuf *err);

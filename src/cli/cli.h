@@ -31,8 +31,16 @@ enum lk_opt_kind {
     LK_OPT_INT,       /* int parsed from the argument, within [min, max] */
     LK_OPT_DOUBLE,    /* double parsed from the argument, within [min, max] */
     LK_OPT_STRING,    /* const char * pointing into argv */
-    LK_OPT_CHOICE     /* int index into `choices` (NULL-terminated) */
+    LK_OPT_CHOICE,    /* int index into `choices` (NULL-terminated) */
+    LK_OPT_LIST       /* lk_strlist: each use appends (repeatable) */
 };
+
+/* Values of a repeatable option, pointing into argv. */
+#define LK_STRLIST_MAX 64
+typedef struct lk_strlist {
+    const char *v[LK_STRLIST_MAX];
+    int n;
+} lk_strlist;
 
 /*
  * One option.  Invariant: long_name or short_name set; dest points to the
@@ -56,6 +64,7 @@ typedef struct lk_option {
 #define LK_OPT_DOUBLE_(s, l, d, a, lo, hi, h) { LK_OPT_DOUBLE, s, l, d, a, h, lo, hi, NULL, 0 }
 #define LK_OPT_STRING_(s, l, d, a, h) { LK_OPT_STRING, s, l, d, a, h, 0, 0, NULL, 0 }
 #define LK_OPT_CHOICE_(s, l, d, a, c, h) { LK_OPT_CHOICE, s, l, d, a, h, 0, 0, c, 0 }
+#define LK_OPT_LIST_(s, l, d, a, h) { LK_OPT_LIST, s, l, d, a, h, 0, 0, NULL, 0 }
 #define LK_OPT_END_ { LK_OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL, 0 }
 
 /*
@@ -130,9 +139,9 @@ extern const lk_cmd lk_cmd_scan;
 int lk_index_cmd_add(int argc, char **argv);
 /* The index path: opt if given, else $LIKENESS_INDEX, else ./likeness.idx. */
 const char *lk_index_default_path(const char *opt);
-/* Moves every "--tag V" / "--tag=V" of argv[1..] into tags (up to max),
- * compacting argv; returns the new argc or -1 after printing an error. */
-int lk_take_tags(int argc, char **argv, const char **tags, int max, int *ntags);
+/* 0 if every tag is "key=value" with a non-empty key, else -1 after
+ * printing an error naming the first that is not. */
+int lk_check_tags(const lk_strlist *tags);
 
 /* The command table, NULL-name terminated (main.c). */
 extern const lk_cmd *const lk_commands[];

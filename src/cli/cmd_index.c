@@ -34,32 +34,16 @@ const char *lk_index_default_path(const char *opt)
     return opt ? opt : env && *env ? env : "likeness.idx";
 }
 
-int lk_take_tags(int argc, char **argv, const char **tags, int max, int *ntags)
+int lk_check_tags(const lk_strlist *tags)
 {
-    int out = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (!strcmp(argv[i], "--")) {
-            while (i < argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        if (!strncmp(argv[i], "--tag=", 6))
-            v = argv[i] + 6;
-        else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-            v = argv[++i];
-        if (!v) {
-            argv[out++] = argv[i];
-            continue;
-        }
-        if (*ntags >= max || !strchr(v, '=') || v[0] == '=') {
-            lk_error(*ntags >= max ? "too many --tag options" : "tag '%s' is not key=value", v);
+    for (int i = 0; i < tags->n; i++) {
+        const char *v = tags->v[i];
+        if (!strchr(v, '=') || v[0] == '=') {
+            lk_error("tag '%s' is not key=value", v);
             return -1;
         }
-        tags[(*ntags)++] = v;
     }
-    argv[out] = NULL;
-    return out;
+    return 0;
 }
 
 /* Opens the index for reading (or writing when write), falling back to
@@ -419,27 +403,28 @@ static int cmd_import(int argc, char **argv)
         "Adds pre-computed PDQ hashes (\"hash,quality,...\" lines) or vPDQ hashes",
         "(\"frame,quality,hash,timestamp\" lines) as one work, without the media.", NULL };
     static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", NULL };
-    const char *path = NULL, *tags[64], *tag_help = NULL;
-    int status, format = LK_HASHLIST_AUTO, ntags = 0;
+    const char *path = NULL;
+    lk_strlist tags = { .n = 0 };
+    int status, format = LK_HASHLIST_AUTO;
     lk_index_work w = { 0 };
     const lk_option opts[] = {
         INDEX_OPT(&path),
         LK_OPT_STRING_(0, "owner", &w.owner, "NAME", "rightsholder (required)"),
         LK_OPT_STRING_(0, "title", &w.title, "TITLE", "title of the work (required)"),
         LK_OPT_STRING_(0, "work-id", &w.work_id, "ID", "work id (default: from the content)"),
-        LK_OPT_STRING_(0, "tag", &tag_help, "KEY=VALUE", "attach a tag (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &tags, "KEY=VALUE", "attach a tag (repeatable)"),
         LK_OPT_CHOICE_(0, "format", &format, "FMT", formats, "auto (default), pdq or vpdq"),
         LK_OPT_END_ };
-    if ((argc = lk_take_tags(argc, argv, tags, 64, &ntags)) < 0)
-        return LK_EXIT_ERROR;
     if (parse(usage, opts, argc, argv, 1, &status) < 0)
         return status;
+    if (lk_check_tags(&tags) < 0)
+        return LK_EXIT_ERROR;
     if (!w.owner || !w.title || format == LK_HASHLIST_JSONL) {
         lk_error(format == LK_HASHLIST_JSONL ? "import reads pdq or vpdq lines"
                                              : "import needs --owner and --title");
         return LK_EXIT_ERROR;
     }
-    w.tags = tags, w.ntags = ntags;
+    w.tags = tags.v, w.ntags = tags.n;
     lk_index *ix = NULL;
     lk_errbuf err;
     if (lk_index_open(&ix, lk_index_default_path(path), LK_INDEX_CREATE, &err) < 0) {

@@ -54,8 +54,8 @@ struct pool {
 /* Settings from the command line. */
 struct add_args {
     const char *index, *owner, *title, *work_id;
-    const char *tags[64];
-    int ntags, jobs;
+    lk_strlist tags;
+    int jobs;
     double fps;              /* < 0: not given */
     int max_dim;             /* 0: not given */
     int keyframes, no_scene_cuts, no_crop;
@@ -139,7 +139,8 @@ static void store(struct writer *w, struct job *j)
     const char *base = strrchr(j->path, '/');
     hex_prefix(j->sha, own_id);
     lk_index_work work = { a->title ? w->group_id : a->work_id ? a->work_id : own_id, a->owner,
-                           a->title ? a->title : base ? base + 1 : j->path, a->tags, a->ntags };
+                           a->title ? a->title : base ? base + 1 : j->path, a->tags.v,
+                           a->tags.n };
     snprintf(fmt, sizeof fmt, "%s/%s", j->info.format, j->info.codec);
     lk_index_file f = { j->path, j->size, { 0 }, j->info.duration, j->info.width,
                         j->info.height, j->info.fps, j->e.sampled, fmt, 0 };
@@ -338,14 +339,13 @@ static int run(const struct add_args *a, lk_paths *files)
 int lk_index_cmd_add(int argc, char **argv)
 {
     struct add_args a = { .fps = -1 };
-    const char *tag_help = NULL;
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
         LK_OPT_STRING_(0, "owner", &a.owner, "NAME", "rightsholder (required)"),
         LK_OPT_STRING_(0, "title", &a.title, "TITLE", "all files form one work of this title"),
         LK_OPT_STRING_(0, "work-id", &a.work_id, "ID", "work id (default: from the content)"),
-        LK_OPT_STRING_(0, "tag", &tag_help, "KEY=VALUE", "attach a tag to the work (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "attach a tag to the work (repeatable)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "hash N files at once (default: CPUs)"),
         LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000, "sample N frames per second (default 4 for a new index)"),
         LK_OPT_FLAG_(0, "keyframes", &a.keyframes, "sample key frames only"),
@@ -354,11 +354,11 @@ int lk_index_cmd_add(int argc, char **argv)
         LK_OPT_INT_(0, "max-dim", &a.max_dim, "N", 16, 4096, "working size (default 512)"),
         LK_OPT_END_,
     };
-    if ((argc = lk_take_tags(argc, argv, a.tags, 64, &a.ntags)) < 0)
-        return LK_EXIT_ERROR;
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
+    if (lk_check_tags(&a.tags) < 0)
+        return LK_EXIT_ERROR;
     if (n == 0 || !a.owner) {
         lk_error(n == 0 ? "no input files" : "add needs --owner");
         lk_print_usage(usage, options, stderr);

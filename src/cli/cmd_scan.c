@@ -41,8 +41,9 @@ static const char *const out_names[] = { "text", "json", "jsonl", NULL };
 struct scan_args {
     const char *index, *evidence, *resume;
     int format, fail_on, jobs, quiet, nul, no_color;
-    double min_score, style_threshold, fps;
+    double min_score, match_score, style_threshold, fps;
     int radius;
+    lk_strlist works, owners, tags; /* the scope */
 };
 
 /* Set by SIGINT/SIGTERM; the only state a signal handler may touch. */
@@ -280,7 +281,11 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     lk_errbuf err;
     lk_scan_params_default(&p);
     if (a->min_score >= 0)
-        p.match.min_score = a->min_score;
+        p.list_score = a->min_score;
+    if (a->match_score >= 0)
+        p.match.min_score = a->match_score;
+    p.scope = (lk_scan_scope){ a->works.v, (size_t)a->works.n, a->owners.v,
+                               (size_t)a->owners.n, a->tags.v, (size_t)a->tags.n };
     if (a->style_threshold >= 0)
         p.match.style_threshold = a->style_threshold;
     if (a->radius >= 0)
@@ -334,8 +339,8 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 
 static int cmd_scan(int argc, char **argv)
 {
-    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .style_threshold = -1,
-                           .fps = -1, .radius = -1 };
+    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .match_score = -1,
+                           .style_threshold = -1, .fps = -1, .radius = -1 };
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
@@ -343,7 +348,9 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_SETINT_(0, "json", &a.format, LK_SCANFMT_JSON, "one JSON array for the run"),
         LK_OPT_SETINT_(0, "jsonl", &a.format, LK_SCANFMT_JSONL, "one JSON object per suspect"),
         LK_OPT_DOUBLE_(0, "min-score", &a.min_score, "X", 0, 1,
-                       "copy evidence >= X is a match (0: list every candidate)"),
+                       "list works scoring >= X (default 0.5; 0: every candidate)"),
+        LK_OPT_DOUBLE_(0, "match-score", &a.match_score, "X", 0, 1,
+                       "a listed work scoring >= X is a match (default 0.5)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,
                        "style score >= X is 'resembles'"),
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
@@ -360,11 +367,16 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_INT_(0, "radius", &a.radius, "N", 0, 128,
                     "PDQ distance of a frame match (default 31)"),
         LK_OPT_FLAG_(0, "no-color", &a.no_color, "no colours (NO_COLOR is honoured too)"),
+        LK_OPT_LIST_(0, "work", &a.works, "ID", "only this work (repeatable)"),
+        LK_OPT_LIST_(0, "owner", &a.owners, "NAME", "only works of this owner (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "only works with this tag (repeatable)"),
         LK_OPT_END_,
     };
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
+    if (lk_check_tags(&a.tags) < 0)
+        return LK_EXIT_ERROR;
     if (n == 0) {
         lk_error("nothing to scan");
         lk_print_usage(usage, options, stderr);

@@ -117,6 +117,19 @@ static int set_choice(const lk_option *o, const char *arg)
     return -1;
 }
 
+static int append(const lk_option *o, const char *arg)
+{
+    char label[64];
+    lk_strlist *l = o->dest;
+    if (l->n >= LK_STRLIST_MAX) {
+        lk_error("option '%s' given more than %d times", opt_label(o, label, sizeof label),
+                 LK_STRLIST_MAX);
+        return -1;
+    }
+    l->v[l->n++] = arg;
+    return 0;
+}
+
 /* Stores arg (NULL for flags) into o->dest; -1 on a bad value. */
 static int apply(const lk_option *o, const char *arg)
 {
@@ -126,6 +139,7 @@ static int apply(const lk_option *o, const char *arg)
     case LK_OPT_DOUBLE: return set_number(o, arg);
     case LK_OPT_STRING: *(const char **)o->dest = arg; return 0;
     case LK_OPT_CHOICE: return set_choice(o, arg);
+    case LK_OPT_LIST: return append(o, arg);
     default: return -1;
     }
 }

@@ -64,6 +64,7 @@ static cJSON *match_json(const lk_scan_match *m)
     if (!o)
         return NULL;
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
+    cJSON_AddBoolToObject(o, "candidate", m->candidate);
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
         cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL));
@@ -156,8 +157,8 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     print_verdict(fp, r, flags);
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
-        fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s\n", m->score, m->title, m->owner,
-                m->work_id);
+        fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s%s\n", m->score, m->title, m->owner,
+                m->work_id, m->candidate ? "  [candidate: below the match score]" : "");
         for (size_t k = 0; k < m->nsegs; k++)
             print_segment(fp, &m->segs[k], m->evidence ? m->evidence[k] : NULL);
     }

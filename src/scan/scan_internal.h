@@ -20,6 +20,7 @@ struct lki_scan_work {
     int64_t row;                   /* catalog row (sort key) */
     char *work_id, *owner, *title; /* owned */
     int has_style;                 /* style holds the work's mean descriptor */
+    int in_scope;                  /* lk_scan_params.scope admits it */
     uint8_t style[LK_STYLE_BYTES];
 };
 
@@ -56,6 +57,16 @@ struct lki_frameset {
     int still;                     /* the suspect is a still picture */
     double duration;               /* seconds */
 };
+
+/* The scope (scope.c): whether it restricts at all, whether it admits
+ * work w, marks in seen[] (one byte per work id, owner, tag, in that
+ * order) the entries w matches, and checks after every work was seen that
+ * each entry named one and that some work is in scope (0 or LK_ENOENT). */
+int lki_scope_empty(const lk_scan_scope *sc);
+int lki_scope_admits(const lk_scan_scope *sc, const lk_index_work_info *w);
+void lki_scope_seen(const lk_scan_scope *sc, const lk_index_work_info *w, uint8_t *seen);
+int lki_scope_check(const lk_scan_scope *sc, const uint8_t *seen, size_t in_scope,
+                    const char *index_path, lk_errbuf *err);
 
 /* Adds the queries of one sampled suspect frame (features f of the whole
  * frame already computed, with dihedral variants) as the policy says.

@@ -95,22 +95,31 @@ static int resolve_refs(lk_scanner *s, lk_hits *hits, struct refmap *m, lk_errbu
     return 0;
 }
 
-/* Copies the works to report out of the alignment result. */
+/* The list threshold: works scoring at least this are reported. */
+static double list_score(const lk_scanner *s)
+{
+    return s->p.list_score < 0 ? s->p.match.min_score : s->p.list_score;
+}
+
+/* Copies the works to report out of the alignment result: those at the
+ * list threshold or above, the ones below the match threshold marked as
+ * candidates. */
 static int pick_works(const lk_scanner *s, const lk_match_result *mr, const struct refmap *m,
                       lk_scan_result *r)
 {
-    double min_score = s->p.match.min_score;
+    double floor = list_score(s);
     r->matches = lki_calloc(mr->nworks ? mr->nworks : 1, sizeof *r->matches);
     if (!r->matches)
         return LK_ENOMEM;
     for (size_t i = 0; i < mr->nworks; i++) {
         const lk_work_match *wm = &mr->works[i];
-        if (wm->score < min_score && min_score > 0)
+        if (wm->score < floor && floor > 0)
             continue;
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
+        int candidate = !(wm->score >= s->p.match.min_score && wm->score > 0);
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               NULL, 0, NULL };
+                               NULL, 0, NULL, candidate };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -153,6 +162,17 @@ static void merge_frame_hits(const struct lki_frameset *fs, lk_hits *hits)
     hits->n = n;
 }
 
+/* Drops the hits on works out of the scan's scope (hits refer to local
+ * references, already resolved). */
+static void keep_in_scope(const lk_scanner *s, const struct refmap *m, lk_hits *hits)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < hits->n; i++)
+        if (s->works[m->refs[hits->v[i].ref].work].in_scope)
+            hits->v[n++] = hits->v[i];
+    hits->n = n;
+}
+
 /* Searches the usable queries and aligns the hits.  0 or < 0 with err. */
 static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
                        lk_errbuf *err)
@@ -168,8 +188,8 @@ static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_res
         rc = lki_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
     else
         merge_frame_hits(fs, &hits);
-    if (rc >= 0 && hits.n)
-        rc = resolve_refs(s, &hits, &m, err);
+    if (rc >= 0 && hits.n && (rc = resolve_refs(s, &hits, &m, err)) >= 0)
+        keep_in_scope(s, &m, &hits);
     if (rc >= 0 && hits.n)
         rc = lk_match_align(&s->p.match, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs,
                             m.n, &mr);
@@ -208,13 +228,13 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
     uint8_t mean[LK_STYLE_BYTES];
     for (int i = 0; i < LK_STYLE_BYTES; i++)
         mean[i] = (uint8_t)((fs->style_sum[i] + (uint64_t)fs->style_n / 2) / (uint64_t)fs->style_n);
-    double floor = s->p.match.min_score > 0 ? s->p.match.style_threshold : 0.0;
+    double floor = list_score(s) > 0 ? s->p.match.style_threshold : 0.0;
     for (size_t i = 0; i < s->nworks; i++) {
         const struct lki_scan_work *sw = &s->works[i];
         int copied = 0;
         for (size_t k = 0; k < r->nmatches; k++)
             copied |= r->matches[k].work == i;
-        if (!sw->has_style || copied)
+        if (!sw->has_style || !sw->in_scope || copied)
             continue;
         lk_scan_style e = { sw->work_id, sw->title, sw->owner,
                             lk_style_score(lk_style_distance(mean, sw->style)) };
@@ -227,7 +247,7 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
 static int decide(const lk_scanner *s, const lk_scan_result *r)
 {
     for (size_t i = 0; i < r->nmatches; i++)
-        if (r->matches[i].score >= s->p.match.min_score && r->matches[i].score > 0)
+        if (!r->matches[i].candidate)
             return LK_VERDICT_MATCH;
     if (r->nstyle && r->style[0].score >= s->p.match.style_threshold)
         return LK_VERDICT_RESEMBLES;

@@ -4,7 +4,10 @@
  * still match with the right work and transform, an unrelated picture is
  * clean, skip_fn skips, the stop flag interrupts, and the scan reads one
  * snapshot: a work removed by another handle after the scanner opened is
- * still the one reported (never another work at a shifted position). */
+ * still the one reported (never another work at a shifted position);
+ * scopes of work ids, owners and tags drop the works out of scope, and a
+ * list threshold below the match threshold lists candidates without
+ * changing the verdict. */
 #include <png.h>
 #include <signal.h>
 #include <unistd.h>
@@ -36,8 +39,10 @@ static void write_blocks(const char *path, uint64_t seed, int mirror)
     CHECK(png_image_write_to_file(&img, path, 0, px, W * 3, NULL) != 0);
 }
 
-/* Adds file path as work id (owner "Studio") through the public API. */
-static void add(lk_index *ix, const char *id, const char *path)
+/* Adds file path as work id of owner, with tag (or none), through the
+ * public API. */
+static void add_work(lk_index *ix, const char *id, const char *owner, const char *tag,
+                     const char *path)
 {
     lk_errbuf err;
     lk_hasher *h = NULL;
@@ -53,16 +58,107 @@ static void add(lk_index *ix, const char *id, const char *path)
     lk_index_file f = { path, 0, { 0 }, info.duration, info.width, info.height, info.fps,
                         e.sampled, "png", 0 };
     CHECK_INT(lk_sha256_file(path, f.sha256, &f.size, &err), 0);
-    lk_index_work w = { id, "Studio", id, NULL, 0 };
+    lk_index_work w = { id, owner, id, &tag, tag ? 1 : 0 };
     CHECK_INT(lk_index_add_file(ix, &w, &f, e.v, e.n, &err), 0);
     lk_ref_entries_release(&e);
     lk_hasher_free(&h);
+}
+
+static void add(lk_index *ix, const char *id, const char *path)
+{
+    add_work(ix, id, "Studio", NULL, path);
 }
 
 static int skip_all(const char *hash, void *ctx)
 {
     (void)ctx;
     return strlen(hash) == 64;
+}
+
+/* Opens a scanner of idx with p, scans path and returns the verdict with
+ * the best work's id (or "") in best and the number of works listed;
+ * -100 - error code when the scanner does not open (message in err). */
+static int scan_one(const char *idx, const lk_scan_params *p, const char *path, char best[64],
+                    size_t *nlisted, int *candidate, lk_errbuf *err)
+{
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    int rc = lk_scanner_open(&s, idx, p, err);
+    best[0] = '\0';
+    if (rc < 0)
+        return -100 + rc;
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    int v = lk_scan_file(w, path, &r);
+    if (r.nmatches)
+        snprintf(best, 64, "%s", r.matches[0].work_id);
+    *nlisted = r.nmatches;
+    *candidate = r.nmatches ? r.matches[0].candidate : -1;
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+    return v;
+}
+
+/* Scopes (work ids, owners, tags) and the list threshold apart from the
+ * match threshold. */
+static void test_scope(const char *a, const char *b, const char *d)
+{
+    char idx[300], best[64];
+    size_t n;
+    int cand;
+    lk_errbuf err;
+    lk_index *ix = NULL;
+    snprintf(idx, sizeof idx, "%s/scope.idx", dir);
+    CHECK_INT(lk_index_open(&ix, idx, LK_INDEX_CREATE, &err), 0);
+    add_work(ix, "work-a", "Studio", "season=1", a);
+    add_work(ix, "work-b", "Studio", NULL, b);
+    add_work(ix, "work-d", "Other", "k=v", d);
+    lk_index_close(&ix);
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-d");
+
+    /* owner: work-d is out of scope, so d has no copy; b still matches */
+    const char *studio = "Studio", *kv = "k=v", *wb = "work-b", *nope = "nope";
+    p.scope.owners = &studio, p.scope.nowners = 1;
+    CHECK(scan_one(idx, &p, d, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(n, 0);
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-b");
+    /* owner and work id restrict together */
+    p.scope.work_ids = &wb, p.scope.nwork_ids = 1;
+    CHECK(scan_one(idx, &p, a, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    /* ... and a tag no work of the rest has leaves nothing: an error */
+    p.scope.tags = &kv, p.scope.ntags = 1;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), -100 + LK_ENOENT);
+    CHECK(strstr(err.msg, "scope.idx") != NULL);
+    memset(&p.scope, 0, sizeof p.scope);
+    p.scope.tags = &kv, p.scope.ntags = 1;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    /* an entry naming no work is an error naming it */
+    p.scope.work_ids = &nope, p.scope.nwork_ids = 1;
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), -100 + LK_ENOENT);
+    CHECK(strstr(err.msg, "'nope'") != NULL);
+    memset(&p.scope, 0, sizeof p.scope);
+
+    /* listing below the match threshold lists a candidate and leaves the
+     * verdict alone */
+    p.match.min_score = 1.0;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(n, 0);
+    p.list_score = 0;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-b");
+    CHECK_INT(cand, 1);
+    p.match.min_score = 0.5;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_INT(cand, 0);
+    p.list_score = 2;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), -100 + LK_EINVAL);
 }
 
 int main(void)
@@ -153,6 +249,11 @@ int main(void)
     lk_scan_result_release(&r);
     lk_scan_worker_free(&w);
     lk_scanner_free(&s);
+
+    char d[300];
+    snprintf(d, sizeof d, "%s/d.png", dir);
+    write_blocks(d, 4, 0);
+    test_scope(a, b, d);
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);

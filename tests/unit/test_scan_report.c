@@ -31,7 +31,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, segs, 2, ev };
+                               0.98765, segs, 2, ev, 0 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -58,6 +58,7 @@ static void test_jsonl_shape(void)
     cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "matches"), 0);
     CHECK_STR(cJSON_GetObjectItem(m, "title")->valuestring, "Starfall \"Ep. 1\"");
     CHECK(fabs(cJSON_GetObjectItem(m, "score")->valuedouble - 0.9877) < 1e-9);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(m, "candidate")));
     cJSON *sg = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "segments"), 0);
     CHECK(cJSON_GetObjectItem(sg, "suspect_start")->valuedouble == 2.0);
     CHECK(cJSON_GetObjectItem(sg, "ref_end")->valuedouble == 5.5);
@@ -115,8 +116,20 @@ static void test_text(void)
     CHECK(strstr(s, "Example Studio") != NULL);
     CHECK(strstr(s, "mirrored left-right") != NULL);
     CHECK(strstr(s, "style only") != NULL);
+    CHECK(strstr(s, "candidate") == NULL);
     CHECK(strstr(s, "ok.png") == NULL);
     CHECK(strstr(s, "\033[") == NULL);
+    free(s);
+    fclose(fp);
+    /* a candidate is listed as one, in text and JSON */
+    fp = tmpfile();
+    r.matches[0].candidate = 1;
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &r, 1), 0);
+    r.matches[0].candidate = 0;
+    s = slurp(fp);
+    CHECK(strstr(s, "[candidate: below the match score]") != NULL);
+    CHECK(strstr(s, "\"candidate\":true") != NULL);
     free(s);
     fclose(fp);
 }
