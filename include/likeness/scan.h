@@ -94,12 +94,29 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
 LK_API void lk_ref_entries_release(lk_ref_entries *e);
 
 /**
+ * Progress within one file, for long decodes: called from the decoding
+ * thread after each sampled frame with the file's path (as given), the
+ * seconds decoded so far and its duration (0 for a still picture, < 0 when
+ * the container does not say).  Must be cheap and thread-safe: several
+ * threads call it at once, each for its own file.
+ */
+typedef void (*lk_progress_fn)(void *ctx, const char *path, double decoded, double duration);
+
+/**
  * Decodes @p path with @p dec and builds its entries into @p out (which
  * must be empty), filling @p info.  Returns 0 or < 0 with a message naming
- * the file.
+ * the file.  Not thread-safe for one @p h.
  */
 LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
                             lk_ref_entries *out, lk_media_info *info, lk_errbuf *err);
+
+/**
+ * lk_ref_hash_file, calling @p progress (when not NULL) with @p ctx after
+ * each sampled frame (see lk_progress_fn).
+ */
+LK_API int lk_ref_hash_file_progress(const char *path, const lk_decode_opts *dec, lk_hasher *h,
+                                     lk_ref_entries *out, lk_media_info *info,
+                                     lk_progress_fn progress, void *ctx, lk_errbuf *err);
 
 /** lk_ref_collapse_view looks back at most this many entries for the
  *  last one of the same view. */
@@ -162,6 +179,8 @@ typedef struct lk_scan_result {
     int skipped;                   /**< 1: skip_fn said so; nothing else is set */
     char content_hash[65];         /**< hex SHA-256 of the file, "" if unknown */
     char error[LK_ERRMSG_MAX];     /**< message when verdict is LK_VERDICT_ERROR */
+    int error_code;                /**< its LK_E* code (LK_EINTR: stopped by the stop
+                                        flag), 0 when not an error */
     char warning[LK_ERRMSG_MAX];   /**< the first problem that did not stop the scan
                                         (e.g. no evidence for a segment), or "" */
     lk_scan_match *matches;        /**< best first */
@@ -209,6 +228,9 @@ typedef struct lk_scan_params {
      *  thread-safe. */
     int (*skip_fn)(const char *content_hash, void *ctx);
     void *skip_ctx;                /**< passed to skip_fn */
+    lk_progress_fn progress_fn;    /**< when non-NULL, called while a suspect is
+                                        decoded (after each sampled frame) */
+    void *progress_ctx;            /**< passed to progress_fn */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */

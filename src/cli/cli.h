@@ -10,6 +10,7 @@
 #ifndef LK_CLI_H
 #define LK_CLI_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include "likeness/error.h"
 
@@ -117,16 +118,38 @@ int lk_cmp_strp(const void *a, const void *b);
 void lk_paths_release(lk_paths *l);
 
 /* Progress display on stderr (progress.c). */
+#define LK_PROGRESS_SLOTS 64  /* worker threads that can report, at most */
+typedef struct lk_progress_slot {
+    const char *path;  /* file in progress in this slot, NULL if none */
+    double decoded;    /* seconds decoded */
+    double duration;   /* its duration (0 still, < 0 unknown) */
+} lk_progress_slot;
+
 typedef struct lk_progress {
-    int on;            /* stderr is a terminal and not quiet */
-    const char *what;  /* "indexing", "scanning" */
-    long long frames;  /* frames processed so far (the caller adds) */
-    double t0, last;   /* start and last redraw, monotonic seconds */
+    int on;                /* stderr is a terminal and not quiet */
+    const char *what;      /* "indexing", "scanning" */
+    double t0, last;       /* start and last redraw, monotonic seconds */
+    pthread_mutex_t mu;    /* guards what follows */
+    long long frames;      /* frames sampled so far */
+    int live;              /* files in progress */
+    double seconds_done;   /* media seconds of the files finished */
+    double known_seconds;  /* sum of the known durations of files finished */
+    int known;             /* files finished with a known duration */
+    lk_progress_slot slots[LK_PROGRESS_SLOTS];
 } lk_progress;
 
 void lk_progress_start(lk_progress *p, const char *what, int quiet);
+/* Binds the calling (worker) thread to slot (0..LK_PROGRESS_SLOTS-1). */
+void lk_progress_bind(int slot);
+/* lk_progress_fn for the library (ctx: the lk_progress); thread-safe. */
+void lk_progress_frame(void *ctx, const char *path, double decoded, double duration);
+/* The calling thread's file is finished; thread-safe. */
+void lk_progress_end(lk_progress *p);
+/* Redraws (main thread only, at most 10 times a second unless done == total). */
 void lk_progress_show(lk_progress *p, size_t done, size_t total);
 void lk_progress_clear(const lk_progress *p);
+/* Clears the line and frees p's lock. */
+void lk_progress_finish(lk_progress *p);
 
 /* The subcommands (cmd_<name>.c). */
 extern const lk_cmd lk_cmd_hash;

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
@@ -49,6 +50,8 @@ struct pool {
     int stop;                /* set by the main thread after a fatal error */
     lk_decode_opts dec;
     const char *index_path;
+    lk_progress *prog;       /* fed by the workers, drawn by the main thread */
+    int slots;               /* progress slots handed out (under mu) */
 };
 
 /* Settings from the command line. */
@@ -71,7 +74,9 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         return;
     }
     if (rc == 0)
-        rc = lk_ref_hash_file(j->path, &p->dec, h, &j->e, &j->info, &err);
+        rc = lk_ref_hash_file_progress(j->path, &p->dec, h, &j->e, &j->info,
+                                       p->prog->on ? lk_progress_frame : NULL, p->prog, &err);
+    lk_progress_end(p->prog);
     j->rc = rc < 0 ? rc : 0;
     if (rc < 0)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
@@ -84,6 +89,9 @@ static void *worker(void *arg)
     lk_index *ro = NULL;
     int ok = lk_hasher_new(&h) == 0;
     lk_index_open(&ro, p->index_path, LK_INDEX_READONLY, NULL);
+    pthread_mutex_lock(&p->mu);
+    lk_progress_bind(p->slots++);
+    pthread_mutex_unlock(&p->mu);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->stop ? p->njobs : p->next;
@@ -170,7 +178,6 @@ static void handle(struct writer *w, struct job *j)
 {
     char have[LK_WORK_ID_MAX + 1];
     lk_progress_clear(&w->prog);
-    w->prog.frames += j->e.sampled;
     if (j->rc < 0) {
         lk_error("%s", j->msg);
         w->failed++;
@@ -230,8 +237,18 @@ static void drain(struct pool *p, struct writer *w)
     for (size_t i = 0; i < p->njobs; i++) {
         struct job *j = &p->jobs[i];
         pthread_mutex_lock(&p->mu);
-        while (!j->state && !(p->stop && i >= p->next))
-            pthread_cond_wait(&p->cv, &p->mu);
+        while (!j->state && !(p->stop && i >= p->next)) {
+            struct timespec t;
+            clock_gettime(CLOCK_REALTIME, &t);
+            t.tv_nsec += 200 * 1000 * 1000;
+            if (t.tv_nsec >= 1000 * 1000 * 1000)
+                t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
+            if (pthread_cond_timedwait(&p->cv, &p->mu, &t) != 0) {
+                pthread_mutex_unlock(&p->mu);
+                lk_progress_show(&w->prog, i, p->njobs);
+                pthread_mutex_lock(&p->mu);
+            }
+        }
         int ready = j->state;
         pthread_mutex_unlock(&p->mu);
         if (!ready)
@@ -284,13 +301,12 @@ static int run(const struct add_args *a, lk_paths *files)
 {
     lk_errbuf err;
     struct writer w = { .a = a };
-    lk_progress_start(&w.prog, "indexing", 0);
     if (lk_index_open(&w.ix, lk_index_default_path(a->index), LK_INDEX_CREATE, &err) < 0) {
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
     }
     struct pool p = { .jobs = calloc(files->n, sizeof(struct job)), .njobs = files->n,
-                      .index_path = lk_index_path(w.ix) };
+                      .index_path = lk_index_path(w.ix), .prog = &w.prog };
     w.shas = calloc(files->n, 32);
     snprintf(w.group_id, sizeof w.group_id, "%s",
              a->work_id ? a->work_id : "pending");
@@ -309,6 +325,7 @@ static int run(const struct add_args *a, lk_paths *files)
     p.dec.threads = nthreads > 1 ? 1 : 0;
     for (size_t i = 0; i < files->n; i++)
         p.jobs[i].path = files->v[i];
+    lk_progress_start(&w.prog, "indexing", 0);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     pthread_t tid[64];
@@ -330,6 +347,7 @@ static int run(const struct add_args *a, lk_paths *files)
         lk_ref_entries_release(&p.jobs[i].e);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
+    lk_progress_finish(&w.prog);
     free(p.jobs);
     free(w.shas);
     lk_index_close(&w.ix);

@@ -8,15 +8,20 @@
  * parses arguments, expands inputs, runs --jobs workers (each with its own
  * lk_scan_worker of one shared lk_scanner) that take suspects from a shared
  * counter, reads the --resume file, and writes reports.  The main thread
- * writes the reports in input order.  SIGINT/SIGTERM stop the workers; the
- * line being written is finished, so a JSON Lines file never holds a
- * partial line.  Exit: 0 all clean, 1 a suspect matched (see --fail-on),
- * 2 any error (the other suspects are still scanned and reported).
+ * writes the reports in input order and redraws the progress line (fed by
+ * the library's progress callback from the workers).  SIGINT/SIGTERM stop
+ * the workers quietly: suspects finished are reported, the ones never
+ * started or interrupted are not (so a --resume file stays valid and the
+ * next run scans them), one line on stderr says so, and the exit status
+ * is 128 + the signal (130 for Ctrl-C).  Exit otherwise: 0 all clean, 1 a
+ * suspect matched (see --fail-on), 2 any error (the other suspects are
+ * still scanned and reported).
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
@@ -29,7 +34,7 @@ static const char *const usage[] = {
     "for resemblance to their style.  Directories are walked recursively; '-'",
     "reads paths from standard input, one per line (NUL-separated with -0).",
     "Exit status: 0 every suspect clean, 1 a resemblance found (--fail-on),",
-    "2 any error.",
+    "2 any error, 130 stopped by Ctrl-C (143 by SIGTERM).",
     NULL,
 };
 
@@ -46,19 +51,20 @@ struct scan_args {
     lk_strlist works, owners, tags; /* the scope */
 };
 
-/* Set by SIGINT/SIGTERM; the only state a signal handler may touch. */
+/* Set by SIGINT/SIGTERM to the signal's number; the only state a signal
+ * handler may touch. */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    stop_flag = sig;
 }
 
 /* One suspect of the run. */
 struct job {
     char *path;                /* borrowed from the paths list */
     int done;                  /* result ready (under pool.mu) */
+    int ran;                   /* lk_scan_file ran on it (not stopped before) */
     lk_scan_result r;
 };
 
@@ -67,6 +73,7 @@ struct pool {
     pthread_cond_t cv;
     struct job *jobs;
     size_t n, next;
+    int slots;                 /* progress slots handed out */
     lk_scanner *scanner;
     lk_progress *prog;
 };
@@ -76,6 +83,9 @@ static void *worker(void *arg)
     struct pool *p = arg;
     lk_scan_worker *w = NULL;
     int ok = lk_scan_worker_new(p->scanner, &w) == 0;
+    pthread_mutex_lock(&p->mu);
+    lk_progress_bind(p->slots++);
+    pthread_mutex_unlock(&p->mu);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->next < p->n ? p->next++ : p->n;
@@ -83,17 +93,19 @@ static void *worker(void *arg)
         if (i >= p->n)
             break;
         struct job *j = &p->jobs[i];
+        memset(&j->r, 0, sizeof j->r);
+        j->r.file = j->path;
         if (!stop_flag && ok) {
             lk_scan_file(w, j->path, &j->r);
-        } else {
-            memset(&j->r, 0, sizeof j->r);
-            j->r.file = j->path;
+            lk_progress_end(p->prog);
+            j->ran = 1;
+        } else if (!ok) {
             j->r.verdict = LK_VERDICT_ERROR;
-            snprintf(j->r.error, sizeof j->r.error, "%s", ok ? "interrupted" : "cannot start");
+            j->r.error_code = LK_ENOMEM;
+            snprintf(j->r.error, sizeof j->r.error, "'%s': out of memory", j->path);
         }
         pthread_mutex_lock(&p->mu);
         j->done = 1;
-        p->prog->frames += j->r.frames;
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
@@ -155,6 +167,8 @@ struct out {
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     size_t skipped;      /* suspects already in the resume file */
+    size_t reported;     /* suspects reported */
+    size_t unfinished;   /* suspects a stop left unreported */
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
@@ -170,6 +184,7 @@ static void emit(struct out *o, struct job *j, int fail_on)
     o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
                 (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
+    o->reported++;
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
@@ -181,13 +196,40 @@ static void emit(struct out *o, struct job *j, int fail_on)
     }
 }
 
-/* Scans all jobs with nthreads workers, writing reports in input order. */
-static void run_jobs(lk_scanner *sc, struct job *jobs, size_t n, int nthreads, struct out *o,
-                     int fail_on)
+/* Waits until job j is done, redrawing the progress line meanwhile. */
+static void wait_job(struct pool *p, struct job *j, size_t done)
 {
-    lk_progress prog;
-    lk_progress_start(&prog, "scanning", o->quiet);
-    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, sc, &prog };
+    pthread_mutex_lock(&p->mu);
+    while (!j->done) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 200 * 1000 * 1000;
+        if (t.tv_nsec >= 1000 * 1000 * 1000)
+            t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
+        pthread_cond_timedwait(&p->cv, &p->mu, &t);
+        if (!j->done) {
+            pthread_mutex_unlock(&p->mu);
+            lk_progress_show(p->prog, done, p->n);
+            pthread_mutex_lock(&p->mu);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* A job that a stop left without a report: never started, or interrupted
+ * (its scan is incomplete: not reported, so --resume scans it again). */
+static int stopped_job(const struct job *j)
+{
+    return !j->ran ? j->r.verdict != LK_VERDICT_ERROR
+                   : j->r.verdict == LK_VERDICT_ERROR && j->r.error_code == LK_EINTR;
+}
+
+/* Scans all jobs with nthreads workers, writing reports in input order. */
+static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t n,
+                     int nthreads, struct out *o, int fail_on)
+{
+    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, 0, sc,
+                      prog };
     pthread_t *t = calloc((size_t)nthreads, sizeof *t);
     int started = 0;
     while (t && started < nthreads && pthread_create(&t[started], NULL, worker, &p) == 0)
@@ -195,23 +237,20 @@ static void run_jobs(lk_scanner *sc, struct job *jobs, size_t n, int nthreads, s
     if (!started) /* no thread at all: work in this one */
         worker(&p);
     for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&p.mu);
-        while (!jobs[i].done)
-            pthread_cond_wait(&p.cv, &p.mu);
-        pthread_mutex_unlock(&p.mu);
-        lk_progress_clear(&prog);
+        wait_job(&p, &jobs[i], i);
+        lk_progress_clear(prog);
         if (jobs[i].r.skipped)
             o->skipped++;
+        else if (stop_flag && stopped_job(&jobs[i]))
+            o->unfinished++;
         else
             emit(o, &jobs[i], fail_on);
         lk_scan_result_release(&jobs[i].r);
-        pthread_mutex_lock(&p.mu);
-        lk_progress_show(&prog, i + 1, n);
-        pthread_mutex_unlock(&p.mu);
+        lk_progress_show(prog, i + 1, n);
     }
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
-    lk_progress_clear(&prog);
+    lk_progress_clear(prog);
     free(t);
 }
 
@@ -275,7 +314,8 @@ static void install_signals(void)
 }
 
 /* Opens the scanner on the index with the settings of a.  0 or -1. */
-static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **sc)
+static int open_scanner(const struct scan_args *a, lk_paths *done, lk_progress *prog,
+                        lk_scanner **sc)
 {
     lk_scan_params p;
     lk_errbuf err;
@@ -295,6 +335,8 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     p.stop = &stop_flag;
     p.skip_fn = a->resume ? in_resume : NULL;
     p.skip_ctx = done;
+    p.progress_fn = prog->on ? lk_progress_frame : NULL;
+    p.progress_ctx = prog;
     if (lk_scanner_open(sc, a->index, &p, &err) < 0) {
         lk_error("%s", err.msg[0] ? err.msg : lk_strerror(err.code));
         return -1;
@@ -304,33 +346,50 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     return 0;
 }
 
+/* After a stop: one line on stderr; the exit status is 128 + the signal. */
+static int stopped(const struct scan_args *a, const struct out *o)
+{
+    char hint[300] = "";
+    if (a->resume)
+        snprintf(hint, sizeof hint, "; the same command with --resume '%s' goes on", a->resume);
+    else if (o->unfinished)
+        snprintf(hint, sizeof hint, "; --resume FILE keeps track across runs");
+    fprintf(stderr, "interrupted: %zu suspect%s reported, %zu not scanned%s\n", o->reported,
+            o->reported == 1 ? "" : "s", o->unfinished, hint);
+    return 128 + (int)stop_flag;
+}
+
 /* Scans with settings a over the files; returns the exit status. */
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
     lk_scanner *sc = NULL;
     struct out o = { 0 };
     lk_paths done = { 0 };
+    lk_progress prog;
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
     install_signals(); /* from the start: a signal during set-up stops cleanly too */
-    if (jobs && open_scanner(a, &done, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
+    lk_progress_start(&prog, "scanning", a->quiet);
+    if (jobs && open_scanner(a, &done, &prog, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
         for (size_t i = 0; i < files->n; i++)
             jobs[i].path = files->v[i];
-        run_jobs(sc, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
+        run_jobs(sc, &prog, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o,
+                 a->fail_on);
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
         if (o.format == LK_SCANFMT_JSON && lk_scan_write_end(stdout, o.format, o.any) < 0)
             o.errors++;
-        if (stop_flag)
-            lk_error("interrupted: the reports written so far are complete");
-        status = o.errors || walk_failed || stop_flag ? LK_EXIT_ERROR
+        status = o.errors || walk_failed ? LK_EXIT_ERROR
                  : o.found ? LK_EXIT_FOUND : LK_EXIT_OK;
     }
     if (o.resume && fclose(o.resume) != 0) {
         lk_error("cannot write '%s'", a->resume);
         status = LK_EXIT_ERROR;
     }
+    if (stop_flag)
+        status = stopped(a, &o);
+    lk_progress_finish(&prog);
     lk_scanner_free(&sc);
     lk_paths_release(&done);
     free(jobs);

@@ -76,6 +76,13 @@ LK_API void lk_ref_entries_release(lk_ref_entries *e)
 LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
                             lk_ref_entries *out, lk_media_info *info, lk_errbuf *err)
 {
+    return lk_ref_hash_file_progress(path, dec, h, out, info, NULL, NULL, err);
+}
+
+LK_API int lk_ref_hash_file_progress(const char *path, const lk_decode_opts *dec, lk_hasher *h,
+                                     lk_ref_entries *out, lk_media_info *info,
+                                     lk_progress_fn progress, void *ctx, lk_errbuf *err)
+{
     lk_decoder *d = NULL;
     lk_frame fr;
     if (!path || !h || !out || !info)
@@ -90,6 +97,8 @@ LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hash
                          (long long)fr.number, lk_strerror(rc));
             break;
         }
+        if (progress)
+            progress(ctx, path, fr.time, info->duration);
     }
     lk_decoder_free(&d);
     return rc < 0 ? rc : 0;

@@ -48,6 +48,8 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
         fs->frames++;
         if (fr.time > fs->duration)
             fs->duration = fr.time;
+        if (w->s->p.progress_fn)
+            w->s->p.progress_fn(w->s->p.progress_ctx, path, fr.time, info.duration);
     }
     if (info.duration > 0)
         fs->duration = info.duration;
@@ -298,6 +300,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     if (rc < 0) {
         lk_scan_result_release(r);
         r->verdict = LK_VERDICT_ERROR;
+        r->error_code = rc;
         snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
     } else {
         r->verdict = decide(w->s, r);

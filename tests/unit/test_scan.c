@@ -7,7 +7,7 @@
  * still the one reported (never another work at a shifted position);
  * scopes of work ids, owners and tags drop the works out of scope, and a
  * list threshold below the match threshold lists candidates without
- * changing the verdict. */
+ * changing the verdict; the progress callback follows the decoding. */
 #include <png.h>
 #include <signal.h>
 #include <unistd.h>
@@ -161,6 +161,72 @@ static void test_scope(const char *a, const char *b, const char *d)
     CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), -100 + LK_EINVAL);
 }
 
+/* What the progress callback saw. */
+struct seen {
+    long calls;
+    double last, duration;
+    int backwards;
+    const char *path;
+};
+
+static void on_progress(void *ctx, const char *path, double decoded, double duration)
+{
+    struct seen *s = ctx;
+    s->backwards |= s->calls > 0 && decoded < s->last;
+    s->calls++;
+    s->last = decoded;
+    s->duration = duration;
+    s->path = path;
+}
+
+static const char *media(const char *name, char *buf, size_t n)
+{
+    const char *m = getenv("LK_MEDIA");
+    snprintf(buf, n, "%s/%s", m ? m : "build/media", name);
+    return buf;
+}
+
+/* The progress callback: once per sampled frame, seconds decoded rising
+ * to the end, the duration, the path as given; scan and reference alike. */
+static void test_progress(const char *idx)
+{
+    char clip[1024];
+    media("h264.mp4", clip, sizeof clip); /* 4 s, 25 frames/s */
+    struct seen seen = { 0 };
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    p.progress_fn = on_progress;
+    p.progress_ctx = &seen;
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    lk_errbuf err;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK(lk_scan_file(w, clip, &r) != LK_VERDICT_ERROR);
+    CHECK(r.frames >= 16);
+    CHECK_INT(seen.calls, r.frames);
+    CHECK(!seen.backwards && seen.last >= 3.5 && seen.last < 4.0);
+    CHECK(seen.duration == 4.0);
+    CHECK(seen.path == clip);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+
+    struct seen ref = { 0 };
+    lk_hasher *h = NULL;
+    lk_ref_entries e = { 0 };
+    lk_media_info info;
+    lk_decode_opts dec;
+    lk_decode_opts_default(&dec);
+    CHECK_INT(lk_hasher_new(&h), 0);
+    CHECK_INT(lk_ref_hash_file_progress(clip, &dec, h, &e, &info, on_progress, &ref, &err), 0);
+    CHECK_INT(ref.calls, e.sampled);
+    CHECK(!ref.backwards && ref.last >= 3.5 && ref.duration == 4.0);
+    lk_ref_entries_release(&e);
+    lk_hasher_free(&h);
+}
+
 int main(void)
 {
     char idx[300], a[300], b[300], am[300], c[300];
@@ -226,6 +292,7 @@ int main(void)
     stop = 1;
     CHECK_INT(lk_scan_file(w, a, &r), LK_VERDICT_ERROR);
     CHECK(strstr(r.error, "interrupted") != NULL);
+    CHECK_INT(r.error_code, LK_EINTR);
     lk_scan_result_release(&r);
     lk_scan_worker_free(&w);
     lk_scanner_free(&s);
@@ -254,6 +321,7 @@ int main(void)
     snprintf(d, sizeof d, "%s/d.png", dir);
     write_blocks(d, 4, 0);
     test_scope(a, b, d);
+    test_progress(idx);
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);
