@@ -69,6 +69,28 @@ typedef struct lk_scan_region {
  */
 LK_API size_t lk_scan_regions(const lk_scan_region **out);
 
+/* ---- how much of a file was decoded (src/scan/reference.c) ---- */
+
+/** A video whose decoding ends more than this many seconds before its
+ *  container's duration is reported as cut short (a truncated download). */
+#define LK_SCAN_TRUNCATED_SLACK 1.0
+/** Sampling interval assumed for key frames only (lk_decode_opts.keyframes):
+ *  a common longest GOP. */
+#define LK_SCAN_KEYFRAME_INTERVAL 10.0
+
+/**
+ * How much of a video was decoded: @p last is the time of its last
+ * sampled frame (< 0: none), sampled with @p dec from media @p info.  The
+ * seconds decoded are @p last plus one sampling interval (the larger of
+ * 1/fps and the average frame duration; LK_SCAN_KEYFRAME_INTERVAL for key
+ * frames only), at most the duration; 0 for a still or no frame.  Returns
+ * 1 when the file was cut short (duration known and more than
+ * LK_SCAN_TRUNCATED_SLACK beyond what was decoded), else 0, with the
+ * seconds in *@p decoded.  Thread-safe.
+ */
+LK_API int lk_scan_decoded(const lk_decode_opts *dec, const lk_media_info *info, double last,
+                           double *decoded);
+
 /* ---- reference side: entries of a file (src/scan/reference.c) ---- */
 
 /**
@@ -80,6 +102,9 @@ typedef struct lk_ref_entries {
     lk_index_frame *v;  /**< entries, in order of their first frame */
     size_t n, cap;      /**< count, capacity */
     int64_t sampled;    /**< frames added (before collapsing) */
+    double decoded;     /**< lk_ref_hash_file: seconds decoded (lk_scan_decoded) */
+    int truncated;      /**< lk_ref_hash_file: decoding stopped short of the
+                             container's duration (lk_scan_decoded) */
 } lk_ref_entries;
 
 /**
@@ -175,8 +200,17 @@ typedef struct lk_scan_result {
     const char *file;              /**< path exactly as given (borrowed) */
     int verdict;                   /**< enum lk_verdict */
     double duration;               /**< seconds (0 for a still) */
+    double decoded;                /**< seconds decoded (lk_scan_decoded): the
+                                        duration unless cut short */
+    int truncated;                 /**< 1: the file was cut short; only `decoded`
+                                        seconds were scanned (warning says so) */
     long frames;                   /**< sampled frames */
-    int skipped;                   /**< 1: skip_fn said so; nothing else is set */
+    int skipped;                   /**< 1: skip_fn said so; nothing else is set
+                                        but file and content_hash */
+    const char *duplicate_of;      /**< set by the caller, not the scanner: the
+                                        path of an earlier report of the same
+                                        content (whose findings these are), or
+                                        NULL (borrowed) */
     char content_hash[65];         /**< hex SHA-256 of the file, "" if unknown */
     char error[LK_ERRMSG_MAX];     /**< message when verdict is LK_VERDICT_ERROR */
     int error_code;                /**< its LK_E* code (LK_EINTR: stopped by the stop

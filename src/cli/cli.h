@@ -11,6 +11,7 @@
 #define LK_CLI_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "likeness/error.h"
 
@@ -106,10 +107,32 @@ typedef struct lk_paths {
 
 /* Appends a, or a "/" b when b is not NULL.  0 or -1 (out of memory). */
 int lk_paths_push(lk_paths *l, const char *a, const char *b);
-/* Expands operands: directories are walked recursively (sorted, hidden
- * entries skipped); anything else is added as given.  -1 when out of
- * memory; *failed set when a directory could not be read (reported). */
-int lk_paths_collect(lk_paths *l, int n, char **ops, int *failed);
+/* How operands were expanded, and the filters of directory walks. */
+#define LK_WALK_EXAMPLES 3
+typedef struct lk_walk {
+    const lk_strlist *include;  /* --include globs (NULL or empty: every file) */
+    const lk_strlist *exclude;  /* --exclude globs (files dropped, directories pruned) */
+    size_t skipped;             /* files found that are not media (sniffed) */
+    char *examples[LK_WALK_EXAMPLES]; /* the first of them (owned) */
+    size_t excluded;            /* files left out by the globs */
+    size_t links;               /* links skipped (dangling, loops; reported) */
+    int failed;                 /* an operand failed (reported): exit status 2 */
+} lk_walk;
+
+/* Expands operands (walk.c has the rules): directories are walked
+ * recursively, keeping the media files their globs select; anything else
+ * is added as given.  -1 when out of memory; w->failed set when an
+ * operand failed (a directory that cannot be read or yields no file, a
+ * link loop), reported on stderr. */
+int lk_paths_collect(lk_paths *l, lk_walk *w, int n, char **ops);
+/* "notice: skipped N files that are not pictures or videos: ..." unless
+ * quiet or none were. */
+void lk_walk_report(const lk_walk *w, int quiet);
+/* Frees what w owns. */
+void lk_walk_release(lk_walk *w);
+/* 1 if the first n bytes of a file are those of a picture or video
+ * format (sniff.c lists them), else 0. */
+int lk_sniff_media(const uint8_t *head, size_t n);
 /* Adds the paths listed in fp, one per line or NUL-separated; 0 or -1. */
 int lk_paths_read(lk_paths *l, FILE *fp, int nul);
 /* strcmp of two `char *` array elements, for qsort and bsearch. */
@@ -150,6 +173,33 @@ void lk_progress_show(lk_progress *p, size_t done, size_t total);
 void lk_progress_clear(const lk_progress *p);
 /* Clears the line and frees p's lock. */
 void lk_progress_finish(lk_progress *p);
+
+/* The --resume file of scan (scan_resume.c): one entry per report line. */
+typedef struct lk_resume_entry {
+    char hash[65];        /* content hash */
+    char *file;           /* path reported (owned) */
+    int verdict;          /* enum lk_verdict */
+    double duration, decoded;
+    int truncated;
+    long frames;
+    int is_dup;           /* the line reports a duplicate itself */
+} lk_resume_entry;
+
+typedef struct lk_resume {
+    lk_resume_entry *v;   /* sorted by hash, then file */
+    size_t n, cap;
+} lk_resume;
+
+/* Reads the reports of path (a missing file is empty) and cuts off a
+ * partial last line; 0 or -1 (reported). */
+int lk_resume_load(const char *path, lk_resume *r);
+/* lk_scan_params.skip_fn: 1 if content_hash was reported (ctx: lk_resume). */
+int lk_resume_has(const char *content_hash, void *ctx);
+/* The earlier report of hash (an original rather than a duplicate), NULL
+ * if none; *same_path says whether path itself was reported. */
+const lk_resume_entry *lk_resume_find(const lk_resume *r, const char *hash, const char *path,
+                                      int *same_path);
+void lk_resume_release(lk_resume *r);
 
 /* The subcommands (cmd_<name>.c). */
 extern const lk_cmd lk_cmd_hash;

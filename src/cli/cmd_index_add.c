@@ -23,9 +23,10 @@ static const char *const usage[] = {
     "likeness index add [<options>] --owner NAME [--title TITLE] <file|dir>...",
     "",
     "Hashes pictures and videos into the index.  Directories are walked",
-    "recursively (hidden entries skipped).  Without --title every file is a",
-    "work of its own, titled by its file name; with it, all files form one",
-    "work.  Content already indexed is skipped.",
+    "recursively for media files (others are skipped and counted; hidden",
+    "entries too).  An operand that yields no file is an error.  Without",
+    "--title every file is a work of its own, titled by its file name; with",
+    "it, all files form one work.  Content already indexed is skipped.",
     NULL,
 };
 
@@ -58,6 +59,7 @@ struct pool {
 struct add_args {
     const char *index, *owner, *title, *work_id;
     lk_strlist tags;
+    lk_strlist include, exclude; /* globs of directory walks */
     int jobs;
     double fps;              /* < 0: not given */
     int max_dim;             /* 0: not given */
@@ -170,6 +172,9 @@ static void store(struct writer *w, struct job *j)
     }
     if (a->title)
         memcpy(w->shas[w->nshas++], j->sha, 32);
+    if (j->e.truncated)
+        lk_warning("'%s': decoded %.1f of %.1f s (cut short or damaged): only those were "
+                   "indexed", j->path, j->e.decoded, j->info.duration);
     printf("added %s: %lld frames as %zu entries to work %s\n", j->path,
            (long long)j->e.sampled, j->e.n, a->title && !a->work_id ? "(pending)" : work.work_id);
 }
@@ -365,6 +370,10 @@ int lk_index_cmd_add(int argc, char **argv)
         LK_OPT_STRING_(0, "work-id", &a.work_id, "ID", "work id (default: from the content)"),
         LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "attach a tag to the work (repeatable)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "hash N files at once (default: CPUs)"),
+        LK_OPT_LIST_(0, "include", &a.include, "GLOB",
+                     "in directories, only files matching GLOB (repeatable)"),
+        LK_OPT_LIST_(0, "exclude", &a.exclude, "GLOB",
+                     "in directories, leave out what matches GLOB (repeatable)"),
         LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000, "sample N frames per second (default 4 for a new index)"),
         LK_OPT_FLAG_(0, "keyframes", &a.keyframes, "sample key frames only"),
         LK_OPT_FLAG_(0, "no-scene-cuts", &a.no_scene_cuts, "no extra frame after scene cuts"),
@@ -383,17 +392,21 @@ int lk_index_cmd_add(int argc, char **argv)
         return LK_EXIT_ERROR;
     }
     lk_paths files = { 0 };
-    int status = LK_EXIT_ERROR, walk_failed = 0;
-    if (lk_paths_collect(&files, n, argv, &walk_failed) < 0)
+    lk_walk walk = { .include = &a.include, .exclude = &a.exclude };
+    int status = LK_EXIT_ERROR;
+    int rc = lk_paths_collect(&files, &walk, n, argv);
+    lk_walk_report(&walk, 0);
+    if (rc < 0)
         lk_error("out of memory");
-    else if (files.n == 0)
-        lk_error("no files found");
+    else if (files.n == 0 && !walk.failed)
+        lk_error("no files to add");
     else if (a.work_id && !a.title && files.n > 1)
         lk_error("--work-id with several files needs --title (they form one work)");
-    else
+    else if (files.n > 0)
         status = run(&a, &files);
-    if (walk_failed)
+    if (walk.failed)
         status = LK_EXIT_ERROR;
+    lk_walk_release(&walk);
     lk_paths_release(&files);
     return status;
 }

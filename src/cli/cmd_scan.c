@@ -31,8 +31,10 @@ static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
     "",
     "Scans pictures and videos for copies of the indexed reference works and",
-    "for resemblance to their style.  Directories are walked recursively; '-'",
-    "reads paths from standard input, one per line (NUL-separated with -0).",
+    "for resemblance to their style.  Directories are walked recursively for",
+    "media files (others are skipped and counted); '-' reads paths from",
+    "standard input, one per line (NUL-separated with -0).  An operand that",
+    "yields no file is an error.",
     "Exit status: 0 every suspect clean, 1 a resemblance found (--fail-on),",
     "2 any error, 130 stopped by Ctrl-C (143 by SIGTERM).",
     NULL,
@@ -49,6 +51,7 @@ struct scan_args {
     double min_score, match_score, style_threshold, fps;
     int radius;
     lk_strlist works, owners, tags; /* the scope */
+    lk_strlist include, exclude;    /* globs of directory walks */
 };
 
 /* Set by SIGINT/SIGTERM to the signal's number; the only state a signal
@@ -113,51 +116,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Reads the content hashes already reported in the resume file (sorted
- * into *out) and cuts off a partial last line left by a crash.  A missing
- * file is an empty one.  0, or -1 (reported). */
-static int load_resume(const char *path, lk_paths *out)
-{
-    FILE *fp = fopen(path, "r+");
-    if (!fp)
-        return 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long good = 0;
-    int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
-        if (line[len - 1] != '\n')
-            break;
-        good = ftell(fp);
-        cJSON *o = cJSON_Parse(line);
-        const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "content_hash");
-        if (cJSON_IsString(h) && strlen(h->valuestring) == 64)
-            rc = lk_paths_push(out, h->valuestring, NULL);
-        cJSON_Delete(o);
-    }
-    free(line);
-    fseek(fp, 0, SEEK_END);
-    if (rc == 0 && ftell(fp) != good) {
-        lk_warning("'%s': dropping a partial last line", path);
-        if (ftruncate(fileno(fp), good) != 0)
-            rc = -1;
-    }
-    fclose(fp);
-    if (rc < 0)
-        lk_error("cannot read '%s'", path);
-    if (out->n)
-        qsort(out->v, out->n, sizeof *out->v, lk_cmp_strp);
-    return rc;
-}
-
-/* --resume: skips a suspect whose content hash is in the sorted list. */
-static int in_resume(const char *content_hash, void *ctx)
-{
-    const lk_paths *done = ctx;
-    return done->n && bsearch(&content_hash, done->v, done->n, sizeof *done->v, lk_cmp_strp);
-}
-
 /* Where and how reports are written. */
 struct out {
     int format;          /* enum lk_scan_format for stdout */
@@ -166,6 +124,7 @@ struct out {
     FILE *resume;        /* --resume file, appended to, or NULL */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
+    const lk_resume *done; /* --resume: the reports already there */
     size_t skipped;      /* suspects already in the resume file */
     size_t reported;     /* suspects reported */
     size_t unfinished;   /* suspects a stop left unreported */
@@ -194,6 +153,27 @@ static void emit(struct out *o, struct job *j, int fail_on)
         lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
         o->errors++;
     }
+}
+
+/* A suspect the scanner skipped (its content is in the resume file):
+ * counted when reported at this path before, else reported as a duplicate
+ * of that earlier report, with its verdict. */
+static void skipped(struct out *o, struct job *j, int fail_on)
+{
+    int same;
+    const lk_resume_entry *e = o->done ? lk_resume_find(o->done, j->r.content_hash, j->path,
+                                                        &same) : NULL;
+    if (!e || same) {
+        o->skipped++;
+        return;
+    }
+    lk_scan_result *r = &j->r;
+    r->skipped = 0;
+    r->verdict = e->verdict;
+    r->duration = e->duration, r->decoded = e->decoded, r->truncated = e->truncated;
+    r->frames = e->frames;
+    r->duplicate_of = e->file;
+    emit(o, j, fail_on);
 }
 
 /* Waits until job j is done, redrawing the progress line meanwhile. */
@@ -240,7 +220,7 @@ static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t
         wait_job(&p, &jobs[i], i);
         lk_progress_clear(prog);
         if (jobs[i].r.skipped)
-            o->skipped++;
+            skipped(o, &jobs[i], fail_on);
         else if (stop_flag && stopped_job(&jobs[i]))
             o->unfinished++;
         else
@@ -254,7 +234,7 @@ static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t
     free(t);
 }
 
-static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done)
+static int open_outputs(const struct scan_args *a, struct out *o, lk_resume *done)
 {
     const char *nc = getenv("NO_COLOR");
     o->format = a->format;
@@ -262,7 +242,8 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     o->flags = (isatty(1) && !(nc && *nc) && !a->no_color) ? LK_SW_COLOR : 0;
     if (!a->resume)
         return 0;
-    if (load_resume(a->resume, done) < 0)
+    o->done = done;
+    if (lk_resume_load(a->resume, done) < 0)
         return -1;
     if (!(o->resume = fopen(a->resume, "a"))) {
         lk_error("cannot open '%s' for appending", a->resume);
@@ -271,13 +252,14 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     return 0;
 }
 
-/* Expands operands ("-" reads a list from stdin) into files; 0 or -1. */
-static int inputs(int n, char **ops, int nul, lk_paths *files, int *failed)
+/* Expands operands ("-" reads a list from stdin) into files; 0 or -1.
+ * An empty list on stdin is an error (w->failed), as an empty directory. */
+static int inputs(int n, char **ops, int nul, lk_paths *files, lk_walk *w)
 {
     int stdin_used = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(ops[i], "-") != 0) {
-            if (lk_paths_collect(files, 1, &ops[i], failed) < 0)
+            if (lk_paths_collect(files, w, 1, &ops[i]) < 0)
                 return -1;
             continue;
         }
@@ -287,8 +269,12 @@ static int inputs(int n, char **ops, int nul, lk_paths *files, int *failed)
         }
         lk_paths list = { 0 };
         int rc = lk_paths_read(&list, stdin, nul);
+        if (rc == 0 && list.n == 0) {
+            lk_error("no paths on standard input");
+            w->failed = 1;
+        }
         if (rc == 0)
-            rc = lk_paths_collect(files, (int)list.n, list.v, failed);
+            rc = lk_paths_collect(files, w, (int)list.n, list.v);
         lk_paths_release(&list);
         if (rc < 0)
             return -1;
@@ -314,7 +300,7 @@ static void install_signals(void)
 }
 
 /* Opens the scanner on the index with the settings of a.  0 or -1. */
-static int open_scanner(const struct scan_args *a, lk_paths *done, lk_progress *prog,
+static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress *prog,
                         lk_scanner **sc)
 {
     lk_scan_params p;
@@ -333,7 +319,7 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_progress *
     p.fps = a->fps;
     p.evidence_dir = a->evidence;
     p.stop = &stop_flag;
-    p.skip_fn = a->resume ? in_resume : NULL;
+    p.skip_fn = a->resume ? lk_resume_has : NULL;
     p.skip_ctx = done;
     p.progress_fn = prog->on ? lk_progress_frame : NULL;
     p.progress_ctx = prog;
@@ -364,7 +350,7 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
     lk_scanner *sc = NULL;
     struct out o = { 0 };
-    lk_paths done = { 0 };
+    lk_resume done = { 0 };
     lk_progress prog;
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
@@ -391,7 +377,7 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         status = stopped(a, &o);
     lk_progress_finish(&prog);
     lk_scanner_free(&sc);
-    lk_paths_release(&done);
+    lk_resume_release(&done);
     free(jobs);
     return status;
 }
@@ -426,6 +412,10 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_INT_(0, "radius", &a.radius, "N", 0, 128,
                     "PDQ distance of a frame match (default 31)"),
         LK_OPT_FLAG_(0, "no-color", &a.no_color, "no colours (NO_COLOR is honoured too)"),
+        LK_OPT_LIST_(0, "include", &a.include, "GLOB",
+                     "in directories, only files matching GLOB (repeatable)"),
+        LK_OPT_LIST_(0, "exclude", &a.exclude, "GLOB",
+                     "in directories, leave out what matches GLOB (repeatable)"),
         LK_OPT_LIST_(0, "work", &a.works, "ID", "only this work (repeatable)"),
         LK_OPT_LIST_(0, "owner", &a.owners, "NAME", "only works of this owner (repeatable)"),
         LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "only works with this tag (repeatable)"),
@@ -443,12 +433,17 @@ static int cmd_scan(int argc, char **argv)
     }
     a.index = lk_index_default_path(a.index);
     lk_paths files = { 0 };
-    int walk_failed = 0;
-    if (inputs(n, argv, a.nul, &files, &walk_failed) < 0) {
-        lk_paths_release(&files);
-        return LK_EXIT_ERROR;
-    }
-    int status = scan(&a, &files, walk_failed);
+    lk_walk walk = { .include = &a.include, .exclude = &a.exclude };
+    int status = LK_EXIT_ERROR;
+    int rc = inputs(n, argv, a.nul, &files, &walk);
+    lk_walk_report(&walk, a.quiet);
+    if (rc < 0)
+        lk_error("out of memory");
+    else if (files.n == 0 && !walk.failed)
+        lk_error("nothing to scan");
+    else if (files.n > 0)
+        status = scan(&a, &files, walk.failed);
+    lk_walk_release(&walk);
     lk_paths_release(&files);
     return status;
 }

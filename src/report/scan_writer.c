@@ -81,6 +81,8 @@ static cJSON *report_json(const lk_scan_result *r)
     cJSON_AddStringToObject(o, "file", r->file);
     cJSON_AddStringToObject(o, "verdict", lk_verdict_name(r->verdict));
     cJSON_AddNumberToObject(o, "duration", round_to(r->duration, 1e-3));
+    cJSON_AddNumberToObject(o, "decoded", round_to(r->decoded, 1e-3));
+    cJSON_AddBoolToObject(o, "truncated", r->truncated);
     cJSON_AddNumberToObject(o, "frames", (double)r->frames);
     cJSON *ms = cJSON_AddArrayToObject(o, "matches");
     for (size_t i = 0; ms && i < r->nmatches; i++)
@@ -97,6 +99,8 @@ static cJSON *report_json(const lk_scan_result *r)
         cJSON_AddStringToObject(o, "error", r->error[0] ? r->error : "unknown error");
     if (r->content_hash[0])
         cJSON_AddStringToObject(o, "content_hash", r->content_hash);
+    if (r->duplicate_of)
+        cJSON_AddStringToObject(o, "duplicate_of", r->duplicate_of);
     return o;
 }
 
@@ -116,6 +120,9 @@ static void print_verdict(FILE *fp, const lk_scan_result *r, unsigned flags)
         fprintf(fp, "%s: %s", r->file, upper);
     if (r->verdict == LK_VERDICT_ERROR)
         fprintf(fp, " (%s)\n", r->error[0] ? r->error : "unknown error");
+    else if (r->truncated)
+        fprintf(fp, "  (decoded %.1f of %.1f s: cut short, %ld frames sampled)\n", r->decoded,
+                r->duration, r->frames);
     else if (r->duration > 0)
         fprintf(fp, "  (%.3f s, %ld frames sampled)\n", r->duration, r->frames);
     else
@@ -155,6 +162,8 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     if ((flags & LK_SW_QUIET) && r->verdict == LK_VERDICT_CLEAN)
         return;
     print_verdict(fp, r, flags);
+    if (r->duplicate_of)
+        fprintf(fp, "  duplicate of %s: the same content, reported before\n", r->duplicate_of);
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
         fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s%s\n", m->score, m->title, m->owner,

@@ -56,6 +56,8 @@ struct lki_frameset {
     long frames;                   /* frames sampled */
     int still;                     /* the suspect is a still picture */
     double duration;               /* seconds */
+    double decoded;                /* seconds decoded (lk_scan_decoded) */
+    int truncated;                 /* cut short (lk_scan_decoded) */
 };
 
 /* The scope (scope.c): whether it restricts at all, whether it admits

@@ -31,6 +31,7 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
     LK_TRY(lk_decoder_open(&d, path, &w->s->suspect_dec, err));
     lk_decoder_info(d, &info);
     fs->still = info.is_still;
+    double last = -1;
     int rc;
     while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
         if (stopped(w->s)) {
@@ -48,11 +49,13 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
         fs->frames++;
         if (fr.time > fs->duration)
             fs->duration = fr.time;
+        last = fr.time > last ? fr.time : last;
         if (w->s->p.progress_fn)
             w->s->p.progress_fn(w->s->p.progress_ctx, path, fr.time, info.duration);
     }
     if (info.duration > 0)
         fs->duration = info.duration;
+    fs->truncated = lk_scan_decoded(&w->s->suspect_dec, &info, last, &fs->decoded);
     lk_decoder_free(&d);
     return rc < 0 ? rc : 0;
 }
@@ -297,6 +300,11 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
         lki_err(&err, rc, "out of memory");
     r->frames = fs.frames;
     r->duration = fs.still ? 0 : fs.duration;
+    r->decoded = fs.still ? 0 : fs.decoded < r->duration ? fs.decoded : r->duration;
+    r->truncated = fs.truncated;
+    if (fs.truncated)
+        snprintf(r->warning, sizeof r->warning, "'%s': decoded %.1f of %.1f s (cut short or "
+                 "damaged): only those were scanned", path, fs.decoded, fs.duration);
     if (rc < 0) {
         lk_scan_result_release(r);
         r->verdict = LK_VERDICT_ERROR;

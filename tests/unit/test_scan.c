@@ -7,7 +7,8 @@
  * still the one reported (never another work at a shifted position);
  * scopes of work ids, owners and tags drop the works out of scope, and a
  * list threshold below the match threshold lists candidates without
- * changing the verdict; the progress callback follows the decoding. */
+ * changing the verdict; the progress callback follows the decoding; a
+ * file cut short says how much of it was decoded. */
 #include <png.h>
 #include <signal.h>
 #include <unistd.h>
@@ -227,11 +228,73 @@ static void test_progress(const char *idx)
     lk_hasher_free(&h);
 }
 
+/* How much was decoded: the rule of lk_scan_decoded, then the scanner on
+ * a file cut in half and on the whole file. */
+static void test_truncated(const char *idx)
+{
+    lk_decode_opts dec;
+    lk_decode_opts_default(&dec); /* 2 frames/s */
+    lk_media_info v = { .duration = 10, .fps = 25 }, still = { .is_still = 1 };
+    double d;
+    CHECK_INT(lk_scan_decoded(&dec, &v, 9.5, &d), 0);
+    CHECK(d == 10.0);
+    CHECK_INT(lk_scan_decoded(&dec, &v, 2.5, &d), 1);
+    CHECK(d == 3.0);
+    CHECK_INT(lk_scan_decoded(&dec, &v, 8.6, &d), 0); /* within the slack */
+    CHECK_INT(lk_scan_decoded(&dec, &v, -1, &d), 0);  /* no frame: the decoder said why */
+    CHECK(d == 0);
+    CHECK_INT(lk_scan_decoded(&dec, &still, 0, &d), 0);
+    CHECK(d == 0);
+    lk_media_info slides = { .duration = 60, .fps = 0.2 }; /* a frame every 5 s */
+    CHECK_INT(lk_scan_decoded(&dec, &slides, 55, &d), 0);
+    CHECK(d == 60);
+    lk_media_info unknown = { .duration = -1, .fps = 25 };
+    CHECK_INT(lk_scan_decoded(&dec, &unknown, 3, &d), 0);
+    dec.keyframes = 1;
+    CHECK_INT(lk_scan_decoded(&dec, &v, 2.5, &d), 0); /* a GOP may be that long */
+
+    char cut[1024], whole[1024];
+    media("trunc-h264.mp4", cut, sizeof cut); /* the first half of h264.mp4's bytes */
+    media("h264.mp4", whole, sizeof whole);
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    lk_errbuf err;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK(lk_scan_file(w, cut, &r) != LK_VERDICT_ERROR);
+    CHECK(r.truncated == 1 && r.duration == 4.0 && r.decoded > 1 && r.decoded < 2.5);
+    CHECK(strstr(r.warning, "decoded ") != NULL && strstr(r.warning, "of 4.0 s") != NULL &&
+          strstr(r.warning, "trunc-h264.mp4") != NULL);
+    lk_scan_result_release(&r);
+    CHECK(lk_scan_file(w, whole, &r) != LK_VERDICT_ERROR);
+    CHECK(r.truncated == 0 && r.decoded == 4.0 && r.warning[0] == '\0');
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+
+    lk_hasher *h = NULL;
+    lk_ref_entries e = { 0 };
+    lk_media_info info;
+    lk_decode_opts_default(&dec);
+    CHECK_INT(lk_hasher_new(&h), 0);
+    CHECK_INT(lk_ref_hash_file(cut, &dec, h, &e, &info, &err), 0);
+    CHECK(e.truncated == 1 && e.decoded > 1 && e.decoded < 2.5);
+    lk_ref_entries_release(&e);
+    CHECK_INT(lk_ref_hash_file(whole, &dec, h, &e, &info, &err), 0);
+    CHECK(e.truncated == 0 && e.decoded == 4.0);
+    lk_ref_entries_release(&e);
+    lk_hasher_free(&h);
+}
+
 int main(void)
 {
     char idx[300], a[300], b[300], am[300], c[300];
     lk_errbuf err;
     lk_init();
+    lk_decode_set_log_level(0);
     snprintf(dir, sizeof dir, "%s/likeness-scan.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir))
         return 1;
@@ -322,6 +385,7 @@ int main(void)
     write_blocks(d, 4, 0);
     test_scope(a, b, d);
     test_progress(idx);
+    test_truncated(idx);
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);

@@ -132,6 +132,16 @@ static void test_text(void)
     CHECK(strstr(s, "\"candidate\":true") != NULL);
     free(s);
     fclose(fp);
+    /* a file cut short says how much was decoded, in text and JSON */
+    fp = tmpfile();
+    r.decoded = 3.04, r.truncated = 1;
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &r, 1), 0);
+    s = slurp(fp);
+    CHECK(strstr(s, "(decoded 3.0 of 12.0 s: cut short, 25 frames sampled)") != NULL);
+    CHECK(strstr(s, "\"decoded\":3.04") != NULL && strstr(s, "\"truncated\":true") != NULL);
+    free(s);
+    fclose(fp);
 }
 
 static void test_evidence(void)
