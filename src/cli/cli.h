@@ -75,12 +75,25 @@ typedef struct lk_option {
  * stopping at "--".  Options and operands may be mixed; operands are moved,
  * in order, to argv[0..]: returns their count.  "-h"/"--help" print the
  * usage to stdout and return -2 (caller exits 0).  An unknown option or a
- * bad value prints an error and the usage to stderr and returns -1 (exit 2).
+ * bad value prints an error and a one-line hint to stderr (the nearest
+ * option, "did you mean '--min-score'?", or where the usage is) and
+ * returns -1 (exit 2).
  */
 int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, char **argv);
 
 /* Prints the usage lines and the option table to fp. */
 void lk_print_usage(const char *const *usage, const lk_option *opts, FILE *fp);
+/* "hint: 'likeness scan --help' describes the options" on stderr: what a
+ * usage error prints after its message (the full usage is for --help). */
+void lk_usage_hint(const char *const *usage);
+/* Edit distance of a[0..na) and b[0..nb): insertions, deletions,
+ * substitutions and swaps of neighbours (SIZE_MAX when either is 64 bytes
+ * or longer). */
+size_t lk_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+/* Of names[0..n) (NULL entries ignored), the one typed[0..len) most likely
+ * meant: the only one it is a prefix of (2 characters or more), else the
+ * nearest within 1 edit (2 for 6 characters or more); NULL if none. */
+const char *lk_nearest(const char *typed, size_t len, const char *const *names, size_t n);
 
 /* "error: <fmt>\n" on stderr. */
 void lk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -201,6 +214,16 @@ const lk_resume_entry *lk_resume_find(const lk_resume *r, const char *hash, cons
                                       int *same_path);
 void lk_resume_release(lk_resume *r);
 
+/* Text columns (text.c).  The display width of UTF-8 text s (two columns
+ * for wide characters such as CJK, none for combining marks). */
+int lk_text_width(const char *s);
+/* s into out (n bytes), shortened to at most width columns with a final
+ * ellipsis when it is wider. */
+void lk_text_fit(const char *s, int width, char *out, size_t n);
+/* Prints s fitted to width columns and padded to exactly width (on the
+ * left when right is set). */
+void lk_text_cell(FILE *fp, const char *s, int width, int right);
+
 /* The subcommands (cmd_<name>.c). */
 extern const lk_cmd lk_cmd_hash;
 extern const lk_cmd lk_cmd_help;
@@ -210,6 +233,9 @@ extern const lk_cmd lk_cmd_scan;
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);
+/* Prints err (from opening the index at path) and, when the index does
+ * not exist, a hint on how to create one or name another. */
+void lk_index_error(const char *path, const lk_errbuf *err);
 /* The index path: opt if given, else $LIKENESS_INDEX, else ./likeness.idx. */
 const char *lk_index_default_path(const char *opt);
 /* 0 if every tag is "key=value" with a non-empty key, else -1 after

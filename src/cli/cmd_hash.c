@@ -127,7 +127,7 @@ static int cmd_hash(int argc, char **argv)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
     if (n == 0) {
         lk_error("no input files");
-        lk_print_usage(usage, options, stderr);
+        lk_usage_hint(usage);
         return LK_EXIT_ERROR;
     }
     a.dec.scene_cuts = !a.no_scene_cuts;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
 
@@ -46,6 +47,14 @@ int lk_check_tags(const lk_strlist *tags)
     return 0;
 }
 
+void lk_index_error(const char *path, const lk_errbuf *err)
+{
+    lk_error("%s", err->msg[0] ? err->msg : lk_strerror(err->code));
+    if (err->code == LK_ENOENT && access(path, F_OK) != 0)
+        fputs("hint: create one with 'likeness index add --owner NAME FILE|DIR...', or name "
+              "one with --index PATH or LIKENESS_INDEX=PATH\n", stderr);
+}
+
 /* Opens the index for reading (or writing when write), falling back to
  * read-only when the files cannot be written.  Prints the error. */
 static lk_index *open_index(const char *path, int write)
@@ -59,7 +68,7 @@ static lk_index *open_index(const char *path, int write)
         rc = lk_index_open(&ix, path, LK_INDEX_READONLY, &err);
     }
     if (rc < 0) {
-        lk_error("%s", err.msg);
+        lk_index_error(path, &err);
         return NULL;
     }
     return ix;
@@ -77,7 +86,7 @@ static int parse(const char *const *usage, const lk_option *opts, int argc, char
     if ((want >= 0 && n != want) || (want < 0 && n == 0)) {
         lk_error(want == 0 ? "'%s' takes no operands" : "wrong number of operands for '%s'",
                  usage[0]);
-        lk_print_usage(usage, opts, stderr);
+        lk_usage_hint(usage);
         *status = LK_EXIT_ERROR;
         return -1;
     }
@@ -90,27 +99,73 @@ static void fmt_duration(double s, char *buf, size_t n)
     snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
-static int print_work(const lk_index_work_info *w, void *ctx)
+static cJSON *work_json(const lk_index_work_info *w)
 {
-    cJSON *arr = ctx;
-    if (arr) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "work_id", w->work_id);
-        cJSON_AddStringToObject(o, "owner", w->owner);
-        cJSON_AddStringToObject(o, "title", w->title);
-        cJSON_AddStringToObject(o, "tags", w->tags);
-        cJSON_AddNumberToObject(o, "files", (double)w->files);
-        cJSON_AddNumberToObject(o, "duration", w->duration);
-        cJSON_AddNumberToObject(o, "frames", (double)w->sampled);
-        cJSON_AddNumberToObject(o, "entries", (double)w->entries);
-        cJSON_AddItemToArray(arr, o);
-        return 0;
-    }
-    char d[32];
-    fmt_duration(w->duration, d, sizeof d);
-    printf("%-16s  %-20s  %-28s  %5lld  %9s  %7lld  %7lld\n", w->work_id, w->owner, w->title,
-           (long long)w->files, d, (long long)w->sampled, (long long)w->entries);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "work_id", w->work_id);
+    cJSON_AddStringToObject(o, "owner", w->owner);
+    cJSON_AddStringToObject(o, "title", w->title);
+    cJSON_AddStringToObject(o, "tags", w->tags);
+    cJSON_AddNumberToObject(o, "files", (double)w->files);
+    cJSON_AddNumberToObject(o, "duration", w->duration);
+    cJSON_AddNumberToObject(o, "frames", (double)w->sampled);
+    cJSON_AddNumberToObject(o, "entries", (double)w->entries);
+    return o;
+}
+
+/* Collects every work as JSON (the text table is printed from it once
+ * every width is known). */
+static int add_work(const lk_index_work_info *w, void *ctx)
+{
+    cJSON_AddItemToArray(ctx, work_json(w));
     return 0;
+}
+
+/* The text columns of `index list`: widths by display width (CJK titles
+ * take two columns a character), text cells capped and ellipsized. */
+enum { COL_WORK, COL_OWNER, COL_TITLE, NTEXT };
+static const char *const col_names[] = { "WORK", "OWNER", "TITLE" };
+static const char *const col_keys[] = { "work_id", "owner", "title" };
+static const int col_max[] = { 24, 24, 40 };
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static void print_table(const cJSON *arr)
+{
+    int width[NTEXT];
+    const cJSON *o;
+    for (int c = 0; c < NTEXT; c++) {
+        width[c] = lk_text_width(col_names[c]);
+        cJSON_ArrayForEach(o, arr) {
+            int w = lk_text_width(str_of(o, col_keys[c]));
+            width[c] = w > width[c] ? (w < col_max[c] ? w : col_max[c]) : width[c];
+        }
+    }
+    for (int c = 0; c < NTEXT; c++) {
+        lk_text_cell(stdout, col_names[c], width[c], 0);
+        fputs("  ", stdout);
+    }
+    printf("%5s  %9s  %7s  %7s\n", "FILES", "DURATION", "FRAMES", "ENTRIES");
+    cJSON_ArrayForEach(o, arr) {
+        char d[32];
+        for (int c = 0; c < NTEXT; c++) {
+            lk_text_cell(stdout, str_of(o, col_keys[c]), width[c], 0);
+            fputs("  ", stdout);
+        }
+        fmt_duration(num_of(o, "duration"), d, sizeof d);
+        printf("%5.0f  %9s  %7.0f  %7.0f\n", num_of(o, "files"), d, num_of(o, "frames"),
+               num_of(o, "entries"));
+    }
 }
 
 static int print_json(cJSON *o)
@@ -142,18 +197,20 @@ static int cmd_list(int argc, char **argv)
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
-    cJSON *arr = json ? cJSON_CreateArray() : NULL;
-    if (!json)
-        printf("%-16s  %-20s  %-28s  %5s  %9s  %7s  %7s\n", "WORK", "OWNER", "TITLE", "FILES",
-               "DURATION", "FRAMES", "ENTRIES");
-    int rc = lk_index_list(ix, print_work, arr, &err);
+    cJSON *arr = cJSON_CreateArray();
+    int rc = arr ? lk_index_list(ix, add_work, arr, &err) : lk_cli_err(&err, LK_ENOMEM,
+                                                                     "out of memory");
     lk_index_close(&ix);
     if (rc < 0) {
         cJSON_Delete(arr);
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
     }
-    return json ? print_json(arr) : LK_EXIT_OK;
+    if (json)
+        return print_json(arr);
+    print_table(arr);
+    cJSON_Delete(arr);
+    return LK_EXIT_OK;
 }
 
 static cJSON *stats_json(const char *path, const lk_index_stats *s)
@@ -336,19 +393,17 @@ static int cmd_export(int argc, char **argv)
     static const char *const usage[] = {
         "likeness index export [--index PATH] [--format jsonl|pdq|vpdq] [--work ID]", "",
         "Writes every indexed entry (or one work's) to standard output.", NULL };
-    static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", NULL };
+    /* the formats export writes: LK_HASHLIST_JSONL + their index */
+    static const char *const formats[] = { "jsonl", "pdq", "vpdq", NULL };
     const char *path = NULL, *work = NULL;
-    int status, format = LK_HASHLIST_JSONL;
+    int status, choice = 0;
     const lk_option opts[] = {
         INDEX_OPT(&path),
-        LK_OPT_CHOICE_(0, "format", &format, "FMT", formats, "jsonl (default), pdq or vpdq"),
+        LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats, "jsonl (default), pdq or vpdq"),
         LK_OPT_STRING_(0, "work", &work, "ID", "only this work"), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
-    if (format == LK_HASHLIST_AUTO) {
-        lk_error("export needs a format: jsonl, pdq or vpdq");
-        return LK_EXIT_ERROR;
-    }
+    int format = LK_HASHLIST_JSONL + choice;
     lk_index *ix = open_index(lk_index_default_path(path), 0);
     if (!ix)
         return LK_EXIT_ERROR;
@@ -421,7 +476,12 @@ static int cmd_import(int argc, char **argv)
         return LK_EXIT_ERROR;
     if (!w.owner || !w.title || format == LK_HASHLIST_JSONL) {
         lk_error(format == LK_HASHLIST_JSONL ? "import reads pdq or vpdq lines"
-                                             : "import needs --owner and --title");
+                 : !w.owner ? "import needs --owner NAME (the rightsholder)"
+                            : "import needs --title TITLE");
+        return LK_EXIT_ERROR;
+    }
+    if (!*w.owner || !*w.title) {
+        lk_error("the %s must not be empty", !*w.owner ? "owner (--owner)" : "title (--title)");
         return LK_EXIT_ERROR;
     }
     w.tags = tags.v, w.ntags = tags.n;
@@ -452,7 +512,16 @@ static int cmd_index(int argc, char **argv)
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(subs[i].name, argv[1]))
             return subs[i].fn(argc - 1, argv + 1);
-    lk_error("'%s' is not an index subcommand; see 'likeness index --help'", argv[1]);
+    const char *names[16];
+    size_t n = 0;
+    for (; n < sizeof subs / sizeof subs[0] && n < 16; n++)
+        names[n] = subs[n].name;
+    const char *near = lk_nearest(argv[1], strlen(argv[1]), names, n);
+    lk_error("'%s' is not an index subcommand", argv[1]);
+    if (near)
+        fprintf(stderr, "hint: did you mean 'likeness index %s'?\n", near);
+    else
+        fputs("hint: 'likeness index --help' lists them\n", stderr);
     return LK_EXIT_ERROR;
 }
 

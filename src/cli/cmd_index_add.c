@@ -175,8 +175,12 @@ static void store(struct writer *w, struct job *j)
     if (j->e.truncated)
         lk_warning("'%s': decoded %.1f of %.1f s (cut short or damaged): only those were "
                    "indexed", j->path, j->e.decoded, j->info.duration);
-    printf("added %s: %lld frames as %zu entries to work %s\n", j->path,
-           (long long)j->e.sampled, j->e.n, a->title && !a->work_id ? "(pending)" : work.work_id);
+    printf("added %s: %lld frame%s as %zu entr%s", j->path, (long long)j->e.sampled,
+           j->e.sampled == 1 ? "" : "s", j->e.n, j->e.n == 1 ? "y" : "ies");
+    if (a->title && !a->work_id) /* the work is named from its content at the end */
+        putchar('\n');
+    else
+        printf(" to work %s\n", work.work_id);
 }
 
 static void handle(struct writer *w, struct job *j)
@@ -199,6 +203,43 @@ static void handle(struct writer *w, struct job *j)
 static int cmp_sha(const void *a, const void *b)
 {
     return memcmp(a, b, 32);
+}
+
+/* Finds one work of the catalog by id (lk_index_list callback). */
+struct find_work {
+    const char *id;
+    char title[256], owner[256];
+    int64_t files;
+    int found;
+};
+
+static int find_work(const lk_index_work_info *w, void *ctx)
+{
+    struct find_work *f = ctx;
+    if (strcmp(w->work_id, f->id) != 0)
+        return 0;
+    snprintf(f->title, sizeof f->title, "%s", w->title);
+    snprintf(f->owner, sizeof f->owner, "%s", w->owner);
+    f->files = w->files;
+    f->found = 1;
+    return 1;
+}
+
+/* "work ID: "TITLE" (OWNER), N files" as the catalog now holds it, with
+ * how many this run added when the work had files before. */
+static void print_work(lk_index *ix, const char *id, size_t added)
+{
+    struct find_work f = { .id = id };
+    lk_errbuf err;
+    if (lk_index_list(ix, find_work, &f, &err) < 0 || !f.found) {
+        printf("work %s: %zu file%s added\n", id, added, added == 1 ? "" : "s");
+        return;
+    }
+    printf("work %s: \"%s\" (%s), %lld file%s", id, f.title, f.owner, (long long)f.files,
+           f.files == 1 ? "" : "s");
+    if ((int64_t)added != f.files)
+        printf(" (%zu added)", added);
+    putchar('\n');
 }
 
 /* --title: names the work from its content and commits it. */
@@ -231,8 +272,7 @@ static int finish_group(struct writer *w)
         lk_error("%s", err.msg);
         return -1;
     }
-    printf("work %s: \"%s\" (%s), %zu file%s\n", final_id, w->a->title, w->a->owner, w->nshas,
-           w->nshas == 1 ? "" : "s");
+    print_work(w->ix, final_id, w->nshas);
     return 0;
 }
 
@@ -387,8 +427,12 @@ int lk_index_cmd_add(int argc, char **argv)
     if (lk_check_tags(&a.tags) < 0)
         return LK_EXIT_ERROR;
     if (n == 0 || !a.owner) {
-        lk_error(n == 0 ? "no input files" : "add needs --owner");
-        lk_print_usage(usage, options, stderr);
+        lk_error(n == 0 ? "no input files" : "add needs --owner NAME (the rightsholder)");
+        lk_usage_hint(usage);
+        return LK_EXIT_ERROR;
+    }
+    if (!*a.owner || (a.title && !*a.title)) {
+        lk_error("the %s must not be empty", !*a.owner ? "owner (--owner)" : "title (--title)");
         return LK_EXIT_ERROR;
     }
     lk_paths files = { 0 };

@@ -324,7 +324,7 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
     p.progress_fn = prog->on ? lk_progress_frame : NULL;
     p.progress_ctx = prog;
     if (lk_scanner_open(sc, a->index, &p, &err) < 0) {
-        lk_error("%s", err.msg[0] ? err.msg : lk_strerror(err.code));
+        lk_index_error(a->index, &err);
         return -1;
     }
     if (!lk_scanner_entries(*sc))
@@ -428,7 +428,7 @@ static int cmd_scan(int argc, char **argv)
         return LK_EXIT_ERROR;
     if (n == 0) {
         lk_error("nothing to scan");
-        lk_print_usage(usage, options, stderr);
+        lk_usage_hint(usage);
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);

@@ -38,6 +38,23 @@ static void print_overview(FILE *fp)
           fp);
 }
 
+/* "error: 'x' is not a likeness command" and the nearest one as a hint. */
+static void unknown_command(const char *name)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (; lk_commands[n] && n < 16; n++)
+        names[n] = lk_commands[n]->name;
+    const char *near = lk_nearest(name, strlen(name), names, n);
+    lk_error("'%s' is not a likeness command", name);
+    if (near)
+        fprintf(stderr, "hint: did you mean '%s'?\n", near);
+    else
+        fputs("hint: 'likeness help' lists the commands\n", stderr);
+}
+
+/* `likeness help [COMMAND [SUBCOMMAND...]]`: the usage of that command,
+ * as `likeness COMMAND [SUBCOMMAND...] --help` prints it. */
 static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
@@ -46,11 +63,16 @@ static int cmd_help(int argc, char **argv)
     }
     const lk_cmd *c = find_command(argv[1]);
     if (!c) {
-        lk_error("'%s' is not a likeness command; see 'likeness help'", argv[1]);
+        unknown_command(argv[1]);
         return LK_EXIT_ERROR;
     }
-    char *sub[] = { argv[1], "--help", NULL };
-    return c->fn(2, sub);
+    char *sub[8];
+    int n = 0;
+    for (int i = 1; i < argc && n < 6; i++)
+        sub[n++] = argv[i];
+    sub[n++] = "--help";
+    sub[n] = NULL;
+    return c->fn(n, sub);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -87,12 +109,12 @@ int main(int argc, char **argv)
         name = "help";
     else if (name[0] == '-') {
         lk_error("unknown option '%s'", name);
-        print_overview(stderr);
+        fputs("hint: 'likeness --help' lists the commands and options\n", stderr);
         return LK_EXIT_ERROR;
     }
     const lk_cmd *c = find_command(name);
     if (!c) {
-        lk_error("'%s' is not a likeness command; see 'likeness help'", name);
+        unknown_command(name);
         return LK_EXIT_ERROR;
     }
     return c->fn(argc - 1, argv + 1);
