@@ -7,7 +7,8 @@
 #   make demo       install missing packages, run likeness on data/demo
 #   make bench      speed benchmarks (prints JSON lines and ratios)
 #   make accuracy   accuracy benchmark vs FFmpeg signature (tests/bench/accuracy)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, library, headers, man
+#                   page, pkg-config file, bash/zsh/fish completions)
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
 # V=1 (print whole command lines).
@@ -144,7 +145,20 @@ accuracy: all $(BUILD)/likeness-score
 # liblikeness is a static library: its dependencies go in Requires and Libs
 # (not the .private fields) so that a plain `pkg-config --libs` links.
 # Written at install time, so it always names this PREFIX.
-install: all
+# Shell completions, generated from the option tables (likeness completion).
+COMPLETIONS := $(BUILD)/completion/likeness.bash $(BUILD)/completion/_likeness \
+               $(BUILD)/completion/likeness.fish
+$(BUILD)/completion/likeness.bash: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion bash > $@
+$(BUILD)/completion/_likeness: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion zsh > $@
+$(BUILD)/completion/likeness.fish: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion fish > $@
+
+install: all $(COMPLETIONS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/likeness
@@ -155,10 +169,20 @@ install: all
 	  'Version: 0.1.0' 'Requires: $(PKGS)' 'Cflags: -I$${includedir}' \
 	  'Libs: -L$${libdir} -llikeness -lm -pthread' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
 	install -m 644 src/cli/likeness.1 $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 644 $(BUILD)/completion/likeness.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/likeness
+	install -m 644 $(BUILD)/completion/_likeness $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_likeness
+	install -m 644 $(BUILD)/completion/likeness.fish \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/likeness.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/likeness $(DESTDIR)$(PREFIX)/lib/liblikeness.a \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/likeness \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_likeness \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/likeness.fish
 	rm -rf $(DESTDIR)$(PREFIX)/include/likeness
 
 clean:

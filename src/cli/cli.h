@@ -24,6 +24,7 @@ typedef struct lk_cmd {
     const char *name;                   /* as typed after `likeness` */
     int (*fn)(int argc, char **argv);   /* argv[0] is the command name */
     const char *summary;                /* one line for `likeness help` */
+    int hidden;                         /* 1: not listed by `likeness help` */
 } lk_cmd;
 
 /* Kinds of option values. */
@@ -83,6 +84,19 @@ int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, 
 
 /* Prints the usage lines and the option table to fp. */
 void lk_print_usage(const char *const *usage, const lk_option *opts, FILE *fp);
+/* Describe mode, for shell completions generated from the option tables
+ * (completion.c): while set, lk_parse_options records the usage and the
+ * option table it is given into *d and returns -2 (as for --help), so a
+ * command called with only its name returns at once.  NULL ends it. */
+#define LK_DESCRIBE_MAX 64
+typedef struct lk_described {
+    const char *const *usage;          /* the command's usage text */
+    lk_option opts[LK_DESCRIBE_MAX];   /* its options (dest cleared) */
+    int n;                             /* number of options */
+    int seen;                          /* lk_parse_options was reached */
+} lk_described;
+void lk_describe(lk_described *d);
+
 /* "hint: 'likeness scan --help' describes the options" on stderr: what a
  * usage error prints after its message (the full usage is for --help). */
 void lk_usage_hint(const char *const *usage);
@@ -230,6 +244,12 @@ extern const lk_cmd lk_cmd_help;
 extern const lk_cmd lk_cmd_version;
 extern const lk_cmd lk_cmd_index;
 extern const lk_cmd lk_cmd_scan;
+extern const lk_cmd lk_cmd_completion; /* hidden: `likeness completion bash|zsh|fish` */
+
+/* The subcommands of `likeness index` (cmd_index.c), in the order
+ * listed, and how many. */
+extern const lk_cmd lk_index_subs[];
+extern const size_t lk_index_nsubs;
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);

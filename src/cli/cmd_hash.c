@@ -135,4 +135,4 @@ static int cmd_hash(int argc, char **argv)
     return run(&a, n, argv);
 }
 
-const lk_cmd lk_cmd_hash = { "hash", cmd_hash, "print perceptual hashes of pictures and videos" };
+const lk_cmd lk_cmd_hash = { "hash", cmd_hash, "print perceptual hashes of pictures and videos", 0 };

@@ -17,15 +17,6 @@ static const char *const overview[] = {
     "",
     "Keeps the reference index: a catalog of rightsholders' works and the",
     "hashes of their frames.  Subcommands:",
-    "    add FILE|DIR...   hash pictures and videos into the index",
-    "    list              list the works",
-    "    info              totals, parameters and sizes",
-    "    remove WORK...    remove works by id",
-    "    verify            check every checksum and invariant",
-    "    vacuum            reclaim free space",
-    "    export            write the hashes (jsonl, pdq or vpdq)",
-    "    import FILE       add shared PDQ or vPDQ hash lists",
-    "'likeness index <subcommand> --help' describes one.",
     NULL,
 };
 
@@ -496,26 +487,40 @@ static int cmd_import(int argc, char **argv)
     return status;
 }
 
-static const lk_cmd subs[] = {
-    { "add", lk_index_cmd_add, "" },   { "list", cmd_list, "" },
-    { "info", cmd_info, "" },          { "remove", cmd_remove, "" },
-    { "verify", cmd_verify, "" },      { "vacuum", cmd_vacuum, "" },
-    { "export", cmd_export, "" },      { "import", cmd_import, "" },
+const lk_cmd lk_index_subs[] = {
+    { "add", lk_index_cmd_add, "hash pictures and videos into the index", 0 },
+    { "list", cmd_list, "list the works", 0 },
+    { "info", cmd_info, "totals, parameters and sizes", 0 },
+    { "remove", cmd_remove, "remove works by id", 0 },
+    { "verify", cmd_verify, "check every checksum and invariant", 0 },
+    { "vacuum", cmd_vacuum, "reclaim free space", 0 },
+    { "export", cmd_export, "write the hashes (jsonl, pdq or vpdq)", 0 },
+    { "import", cmd_import, "add shared PDQ or vPDQ hash lists", 0 },
 };
+const size_t lk_index_nsubs = sizeof lk_index_subs / sizeof lk_index_subs[0];
+
+static void print_overview(FILE *fp)
+{
+    lk_print_usage(overview, NULL, fp);
+    for (size_t i = 0; i < lk_index_nsubs; i++)
+        fprintf(fp, "    %-8s  %s\n", lk_index_subs[i].name, lk_index_subs[i].summary);
+    fputs("'likeness index <subcommand> --help' or 'likeness help index <subcommand>'\n"
+          "describes one.\n", fp);
+}
 
 static int cmd_index(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        lk_print_usage(overview, NULL, argc < 2 ? stderr : stdout);
+        print_overview(argc < 2 ? stderr : stdout);
         return argc < 2 ? LK_EXIT_ERROR : LK_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-        if (!strcmp(subs[i].name, argv[1]))
-            return subs[i].fn(argc - 1, argv + 1);
+    for (size_t i = 0; i < lk_index_nsubs; i++)
+        if (!strcmp(lk_index_subs[i].name, argv[1]))
+            return lk_index_subs[i].fn(argc - 1, argv + 1);
     const char *names[16];
     size_t n = 0;
-    for (; n < sizeof subs / sizeof subs[0] && n < 16; n++)
-        names[n] = subs[n].name;
+    for (; n < lk_index_nsubs && n < 16; n++)
+        names[n] = lk_index_subs[n].name;
     const char *near = lk_nearest(argv[1], strlen(argv[1]), names, n);
     lk_error("'%s' is not an index subcommand", argv[1]);
     if (near)
@@ -526,4 +531,4 @@ static int cmd_index(int argc, char **argv)
 }
 
 const lk_cmd lk_cmd_index = { "index", cmd_index,
-                              "keep the reference index of rightsholders' works" };
+                              "keep the reference index of rightsholders' works", 0 };

@@ -449,4 +449,4 @@ static int cmd_scan(int argc, char **argv)
 }
 
 const lk_cmd lk_cmd_scan = { "scan", cmd_scan,
-                             "scan pictures and videos against the reference index" };
+                             "scan pictures and videos against the reference index", 0 };

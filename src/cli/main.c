@@ -16,6 +16,7 @@ const lk_cmd *const lk_commands[] = {
     &lk_cmd_scan,
     &lk_cmd_help,
     &lk_cmd_version,
+    &lk_cmd_completion,
     NULL,
 };
 
@@ -33,7 +34,8 @@ static void print_overview(FILE *fp)
           "likeness finds which reference works a picture or video resembles.\n\n"
           "commands:\n", fp);
     for (int i = 0; lk_commands[i]; i++)
-        fprintf(fp, "    %-10s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
+        if (!lk_commands[i]->hidden)
+            fprintf(fp, "    %-10s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
     fputs("\n'likeness help <command>' or 'likeness <command> --help' describes a command.\n",
           fp);
 }
@@ -44,7 +46,7 @@ static void unknown_command(const char *name)
     const char *names[16];
     size_t n = 0;
     for (; lk_commands[n] && n < 16; n++)
-        names[n] = lk_commands[n]->name;
+        names[n] = lk_commands[n]->hidden ? NULL : lk_commands[n]->name;
     const char *near = lk_nearest(name, strlen(name), names, n);
     lk_error("'%s' is not a likeness command", name);
     if (near)
@@ -90,8 +92,10 @@ static int cmd_version(int argc, char **argv)
     return LK_EXIT_OK;
 }
 
-const lk_cmd lk_cmd_help = { "help", cmd_help, "show help for likeness or one of its commands" };
-const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and the SIMD path" };
+const lk_cmd lk_cmd_help = { "help", cmd_help, "show help for likeness or one of its commands",
+                             0 };
+const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and the SIMD path",
+                                0 };
 
 int main(int argc, char **argv)
 {

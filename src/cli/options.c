@@ -259,9 +259,35 @@ static int is_help(const char *a)
     return !strcmp(a, "-h") || !strcmp(a, "--help");
 }
 
+/* Where lk_parse_options records its table instead of parsing, when set. */
+static lk_described *describing;
+
+void lk_describe(lk_described *d)
+{
+    describing = d;
+}
+
+/* Records usage and opts into *describing (option tables end up copied:
+ * their dest pointers, into the caller's locals, are cleared). */
+static void record(const char *const *usage, const lk_option *opts)
+{
+    lk_described *d = describing;
+    d->usage = usage;
+    d->n = 0;
+    for (; opts && opts->kind != LK_OPT_END && d->n < LK_DESCRIBE_MAX; opts++) {
+        d->opts[d->n] = *opts;
+        d->opts[d->n++].dest = NULL;
+    }
+    d->seen = 1;
+}
+
 int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, char **argv)
 {
     int nops = 0, only_operands = 0;
+    if (describing) {
+        record(usage, opts);
+        return -2;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc = 0;
