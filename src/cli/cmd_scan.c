@@ -382,6 +382,25 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     return status;
 }
 
+/* Expands the n operands and scans what they name; the exit status. */
+static int scan_operands(const struct scan_args *a, int n, char **ops)
+{
+    lk_paths files = { 0 };
+    lk_walk walk = { .include = &a->include, .exclude = &a->exclude };
+    int status = LK_EXIT_ERROR;
+    int rc = inputs(n, ops, a->nul, &files, &walk);
+    lk_walk_report(&walk, a->quiet);
+    if (rc < 0)
+        lk_error("out of memory");
+    else if (files.n == 0 && !walk.failed)
+        lk_error("nothing to scan");
+    else if (files.n > 0)
+        status = scan(a, &files, walk.failed);
+    lk_walk_release(&walk);
+    lk_paths_release(&files);
+    return status;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
     struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .match_score = -1,
@@ -432,20 +451,7 @@ static int cmd_scan(int argc, char **argv)
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);
-    lk_paths files = { 0 };
-    lk_walk walk = { .include = &a.include, .exclude = &a.exclude };
-    int status = LK_EXIT_ERROR;
-    int rc = inputs(n, argv, a.nul, &files, &walk);
-    lk_walk_report(&walk, a.quiet);
-    if (rc < 0)
-        lk_error("out of memory");
-    else if (files.n == 0 && !walk.failed)
-        lk_error("nothing to scan");
-    else if (files.n > 0)
-        status = scan(&a, &files, walk.failed);
-    lk_walk_release(&walk);
-    lk_paths_release(&files);
-    return status;
+    return scan_operands(&a, n, argv);
 }
 
 const lk_cmd lk_cmd_scan = { "scan", cmd_scan,
