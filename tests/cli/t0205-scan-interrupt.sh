@@ -17,7 +17,7 @@ cp "$T/long.mp4" "$T/later.mp4" && printf x >>"$T/later.mp4"
 
 # interrupt SIG: scans grab, long, later with one job; SIG once grab is reported.
 interrupt() {
-    rm -f "$T/resume.jsonl"
+    rm -f "$T/resume.jsonl" "$T/out" # a report left in out would send the signal too early
     "$LIKENESS" scan --index "$IDX" -j1 --fps 25 --resume "$T/resume.jsonl" --jsonl \
         "$grab" "$T/long.mp4" "$T/later.mp4" >"$T/out" 2>"$T/err" &
     pid=$!
@@ -31,7 +31,7 @@ interrupt() {
 }
 
 interrupt INT
-[ "$rc" -eq 130 ] || { cat "$T/err"; fail "SIGINT: exit $rc, expected 130"; }
+[ "$rc" -eq 130 ] || { cat "$T/err" "$T/out"; fail "SIGINT: exit $rc, expected 130"; }
 [ "$(wc -l <"$T/out")" -eq 1 ] || { cat "$T/out"; fail "SIGINT: reports of unfinished suspects"; }
 jq -e --arg f "$grab" '.file == $f and .verdict == "match"' "$T/out" >/dev/null ||
     fail "SIGINT: the finished suspect's report"
