@@ -11,7 +11,8 @@
 #                   SEEDS="1 2" runs and prints several seeds)
 #   make fuzz       libFuzzer binaries of tests/fuzz (clang, ASan+UBSan) in
 #                   $(BUILD)/fuzz-lf/; see tests/fuzz/README.md
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, library, headers, man
+#                   page, pkg-config file, schema, bash/zsh/fish completions)
 #   make cross-aarch64  install Debian's arm64 cross toolchain, qemu-user and
 #                   the arm64 -dev packages, build into build/aarch64, run
 #                   the unit, SIMD and fuzz-replay programs under qemu
@@ -202,7 +203,20 @@ accuracy: all $(BUILD)/likeness-score
 # liblikeness is a static library: its dependencies go in Requires and Libs
 # (not the .private fields) so that a plain `pkg-config --libs` links.
 # Written at install time, so it always names this PREFIX.
-install: all
+# Shell completions, generated from the option tables (likeness completion).
+COMPLETIONS := $(BUILD)/completion/likeness.bash $(BUILD)/completion/_likeness \
+               $(BUILD)/completion/likeness.fish
+$(BUILD)/completion/likeness.bash: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion bash > $@
+$(BUILD)/completion/_likeness: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion zsh > $@
+$(BUILD)/completion/likeness.fish: $(BIN)
+	@mkdir -p $(@D)
+	$(Q)$(BIN) completion fish > $@
+
+install: all $(COMPLETIONS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 	  $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/likeness
@@ -215,10 +229,20 @@ install: all
 	  'Libs: -L$${libdir} -llikeness -lm -pthread' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc
 	install -m 644 src/cli/likeness.1 $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
 	install -m 644 doc/likeness-scan.schema.json $(DESTDIR)$(PREFIX)/share/likeness/
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 644 $(BUILD)/completion/likeness.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/likeness
+	install -m 644 $(BUILD)/completion/_likeness $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_likeness
+	install -m 644 $(BUILD)/completion/likeness.fish \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/likeness.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/likeness $(DESTDIR)$(PREFIX)/lib/liblikeness.a \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/likeness.pc $(DESTDIR)$(PREFIX)/share/man/man1/likeness.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/likeness \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_likeness \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/likeness.fish
 	rm -rf $(DESTDIR)$(PREFIX)/include/likeness $(DESTDIR)$(PREFIX)/share/likeness
 
 clean:

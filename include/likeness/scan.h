@@ -68,6 +68,28 @@ typedef struct lk_scan_region {
  */
 LK_API size_t lk_scan_regions(const lk_scan_region **out);
 
+/* ---- how much of a file was decoded (src/scan/reference.c) ---- */
+
+/** A video whose decoding ends more than this many seconds before its
+ *  container's duration is reported as cut short (a truncated download). */
+#define LK_SCAN_TRUNCATED_SLACK 1.0
+/** Sampling interval assumed for key frames only (lk_decode_opts.keyframes):
+ *  a common longest GOP. */
+#define LK_SCAN_KEYFRAME_INTERVAL 10.0
+
+/**
+ * How much of a video was decoded: @p last is the time of its last
+ * sampled frame (< 0: none), sampled with @p dec from media @p info.  The
+ * seconds decoded are @p last plus one sampling interval (the larger of
+ * 1/fps and the average frame duration; LK_SCAN_KEYFRAME_INTERVAL for key
+ * frames only), at most the duration; 0 for a still or no frame.  Returns
+ * 1 when the file was cut short (duration known and more than
+ * LK_SCAN_TRUNCATED_SLACK beyond what was decoded), else 0, with the
+ * seconds in *@p decoded.  Thread-safe.
+ */
+LK_API int lk_scan_decoded(const lk_decode_opts *dec, const lk_media_info *info, double last,
+                           double *decoded);
+
 /* ---- reference side: entries of a file (src/scan/reference.c) ---- */
 
 /**
@@ -79,6 +101,9 @@ typedef struct lk_ref_entries {
     lk_index_frame *v;  /**< entries, in order of their first frame */
     size_t n, cap;      /**< count, capacity */
     int64_t sampled;    /**< frames added (before collapsing) */
+    double decoded;     /**< lk_ref_hash_file: seconds decoded (lk_scan_decoded) */
+    int truncated;      /**< lk_ref_hash_file: decoding stopped short of the
+                             container's duration (lk_scan_decoded) */
 } lk_ref_entries;
 
 /**
@@ -93,12 +118,29 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
 LK_API void lk_ref_entries_release(lk_ref_entries *e);
 
 /**
+ * Progress within one file, for long decodes: called from the decoding
+ * thread after each sampled frame with the file's path (as given), the
+ * seconds decoded so far and its duration (0 for a still picture, < 0 when
+ * the container does not say).  Must be cheap and thread-safe: several
+ * threads call it at once, each for its own file.
+ */
+typedef void (*lk_progress_fn)(void *ctx, const char *path, double decoded, double duration);
+
+/**
  * Decodes @p path with @p dec and builds its entries into @p out (which
  * must be empty), filling @p info.  Returns 0 or < 0 with a message naming
- * the file.
+ * the file.  Not thread-safe for one @p h.
  */
 LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
                             lk_ref_entries *out, lk_media_info *info, lk_errbuf *err);
+
+/**
+ * lk_ref_hash_file, calling @p progress (when not NULL) with @p ctx after
+ * each sampled frame (see lk_progress_fn).
+ */
+LK_API int lk_ref_hash_file_progress(const char *path, const lk_decode_opts *dec, lk_hasher *h,
+                                     lk_ref_entries *out, lk_media_info *info,
+                                     lk_progress_fn progress, void *ctx, lk_errbuf *err);
 
 /** lk_ref_collapse_view looks back at most this many entries for the
  *  last one of the same view. */
@@ -170,6 +212,9 @@ typedef struct lk_scan_match {
                                               the array may be NULL */
     lk_scan_detail *details;             /**< per segment (owned); may be NULL */
     int64_t files;                       /**< files of the work in the index (0: unknown) */
+    int candidate;                       /**< 1: listed (score >= the list threshold)
+                                              but below match.min_score: not a copy
+                                              verdict; 0: a match */
 } lk_scan_match;
 
 /** One style resemblance. */
@@ -186,6 +231,7 @@ typedef struct lk_scan_run {
     uint64_t generation;           /**< the catalog generation scanned */
     char started[32];              /**< when the scanner opened, UTC, "YYYY-MM-DDTHH:MM:SSZ" */
     lk_match_params match;         /**< thresholds and tolerances in force */
+    double list_score;             /**< works scoring at least this are listed */
     lk_decode_opts sampling;       /**< how suspects are sampled */
 } lk_scan_run;
 
@@ -199,10 +245,21 @@ typedef struct lk_scan_result {
     const char *file;              /**< path exactly as given (borrowed) */
     int verdict;                   /**< enum lk_verdict */
     double duration;               /**< seconds (0 for a still) */
+    double decoded;                /**< seconds decoded (lk_scan_decoded): the
+                                        duration unless cut short */
+    int truncated;                 /**< 1: the file was cut short; only `decoded`
+                                        seconds were scanned (warning says so) */
     long frames;                   /**< sampled frames */
-    int skipped;                   /**< 1: skip_fn said so; nothing else is set */
+    int skipped;                   /**< 1: skip_fn said so; nothing else is set
+                                        but file and content_hash */
+    const char *duplicate_of;      /**< set by the caller, not the scanner: the
+                                        path of an earlier report of the same
+                                        content (whose findings these are), or
+                                        NULL (borrowed) */
     char content_hash[65];         /**< hex SHA-256 of the file, "" if unknown */
     char error[LK_ERRMSG_MAX];     /**< message when verdict is LK_VERDICT_ERROR */
+    int error_code;                /**< its LK_E* code (LK_EINTR: stopped by the stop
+                                        flag), 0 when not an error */
     char warning[LK_ERRMSG_MAX];   /**< the first problem that did not stop the scan
                                         (e.g. no evidence for a segment), or "" */
     lk_scan_match *matches;        /**< best first */
@@ -212,9 +269,36 @@ typedef struct lk_scan_result {
     const lk_scan_run *run;        /**< provenance of the run (borrowed), or NULL */
 } lk_scan_result;
 
+/**
+ * Which works a scan considers.  An empty list does not restrict; a work
+ * is in scope when, for every non-empty list, it matches one entry of it
+ * (entries of one list are alternatives, lists restrict together).  Works
+ * out of scope are neither aligned, ranked by style nor reported: their
+ * hits are dropped before alignment.  The strings are read only during
+ * lk_scanner_open.
+ */
+typedef struct lk_scan_scope {
+    const char *const *work_ids;   /**< work ids, compared exactly */
+    size_t nwork_ids;
+    const char *const *owners;     /**< owners, compared exactly */
+    size_t nowners;
+    const char *const *tags;       /**< "key=value" tags, compared exactly */
+    size_t ntags;
+} lk_scan_scope;
+
 /** Settings of a scan; start from lk_scan_params_default(). */
 typedef struct lk_scan_params {
-    lk_match_params match;         /**< thresholds and tolerances */
+    lk_match_params match;         /**< thresholds and tolerances; match.min_score
+                                        is the match threshold: a listed work
+                                        scoring at least this makes the verdict
+                                        LK_VERDICT_MATCH */
+    double list_score;             /**< the list threshold: works scoring at least
+                                        this are reported (those below
+                                        match.min_score as candidates, which leave
+                                        the verdict alone); 0 lists every work with
+                                        any evidence and every style resemblance
+                                        ranked; < 0 (default): match.min_score */
+    lk_scan_scope scope;           /**< works considered (default: all) */
     double fps;                    /**< suspect samples per second; < 0: as the index */
     const char *evidence_dir;      /**< write evidence PNGs here (created if missing,
                                         with its parents), or NULL */
@@ -227,6 +311,9 @@ typedef struct lk_scan_params {
     void *skip_ctx;                /**< passed to skip_fn */
     int style_top;                 /**< style resemblances listed at most
                                         (default LK_STYLE_TOP_DEFAULT) */
+    lk_progress_fn progress_fn;    /**< when non-NULL, called while a suspect is
+                                        decoded (after each sampled frame) */
+    void *progress_ctx;            /**< passed to progress_fn */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */
@@ -234,7 +321,8 @@ typedef struct lk_scanner lk_scanner;
 /** Per-thread state of a scan. */
 typedef struct lk_scan_worker lk_scan_worker;
 
-/** Fills @p p with the defaults (lk_match_params_default, fps -1). */
+/** Fills @p p with the defaults (lk_match_params_default, list_score -1,
+ *  fps -1, no scope, no callbacks). */
 LK_API void lk_scan_params_default(lk_scan_params *p);
 
 /**
@@ -243,9 +331,10 @@ LK_API void lk_scan_params_default(lk_scan_params *p);
  * scanner): one snapshot of the catalog, the search structure over its
  * hashes, every work with its style, and the run's provenance
  * (lk_scanner_run); creates the evidence directory when one is set.
- * Returns 0 or < 0 (the catalog's errors, LK_EINVAL for bad parameters, the
- * errors of mkdir for the evidence directory) with a message naming the
- * index or the directory.
+ * Returns 0 or < 0 (the catalog's errors, LK_EINVAL for bad parameters,
+ * LK_ENOENT when a work id, owner or tag of the scope names no work of the
+ * index, or when no work is in the scope, the errors of mkdir for the
+ * evidence directory) with a message naming the index or the directory.
  * Free with lk_scanner_free().
  */
 LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,

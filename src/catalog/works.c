@@ -42,8 +42,12 @@ static int check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err
         if ((unsigned char)w->work_id[i] <= ' ' || (unsigned char)w->work_id[i] >= 127)
             return lki_err(err, LK_EINVAL, "%s: work id '%s' has a space or non-ASCII character",
                           ix->path, w->work_id);
-    if (!w->owner || !*w->owner || !w->title || !*w->title)
-        return lki_err(err, LK_EINVAL, "%s: a work needs an owner and a title", ix->path);
+    if (!w->owner || !*w->owner)
+        return lki_err(err, LK_EINVAL, "%s: work '%s': the owner must not be empty", ix->path,
+                      w->work_id);
+    if (!w->title || !*w->title)
+        return lki_err(err, LK_EINVAL, "%s: work '%s': the title must not be empty", ix->path,
+                      w->work_id);
     for (int i = 0; i < w->ntags; i++) {
         const char *eq = strchr(w->tags[i], '=');
         if (!eq || eq == w->tags[i])

@@ -127,7 +127,7 @@ static int cmd_hash(int argc, char **argv)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
     if (n == 0) {
         lk_error("no input files");
-        lk_print_usage(usage, options, stderr);
+        lk_usage_hint(usage);
         return LK_EXIT_ERROR;
     }
     a.dec.scene_cuts = !a.no_scene_cuts;
@@ -135,4 +135,4 @@ static int cmd_hash(int argc, char **argv)
     return run(&a, n, argv);
 }
 
-const lk_cmd lk_cmd_hash = { "hash", cmd_hash, "print perceptual hashes of pictures and videos" };
+const lk_cmd lk_cmd_hash = { "hash", cmd_hash, "print perceptual hashes of pictures and videos", 0 };

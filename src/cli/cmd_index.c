@@ -8,6 +8,7 @@
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
 
@@ -16,16 +17,6 @@ static const char *const overview[] = {
     "",
     "Keeps the reference index: a catalog of rightsholders' works and the",
     "hashes of their frames.  Subcommands:",
-    "    add FILE|DIR...   hash pictures and videos into the index",
-    "    list              list the works",
-    "    info              totals, parameters and sizes",
-    "    show WORK         a work's files: durations, frames, hashes",
-    "    remove WORK...    remove works by id",
-    "    verify            check every checksum and invariant",
-    "    vacuum            reclaim free space",
-    "    export            write the hashes (jsonl, pdq or vpdq)",
-    "    import FILE       add shared PDQ or vPDQ hash lists",
-    "'likeness index <subcommand> --help' describes one.",
     NULL,
 };
 
@@ -35,32 +26,24 @@ const char *lk_index_default_path(const char *opt)
     return opt ? opt : env && *env ? env : "likeness.idx";
 }
 
-int lk_take_tags(int argc, char **argv, const char **tags, int max, int *ntags)
+int lk_check_tags(const lk_strlist *tags)
 {
-    int out = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (!strcmp(argv[i], "--")) {
-            while (i < argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        if (!strncmp(argv[i], "--tag=", 6))
-            v = argv[i] + 6;
-        else if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-            v = argv[++i];
-        if (!v) {
-            argv[out++] = argv[i];
-            continue;
-        }
-        if (*ntags >= max || !strchr(v, '=') || v[0] == '=') {
-            lk_error(*ntags >= max ? "too many --tag options" : "tag '%s' is not key=value", v);
+    for (int i = 0; i < tags->n; i++) {
+        const char *v = tags->v[i];
+        if (!strchr(v, '=') || v[0] == '=') {
+            lk_error("tag '%s' is not key=value", v);
             return -1;
         }
-        tags[(*ntags)++] = v;
     }
-    argv[out] = NULL;
-    return out;
+    return 0;
+}
+
+void lk_index_error(const char *path, const lk_errbuf *err)
+{
+    lk_error("%s", err->msg[0] ? err->msg : lk_strerror(err->code));
+    if (err->code == LK_ENOENT && access(path, F_OK) != 0)
+        fputs("hint: create one with 'likeness index add --owner NAME FILE|DIR...', or name "
+              "one with --index PATH or LIKENESS_INDEX=PATH\n", stderr);
 }
 
 /* Opens the index for reading (or writing when write), falling back to
@@ -76,7 +59,7 @@ static lk_index *open_index(const char *path, int write)
         rc = lk_index_open(&ix, path, LK_INDEX_READONLY, &err);
     }
     if (rc < 0) {
-        lk_error("%s", err.msg);
+        lk_index_error(path, &err);
         return NULL;
     }
     return ix;
@@ -94,7 +77,7 @@ static int parse(const char *const *usage, const lk_option *opts, int argc, char
     if ((want >= 0 && n != want) || (want < 0 && n == 0)) {
         lk_error(want == 0 ? "'%s' takes no operands" : "wrong number of operands for '%s'",
                  usage[0]);
-        lk_print_usage(usage, opts, stderr);
+        lk_usage_hint(usage);
         *status = LK_EXIT_ERROR;
         return -1;
     }
@@ -107,27 +90,73 @@ static void fmt_duration(double s, char *buf, size_t n)
     snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
 }
 
-static int print_work(const lk_index_work_info *w, void *ctx)
+static cJSON *work_json(const lk_index_work_info *w)
 {
-    cJSON *arr = ctx;
-    if (arr) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "work_id", w->work_id);
-        cJSON_AddStringToObject(o, "owner", w->owner);
-        cJSON_AddStringToObject(o, "title", w->title);
-        cJSON_AddStringToObject(o, "tags", w->tags);
-        cJSON_AddNumberToObject(o, "files", (double)w->files);
-        cJSON_AddNumberToObject(o, "duration", w->duration);
-        cJSON_AddNumberToObject(o, "frames", (double)w->sampled);
-        cJSON_AddNumberToObject(o, "entries", (double)w->entries);
-        cJSON_AddItemToArray(arr, o);
-        return 0;
-    }
-    char d[32];
-    fmt_duration(w->duration, d, sizeof d);
-    printf("%-16s  %-20s  %-28s  %5lld  %9s  %7lld  %7lld\n", w->work_id, w->owner, w->title,
-           (long long)w->files, d, (long long)w->sampled, (long long)w->entries);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "work_id", w->work_id);
+    cJSON_AddStringToObject(o, "owner", w->owner);
+    cJSON_AddStringToObject(o, "title", w->title);
+    cJSON_AddStringToObject(o, "tags", w->tags);
+    cJSON_AddNumberToObject(o, "files", (double)w->files);
+    cJSON_AddNumberToObject(o, "duration", w->duration);
+    cJSON_AddNumberToObject(o, "frames", (double)w->sampled);
+    cJSON_AddNumberToObject(o, "entries", (double)w->entries);
+    return o;
+}
+
+/* Collects every work as JSON (the text table is printed from it once
+ * every width is known). */
+static int add_work(const lk_index_work_info *w, void *ctx)
+{
+    cJSON_AddItemToArray(ctx, work_json(w));
     return 0;
+}
+
+/* The text columns of `index list`: widths by display width (CJK titles
+ * take two columns a character), text cells capped and ellipsized. */
+enum { COL_WORK, COL_OWNER, COL_TITLE, NTEXT };
+static const char *const col_names[] = { "WORK", "OWNER", "TITLE" };
+static const char *const col_keys[] = { "work_id", "owner", "title" };
+static const int col_max[] = { 24, 24, 40 };
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static void print_table(const cJSON *arr)
+{
+    int width[NTEXT];
+    const cJSON *o;
+    for (int c = 0; c < NTEXT; c++) {
+        width[c] = lk_text_width(col_names[c]);
+        cJSON_ArrayForEach(o, arr) {
+            int w = lk_text_width(str_of(o, col_keys[c]));
+            width[c] = w > width[c] ? (w < col_max[c] ? w : col_max[c]) : width[c];
+        }
+    }
+    for (int c = 0; c < NTEXT; c++) {
+        lk_text_cell(stdout, col_names[c], width[c], 0);
+        fputs("  ", stdout);
+    }
+    printf("%5s  %9s  %7s  %7s\n", "FILES", "DURATION", "FRAMES", "ENTRIES");
+    cJSON_ArrayForEach(o, arr) {
+        char d[32];
+        for (int c = 0; c < NTEXT; c++) {
+            lk_text_cell(stdout, str_of(o, col_keys[c]), width[c], 0);
+            fputs("  ", stdout);
+        }
+        fmt_duration(num_of(o, "duration"), d, sizeof d);
+        printf("%5.0f  %9s  %7.0f  %7.0f\n", num_of(o, "files"), d, num_of(o, "frames"),
+               num_of(o, "entries"));
+    }
 }
 
 static int print_json(cJSON *o)
@@ -159,18 +188,20 @@ static int cmd_list(int argc, char **argv)
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
-    cJSON *arr = json ? cJSON_CreateArray() : NULL;
-    if (!json)
-        printf("%-16s  %-20s  %-28s  %5s  %9s  %7s  %7s\n", "WORK", "OWNER", "TITLE", "FILES",
-               "DURATION", "FRAMES", "ENTRIES");
-    int rc = lk_index_list(ix, print_work, arr, &err);
+    cJSON *arr = cJSON_CreateArray();
+    int rc = arr ? lk_index_list(ix, add_work, arr, &err) : lk_cli_err(&err, LK_ENOMEM,
+                                                                     "out of memory");
     lk_index_close(&ix);
     if (rc < 0) {
         cJSON_Delete(arr);
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
     }
-    return json ? print_json(arr) : LK_EXIT_OK;
+    if (json)
+        return print_json(arr);
+    print_table(arr);
+    cJSON_Delete(arr);
+    return LK_EXIT_OK;
 }
 
 static cJSON *stats_json(const char *path, const lk_index_stats *s)
@@ -443,19 +474,17 @@ static int cmd_export(int argc, char **argv)
     static const char *const usage[] = {
         "likeness index export [--index PATH] [--format jsonl|pdq|vpdq] [--work ID]", "",
         "Writes every indexed entry (or one work's) to standard output.", NULL };
-    static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", NULL };
+    /* the formats export writes: LK_HASHLIST_JSONL + their index */
+    static const char *const formats[] = { "jsonl", "pdq", "vpdq", NULL };
     const char *path = NULL, *work = NULL;
-    int status, format = LK_HASHLIST_JSONL;
+    int status, choice = 0;
     const lk_option opts[] = {
         INDEX_OPT(&path),
-        LK_OPT_CHOICE_(0, "format", &format, "FMT", formats, "jsonl (default), pdq or vpdq"),
+        LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats, "jsonl (default), pdq or vpdq"),
         LK_OPT_STRING_(0, "work", &work, "ID", "only this work"), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
-    if (format == LK_HASHLIST_AUTO) {
-        lk_error("export needs a format: jsonl, pdq or vpdq");
-        return LK_EXIT_ERROR;
-    }
+    int format = LK_HASHLIST_JSONL + choice;
     lk_index *ix = open_index(lk_index_default_path(path), 0);
     if (!ix)
         return LK_EXIT_ERROR;
@@ -510,27 +539,33 @@ static int cmd_import(int argc, char **argv)
         "Adds pre-computed PDQ hashes (\"hash,quality,...\" lines) or vPDQ hashes",
         "(\"frame,quality,hash,timestamp\" lines) as one work, without the media.", NULL };
     static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", NULL };
-    const char *path = NULL, *tags[64], *tag_help = NULL;
-    int status, format = LK_HASHLIST_AUTO, ntags = 0;
+    const char *path = NULL;
+    lk_strlist tags = { .n = 0 };
+    int status, format = LK_HASHLIST_AUTO;
     lk_index_work w = { 0 };
     const lk_option opts[] = {
         INDEX_OPT(&path),
         LK_OPT_STRING_(0, "owner", &w.owner, "NAME", "rightsholder (required)"),
         LK_OPT_STRING_(0, "title", &w.title, "TITLE", "title of the work (required)"),
         LK_OPT_STRING_(0, "work-id", &w.work_id, "ID", "work id (default: from the content)"),
-        LK_OPT_STRING_(0, "tag", &tag_help, "KEY=VALUE", "attach a tag (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &tags, "KEY=VALUE", "attach a tag (repeatable)"),
         LK_OPT_CHOICE_(0, "format", &format, "FMT", formats, "auto (default), pdq or vpdq"),
         LK_OPT_END_ };
-    if ((argc = lk_take_tags(argc, argv, tags, 64, &ntags)) < 0)
-        return LK_EXIT_ERROR;
     if (parse(usage, opts, argc, argv, 1, &status) < 0)
         return status;
+    if (lk_check_tags(&tags) < 0)
+        return LK_EXIT_ERROR;
     if (!w.owner || !w.title || format == LK_HASHLIST_JSONL) {
         lk_error(format == LK_HASHLIST_JSONL ? "import reads pdq or vpdq lines"
-                                             : "import needs --owner and --title");
+                 : !w.owner ? "import needs --owner NAME (the rightsholder)"
+                            : "import needs --title TITLE");
         return LK_EXIT_ERROR;
     }
-    w.tags = tags, w.ntags = ntags;
+    if (!*w.owner || !*w.title) {
+        lk_error("the %s must not be empty", !*w.owner ? "owner (--owner)" : "title (--title)");
+        return LK_EXIT_ERROR;
+    }
+    w.tags = tags.v, w.ntags = tags.n;
     lk_index *ix = NULL;
     lk_errbuf err;
     if (lk_index_open(&ix, lk_index_default_path(path), LK_INDEX_CREATE, &err) < 0) {
@@ -542,26 +577,49 @@ static int cmd_import(int argc, char **argv)
     return status;
 }
 
-static const lk_cmd subs[] = {
-    { "add", lk_index_cmd_add, "" },   { "list", cmd_list, "" },
-    { "info", cmd_info, "" },          { "show", cmd_show, "" },
-    { "remove", cmd_remove, "" },
-    { "verify", cmd_verify, "" },      { "vacuum", cmd_vacuum, "" },
-    { "export", cmd_export, "" },      { "import", cmd_import, "" },
+const lk_cmd lk_index_subs[] = {
+    { "add", lk_index_cmd_add, "hash pictures and videos into the index", 0 },
+    { "list", cmd_list, "list the works", 0 },
+    { "info", cmd_info, "totals, parameters and sizes", 0 },
+    { "show", cmd_show, "a work's files: durations, frames, hashes", 0 },
+    { "remove", cmd_remove, "remove works by id", 0 },
+    { "verify", cmd_verify, "check every checksum and invariant", 0 },
+    { "vacuum", cmd_vacuum, "reclaim free space", 0 },
+    { "export", cmd_export, "write the hashes (jsonl, pdq or vpdq)", 0 },
+    { "import", cmd_import, "add shared PDQ or vPDQ hash lists", 0 },
 };
+const size_t lk_index_nsubs = sizeof lk_index_subs / sizeof lk_index_subs[0];
+
+static void print_overview(FILE *fp)
+{
+    lk_print_usage(overview, NULL, fp);
+    for (size_t i = 0; i < lk_index_nsubs; i++)
+        fprintf(fp, "    %-8s  %s\n", lk_index_subs[i].name, lk_index_subs[i].summary);
+    fputs("'likeness index <subcommand> --help' or 'likeness help index <subcommand>'\n"
+          "describes one.\n", fp);
+}
 
 static int cmd_index(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        lk_print_usage(overview, NULL, argc < 2 ? stderr : stdout);
+        print_overview(argc < 2 ? stderr : stdout);
         return argc < 2 ? LK_EXIT_ERROR : LK_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-        if (!strcmp(subs[i].name, argv[1]))
-            return subs[i].fn(argc - 1, argv + 1);
-    lk_error("'%s' is not an index subcommand; see 'likeness index --help'", argv[1]);
+    for (size_t i = 0; i < lk_index_nsubs; i++)
+        if (!strcmp(lk_index_subs[i].name, argv[1]))
+            return lk_index_subs[i].fn(argc - 1, argv + 1);
+    const char *names[16];
+    size_t n = 0;
+    for (; n < lk_index_nsubs && n < 16; n++)
+        names[n] = lk_index_subs[n].name;
+    const char *near = lk_nearest(argv[1], strlen(argv[1]), names, n);
+    lk_error("'%s' is not an index subcommand", argv[1]);
+    if (near)
+        fprintf(stderr, "hint: did you mean 'likeness index %s'?\n", near);
+    else
+        fputs("hint: 'likeness index --help' lists them\n", stderr);
     return LK_EXIT_ERROR;
 }
 
 const lk_cmd lk_cmd_index = { "index", cmd_index,
-                              "keep the reference index of rightsholders' works" };
+                              "keep the reference index of rightsholders' works", 0 };

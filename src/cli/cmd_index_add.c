@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
@@ -22,9 +23,10 @@ static const char *const usage[] = {
     "likeness index add [<options>] --owner NAME [--title TITLE] <file|dir>...",
     "",
     "Hashes pictures and videos into the index.  Directories are walked",
-    "recursively (hidden entries skipped).  Without --title every file is a",
-    "work of its own, titled by its file name; with it, all files form one",
-    "work.  Content already indexed is skipped.",
+    "recursively for media files (others are skipped and counted; hidden",
+    "entries too).  An operand that yields no file is an error.  Without",
+    "--title every file is a work of its own, titled by its file name; with",
+    "it, all files form one work.  Content already indexed is skipped.",
     NULL,
 };
 
@@ -49,13 +51,16 @@ struct pool {
     int stop;                /* set by the main thread after a fatal error */
     lk_decode_opts dec;
     const char *index_path;
+    lk_progress *prog;       /* fed by the workers, drawn by the main thread */
+    int slots;               /* progress slots handed out (under mu) */
 };
 
 /* Settings from the command line. */
 struct add_args {
     const char *index, *owner, *title, *work_id;
-    const char *tags[64];
-    int ntags, jobs;
+    lk_strlist tags;
+    lk_strlist include, exclude; /* globs of directory walks */
+    int jobs;
     double fps;              /* < 0: not given */
     int max_dim;             /* 0: not given */
     int keyframes, no_scene_cuts, no_crop;
@@ -71,7 +76,9 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         return;
     }
     if (rc == 0)
-        rc = lk_ref_hash_file(j->path, &p->dec, h, &j->e, &j->info, &err);
+        rc = lk_ref_hash_file_progress(j->path, &p->dec, h, &j->e, &j->info,
+                                       p->prog->on ? lk_progress_frame : NULL, p->prog, &err);
+    lk_progress_end(p->prog);
     j->rc = rc < 0 ? rc : 0;
     if (rc < 0)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
@@ -84,6 +91,9 @@ static void *worker(void *arg)
     lk_index *ro = NULL;
     int ok = lk_hasher_new(&h) == 0;
     lk_index_open(&ro, p->index_path, LK_INDEX_READONLY, NULL);
+    pthread_mutex_lock(&p->mu);
+    lk_progress_bind(p->slots++);
+    pthread_mutex_unlock(&p->mu);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->stop ? p->njobs : p->next;
@@ -142,7 +152,8 @@ static void store(struct writer *w, struct job *j)
     const char *base = strrchr(j->path, '/');
     hex_prefix(j->sha, own_id);
     lk_index_work work = { a->title ? w->group_id : a->work_id ? a->work_id : own_id, a->owner,
-                           a->title ? a->title : base ? base + 1 : j->path, a->tags, a->ntags };
+                           a->title ? a->title : base ? base + 1 : j->path, a->tags.v,
+                           a->tags.n };
     snprintf(fmt, sizeof fmt, "%s/%s", j->info.format, j->info.codec);
     lk_index_file f = { j->path, j->size, { 0 }, j->info.duration, j->info.width,
                         j->info.height, j->info.fps, j->e.sampled, fmt, 0 };
@@ -164,15 +175,21 @@ static void store(struct writer *w, struct job *j)
     }
     if (a->title)
         memcpy(w->shas[w->nshas++], j->sha, 32);
-    printf("added %s: %lld frames as %zu entries to work %s\n", j->path,
-           (long long)j->e.sampled, j->e.n, a->title && !a->work_id ? "(pending)" : work.work_id);
+    if (j->e.truncated)
+        lk_warning("'%s': decoded %.1f of %.1f s (cut short or damaged): only those were "
+                   "indexed", j->path, j->e.decoded, j->info.duration);
+    printf("added %s: %lld frame%s as %zu entr%s", j->path, (long long)j->e.sampled,
+           j->e.sampled == 1 ? "" : "s", j->e.n, j->e.n == 1 ? "y" : "ies");
+    if (a->title && !a->work_id) /* the work is named from its content at the end */
+        putchar('\n');
+    else
+        printf(" to work %s\n", work.work_id);
 }
 
 static void handle(struct writer *w, struct job *j)
 {
     char have[LK_WORK_ID_MAX + 1];
     lk_progress_clear(&w->prog);
-    w->prog.frames += j->e.sampled;
     if (j->rc < 0) {
         lk_error("%s", j->msg);
         w->failed++;
@@ -189,6 +206,43 @@ static void handle(struct writer *w, struct job *j)
 static int cmp_sha(const void *a, const void *b)
 {
     return memcmp(a, b, 32);
+}
+
+/* Finds one work of the catalog by id (lk_index_list callback). */
+struct find_work {
+    const char *id;
+    char title[256], owner[256];
+    int64_t files;
+    int found;
+};
+
+static int find_work(const lk_index_work_info *w, void *ctx)
+{
+    struct find_work *f = ctx;
+    if (strcmp(w->work_id, f->id) != 0)
+        return 0;
+    snprintf(f->title, sizeof f->title, "%s", w->title);
+    snprintf(f->owner, sizeof f->owner, "%s", w->owner);
+    f->files = w->files;
+    f->found = 1;
+    return 1;
+}
+
+/* "work ID: "TITLE" (OWNER), N files" as the catalog now holds it, with
+ * how many this run added when the work had files before. */
+static void print_work(lk_index *ix, const char *id, size_t added)
+{
+    struct find_work f = { .id = id };
+    lk_errbuf err;
+    if (lk_index_list(ix, find_work, &f, &err) < 0 || !f.found) {
+        printf("work %s: %zu file%s added\n", id, added, added == 1 ? "" : "s");
+        return;
+    }
+    printf("work %s: \"%s\" (%s), %lld file%s", id, f.title, f.owner, (long long)f.files,
+           f.files == 1 ? "" : "s");
+    if ((int64_t)added != f.files)
+        printf(" (%zu added)", added);
+    putchar('\n');
 }
 
 /* --title: names the work from its content and commits it. */
@@ -221,8 +275,7 @@ static int finish_group(struct writer *w)
         lk_error("%s", err.msg);
         return -1;
     }
-    printf("work %s: \"%s\" (%s), %zu file%s\n", final_id, w->a->title, w->a->owner, w->nshas,
-           w->nshas == 1 ? "" : "s");
+    print_work(w->ix, final_id, w->nshas);
     return 0;
 }
 
@@ -232,8 +285,18 @@ static void drain(struct pool *p, struct writer *w)
     for (size_t i = 0; i < p->njobs; i++) {
         struct job *j = &p->jobs[i];
         pthread_mutex_lock(&p->mu);
-        while (!j->state && !(p->stop && i >= p->next))
-            pthread_cond_wait(&p->cv, &p->mu);
+        while (!j->state && !(p->stop && i >= p->next)) {
+            struct timespec t;
+            clock_gettime(CLOCK_REALTIME, &t);
+            t.tv_nsec += 200 * 1000 * 1000;
+            if (t.tv_nsec >= 1000 * 1000 * 1000)
+                t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
+            if (pthread_cond_timedwait(&p->cv, &p->mu, &t) != 0) {
+                pthread_mutex_unlock(&p->mu);
+                lk_progress_show(&w->prog, i, p->njobs);
+                pthread_mutex_lock(&p->mu);
+            }
+        }
         int ready = j->state;
         pthread_mutex_unlock(&p->mu);
         if (!ready)
@@ -286,13 +349,12 @@ static int run(const struct add_args *a, lk_paths *files)
 {
     lk_errbuf err;
     struct writer w = { .a = a };
-    lk_progress_start(&w.prog, "indexing", 0);
     if (lk_index_open(&w.ix, lk_index_default_path(a->index), LK_INDEX_CREATE, &err) < 0) {
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
     }
     struct pool p = { .jobs = calloc(files->n, sizeof(struct job)), .njobs = files->n,
-                      .index_path = lk_index_path(w.ix) };
+                      .index_path = lk_index_path(w.ix), .prog = &w.prog };
     w.shas = calloc(files->n, 32);
     snprintf(w.group_id, sizeof w.group_id, "%s",
              a->work_id ? a->work_id : "pending");
@@ -311,6 +373,7 @@ static int run(const struct add_args *a, lk_paths *files)
     p.dec.threads = nthreads > 1 ? 1 : 0;
     for (size_t i = 0; i < files->n; i++)
         p.jobs[i].path = files->v[i];
+    lk_progress_start(&w.prog, "indexing", 0);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     pthread_t tid[64];
@@ -332,6 +395,7 @@ static int run(const struct add_args *a, lk_paths *files)
         lk_ref_entries_release(&p.jobs[i].e);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.cv);
+    lk_progress_finish(&w.prog);
     free(p.jobs);
     free(w.shas);
     lk_index_close(&w.ix);
@@ -341,15 +405,18 @@ static int run(const struct add_args *a, lk_paths *files)
 int lk_index_cmd_add(int argc, char **argv)
 {
     struct add_args a = { .fps = -1 };
-    const char *tag_help = NULL;
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
         LK_OPT_STRING_(0, "owner", &a.owner, "NAME", "rightsholder (required)"),
         LK_OPT_STRING_(0, "title", &a.title, "TITLE", "all files form one work of this title"),
         LK_OPT_STRING_(0, "work-id", &a.work_id, "ID", "work id (default: from the content)"),
-        LK_OPT_STRING_(0, "tag", &tag_help, "KEY=VALUE", "attach a tag to the work (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "attach a tag to the work (repeatable)"),
         LK_OPT_INT_('j', "jobs", &a.jobs, "N", 1, 64, "hash N files at once (default: CPUs)"),
+        LK_OPT_LIST_(0, "include", &a.include, "GLOB",
+                     "in directories, only files matching GLOB (repeatable)"),
+        LK_OPT_LIST_(0, "exclude", &a.exclude, "GLOB",
+                     "in directories, leave out what matches GLOB (repeatable)"),
         LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000, "sample N frames per second (default 4 for a new index)"),
         LK_OPT_FLAG_(0, "keyframes", &a.keyframes, "sample key frames only"),
         LK_OPT_FLAG_(0, "no-scene-cuts", &a.no_scene_cuts, "no extra frame after scene cuts"),
@@ -357,28 +424,36 @@ int lk_index_cmd_add(int argc, char **argv)
         LK_OPT_INT_(0, "max-dim", &a.max_dim, "N", 16, 4096, "working size (default 512)"),
         LK_OPT_END_,
     };
-    if ((argc = lk_take_tags(argc, argv, a.tags, 64, &a.ntags)) < 0)
-        return LK_EXIT_ERROR;
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
+    if (lk_check_tags(&a.tags) < 0)
+        return LK_EXIT_ERROR;
     if (n == 0 || !a.owner) {
-        lk_error(n == 0 ? "no input files" : "add needs --owner");
-        lk_print_usage(usage, options, stderr);
+        lk_error(n == 0 ? "no input files" : "add needs --owner NAME (the rightsholder)");
+        lk_usage_hint(usage);
+        return LK_EXIT_ERROR;
+    }
+    if (!*a.owner || (a.title && !*a.title)) {
+        lk_error("the %s must not be empty", !*a.owner ? "owner (--owner)" : "title (--title)");
         return LK_EXIT_ERROR;
     }
     lk_paths files = { 0 };
-    int status = LK_EXIT_ERROR, walk_failed = 0;
-    if (lk_paths_collect(&files, n, argv, &walk_failed) < 0)
+    lk_walk walk = { .include = &a.include, .exclude = &a.exclude };
+    int status = LK_EXIT_ERROR;
+    int rc = lk_paths_collect(&files, &walk, n, argv);
+    lk_walk_report(&walk, 0);
+    if (rc < 0)
         lk_error("out of memory");
-    else if (files.n == 0)
-        lk_error("no files found");
+    else if (files.n == 0 && !walk.failed)
+        lk_error("no files to add");
     else if (a.work_id && !a.title && files.n > 1)
         lk_error("--work-id with several files needs --title (they form one work)");
-    else
+    else if (files.n > 0)
         status = run(&a, &files);
-    if (walk_failed)
+    if (walk.failed)
         status = LK_EXIT_ERROR;
+    lk_walk_release(&walk);
     lk_paths_release(&files);
     return status;
 }

@@ -121,4 +121,4 @@ static int cmd_report(int argc, char **argv)
 }
 
 const lk_cmd lk_cmd_report = { "report", cmd_report,
-                               "write the HTML report of saved scan results" };
+                               "write the HTML report of saved scan results", 0 };

@@ -8,16 +8,21 @@
  * parses arguments, expands inputs, runs --jobs workers (each with its own
  * lk_scan_worker of one shared lk_scanner) that take suspects from a shared
  * counter, reads the --resume file, and writes reports.  The main thread
- * writes the reports in input order.  SIGINT/SIGTERM stop the workers; the
- * line being written is finished, so a JSON Lines file never holds a
- * partial line.  Exit: 0 all clean, 1 a suspect matched (see --fail-on),
- * 2 any error (the other suspects are still scanned and reported).
+ * writes the reports in input order and redraws the progress line (fed by
+ * the library's progress callback from the workers).  SIGINT/SIGTERM stop
+ * the workers quietly: suspects finished are reported, the ones never
+ * started or interrupted are not (so a --resume file stays valid and the
+ * next run scans them), one line on stderr says so, and the exit status
+ * is 128 + the signal (130 for Ctrl-C).  Exit otherwise: 0 all clean, 1 a
+ * suspect matched (see --fail-on), 2 any error (the other suspects are
+ * still scanned and reported).
  */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
@@ -27,10 +32,12 @@ static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
     "",
     "Scans pictures and videos for copies of the indexed reference works and",
-    "for resemblance to their style.  Directories are walked recursively; '-'",
-    "reads paths from standard input, one per line (NUL-separated with -0).",
+    "for resemblance to their style.  Directories are walked recursively for",
+    "media files (others are skipped and counted); '-' reads paths from",
+    "standard input, one per line (NUL-separated with -0).  An operand that",
+    "yields no file is an error.",
     "Exit status: 0 every suspect clean, 1 a resemblance found (--fail-on),",
-    "2 any error.",
+    "2 any error, 130 stopped by Ctrl-C (143 by SIGTERM).",
     NULL,
 };
 
@@ -42,23 +49,26 @@ static const char *const out_names[] = { "text", "json", "jsonl", "csv", NULL };
 struct scan_args {
     const char *index, *evidence, *resume, *html;
     int format, fail_on, jobs, quiet, nul, no_color;
-    double min_score, style_threshold, fps;
+    double min_score, match_score, style_threshold, fps;
     int radius, style_top;
+    lk_strlist works, owners, tags; /* the scope */
+    lk_strlist include, exclude;    /* globs of directory walks */
 };
 
-/* Set by SIGINT/SIGTERM; the only state a signal handler may touch. */
+/* Set by SIGINT/SIGTERM to the signal's number; the only state a signal
+ * handler may touch. */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_flag = 1;
+    stop_flag = sig;
 }
 
 /* One suspect of the run. */
 struct job {
     char *path;                /* borrowed from the paths list */
     int done;                  /* result ready (under pool.mu) */
+    int ran;                   /* lk_scan_file ran on it (not stopped before) */
     lk_scan_result r;
 };
 
@@ -67,6 +77,7 @@ struct pool {
     pthread_cond_t cv;
     struct job *jobs;
     size_t n, next;
+    int slots;                 /* progress slots handed out */
     lk_scanner *scanner;
     lk_progress *prog;
 };
@@ -76,6 +87,9 @@ static void *worker(void *arg)
     struct pool *p = arg;
     lk_scan_worker *w = NULL;
     int ok = lk_scan_worker_new(p->scanner, &w) == 0;
+    pthread_mutex_lock(&p->mu);
+    lk_progress_bind(p->slots++);
+    pthread_mutex_unlock(&p->mu);
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t i = p->next < p->n ? p->next++ : p->n;
@@ -83,67 +97,24 @@ static void *worker(void *arg)
         if (i >= p->n)
             break;
         struct job *j = &p->jobs[i];
+        memset(&j->r, 0, sizeof j->r);
+        j->r.file = j->path;
         if (!stop_flag && ok) {
             lk_scan_file(w, j->path, &j->r);
-        } else {
-            memset(&j->r, 0, sizeof j->r);
-            j->r.file = j->path;
+            lk_progress_end(p->prog);
+            j->ran = 1;
+        } else if (!ok) {
             j->r.verdict = LK_VERDICT_ERROR;
-            snprintf(j->r.error, sizeof j->r.error, "%s", ok ? "interrupted" : "cannot start");
+            j->r.error_code = LK_ENOMEM;
+            snprintf(j->r.error, sizeof j->r.error, "'%s': out of memory", j->path);
         }
         pthread_mutex_lock(&p->mu);
         j->done = 1;
-        p->prog->frames += j->r.frames;
         pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
     }
     lk_scan_worker_free(&w);
     return NULL;
-}
-
-/* Reads the content hashes already reported in the resume file (sorted
- * into *out) and cuts off a partial last line left by a crash.  A missing
- * file is an empty one.  0, or -1 (reported). */
-static int load_resume(const char *path, lk_paths *out)
-{
-    FILE *fp = fopen(path, "r+");
-    if (!fp)
-        return 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    long good = 0;
-    int rc = 0;
-    while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
-        if (line[len - 1] != '\n')
-            break;
-        good = ftell(fp);
-        cJSON *o = cJSON_Parse(line);
-        const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "content_hash");
-        if (cJSON_IsString(h) && strlen(h->valuestring) == 64)
-            rc = lk_paths_push(out, h->valuestring, NULL);
-        cJSON_Delete(o);
-    }
-    free(line);
-    fseek(fp, 0, SEEK_END);
-    if (rc == 0 && ftell(fp) != good) {
-        lk_warning("'%s': dropping a partial last line", path);
-        if (ftruncate(fileno(fp), good) != 0)
-            rc = -1;
-    }
-    fclose(fp);
-    if (rc < 0)
-        lk_error("cannot read '%s'", path);
-    if (out->n)
-        qsort(out->v, out->n, sizeof *out->v, lk_cmp_strp);
-    return rc;
-}
-
-/* --resume: skips a suspect whose content hash is in the sorted list. */
-static int in_resume(const char *content_hash, void *ctx)
-{
-    const lk_paths *done = ctx;
-    return done->n && bsearch(&content_hash, done->v, done->n, sizeof *done->v, lk_cmp_strp);
 }
 
 /* Where and how reports are written. */
@@ -154,9 +125,12 @@ struct out {
     int resume;          /* --resume file descriptor (O_APPEND), or -1 */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
+    const lk_resume *done; /* --resume: the reports already there */
     size_t skipped;      /* suspects already in the resume file */
     size_t verdicts[4];  /* suspects reported per verdict (summary line) */
     lk_scan_report *html; /* --html: every suspect reported, or NULL */
+    size_t reported;     /* suspects reported */
+    size_t unfinished;   /* suspects a stop left unreported */
 };
 
 /* Writes job j's report (stdout, resume file) and folds its verdict. */
@@ -173,6 +147,7 @@ static void emit(struct out *o, struct job *j, int fail_on)
     o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
                 (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
+    o->reported++;
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
@@ -186,13 +161,61 @@ static void emit(struct out *o, struct job *j, int fail_on)
     }
 }
 
-/* Scans all jobs with nthreads workers, writing reports in input order. */
-static void run_jobs(lk_scanner *sc, struct job *jobs, size_t n, int nthreads, struct out *o,
-                     int fail_on)
+/* A suspect the scanner skipped (its content is in the resume file):
+ * counted when reported at this path before, else reported as a duplicate
+ * of that earlier report, with its verdict. */
+static void skipped(struct out *o, struct job *j, int fail_on)
 {
-    lk_progress prog;
-    lk_progress_start(&prog, "scanning", o->quiet);
-    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, sc, &prog };
+    int same;
+    const lk_resume_entry *e = o->done ? lk_resume_find(o->done, j->r.content_hash, j->path,
+                                                        &same) : NULL;
+    if (!e || same) {
+        o->skipped++;
+        return;
+    }
+    lk_scan_result *r = &j->r;
+    r->skipped = 0;
+    r->verdict = e->verdict;
+    r->duration = e->duration, r->decoded = e->decoded, r->truncated = e->truncated;
+    r->frames = e->frames;
+    r->duplicate_of = e->file;
+    emit(o, j, fail_on);
+}
+
+/* Waits until job j is done, redrawing the progress line meanwhile. */
+static void wait_job(struct pool *p, struct job *j, size_t done)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!j->done) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 200 * 1000 * 1000;
+        if (t.tv_nsec >= 1000 * 1000 * 1000)
+            t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
+        pthread_cond_timedwait(&p->cv, &p->mu, &t);
+        if (!j->done) {
+            pthread_mutex_unlock(&p->mu);
+            lk_progress_show(p->prog, done, p->n);
+            pthread_mutex_lock(&p->mu);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* A job that a stop left without a report: never started, or interrupted
+ * (its scan is incomplete: not reported, so --resume scans it again). */
+static int stopped_job(const struct job *j)
+{
+    return !j->ran ? j->r.verdict != LK_VERDICT_ERROR
+                   : j->r.verdict == LK_VERDICT_ERROR && j->r.error_code == LK_EINTR;
+}
+
+/* Scans all jobs with nthreads workers, writing reports in input order. */
+static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t n,
+                     int nthreads, struct out *o, int fail_on)
+{
+    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, 0, sc,
+                      prog };
     pthread_t *t = calloc((size_t)nthreads, sizeof *t);
     int started = 0;
     while (t && started < nthreads && pthread_create(&t[started], NULL, worker, &p) == 0)
@@ -200,27 +223,24 @@ static void run_jobs(lk_scanner *sc, struct job *jobs, size_t n, int nthreads, s
     if (!started) /* no thread at all: work in this one */
         worker(&p);
     for (size_t i = 0; i < n; i++) {
-        pthread_mutex_lock(&p.mu);
-        while (!jobs[i].done)
-            pthread_cond_wait(&p.cv, &p.mu);
-        pthread_mutex_unlock(&p.mu);
-        lk_progress_clear(&prog);
+        wait_job(&p, &jobs[i], i);
+        lk_progress_clear(prog);
         if (jobs[i].r.skipped)
-            o->skipped++;
+            skipped(o, &jobs[i], fail_on);
+        else if (stop_flag && stopped_job(&jobs[i]))
+            o->unfinished++;
         else
             emit(o, &jobs[i], fail_on);
         lk_scan_result_release(&jobs[i].r);
-        pthread_mutex_lock(&p.mu);
-        lk_progress_show(&prog, i + 1, n);
-        pthread_mutex_unlock(&p.mu);
+        lk_progress_show(prog, i + 1, n);
     }
     for (int i = 0; i < started; i++)
         pthread_join(t[i], NULL);
-    lk_progress_clear(&prog);
+    lk_progress_clear(prog);
     free(t);
 }
 
-static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done)
+static int open_outputs(const struct scan_args *a, struct out *o, lk_resume *done)
 {
     const char *nc = getenv("NO_COLOR");
     o->format = a->format;
@@ -232,7 +252,8 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     }
     if (!a->resume)
         return 0;
-    if (load_resume(a->resume, done) < 0)
+    o->done = done;
+    if (lk_resume_load(a->resume, done) < 0)
         return -1;
     if ((o->resume = open(a->resume, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) {
         lk_error("cannot open '%s' for appending", a->resume);
@@ -241,13 +262,14 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     return 0;
 }
 
-/* Expands operands ("-" reads a list from stdin) into files; 0 or -1. */
-static int inputs(int n, char **ops, int nul, lk_paths *files, int *failed)
+/* Expands operands ("-" reads a list from stdin) into files; 0 or -1.
+ * An empty list on stdin is an error (w->failed), as an empty directory. */
+static int inputs(int n, char **ops, int nul, lk_paths *files, lk_walk *w)
 {
     int stdin_used = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(ops[i], "-") != 0) {
-            if (lk_paths_collect(files, 1, &ops[i], failed) < 0)
+            if (lk_paths_collect(files, w, 1, &ops[i]) < 0)
                 return -1;
             continue;
         }
@@ -257,8 +279,12 @@ static int inputs(int n, char **ops, int nul, lk_paths *files, int *failed)
         }
         lk_paths list = { 0 };
         int rc = lk_paths_read(&list, stdin, nul);
+        if (rc == 0 && list.n == 0) {
+            lk_error("no paths on standard input");
+            w->failed = 1;
+        }
         if (rc == 0)
-            rc = lk_paths_collect(files, (int)list.n, list.v, failed);
+            rc = lk_paths_collect(files, w, (int)list.n, list.v);
         lk_paths_release(&list);
         if (rc < 0)
             return -1;
@@ -284,13 +310,18 @@ static void install_signals(void)
 }
 
 /* Opens the scanner on the index with the settings of a.  0 or -1. */
-static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **sc)
+static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress *prog,
+                        lk_scanner **sc)
 {
     lk_scan_params p;
     lk_errbuf err;
     lk_scan_params_default(&p);
     if (a->min_score >= 0)
-        p.match.min_score = a->min_score;
+        p.list_score = a->min_score;
+    if (a->match_score >= 0)
+        p.match.min_score = a->match_score;
+    p.scope = (lk_scan_scope){ a->works.v, (size_t)a->works.n, a->owners.v,
+                               (size_t)a->owners.n, a->tags.v, (size_t)a->tags.n };
     if (a->style_threshold >= 0)
         p.match.style_threshold = a->style_threshold;
     if (a->radius >= 0)
@@ -300,10 +331,12 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
         p.style_top = a->style_top;
     p.evidence_dir = a->evidence;
     p.stop = &stop_flag;
-    p.skip_fn = a->resume ? in_resume : NULL;
+    p.skip_fn = a->resume ? lk_resume_has : NULL;
     p.skip_ctx = done;
+    p.progress_fn = prog->on ? lk_progress_frame : NULL;
+    p.progress_ctx = prog;
     if (lk_scanner_open(sc, a->index, &p, &err) < 0) {
-        lk_error("%s", err.msg[0] ? err.msg : lk_strerror(err.code));
+        lk_index_error(a->index, &err);
         return -1;
     }
     if (!lk_scanner_entries(*sc))
@@ -311,19 +344,35 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     return 0;
 }
 
+/* After a stop: one line on stderr; the exit status is 128 + the signal. */
+static int stopped(const struct scan_args *a, const struct out *o)
+{
+    char hint[300] = "";
+    if (a->resume)
+        snprintf(hint, sizeof hint, "; the same command with --resume '%s' goes on", a->resume);
+    else if (o->unfinished)
+        snprintf(hint, sizeof hint, "; --resume FILE keeps track across runs");
+    fprintf(stderr, "interrupted: %zu suspect%s reported, %zu not scanned%s\n", o->reported,
+            o->reported == 1 ? "" : "s", o->unfinished, hint);
+    return 128 + (int)stop_flag;
+}
+
 /* Scans with settings a over the files; returns the exit status. */
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
     lk_scanner *sc = NULL;
     struct out o = { .resume = -1 };
-    lk_paths done = { 0 };
+    lk_resume done = { 0 };
+    lk_progress prog;
     struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
     int status = LK_EXIT_ERROR;
     install_signals(); /* from the start: a signal during set-up stops cleanly too */
-    if (jobs && open_scanner(a, &done, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
+    lk_progress_start(&prog, "scanning", a->quiet);
+    if (jobs && open_scanner(a, &done, &prog, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
         for (size_t i = 0; i < files->n; i++)
             jobs[i].path = files->v[i];
-        run_jobs(sc, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
+        run_jobs(sc, &prog, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o,
+                 a->fail_on);
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
@@ -336,18 +385,19 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
             o.errors++;
         else if (o.html && strcmp(a->html, "-") && !a->quiet)
             fprintf(stderr, "html report: %s\n", a->html);
-        if (stop_flag)
-            lk_error("interrupted: the reports written so far are complete");
-        status = o.errors || walk_failed || stop_flag ? LK_EXIT_ERROR
+        status = o.errors || walk_failed ? LK_EXIT_ERROR
                  : o.found ? LK_EXIT_FOUND : LK_EXIT_OK;
     }
     if (o.resume >= 0 && close(o.resume) != 0) {
         lk_error("cannot write '%s'", a->resume);
         status = LK_EXIT_ERROR;
     }
+    if (stop_flag)
+        status = stopped(a, &o);
+    lk_progress_finish(&prog);
     lk_scanner_free(&sc);
     lk_scan_report_free(&o.html);
-    lk_paths_release(&done);
+    lk_resume_release(&done);
     free(jobs);
     return status;
 }
@@ -365,10 +415,29 @@ static char *evidence_beside(const char *html)
     return dir;
 }
 
+/* Expands the n operands and scans what they name; the exit status. */
+static int scan_operands(const struct scan_args *a, int n, char **ops)
+{
+    lk_paths files = { 0 };
+    lk_walk walk = { .include = &a->include, .exclude = &a->exclude };
+    int status = LK_EXIT_ERROR;
+    int rc = inputs(n, ops, a->nul, &files, &walk);
+    lk_walk_report(&walk, a->quiet);
+    if (rc < 0)
+        lk_error("out of memory");
+    else if (files.n == 0 && !walk.failed)
+        lk_error("nothing to scan");
+    else if (files.n > 0)
+        status = scan(a, &files, walk.failed);
+    lk_walk_release(&walk);
+    lk_paths_release(&files);
+    return status;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
-    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .style_threshold = -1,
-                           .fps = -1, .radius = -1 };
+    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .match_score = -1,
+                           .style_threshold = -1, .fps = -1, .radius = -1 };
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
@@ -379,7 +448,9 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_SETINT_(0, "csv", &a.format, LK_SCANFMT_CSV,
                        "CSV for spreadsheets: one row per segment"),
         LK_OPT_DOUBLE_(0, "min-score", &a.min_score, "X", 0, 1,
-                       "copy evidence >= X is a match (0: list every candidate)"),
+                       "list works scoring >= X (default 0.5; 0: every candidate)"),
+        LK_OPT_DOUBLE_(0, "match-score", &a.match_score, "X", 0, 1,
+                       "a listed work scoring >= X is a match (default 0.5)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,
                        "style score >= X is 'resembles'"),
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
@@ -401,31 +472,33 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_INT_(0, "style-top", &a.style_top, "N", 1, 100,
                     "list at most N style resemblances (default 5)"),
         LK_OPT_FLAG_(0, "no-color", &a.no_color, "no colours (NO_COLOR is honoured too)"),
+        LK_OPT_LIST_(0, "include", &a.include, "GLOB",
+                     "in directories, only files matching GLOB (repeatable)"),
+        LK_OPT_LIST_(0, "exclude", &a.exclude, "GLOB",
+                     "in directories, leave out what matches GLOB (repeatable)"),
+        LK_OPT_LIST_(0, "work", &a.works, "ID", "only this work (repeatable)"),
+        LK_OPT_LIST_(0, "owner", &a.owners, "NAME", "only works of this owner (repeatable)"),
+        LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "only works with this tag (repeatable)"),
         LK_OPT_END_,
     };
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
+    if (lk_check_tags(&a.tags) < 0)
+        return LK_EXIT_ERROR;
     if (n == 0) {
         lk_error("nothing to scan");
-        lk_print_usage(usage, options, stderr);
+        lk_usage_hint(usage);
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);
     char *implied = NULL; /* --html without --evidence: pictures next to the page */
     if (a.html && !a.evidence && strcmp(a.html, "-") && (implied = evidence_beside(a.html)))
         a.evidence = implied;
-    lk_paths files = { 0 };
-    int walk_failed = 0;
-    if (inputs(n, argv, a.nul, &files, &walk_failed) < 0) {
-        lk_paths_release(&files);
-        return LK_EXIT_ERROR;
-    }
-    int status = scan(&a, &files, walk_failed);
-    lk_paths_release(&files);
+    int status = scan_operands(&a, n, argv);
     free(implied);
     return status;
 }
 
 const lk_cmd lk_cmd_scan = { "scan", cmd_scan,
-                             "scan pictures and videos against the reference index" };
+                             "scan pictures and videos against the reference index", 0 };

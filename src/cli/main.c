@@ -17,6 +17,7 @@ const lk_cmd *const lk_commands[] = {
     &lk_cmd_report,
     &lk_cmd_help,
     &lk_cmd_version,
+    &lk_cmd_completion,
     NULL,
 };
 
@@ -34,11 +35,29 @@ static void print_overview(FILE *fp)
           "likeness finds which reference works a picture or video resembles.\n\n"
           "commands:\n", fp);
     for (int i = 0; lk_commands[i]; i++)
-        fprintf(fp, "    %-10s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
+        if (!lk_commands[i]->hidden)
+            fprintf(fp, "    %-10s %s\n", lk_commands[i]->name, lk_commands[i]->summary);
     fputs("\n'likeness help <command>' or 'likeness <command> --help' describes a command.\n",
           fp);
 }
 
+/* "error: 'x' is not a likeness command" and the nearest one as a hint. */
+static void unknown_command(const char *name)
+{
+    const char *names[16];
+    size_t n = 0;
+    for (; lk_commands[n] && n < 16; n++)
+        names[n] = lk_commands[n]->hidden ? NULL : lk_commands[n]->name;
+    const char *near = lk_nearest(name, strlen(name), names, n);
+    lk_error("'%s' is not a likeness command", name);
+    if (near)
+        fprintf(stderr, "hint: did you mean '%s'?\n", near);
+    else
+        fputs("hint: 'likeness help' lists the commands\n", stderr);
+}
+
+/* `likeness help [COMMAND [SUBCOMMAND...]]`: the usage of that command,
+ * as `likeness COMMAND [SUBCOMMAND...] --help` prints it. */
 static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
@@ -47,11 +66,16 @@ static int cmd_help(int argc, char **argv)
     }
     const lk_cmd *c = find_command(argv[1]);
     if (!c) {
-        lk_error("'%s' is not a likeness command; see 'likeness help'", argv[1]);
+        unknown_command(argv[1]);
         return LK_EXIT_ERROR;
     }
-    char *sub[] = { argv[1], "--help", NULL };
-    return c->fn(2, sub);
+    char *sub[8];
+    int n = 0;
+    for (int i = 1; i < argc && n < 6; i++)
+        sub[n++] = argv[i];
+    sub[n++] = "--help";
+    sub[n] = NULL;
+    return c->fn(n, sub);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -69,8 +93,10 @@ static int cmd_version(int argc, char **argv)
     return LK_EXIT_OK;
 }
 
-const lk_cmd lk_cmd_help = { "help", cmd_help, "show help for likeness or one of its commands" };
-const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and the SIMD path" };
+const lk_cmd lk_cmd_help = { "help", cmd_help, "show help for likeness or one of its commands",
+                             0 };
+const lk_cmd lk_cmd_version = { "version", cmd_version, "print the version and the SIMD path",
+                                0 };
 
 int main(int argc, char **argv)
 {
@@ -88,12 +114,12 @@ int main(int argc, char **argv)
         name = "help";
     else if (name[0] == '-') {
         lk_error("unknown option '%s'", name);
-        print_overview(stderr);
+        fputs("hint: 'likeness --help' lists the commands and options\n", stderr);
         return LK_EXIT_ERROR;
     }
     const lk_cmd *c = find_command(name);
     if (!c) {
-        lk_error("'%s' is not a likeness command; see 'likeness help'", name);
+        unknown_command(name);
         return LK_EXIT_ERROR;
     }
     return c->fn(argc - 1, argv + 1);

@@ -114,7 +114,20 @@ static int set_choice(const lk_option *o, const char *arg)
     for (int i = 0; o->choices[i]; i++)
         fprintf(stderr, " %s", o->choices[i]);
     fputc('\n', stderr);
-    return -1;
+    return -3; /* the hint is given */
+}
+
+static int append(const lk_option *o, const char *arg)
+{
+    char label[64];
+    lk_strlist *l = o->dest;
+    if (l->n >= LK_STRLIST_MAX) {
+        lk_error("option '%s' given more than %d times", opt_label(o, label, sizeof label),
+                 LK_STRLIST_MAX);
+        return -1;
+    }
+    l->v[l->n++] = arg;
+    return 0;
 }
 
 /* Stores arg (NULL for flags) into o->dest; -1 on a bad value. */
@@ -126,8 +139,64 @@ static int apply(const lk_option *o, const char *arg)
     case LK_OPT_DOUBLE: return set_number(o, arg);
     case LK_OPT_STRING: *(const char **)o->dest = arg; return 0;
     case LK_OPT_CHOICE: return set_choice(o, arg);
+    case LK_OPT_LIST: return append(o, arg);
     default: return -1;
     }
+}
+
+size_t lk_edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t rows[3][64], *pp, *prev, *cur;
+    if (na >= 64 || nb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= nb; j++) /* row k of the table is rows[k % 3] */
+        rows[0][j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        pp = rows[(i + 1) % 3], prev = rows[(i + 2) % 3], cur = rows[i % 3];
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1; /* two neighbours swapped */
+            cur[j] = best;
+        }
+    }
+    return rows[na % 3][nb];
+}
+
+const char *lk_nearest(const char *typed, size_t len, const char *const *names, size_t n)
+{
+    const char *best = NULL, *prefix_of = NULL;
+    size_t dist = (size_t)-1;
+    int prefixes = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        size_t d = lk_edit_distance(typed, len, names[i], strlen(names[i]));
+        if (d < dist)
+            dist = d, best = names[i];
+        if (len >= 2 && !strncmp(names[i], typed, len))
+            prefix_of = names[i], prefixes++;
+    }
+    if (prefixes == 1)
+        return prefix_of;
+    return best && dist <= (len < 6 ? 1 : 2) ? best : NULL;
+}
+
+/* The long option nearest to name[0..len), or NULL. */
+static const char *nearest_option(const lk_option *t, const char *name, size_t len)
+{
+    const char *names[128];
+    size_t n = 0;
+    for (; t && t->kind != LK_OPT_END && n < 128; t++)
+        if (t->long_name)
+            names[n++] = t->long_name;
+    return lk_nearest(name, len, names, n);
 }
 
 /* Handles argv[*i], a "--name[=value]"; advances *i past a separate value. */
@@ -138,8 +207,11 @@ static int parse_long(const lk_option *opts, int argc, char **argv, int *i)
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const lk_option *o = find_long(opts, name, len);
     if (!o) {
-        lk_error("unknown option '%s'", argv[*i]);
-        return -1;
+        const char *near = nearest_option(opts, name, len);
+        lk_error("unknown option '%.*s'", (int)len + 2, argv[*i]);
+        if (near)
+            fprintf(stderr, "hint: did you mean '--%s'?\n", near);
+        return near ? -3 : -1;
     }
     if (!takes_arg(o)) {
         if (eq) {
@@ -187,9 +259,35 @@ static int is_help(const char *a)
     return !strcmp(a, "-h") || !strcmp(a, "--help");
 }
 
+/* Where lk_parse_options records its table instead of parsing, when set. */
+static lk_described *describing;
+
+void lk_describe(lk_described *d)
+{
+    describing = d;
+}
+
+/* Records usage and opts into *describing (option tables end up copied:
+ * their dest pointers, into the caller's locals, are cleared). */
+static void record(const char *const *usage, const lk_option *opts)
+{
+    lk_described *d = describing;
+    d->usage = usage;
+    d->n = 0;
+    for (; opts && opts->kind != LK_OPT_END && d->n < LK_DESCRIBE_MAX; opts++) {
+        d->opts[d->n] = *opts;
+        d->opts[d->n++].dest = NULL;
+    }
+    d->seen = 1;
+}
+
 int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, char **argv)
 {
     int nops = 0, only_operands = 0;
+    if (describing) {
+        record(usage, opts);
+        return -2;
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int rc = 0;
@@ -207,12 +305,33 @@ int lk_parse_options(const char *const *usage, const lk_option *opts, int argc, 
         }
         rc = a[1] == '-' ? parse_long(opts, argc, argv, &i) : parse_short(opts, argc, argv, &i);
         if (rc < 0) {
-            lk_print_usage(usage, opts, stderr);
+            if (rc != -3) /* a suggestion was the hint */
+                lk_usage_hint(usage);
             return -1;
         }
     }
     argv[nops] = NULL;
     return nops;
+}
+
+/* The command of a usage text: the words of its first line before the
+ * first option or operand ("likeness index add"). */
+static void command_of(const char *const *usage, char *out, size_t n)
+{
+    const char *u = usage && usage[0] ? usage[0] : "likeness";
+    size_t k = 0;
+    while (u[k] && u[k] != '[' && u[k] != '<' && u[k] != '-' && u[k] != '{' && k + 1 < n)
+        k++;
+    while (k > 0 && u[k - 1] == ' ')
+        k--;
+    snprintf(out, n, "%.*s", (int)k, u);
+}
+
+void lk_usage_hint(const char *const *usage)
+{
+    char cmd[128];
+    command_of(usage, cmd, sizeof cmd);
+    fprintf(stderr, "hint: '%s --help' describes the options\n", cmd);
 }
 
 static void print_option(const lk_option *o, FILE *fp)

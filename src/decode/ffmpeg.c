@@ -885,7 +885,16 @@ static int feed(av_input *s, lk_errbuf *err)
             }
             s->eof_sent = 1;
             rc = avcodec_send_packet(s->dec, NULL);
-            return rc < 0 && rc != AVERROR_EOF ? av_fail(err, s->path, "cannot flush", rc) : 0;
+            if (rc == AVERROR(ENOMEM))
+                return av_fail(err, s->path, "cannot flush", rc);
+            /* with frame threads an earlier packet's decoding error surfaces
+             * here: damage like any other, judged at the end (at_end), so
+             * the message does not depend on the thread count */
+            if (rc < 0 && rc != AVERROR_EOF) {
+                s->damage = 1;
+                s->last_av_err = rc;
+            }
+            return 0;
         }
         choose_skip(s, s->pkt);
     }

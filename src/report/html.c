@@ -196,6 +196,8 @@ static void matches_in_brief(FILE *fp, const lk_scan_report *rep)
     for (size_t i = 0; i < rep->n; i++) {
         const cJSON *o = rep->v[i].o, *m;
         cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(o, "matches")) {
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "candidate")))
+                continue; /* listed below the match score: not a copy found */
             fputs(any++ ? "" : "<h3>Copies found</h3>\n<ul class=\"brief\">\n", fp);
             fprintf(fp, "<li><a href=\"#s%zu\">", i + 1);
             lki_html_text(fp, lki_base_name(lki_jstr(o, "file")));
@@ -341,8 +343,10 @@ static void work_card(FILE *fp, const struct lki_report_item *it, const cJSON *m
     fputs("</span></h4>\n<table class=\"facts\">\n<tr><th>Work id</th><td><code>", fp);
     lki_html_text(fp, lki_jstr(m, "work_id"));
     fprintf(fp, "</code></td></tr>\n<tr><th>Score</th><td><span class=\"score\">%.2f</span> "
-            "&mdash; <span class=\"words\">%s</span> evidence of copying</td></tr>\n"
-            "<tr><th>Reference file</th><td><ul>\n", score, lk_score_words(score));
+            "&mdash; <span class=\"words\">%s</span> evidence of copying%s</td></tr>\n"
+            "<tr><th>Reference file</th><td><ul>\n", score, lk_score_words(score),
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "candidate"))
+                ? " (a candidate: below the match score, not a match)" : "");
     ref_files(fp, segs);
     fputs("</ul></td></tr>\n</table>\n", fp);
     lki_html_timeline(fp, m, lki_jnum(it->o, "duration", 0));

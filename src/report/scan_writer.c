@@ -112,6 +112,7 @@ static cJSON *match_json(const lk_scan_match *m)
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
     if (m->files > 0)
         cJSON_AddNumberToObject(o, "files", (double)m->files);
+    cJSON_AddBoolToObject(o, "candidate", m->candidate);
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
         cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
@@ -136,6 +137,7 @@ static cJSON *run_json(const lk_scan_run *run)
     const lk_match_params *m = &run->match;
     cJSON *p = cJSON_AddObjectToObject(o, "params");
     cJSON_AddNumberToObject(p, "min_score", m->min_score);
+    cJSON_AddNumberToObject(p, "list_score", run->list_score);
     cJSON_AddNumberToObject(p, "style_threshold", m->style_threshold);
     cJSON_AddNumberToObject(p, "radius", m->radius);
     cJSON_AddNumberToObject(p, "min_speed", m->min_speed);
@@ -162,6 +164,8 @@ cJSON *lki_scan_json(const lk_scan_result *r)
     cJSON_AddStringToObject(o, "file", r->file);
     cJSON_AddStringToObject(o, "verdict", lk_verdict_name(r->verdict));
     cJSON_AddNumberToObject(o, "duration", round_to(r->duration, 1e-3));
+    cJSON_AddNumberToObject(o, "decoded", round_to(r->decoded, 1e-3));
+    cJSON_AddBoolToObject(o, "truncated", r->truncated);
     cJSON_AddNumberToObject(o, "frames", (double)r->frames);
     cJSON *ms = cJSON_AddArrayToObject(o, "matches");
     for (size_t i = 0; ms && i < r->nmatches; i++)
@@ -182,6 +186,8 @@ cJSON *lki_scan_json(const lk_scan_result *r)
         cJSON_AddStringToObject(o, "warning", r->warning);
     if (r->run)
         cJSON_AddItemToObject(o, "run", run_json(r->run));
+    if (r->duplicate_of)
+        cJSON_AddStringToObject(o, "duplicate_of", r->duplicate_of);
     return o;
 }
 
@@ -201,6 +207,9 @@ static void print_verdict(FILE *fp, const lk_scan_result *r, unsigned flags)
         fprintf(fp, "%s: %s", r->file, upper);
     if (r->verdict == LK_VERDICT_ERROR)
         fprintf(fp, " (%s)\n", r->error[0] ? r->error : "unknown error");
+    else if (r->truncated)
+        fprintf(fp, "  (decoded %.1f of %.1f s: cut short, %ld frames sampled)\n", r->decoded,
+                r->duration, r->frames);
     else if (r->duration > 0)
         fprintf(fp, "  (%.3f s, %ld frames sampled)\n", r->duration, r->frames);
     else
@@ -252,10 +261,13 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     if ((flags & LK_SW_QUIET) && r->verdict == LK_VERDICT_CLEAN)
         return;
     print_verdict(fp, r, flags);
+    if (r->duplicate_of)
+        fprintf(fp, "  duplicate of %s: the same content, reported before\n", r->duplicate_of);
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
-        fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s\n", m->score,
-                lk_score_words(m->score), m->title, m->owner, m->work_id);
+        fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s%s\n", m->score,
+                lk_score_words(m->score), m->title, m->owner, m->work_id,
+                m->candidate ? "  [candidate: below the match score]" : "");
         for (size_t k = 0; k < m->nsegs; k++)
             print_segment(fp, r, m, k);
     }

@@ -194,11 +194,11 @@ static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
 }
 
 /* Counts the segments to illustrate. */
-static size_t count_items(const lk_scanner *s, const lk_scan_result *r)
+static size_t count_items(const lk_scan_result *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->nmatches; i++)
-        if (r->matches[i].score >= s->p.match.min_score)
+        if (!r->matches[i].candidate)
             n += LK_MIN(r->matches[i].nsegs, (size_t)LK_SCAN_MAX_EVIDENCE);
     return n;
 }
@@ -207,7 +207,7 @@ void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_fra
                        lk_scan_result *r)
 {
     const lk_scanner *s = w->s;
-    size_t n = count_items(s, r), nmiss = 0;
+    size_t n = count_items(r), nmiss = 0;
     struct item *items = lki_calloc(n ? n : 1, sizeof *items);
     double *times = lki_calloc(n ? n : 1, sizeof *times);
     struct lki_pic *sus = lki_calloc(n ? n : 1, sizeof *sus);
@@ -215,7 +215,7 @@ void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_fra
     n = 0;
     for (size_t i = 0; items && times && sus && use && i < r->nmatches; i++) {
         lk_scan_match *m = &r->matches[i];
-        for (size_t k = 0; m->score >= s->p.match.min_score && k < m->nsegs &&
+        for (size_t k = 0; !m->candidate && k < m->nsegs &&
                            k < LK_SCAN_MAX_EVIDENCE; k++, n++) {
             uint32_t q = m->segs[k].best_query;
             items[n] = (struct item){ m, k };

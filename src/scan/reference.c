@@ -2,7 +2,8 @@
  * reference.c — the entries of a reference file: decoding it with the
  * index's sampling and collapsing runs of near-identical consecutive
  * frames per view (lk_ref_collapse_view), so that a still shot of a minute
- * is one entry spanning its times, not 240.
+ * is one entry spanning its times, not 240; and how much of a file was
+ * decoded (lk_scan_decoded), for references and suspects alike.
  *
  * Invariant: within the last LK_REF_COLLAPSE_LOOKBACK entries at most one
  * open run per view exists; a scene cut always starts new runs.
@@ -65,6 +66,22 @@ LK_API int lk_ref_collapse(lk_index_frame *v, size_t *n, const lk_features *f, d
     return 1;
 }
 
+LK_API int lk_scan_decoded(const lk_decode_opts *dec, const lk_media_info *info, double last,
+                           double *decoded)
+{
+    *decoded = 0;
+    if (!info || info->is_still || last < 0)
+        return 0;
+    double step = dec && dec->keyframes ? LK_SCAN_KEYFRAME_INTERVAL
+                : dec && dec->fps > 0 ? 1.0 / dec->fps : 0;
+    if (info->fps > 0 && 1.0 / info->fps > step)
+        step = 1.0 / info->fps;
+    *decoded = last + step;
+    if (info->duration > 0 && *decoded > info->duration)
+        *decoded = info->duration;
+    return info->duration > 0 && info->duration - *decoded > LK_SCAN_TRUNCATED_SLACK;
+}
+
 LK_API void lk_ref_entries_release(lk_ref_entries *e)
 {
     if (!e)
@@ -76,6 +93,13 @@ LK_API void lk_ref_entries_release(lk_ref_entries *e)
 LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
                             lk_ref_entries *out, lk_media_info *info, lk_errbuf *err)
 {
+    return lk_ref_hash_file_progress(path, dec, h, out, info, NULL, NULL, err);
+}
+
+LK_API int lk_ref_hash_file_progress(const char *path, const lk_decode_opts *dec, lk_hasher *h,
+                                     lk_ref_entries *out, lk_media_info *info,
+                                     lk_progress_fn progress, void *ctx, lk_errbuf *err)
+{
     lk_decoder *d = NULL;
     lk_frame fr;
     if (!path || !h || !out || !info)
@@ -84,13 +108,18 @@ LK_API int lk_ref_hash_file(const char *path, const lk_decode_opts *dec, lk_hash
     if (rc < 0)
         return rc;
     lk_decoder_info(d, info);
+    double last = -1;
     while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
+        last = fr.time > last ? fr.time : last;
         if ((rc = lk_ref_entries_add_frame(out, h, &fr)) < 0) {
             rc = lki_err(err, rc, "%s: cannot hash frame %lld: %s", path,
                          (long long)fr.number, lk_strerror(rc));
             break;
         }
+        if (progress)
+            progress(ctx, path, fr.time, info->duration);
     }
     lk_decoder_free(&d);
+    out->truncated = lk_scan_decoded(dec, info, last, &out->decoded);
     return rc < 0 ? rc : 0;
 }

@@ -21,6 +21,7 @@ struct lki_scan_work {
     char *work_id, *owner, *title; /* owned */
     int64_t files;                 /* files of the work */
     uint8_t protos[LK_STYLE_PROTOS][LK_STYLE_BYTES]; /* style prototypes */
+    int in_scope;                  /* lk_scan_params.scope admits it */
 };
 
 struct lk_scanner {
@@ -90,7 +91,19 @@ struct lki_frameset {
     struct lki_pic *pics;          /* with evidence: pics[i] of usable frame i, px
                                       NULL past the budget; capacity cap */
     size_t pic_bytes;              /* bytes kept in pics */
+    double decoded;                /* seconds decoded (lk_scan_decoded) */
+    int truncated;                 /* cut short (lk_scan_decoded) */
 };
+
+/* The scope (scope.c): whether it restricts at all, whether it admits
+ * work w, marks in seen[] (one byte per work id, owner, tag, in that
+ * order) the entries w matches, and checks after every work was seen that
+ * each entry named one and that some work is in scope (0 or LK_ENOENT). */
+int lki_scope_empty(const lk_scan_scope *sc);
+int lki_scope_admits(const lk_scan_scope *sc, const lk_index_work_info *w);
+void lki_scope_seen(const lk_scan_scope *sc, const lk_index_work_info *w, uint8_t *seen);
+int lki_scope_check(const lk_scan_scope *sc, const uint8_t *seen, size_t in_scope,
+                    const char *index_path, lk_errbuf *err);
 
 /* Adds the queries of one sampled suspect frame (features f of the whole
  * frame already computed, with dihedral variants) as the policy says.

@@ -22,14 +22,18 @@ LK_API void lk_scan_params_default(lk_scan_params *p)
 {
     memset(p, 0, sizeof *p);
     lk_match_params_default(&p->match);
+    p->list_score = -1;
     p->fps = -1;
     p->style_top = LK_STYLE_TOP_DEFAULT;
 }
 
-/* Collects every work of the index. */
+/* Collects every work of the index, marking those in scope. */
 struct works_acc {
     struct lki_scan_work *v;
     size_t n, cap;
+    const lk_scan_scope *scope;
+    uint8_t *seen;             /* per scope entry: it named a work */
+    size_t in_scope;           /* works in scope */
 };
 
 static int add_work(const lk_index_work_info *w, void *ctx)
@@ -45,6 +49,9 @@ static int add_work(const lk_index_work_info *w, void *ctx)
     struct lki_scan_work *s = &a->v[a->n++];
     memset(s, 0, sizeof *s);
     s->row = w->row;
+    s->in_scope = lki_scope_admits(a->scope, w);
+    a->in_scope += (size_t)s->in_scope;
+    lki_scope_seen(a->scope, w, a->seen);
     s->work_id = lki_strdup(w->work_id);
     s->owner = lki_strdup(w->owner);
     s->title = lki_strdup(w->title);
@@ -58,13 +65,18 @@ static int cmp_row(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Loads every work with its style, sorted by row. */
+/* Loads every work with its style, sorted by row, and applies the scope. */
 static int load_works(lk_scanner *s, lk_errbuf *err)
 {
-    struct works_acc acc = { 0 };
-    int rc = lk_index_list(s->ix, add_work, &acc, err);
+    const lk_scan_scope *sc = &s->p.scope;
+    struct works_acc acc = { .scope = sc };
+    acc.seen = lki_calloc(sc->nwork_ids + sc->nowners + sc->ntags + 1, 1);
+    int rc = acc.seen ? lk_index_list(s->ix, add_work, &acc, err) : LK_ENOMEM;
     if (rc == LK_ENOMEM)
         lki_err(err, rc, "%s: out of memory", s->index_path);
+    if (rc >= 0)
+        rc = lki_scope_check(sc, acc.seen, acc.in_scope, s->index_path, err);
+    lki_free(acc.seen);
     if (acc.n)
         qsort(acc.v, acc.n, sizeof *acc.v, cmp_row);
     s->works = acc.v, s->nworks = acc.n;
@@ -132,6 +144,7 @@ static int load_run(lk_scanner *s, lk_errbuf *err)
     memcpy(run->index_id, st.index_uuid, sizeof run->index_id);
     run->generation = st.generation;
     run->match = s->p.match;
+    run->list_score = s->p.list_score < 0 ? s->p.match.min_score : s->p.list_score;
     run->sampling = s->suspect_dec;
     time_t now = time(NULL);
     struct tm tm;
@@ -163,7 +176,7 @@ LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_sc
                            lk_errbuf *err)
 {
     *out = NULL;
-    if (!index_path || !p)
+    if (!index_path || !p || !(p->list_score <= 1))
         return lki_err(err, LK_EINVAL, "invalid argument");
     lk_scanner *s = lki_calloc(1, sizeof *s);
     if (!s || !(s->index_path = lki_strdup(index_path))) {
@@ -173,6 +186,7 @@ LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_sc
     s->p = *p;
     pthread_mutex_init(&s->lock, NULL);
     int rc = setup(s, err);
+    memset(&s->p.scope, 0, sizeof s->p.scope); /* read during set-up only */
     if (rc < 0) {
         lk_scanner_free(&s);
         return rc;

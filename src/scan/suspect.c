@@ -60,6 +60,7 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
     LK_TRY(lk_decoder_open(&d, path, &w->s->suspect_dec, err));
     lk_decoder_info(d, &info);
     fs->still = info.is_still;
+    double last = -1;
     int rc;
     while ((rc = lk_decoder_next(d, &fr, err)) > 0) {
         if (stopped(w->s)) {
@@ -82,6 +83,9 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
         fs->frames++;
         if (fr.time > fs->duration)
             fs->duration = fr.time;
+        last = fr.time > last ? fr.time : last;
+        if (w->s->p.progress_fn)
+            w->s->p.progress_fn(w->s->p.progress_ctx, path, fr.time, info.duration);
     }
     if (info.duration > 0)
         fs->duration = info.duration;
@@ -90,6 +94,7 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
         if ((rc = lk_decoder_content_hash(d, sha, NULL, err)) == 0)
             lk_sha256_to_hex(sha, r->content_hash);
     }
+    fs->truncated = lk_scan_decoded(&w->s->suspect_dec, &info, last, &fs->decoded);
     lk_decoder_free(&d);
     return rc < 0 ? rc : 0;
 }
@@ -134,22 +139,31 @@ static int resolve_refs(lk_scanner *s, lk_hits *hits, struct refmap *m, lk_errbu
     return 0;
 }
 
-/* Copies the works to report out of the alignment result. */
+/* The list threshold: works scoring at least this are reported. */
+static double list_score(const lk_scanner *s)
+{
+    return s->p.list_score < 0 ? s->p.match.min_score : s->p.list_score;
+}
+
+/* Copies the works to report out of the alignment result: those at the
+ * list threshold or above, the ones below the match threshold marked as
+ * candidates. */
 static int pick_works(const lk_scanner *s, const lk_match_result *mr, const struct refmap *m,
                       lk_scan_result *r)
 {
-    double min_score = s->p.match.min_score;
+    double floor = list_score(s);
     r->matches = lki_calloc(mr->nworks ? mr->nworks : 1, sizeof *r->matches);
     if (!r->matches)
         return LK_ENOMEM;
     for (size_t i = 0; i < mr->nworks; i++) {
         const lk_work_match *wm = &mr->works[i];
-        if (wm->score < min_score && min_score > 0)
+        if (wm->score < floor && floor > 0)
             continue;
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
+        int candidate = !(wm->score >= s->p.match.min_score && wm->score > 0);
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               NULL, 0, NULL, NULL, sw->files };
+                               NULL, 0, NULL, NULL, sw->files, candidate };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -192,6 +206,17 @@ static void merge_frame_hits(const struct lki_frameset *fs, lk_hits *hits)
     hits->n = n;
 }
 
+/* Drops the hits on works out of the scan's scope (hits refer to local
+ * references, already resolved). */
+static void keep_in_scope(const lk_scanner *s, const struct refmap *m, lk_hits *hits)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < hits->n; i++)
+        if (s->works[m->refs[hits->v[i].ref].work].in_scope)
+            hits->v[n++] = hits->v[i];
+    hits->n = n;
+}
+
 /* Searches the usable queries and aligns the hits.  0 or < 0 with err. */
 static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
                        lk_errbuf *err)
@@ -207,8 +232,8 @@ static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_res
         rc = lki_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
     else
         merge_frame_hits(fs, &hits);
-    if (rc >= 0 && hits.n)
-        rc = resolve_refs(s, &hits, &m, err);
+    if (rc >= 0 && hits.n && (rc = resolve_refs(s, &hits, &m, err)) >= 0)
+        keep_in_scope(s, &m, &hits);
     if (rc >= 0 && hits.n)
         rc = lk_match_align(&s->p.match, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs,
                             m.n, &mr);
@@ -223,7 +248,8 @@ static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_res
 
 /* Ranks the works by style resemblance (lk_style_rank: each frame's
  * nearest prototype of each work); works already reported as copies are
- * left out, and with a positive min_score so are those under the style
+ * left out, so are works out of the scope, and with a positive list
+ * threshold (--min-score) those under the style
  * threshold. */
 static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r)
 {
@@ -234,11 +260,13 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
     lk_style_match *m = lki_calloc(top, sizeof *m);
     r->style = lki_calloc(top, sizeof *r->style);
     long n = skip && m && r->style ? 0 : LK_ENOMEM;
+    for (size_t k = 0; n == 0 && k < s->nworks; k++)
+        skip[k] = !s->works[k].in_scope;
     for (size_t k = 0; n == 0 && k < r->nmatches; k++)
         skip[r->matches[k].work] = 1;
     if (n == 0)
         n = lk_style_rank(fs->styles, fs->style_n, s->style_works, s->nworks, skip, m, top);
-    double floor = s->p.match.min_score > 0 ? s->p.match.style_threshold : 0.0;
+    double floor = list_score(s) > 0 ? s->p.match.style_threshold : 0.0;
     for (long i = 0; i < n && m[i].score >= floor; i++) {
         const struct lki_scan_work *sw = &s->works[m[i].work];
         r->style[r->nstyle++] = (lk_scan_style){ sw->work_id, sw->title, sw->owner, m[i].score };
@@ -251,7 +279,7 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
 static int decide(const lk_scanner *s, const lk_scan_result *r)
 {
     for (size_t i = 0; i < r->nmatches; i++)
-        if (r->matches[i].score >= s->p.match.min_score && r->matches[i].score > 0)
+        if (!r->matches[i].candidate)
             return LK_VERDICT_MATCH;
     if (r->nstyle && r->style[0].score >= s->p.match.style_threshold)
         return LK_VERDICT_RESEMBLES;
@@ -299,9 +327,15 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
         lki_err(&err, rc, "out of memory");
     r->frames = fs.frames;
     r->duration = fs.still ? 0 : fs.duration;
+    r->decoded = fs.still ? 0 : fs.decoded < r->duration ? fs.decoded : r->duration;
+    r->truncated = fs.truncated;
+    if (fs.truncated)
+        snprintf(r->warning, sizeof r->warning, "'%s': decoded %.1f of %.1f s (cut short or "
+                 "damaged): only those were scanned", path, fs.decoded, fs.duration);
     if (rc < 0) {
         lk_scan_result_release(r);
         r->verdict = LK_VERDICT_ERROR;
+        r->error_code = rc;
         snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
     } else {
         r->verdict = decide(w->s, r);

@@ -23,7 +23,8 @@ expect_rc 2 "$LIKENESS" --bogus
 grep_err "unknown option '--bogus'"
 expect_rc 2 "$LIKENESS" hash --bogus data/demo/suspects/fan-post.jpg
 grep_err "unknown option '--bogus'"
-grep_err 'usage: likeness hash'
+grep_err "^hint: 'likeness hash --help' describes the options"
+[ "$(wc -l <"$T/err")" -eq 2 ] || { cat "$T/err"; fail "a usage error prints more than 2 lines"; }
 [ ! -s "$T/out" ] || fail "usage error printed results"
 expect_rc 2 "$LIKENESS" hash
 grep_err 'no input files'

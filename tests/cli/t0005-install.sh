@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make install` puts the binary, the static library, the headers, the man
-# page, the JSON Schema of scan reports and likeness.pc under DESTDIR/PREFIX, and a program built with
+# page, the JSON Schema of scan reports, likeness.pc and the bash, zsh and fish completions under DESTDIR/PREFIX, and a program built with
 # `pkg-config --cflags --libs likeness` against them links and runs.
 . tests/cli/lib.sh
 : "${LK_BUILD:?run through tests/run.sh}"
@@ -9,9 +9,13 @@ make -s --no-print-directory install BUILD="$LK_BUILD" PREFIX=/opt/lk DESTDIR="$
 R="$T/inst/opt/lk"
 for f in bin/likeness lib/liblikeness.a include/likeness/likeness.h \
          share/man/man1/likeness.1 lib/pkgconfig/likeness.pc \
-         share/likeness/likeness-scan.schema.json; do
+         share/likeness/likeness-scan.schema.json \
+         share/bash-completion/completions/likeness share/zsh/site-functions/_likeness \
+         share/fish/vendor_completions.d/likeness.fish; do
     [ -f "$R/$f" ] || fail "not installed: $f"
 done
+"$R/bin/likeness" completion bash | cmp -s - "$R/share/bash-completion/completions/likeness" ||
+    fail "the installed bash completion is not what 'likeness completion bash' prints"
 for h in error image simd decode features search catalog sha256 match scan report; do
     [ -f "$R/include/likeness/$h.h" ] || fail "header $h.h not installed"
 done

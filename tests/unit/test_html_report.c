@@ -67,7 +67,7 @@ static lk_scan_run run = { .version = "0.1.0", .index_path = "refs.idx",
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "ep-<1>", "Starfall <script>alert(1)</script>", "Studio & Co",
-                               0, 0.7122, segs, 2, evidence, details, 2 };
+                               0, 0.7122, segs, 2, evidence, details, 2, 0 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other \"Owner\"", 0.41 };
     lk_scan_result r = { .file = "in/clip \"1\".mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -121,9 +121,21 @@ static void test_page(void)
     CHECK(strstr(s, "<section id=\"errors\">") && strstr(s, "no such file"));
     CHECK(strstr(s, "No picture: the scan was run without --evidence.") != NULL);
     CHECK(strstr(s, "done.mp4") == NULL);
+    CHECK(strstr(s, "a candidate: below the match score") == NULL);
     free(s);
     lk_scan_report_free(&rep);
     CHECK(rep == NULL);
+
+    /* a work listed below the match score is marked, and not a copy found */
+    CHECK_INT(lk_scan_report_new(&rep), 0);
+    r.matches[0].candidate = 1;
+    CHECK_INT(lk_scan_report_add(rep, &r), 0);
+    r.matches[0].candidate = 0;
+    s = html_of(rep);
+    CHECK(strstr(s, "(a candidate: below the match score, not a match)") != NULL);
+    CHECK(strstr(s, "<h3>Copies found</h3>") == NULL);
+    free(s);
+    lk_scan_report_free(&rep);
 }
 
 /* Writes a small PNG at path. */

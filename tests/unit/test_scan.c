@@ -5,7 +5,11 @@
  * (reference file and hash, frame numbers, regions, run), an unrelated picture is
  * clean, skip_fn skips, the stop flag interrupts, and the scan reads one
  * snapshot: a work removed by another handle after the scanner opened is
- * still the one reported (never another work at a shifted position). */
+ * still the one reported (never another work at a shifted position);
+ * scopes of work ids, owners and tags drop the works out of scope, and a
+ * list threshold below the match threshold lists candidates without
+ * changing the verdict; the progress callback follows the decoding; a
+ * file cut short says how much of it was decoded. */
 #include <math.h>
 #include <png.h>
 #include <sys/stat.h>
@@ -82,8 +86,10 @@ static void check_details(const lk_scan_result *r, const char *ref, const char *
     CHECK(r->run && !strcmp(r->run->version, lk_version()) && r->run->match.radius == 31);
 }
 
-/* Adds file path as work id (owner "Studio") through the public API. */
-static void add(lk_index *ix, const char *id, const char *path)
+/* Adds file path as work id of owner, with tag (or none), through the
+ * public API. */
+static void add_work(lk_index *ix, const char *id, const char *owner, const char *tag,
+                     const char *path)
 {
     lk_errbuf err;
     lk_hasher *h = NULL;
@@ -99,10 +105,15 @@ static void add(lk_index *ix, const char *id, const char *path)
     lk_index_file f = { path, 0, { 0 }, info.duration, info.width, info.height, info.fps,
                         e.sampled, "png", 0 };
     CHECK_INT(lk_sha256_file(path, f.sha256, &f.size, &err), 0);
-    lk_index_work w = { id, "Studio", id, NULL, 0 };
+    lk_index_work w = { id, owner, id, &tag, tag ? 1 : 0 };
     CHECK_INT(lk_index_add_file(ix, &w, &f, e.v, e.n, &err), 0);
     lk_ref_entries_release(&e);
     lk_hasher_free(&h);
+}
+
+static void add(lk_index *ix, const char *id, const char *path)
+{
+    add_work(ix, id, "Studio", NULL, path);
 }
 
 static int skip_all(const char *hash, void *ctx)
@@ -111,11 +122,225 @@ static int skip_all(const char *hash, void *ctx)
     return strlen(hash) == 64;
 }
 
+/* Opens a scanner of idx with p, scans path and returns the verdict with
+ * the best work's id (or "") in best and the number of works listed;
+ * -100 - error code when the scanner does not open (message in err). */
+static int scan_one(const char *idx, const lk_scan_params *p, const char *path, char best[64],
+                    size_t *nlisted, int *candidate, lk_errbuf *err)
+{
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    int rc = lk_scanner_open(&s, idx, p, err);
+    best[0] = '\0';
+    if (rc < 0)
+        return -100 + rc;
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    int v = lk_scan_file(w, path, &r);
+    if (r.nmatches)
+        snprintf(best, 64, "%s", r.matches[0].work_id);
+    *nlisted = r.nmatches;
+    *candidate = r.nmatches ? r.matches[0].candidate : -1;
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+    return v;
+}
+
+/* Scopes (work ids, owners, tags) and the list threshold apart from the
+ * match threshold. */
+static void test_scope(const char *a, const char *b, const char *d)
+{
+    char idx[300], best[64];
+    size_t n;
+    int cand;
+    lk_errbuf err;
+    lk_index *ix = NULL;
+    snprintf(idx, sizeof idx, "%s/scope.idx", dir);
+    CHECK_INT(lk_index_open(&ix, idx, LK_INDEX_CREATE, &err), 0);
+    add_work(ix, "work-a", "Studio", "season=1", a);
+    add_work(ix, "work-b", "Studio", NULL, b);
+    add_work(ix, "work-d", "Other", "k=v", d);
+    lk_index_close(&ix);
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-d");
+
+    /* owner: work-d is out of scope, so d has no copy; b still matches */
+    const char *studio = "Studio", *kv = "k=v", *wb = "work-b", *nope = "nope";
+    p.scope.owners = &studio, p.scope.nowners = 1;
+    CHECK(scan_one(idx, &p, d, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(n, 0);
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-b");
+    /* owner and work id restrict together */
+    p.scope.work_ids = &wb, p.scope.nwork_ids = 1;
+    CHECK(scan_one(idx, &p, a, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    /* ... and a tag no work of the rest has leaves nothing: an error */
+    p.scope.tags = &kv, p.scope.ntags = 1;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), -100 + LK_ENOENT);
+    CHECK(strstr(err.msg, "scope.idx") != NULL);
+    memset(&p.scope, 0, sizeof p.scope);
+    p.scope.tags = &kv, p.scope.ntags = 1;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    /* an entry naming no work is an error naming it */
+    p.scope.work_ids = &nope, p.scope.nwork_ids = 1;
+    CHECK_INT(scan_one(idx, &p, d, best, &n, &cand, &err), -100 + LK_ENOENT);
+    CHECK(strstr(err.msg, "'nope'") != NULL);
+    memset(&p.scope, 0, sizeof p.scope);
+
+    /* listing below the match threshold lists a candidate and leaves the
+     * verdict alone */
+    p.match.min_score = 1.0;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_INT(n, 0);
+    p.list_score = 0;
+    CHECK(scan_one(idx, &p, b, best, &n, &cand, &err) != LK_VERDICT_MATCH);
+    CHECK_STR(best, "work-b");
+    CHECK_INT(cand, 1);
+    p.match.min_score = 0.5;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), LK_VERDICT_MATCH);
+    CHECK_INT(cand, 0);
+    p.list_score = 2;
+    CHECK_INT(scan_one(idx, &p, b, best, &n, &cand, &err), -100 + LK_EINVAL);
+}
+
+/* What the progress callback saw. */
+struct seen {
+    long calls;
+    double last, duration;
+    int backwards;
+    const char *path;
+};
+
+static void on_progress(void *ctx, const char *path, double decoded, double duration)
+{
+    struct seen *s = ctx;
+    s->backwards |= s->calls > 0 && decoded < s->last;
+    s->calls++;
+    s->last = decoded;
+    s->duration = duration;
+    s->path = path;
+}
+
+static const char *media(const char *name, char *buf, size_t n)
+{
+    const char *m = getenv("LK_MEDIA");
+    snprintf(buf, n, "%s/%s", m ? m : "build/media", name);
+    return buf;
+}
+
+/* The progress callback: once per sampled frame, seconds decoded rising
+ * to the end, the duration, the path as given; scan and reference alike. */
+static void test_progress(const char *idx)
+{
+    char clip[1024];
+    media("h264.mp4", clip, sizeof clip); /* 4 s, 25 frames/s */
+    struct seen seen = { 0 };
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    p.progress_fn = on_progress;
+    p.progress_ctx = &seen;
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    lk_errbuf err;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK(lk_scan_file(w, clip, &r) != LK_VERDICT_ERROR);
+    CHECK(r.frames >= 16);
+    CHECK_INT(seen.calls, r.frames);
+    CHECK(!seen.backwards && seen.last >= 3.5 && seen.last < 4.0);
+    CHECK(seen.duration == 4.0);
+    CHECK(seen.path == clip);
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+
+    struct seen ref = { 0 };
+    lk_hasher *h = NULL;
+    lk_ref_entries e = { 0 };
+    lk_media_info info;
+    lk_decode_opts dec;
+    lk_decode_opts_default(&dec);
+    CHECK_INT(lk_hasher_new(&h), 0);
+    CHECK_INT(lk_ref_hash_file_progress(clip, &dec, h, &e, &info, on_progress, &ref, &err), 0);
+    CHECK_INT(ref.calls, e.sampled);
+    CHECK(!ref.backwards && ref.last >= 3.5 && ref.duration == 4.0);
+    lk_ref_entries_release(&e);
+    lk_hasher_free(&h);
+}
+
+/* How much was decoded: the rule of lk_scan_decoded, then the scanner on
+ * a file cut in half and on the whole file. */
+static void test_truncated(const char *idx)
+{
+    lk_decode_opts dec;
+    lk_decode_opts_default(&dec); /* 2 frames/s */
+    lk_media_info v = { .duration = 10, .fps = 25 }, still = { .is_still = 1 };
+    double d;
+    CHECK_INT(lk_scan_decoded(&dec, &v, 9.5, &d), 0);
+    CHECK(d == 10.0);
+    CHECK_INT(lk_scan_decoded(&dec, &v, 2.5, &d), 1);
+    CHECK(d == 3.0);
+    CHECK_INT(lk_scan_decoded(&dec, &v, 8.6, &d), 0); /* within the slack */
+    CHECK_INT(lk_scan_decoded(&dec, &v, -1, &d), 0);  /* no frame: the decoder said why */
+    CHECK(d == 0);
+    CHECK_INT(lk_scan_decoded(&dec, &still, 0, &d), 0);
+    CHECK(d == 0);
+    lk_media_info slides = { .duration = 60, .fps = 0.2 }; /* a frame every 5 s */
+    CHECK_INT(lk_scan_decoded(&dec, &slides, 55, &d), 0);
+    CHECK(d == 60);
+    lk_media_info unknown = { .duration = -1, .fps = 25 };
+    CHECK_INT(lk_scan_decoded(&dec, &unknown, 3, &d), 0);
+    dec.keyframes = 1;
+    CHECK_INT(lk_scan_decoded(&dec, &v, 2.5, &d), 0); /* a GOP may be that long */
+
+    char cut[1024], whole[1024];
+    media("trunc-h264.mp4", cut, sizeof cut); /* the first half of h264.mp4's bytes */
+    media("h264.mp4", whole, sizeof whole);
+    lk_scan_params p;
+    lk_scan_params_default(&p);
+    lk_scanner *s = NULL;
+    lk_scan_worker *w = NULL;
+    lk_scan_result r;
+    lk_errbuf err;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scan_worker_new(s, &w), 0);
+    CHECK(lk_scan_file(w, cut, &r) != LK_VERDICT_ERROR);
+    CHECK(r.truncated == 1 && r.duration == 4.0 && r.decoded > 1 && r.decoded < 2.5);
+    CHECK(strstr(r.warning, "decoded ") != NULL && strstr(r.warning, "of 4.0 s") != NULL &&
+          strstr(r.warning, "trunc-h264.mp4") != NULL);
+    lk_scan_result_release(&r);
+    CHECK(lk_scan_file(w, whole, &r) != LK_VERDICT_ERROR);
+    CHECK(r.truncated == 0 && r.decoded == 4.0 && r.warning[0] == '\0');
+    lk_scan_result_release(&r);
+    lk_scan_worker_free(&w);
+    lk_scanner_free(&s);
+
+    lk_hasher *h = NULL;
+    lk_ref_entries e = { 0 };
+    lk_media_info info;
+    lk_decode_opts_default(&dec);
+    CHECK_INT(lk_hasher_new(&h), 0);
+    CHECK_INT(lk_ref_hash_file(cut, &dec, h, &e, &info, &err), 0);
+    CHECK(e.truncated == 1 && e.decoded > 1 && e.decoded < 2.5);
+    lk_ref_entries_release(&e);
+    CHECK_INT(lk_ref_hash_file(whole, &dec, h, &e, &info, &err), 0);
+    CHECK(e.truncated == 0 && e.decoded == 4.0);
+    lk_ref_entries_release(&e);
+    lk_hasher_free(&h);
+}
+
 int main(void)
 {
     char idx[300], a[300], b[300], am[300], c[300], bc[300], ev[300];
     lk_errbuf err;
     lk_init();
+    lk_decode_set_log_level(0);
     snprintf(dir, sizeof dir, "%s/likeness-scan.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(dir))
         return 1;
@@ -191,6 +416,7 @@ int main(void)
     stop = 1;
     CHECK_INT(lk_scan_file(w, a, &r), LK_VERDICT_ERROR);
     CHECK(strstr(r.error, "interrupted") != NULL);
+    CHECK_INT(r.error_code, LK_EINTR);
     lk_scan_result_release(&r);
     lk_scan_worker_free(&w);
     lk_scanner_free(&s);
@@ -235,6 +461,12 @@ int main(void)
     CHECK(lk_scanner_open(&s, idx, &p, &err) < 0 && s == NULL);
     CHECK(strstr(err.msg, "b.png") != NULL);
     p.evidence_dir = NULL;
+    char d[300];
+    snprintf(d, sizeof d, "%s/d.png", dir);
+    write_blocks(d, 4, 0);
+    test_scope(a, b, d);
+    test_progress(idx);
+    test_truncated(idx);
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);

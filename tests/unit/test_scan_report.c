@@ -39,7 +39,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, segs, 2, ev, NULL, 1 };
+                               0.98765, segs, 2, ev, NULL, 1, 0 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -66,6 +66,7 @@ static void test_jsonl_shape(void)
     cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "matches"), 0);
     CHECK_STR(cJSON_GetObjectItem(m, "title")->valuestring, "Starfall \"Ep. 1\"");
     CHECK(fabs(cJSON_GetObjectItem(m, "score")->valuedouble - 0.9877) < 1e-9);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(m, "candidate")));
     cJSON *sg = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "segments"), 0);
     CHECK(cJSON_GetObjectItem(sg, "suspect_start")->valuedouble == 2.0);
     CHECK(cJSON_GetObjectItem(sg, "ref_end")->valuedouble == 5.5);
@@ -123,8 +124,30 @@ static void test_text(void)
     CHECK(strstr(s, "Example Studio") != NULL);
     CHECK(strstr(s, "mirrored left-right") != NULL);
     CHECK(strstr(s, "style only") != NULL);
+    CHECK(strstr(s, "candidate") == NULL);
     CHECK(strstr(s, "ok.png") == NULL);
     CHECK(strstr(s, "\033[") == NULL);
+    free(s);
+    fclose(fp);
+    /* a candidate is listed as one, in text and JSON */
+    fp = tmpfile();
+    r.matches[0].candidate = 1;
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &r, 1), 0);
+    r.matches[0].candidate = 0;
+    s = slurp(fp);
+    CHECK(strstr(s, "[candidate: below the match score]") != NULL);
+    CHECK(strstr(s, "\"candidate\":true") != NULL);
+    free(s);
+    fclose(fp);
+    /* a file cut short says how much was decoded, in text and JSON */
+    fp = tmpfile();
+    r.decoded = 3.04, r.truncated = 1;
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, 0, &r, 1), 0);
+    CHECK_INT(lk_scan_write(fp, LK_SCANFMT_JSONL, 0, &r, 1), 0);
+    s = slurp(fp);
+    CHECK(strstr(s, "(decoded 3.0 of 12.0 s: cut short, 25 frames sampled)") != NULL);
+    CHECK(strstr(s, "\"decoded\":3.04") != NULL && strstr(s, "\"truncated\":true") != NULL);
     free(s);
     fclose(fp);
 }
@@ -134,7 +157,7 @@ static void test_text_details(void)
 {
     static lk_segment sg = { .frames = 1, .distance = 24, .score = 0.61 };
     static lk_scan_detail d = { .ref_file = (char *)"refs/part2.png", .ref_duration = 0 };
-    static lk_scan_match m = { "w", "T", "O", 0, 0.61, &sg, 1, NULL, &d, 2 };
+    static lk_scan_match m = { "w", "T", "O", 0, 0.61, &sg, 1, NULL, &d, 2, 0 };
     lk_scan_result r = { .file = "grab.jpg", .verdict = LK_VERDICT_MATCH, .frames = 1,
                          .matches = &m, .nmatches = 1 };
     FILE *fp = tmpfile();
