@@ -74,6 +74,15 @@ LK_API int lk_pool_new(lk_pool **out, int nthreads, size_t njobs, const lk_pool_
 LK_API int lk_pool_wait(lk_pool *p, size_t index);
 
 /**
+ * As lk_pool_wait(), but gives up after @p timeout_ms milliseconds (-1:
+ * never) and returns 1 when job @p index has not run by then and still
+ * may (the caller can redraw a progress line and wait again).  In the
+ * caller-thread mode it runs the jobs up to @p index and never returns 1.
+ * Call it from the creating thread only.
+ */
+LK_API int lk_pool_wait_timed(lk_pool *p, size_t index, int timeout_ms);
+
+/**
  * Stops the pool: no job starts after this call; jobs running finish.
  * Thread-safe (a job may call it); not async-signal-safe: from a signal
  * handler, set a flag that ops->run checks instead.

@@ -11,7 +11,6 @@
  * files form one work written in one transaction (all or nothing after a
  * crash); without it every file is its own work, committed as it comes.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -30,10 +29,9 @@ static const char *const usage[] = {
     NULL,
 };
 
-/* One input file and, once state is 1, its result. */
+/* One input file and, once the pool says it ran, its result. */
 struct job {
     char *path;              /* owned */
-    int state;               /* 0 waiting, 1 done (under pool.mu) */
     int rc;                  /* 0 hashed, 1 already indexed, < 0 failed */
     char msg[LK_ERRMSG_MAX]; /* error, or the work id that holds it */
     uint8_t sha[32];         /* content hash */
@@ -42,17 +40,20 @@ struct job {
     lk_ref_entries e;        /* collapsed entries (owned) */
 };
 
-/* State shared by the workers.  Invariant: next <= njobs. */
+/* What the pool's workers share (likeness/pool.h). */
 struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
     struct job *jobs;
-    size_t njobs, next;
-    int stop;                /* set by the main thread after a fatal error */
+    size_t njobs;
     lk_decode_opts dec;
     const char *index_path;
     lk_progress *prog;       /* fed by the workers, drawn by the main thread */
-    int slots;               /* progress slots handed out (under mu) */
+    int slots;               /* progress slots handed out (atomic) */
+};
+
+/* A worker's own hasher, and a read-only handle to skip indexed content. */
+struct worker {
+    lk_hasher *h;
+    lk_index *ro;            /* NULL when the index cannot be read yet */
 };
 
 /* Settings from the command line. */
@@ -84,38 +85,37 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
 }
 
-static void *worker(void *arg)
+static int worker_new(void *ctx, void **state)
 {
-    struct pool *p = arg;
-    lk_hasher *h = NULL;
-    lk_index *ro = NULL;
-    int ok = lk_hasher_new(&h) == 0;
-    lk_index_open(&ro, p->index_path, LK_INDEX_READONLY, NULL);
-    pthread_mutex_lock(&p->mu);
-    lk_progress_bind(p->slots++);
-    pthread_mutex_unlock(&p->mu);
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        size_t i = p->stop ? p->njobs : p->next;
-        if (i < p->njobs)
-            p->next++;
-        pthread_mutex_unlock(&p->mu);
-        if (i >= p->njobs)
-            break;
-        struct job *j = &p->jobs[i];
-        if (ok)
-            run_job(j, p, h, ro);
-        else
-            j->rc = LK_ENOMEM, snprintf(j->msg, sizeof j->msg, "%s: out of memory", j->path);
-        pthread_mutex_lock(&p->mu);
-        j->state = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
+    struct pool *p = ctx;
+    struct worker *w = calloc(1, sizeof *w);
+    lk_progress_bind(__atomic_fetch_add(&p->slots, 1, __ATOMIC_RELAXED));
+    if (!w || lk_hasher_new(&w->h) < 0) {
+        free(w);
+        return LK_ENOMEM;
     }
-    lk_index_close(&ro);
-    lk_hasher_free(&h);
-    return NULL;
+    lk_index_open(&w->ro, p->index_path, LK_INDEX_READONLY, NULL);
+    *state = w;
+    return 0;
 }
+
+static void worker_free(void *ctx, void *state)
+{
+    (void)ctx;
+    struct worker *w = state;
+    lk_index_close(&w->ro);
+    lk_hasher_free(&w->h);
+    free(w);
+}
+
+static void run_one(void *ctx, void *state, size_t i)
+{
+    struct pool *p = ctx;
+    struct worker *w = state;
+    run_job(&p->jobs[i], p, w->h, w->ro);
+}
+
+static const lk_pool_ops add_ops = { worker_new, worker_free, run_one };
 
 /* The main thread's writing state. */
 struct writer {
@@ -279,36 +279,24 @@ static int finish_group(struct writer *w)
     return 0;
 }
 
-/* Waits for the workers' results in input order and stores them. */
-static void drain(struct pool *p, struct writer *w)
+/* Waits for the workers' results in input order and stores them; after a
+ * fatal error, stops the pool and stores nothing more. */
+static void drain(lk_pool *pool, struct pool *p, struct writer *w)
 {
     for (size_t i = 0; i < p->njobs; i++) {
         struct job *j = &p->jobs[i];
-        pthread_mutex_lock(&p->mu);
-        while (!j->state && !(p->stop && i >= p->next)) {
-            struct timespec t;
-            clock_gettime(CLOCK_REALTIME, &t);
-            t.tv_nsec += 200 * 1000 * 1000;
-            if (t.tv_nsec >= 1000 * 1000 * 1000)
-                t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
-            if (pthread_cond_timedwait(&p->cv, &p->mu, &t) != 0) {
-                pthread_mutex_unlock(&p->mu);
-                lk_progress_show(&w->prog, i, p->njobs);
-                pthread_mutex_lock(&p->mu);
-            }
-        }
-        int ready = j->state;
-        pthread_mutex_unlock(&p->mu);
-        if (!ready)
+        int rc;
+        while ((rc = lk_pool_wait_timed(pool, i, 200)) == 1)
+            lk_progress_show(&w->prog, i, p->njobs);
+        if (rc == LK_EINTR)
             break;
+        if (rc < 0) /* no worker could be made */
+            j->rc = rc, snprintf(j->msg, sizeof j->msg, "%s: %s", j->path, lk_strerror(rc));
         if (!w->fatal)
             handle(w, j);
         lk_ref_entries_release(&j->e);
-        if (w->fatal) {
-            pthread_mutex_lock(&p->mu);
-            p->stop = 1;
-            pthread_mutex_unlock(&p->mu);
-        }
+        if (w->fatal)
+            lk_pool_stop(pool);
         lk_progress_show(&w->prog, i + 1, p->njobs);
     }
     lk_progress_clear(&w->prog);
@@ -374,18 +362,14 @@ static int run(const struct add_args *a, lk_paths *files)
     for (size_t i = 0; i < files->n; i++)
         p.jobs[i].path = files->v[i];
     lk_progress_start(&w.prog, "indexing", 0);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
-    pthread_t tid[64];
-    int started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&tid[started], NULL, worker, &p) != 0)
-            break;
-    if (started == 0)
-        worker(&p);
-    drain(&p, &w);
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
+    lk_pool *pool = NULL;
+    if (lk_pool_new(&pool, nthreads, files->n, &add_ops, &p) < 0) {
+        lk_error("out of memory");
+        w.fatal = 1;
+    } else {
+        drain(pool, &p, &w);
+    }
+    lk_pool_free(&pool);
     int bad = finish_group(&w) < 0 || w.failed || w.fatal;
     const lk_hash256 *h;
     size_t n;
@@ -393,8 +377,6 @@ static int run(const struct add_args *a, lk_paths *files)
         lk_warning("%s", err.msg);
     for (size_t i = 0; i < p.njobs; i++)
         lk_ref_entries_release(&p.jobs[i].e);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
     lk_progress_finish(&w.prog);
     free(p.jobs);
     free(w.shas);

@@ -18,11 +18,9 @@
  * still scanned and reported).
  */
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
@@ -67,55 +65,49 @@ static void on_signal(int sig)
 /* One suspect of the run. */
 struct job {
     char *path;                /* borrowed from the paths list */
-    int done;                  /* result ready (under pool.mu) */
     int ran;                   /* lk_scan_file ran on it (not stopped before) */
     lk_scan_result r;
 };
 
-struct pool {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+/* What the pool's workers share (likeness/pool.h). */
+struct run_ctx {
     struct job *jobs;
-    size_t n, next;
-    int slots;                 /* progress slots handed out */
     lk_scanner *scanner;
     lk_progress *prog;
+    int slots;                 /* progress slots handed out (atomic) */
 };
 
-static void *worker(void *arg)
+static int worker_new(void *vctx, void **state)
 {
-    struct pool *p = arg;
+    struct run_ctx *c = vctx;
     lk_scan_worker *w = NULL;
-    int ok = lk_scan_worker_new(p->scanner, &w) == 0;
-    pthread_mutex_lock(&p->mu);
-    lk_progress_bind(p->slots++);
-    pthread_mutex_unlock(&p->mu);
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        size_t i = p->next < p->n ? p->next++ : p->n;
-        pthread_mutex_unlock(&p->mu);
-        if (i >= p->n)
-            break;
-        struct job *j = &p->jobs[i];
-        memset(&j->r, 0, sizeof j->r);
-        j->r.file = j->path;
-        if (!stop_flag && ok) {
-            lk_scan_file(w, j->path, &j->r);
-            lk_progress_end(p->prog);
-            j->ran = 1;
-        } else if (!ok) {
-            j->r.verdict = LK_VERDICT_ERROR;
-            j->r.error_code = LK_ENOMEM;
-            snprintf(j->r.error, sizeof j->r.error, "'%s': out of memory", j->path);
-        }
-        pthread_mutex_lock(&p->mu);
-        j->done = 1;
-        pthread_cond_broadcast(&p->cv);
-        pthread_mutex_unlock(&p->mu);
-    }
-    lk_scan_worker_free(&w);
-    return NULL;
+    lk_progress_bind(__atomic_fetch_add(&c->slots, 1, __ATOMIC_RELAXED));
+    int rc = lk_scan_worker_new(c->scanner, &w);
+    *state = w;
+    return rc < 0 ? rc : 0;
 }
+
+static void worker_free(void *vctx, void *state)
+{
+    (void)vctx;
+    lk_scan_worker *w = state;
+    lk_scan_worker_free(&w);
+}
+
+static void run_one(void *vctx, void *state, size_t i)
+{
+    struct run_ctx *c = vctx;
+    struct job *j = &c->jobs[i];
+    memset(&j->r, 0, sizeof j->r);
+    j->r.file = j->path;
+    if (stop_flag)
+        return;
+    lk_scan_file(state, j->path, &j->r);
+    lk_progress_end(c->prog);
+    j->ran = 1;
+}
+
+static const lk_pool_ops scan_ops = { worker_new, worker_free, run_one };
 
 /* Where and how reports are written. */
 struct out {
@@ -182,24 +174,23 @@ static void skipped(struct out *o, struct job *j, int fail_on)
     emit(o, j, fail_on);
 }
 
-/* Waits until job j is done, redrawing the progress line meanwhile. */
-static void wait_job(struct pool *p, struct job *j, size_t done)
+/* Waits until job i has run, redrawing the progress line meanwhile;
+ * job i holds an error result when it could not run. */
+static void wait_job(lk_pool *pool, struct job *j, size_t i, lk_progress *prog, size_t n)
 {
-    pthread_mutex_lock(&p->mu);
-    while (!j->done) {
-        struct timespec t;
-        clock_gettime(CLOCK_REALTIME, &t);
-        t.tv_nsec += 200 * 1000 * 1000;
-        if (t.tv_nsec >= 1000 * 1000 * 1000)
-            t.tv_sec++, t.tv_nsec -= 1000 * 1000 * 1000;
-        pthread_cond_timedwait(&p->cv, &p->mu, &t);
-        if (!j->done) {
-            pthread_mutex_unlock(&p->mu);
-            lk_progress_show(p->prog, done, p->n);
-            pthread_mutex_lock(&p->mu);
-        }
+    int rc;
+    while ((rc = lk_pool_wait_timed(pool, i, 200)) == 1)
+        lk_progress_show(prog, i, n);
+    if (rc == LK_EINTR || (rc < 0 && stop_flag)) {
+        memset(&j->r, 0, sizeof j->r); /* never started: a stop left it */
+        j->r.file = j->path;
+    } else if (rc < 0) {                /* no worker could be made */
+        memset(&j->r, 0, sizeof j->r);
+        j->r.file = j->path;
+        j->r.verdict = LK_VERDICT_ERROR;
+        j->r.error_code = rc;
+        snprintf(j->r.error, sizeof j->r.error, "'%s': %s", j->path, lk_strerror(rc));
     }
-    pthread_mutex_unlock(&p->mu);
 }
 
 /* A job that a stop left without a report: never started, or interrupted
@@ -214,16 +205,15 @@ static int stopped_job(const struct job *j)
 static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t n,
                      int nthreads, struct out *o, int fail_on)
 {
-    struct pool p = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, jobs, n, 0, 0, sc,
-                      prog };
-    pthread_t *t = calloc((size_t)nthreads, sizeof *t);
-    int started = 0;
-    while (t && started < nthreads && pthread_create(&t[started], NULL, worker, &p) == 0)
-        started++;
-    if (!started) /* no thread at all: work in this one */
-        worker(&p);
+    struct run_ctx c = { jobs, sc, prog, 0 };
+    lk_pool *pool = NULL;
+    if (lk_pool_new(&pool, nthreads, n, &scan_ops, &c) < 0) {
+        lk_error("out of memory");
+        o->errors++;
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
-        wait_job(&p, &jobs[i], i);
+        wait_job(pool, &jobs[i], i, prog, n);
         lk_progress_clear(prog);
         if (jobs[i].r.skipped)
             skipped(o, &jobs[i], fail_on);
@@ -234,10 +224,8 @@ static void run_jobs(lk_scanner *sc, lk_progress *prog, struct job *jobs, size_t
         lk_scan_result_release(&jobs[i].r);
         lk_progress_show(prog, i + 1, n);
     }
-    for (int i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
+    lk_pool_free(&pool);
     lk_progress_clear(prog);
-    free(t);
 }
 
 static int open_outputs(const struct scan_args *a, struct out *o, lk_resume *done)

@@ -9,7 +9,9 @@
  * (nthreads == 0) the same fields are used by the creating thread alone,
  * with the state made at the first job.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include "common/common.h"
 #include "likeness/pool.h"
 
@@ -149,20 +151,40 @@ static int run_here(lk_pool *p, size_t i)
     return 0;
 }
 
-LK_API int lk_pool_wait(lk_pool *p, size_t index)
+LK_API int lk_pool_wait_timed(lk_pool *p, size_t index, int timeout_ms)
 {
-    if (index >= p->n)
+    if (index >= p->n || timeout_ms < -1)
         return LK_EINVAL;
     if (p->nthreads == 0)
         return run_here(p, index);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    if (timeout_ms >= 0) {
+        until.tv_sec += timeout_ms / 1000;
+        until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+    }
     pthread_mutex_lock(&p->mu);
-    while (!p->done[index] && !(index >= p->next && (p->stopped || p->alive == 0)))
-        pthread_cond_wait(&p->cv, &p->mu);
-    int rc = p->done[index] ? 0 : p->stopped ? LK_EINTR : p->state_err;
+    int timed_out = 0;
+    while (!p->done[index] && !(index >= p->next && (p->stopped || p->alive == 0)) &&
+           !timed_out) {
+        if (timeout_ms < 0)
+            pthread_cond_wait(&p->cv, &p->mu);
+        else
+            timed_out = pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT;
+    }
+    int rc = p->done[index] ? 0 : timed_out && !p->stopped && p->alive > 0 ? 1
+             : p->stopped ? LK_EINTR : p->state_err;
     pthread_mutex_unlock(&p->mu);
     /* alive == 0 with jobs left happens only after state_new failures */
-    LK_ASSERT(rc <= 0 && (rc < 0 || p->done[index]));
+    LK_ASSERT(rc == 1 || (rc <= 0 && (rc < 0 || p->done[index])));
     return rc;
+}
+
+LK_API int lk_pool_wait(lk_pool *p, size_t index)
+{
+    return lk_pool_wait_timed(p, index, -1);
 }
 
 LK_API void lk_pool_stop(lk_pool *p)

@@ -24,6 +24,7 @@ struct t_ctx {
     lk_pool *pool;            /* for stop_at */
     int stopped;              /* job stop_at has stopped the pool */
     int slow;                 /* jobs sleep a little (workers run unevenly) */
+    int hold;                 /* job 0 waits while this is set */
 };
 
 static int state_new(void *vctx, void **state)
@@ -57,6 +58,8 @@ static void run(void *vctx, void *state, size_t i)
         c->result[i] = 0; /* a state must always be given */
     else
         c->result[i] = i * 2654435761u + 1;
+    while (i == 0 && __atomic_load_n(&c->hold, __ATOMIC_ACQUIRE))
+        sched_yield();
     c->thread[i] = pthread_self();
     __atomic_add_fetch(&c->runs[i], 1, __ATOMIC_SEQ_CST);
     if (i == c->stop_at) {
@@ -254,6 +257,27 @@ static void test_edges(void)
     free(c);
 }
 
+/* A timed wait gives up (1) while the job runs on, then sees it done. */
+static void test_timed_wait(void)
+{
+    struct t_ctx *c = new_ctx();
+    lk_pool *p;
+    c->hold = 1;
+    CHECK_INT(lk_pool_new(&p, 2, 3, &ops, c), 0);
+    CHECK_INT(lk_pool_wait_timed(p, 0, 20), 1);
+    CHECK_INT(lk_pool_wait_timed(p, 0, 0), 1);
+    CHECK_INT(c->runs[0], 0);
+    CHECK_INT(lk_pool_wait_timed(p, 3, 0), LK_EINVAL);
+    __atomic_store_n(&c->hold, 0, __ATOMIC_RELEASE);
+    CHECK_INT(lk_pool_wait_timed(p, 0, -1), 0);
+    CHECK(c->result[0] == 1 && c->runs[0] == 1);
+    CHECK_INT(lk_pool_wait_timed(p, 2, 10000), 0);
+    CHECK(c->result[2] == (uint64_t)2 * 2654435761u + 1);
+    lk_pool_free(&p);
+    CHECK_INT(c->states_freed, c->states_made);
+    free(c);
+}
+
 int main(void)
 {
     test_threads(1);
@@ -263,5 +287,6 @@ int main(void)
     test_thread_failure();
     test_state_failure();
     test_edges();
+    test_timed_wait();
     TEST_DONE("pool");
 }
