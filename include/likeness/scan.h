@@ -164,6 +164,9 @@ typedef struct lk_scan_result {
     size_t nmatches;
     lk_scan_style *style;          /**< best first */
     size_t nstyle;
+    const char *index_id;          /**< id of the index scanned (borrowed from the
+                                        scanner), or NULL */
+    uint64_t index_generation;     /**< its generation (when index_id is set) */
 } lk_scan_result;
 
 /** Settings of a scan; start from lk_scan_params_default(). */

@@ -98,6 +98,11 @@ static cJSON *report_json(const lk_scan_result *r)
         cJSON_AddStringToObject(o, "error", r->error[0] ? r->error : "unknown error");
     if (r->content_hash[0])
         cJSON_AddStringToObject(o, "content_hash", r->content_hash);
+    cJSON *ix = r->index_id ? cJSON_AddObjectToObject(o, "index") : NULL;
+    if (ix) { /* which index answered: `likeness merge` refuses to mix indexes */
+        cJSON_AddStringToObject(ix, "id", r->index_id);
+        cJSON_AddNumberToObject(ix, "generation", (double)r->index_generation);
+    }
     return o;
 }
 

@@ -34,6 +34,8 @@ struct lk_scanner {
     size_t nworks;
     lk_decode_opts suspect_dec;    /* sampling of suspects */
     lk_decode_opts ref_dec;        /* sampling the index was built with */
+    char index_id[33];             /* the snapshot's index id (lk_index_stats) */
+    uint64_t generation;           /* and its generation */
 };
 
 struct lk_scan_worker {

@@ -96,6 +96,10 @@ static int setup(lk_scanner *s, lk_errbuf *err)
     LK_TRY(lk_index_open(&s->ix, s->index_path, LK_INDEX_READONLY, err));
     LK_TRY(lk_index_snapshot(s->ix, err));
     LK_TRY(load_sampling(s, err));
+    lk_index_stats st;
+    LK_TRY(lk_index_stats_get(s->ix, &st, err));
+    memcpy(s->index_id, st.index_uuid, sizeof s->index_id);
+    s->generation = st.generation;
     LK_TRY(lk_index_hashes(s->ix, &hashes, &s->nhashes, err));
     if (s->nhashes) {
         int rc = lk_searcher_new(&s->searcher, hashes, s->nhashes, LK_SEARCH_AUTO);

@@ -279,6 +279,8 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     lk_errbuf err;
     memset(r, 0, sizeof *r);
     r->file = path;
+    r->index_id = w->s->index_id;
+    r->index_generation = w->s->generation;
     lk_errbuf_clear(&err);
     int rc = content(w, path, r, &err);
     if (rc == 1) {
