@@ -125,9 +125,12 @@ extern const lk_cmd lk_cmd_help;
 extern const lk_cmd lk_cmd_version;
 extern const lk_cmd lk_cmd_index;
 extern const lk_cmd lk_cmd_scan;
+extern const lk_cmd lk_cmd_merge;
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);
+/* `likeness index shard` (cmd_index_shard.c); argv[0] is "shard". */
+int lk_index_cmd_shard(int argc, char **argv);
 /* The index path: opt if given, else $LIKENESS_INDEX, else ./likeness.idx. */
 const char *lk_index_default_path(const char *opt);
 /* Moves every "--tag V" / "--tag=V" of argv[1..] into tags (up to max),

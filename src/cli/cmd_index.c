@@ -24,6 +24,7 @@ static const char *const overview[] = {
     "    vacuum            reclaim free space",
     "    export            write the hashes (jsonl, pdq or vpdq)",
     "    import FILE       add shared PDQ or vPDQ hash lists",
+    "    shard --shards N DIR  split into N read-only shards of whole works",
     "'likeness index <subcommand> --help' describes one.",
     NULL,
 };
@@ -456,6 +457,7 @@ static const lk_cmd subs[] = {
     { "info", cmd_info, "" },          { "remove", cmd_remove, "" },
     { "verify", cmd_verify, "" },      { "vacuum", cmd_vacuum, "" },
     { "export", cmd_export, "" },      { "import", cmd_import, "" },
+    { "shard", lk_index_cmd_shard, "" },
 };
 
 static int cmd_index(int argc, char **argv)

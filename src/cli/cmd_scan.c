@@ -21,14 +21,18 @@
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
+#include "cli/inputs.h"
 #include "likeness/likeness.h"
 
 static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
+    "likeness scan [<options>] --files-from LIST [--part K/N] [--resume FILE]",
     "",
     "Scans pictures and videos for copies of the indexed reference works and",
     "for resemblance to their style.  Directories are walked recursively; '-'",
     "reads paths from standard input, one per line (NUL-separated with -0).",
+    "With --files-from or --part, --resume skips inputs by path and records",
+    "errors too, so each input of a part gets exactly one line (see merge).",
     "Exit status: 0 every suspect clean, 1 a resemblance found (--fail-on),",
     "2 any error.",
     NULL,
@@ -40,7 +44,8 @@ static const char *const out_names[] = { "text", "json", "jsonl", NULL };
 
 /* Settings from the command line. */
 struct scan_args {
-    const char *index, *evidence, *resume;
+    const char *index, *evidence, *resume, *files_from, *part;
+    int by_path;   /* --files-from/--part: resume by path, errors recorded */
     int format, fail_on, jobs, quiet, nul, no_color;
     double min_score, style_threshold, fps;
     int radius, style_top;
@@ -152,6 +157,7 @@ struct out {
     unsigned flags;      /* LK_SW_* for stdout */
     int quiet;           /* --quiet: text reports suppressed */
     int resume;          /* --resume file descriptor (O_APPEND), or -1 */
+    int by_path;         /* errors go to the resume file too (not interrupted ones) */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     size_t skipped;      /* suspects already in the resume file */
@@ -173,7 +179,8 @@ static void emit(struct out *o, struct job *j, int fail_on)
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
-    if (o->resume >= 0 && r->verdict != LK_VERDICT_ERROR && rc == 0)
+    if (o->resume >= 0 && (r->verdict != LK_VERDICT_ERROR || (o->by_path && !stop_flag)) &&
+        rc == 0)
         rc = lk_scan_append_jsonl(o->resume, r);
     if (rc < 0) {
         lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
@@ -220,6 +227,7 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_paths *done
     const char *nc = getenv("NO_COLOR");
     o->format = a->format;
     o->quiet = a->quiet;
+    o->by_path = a->by_path;
     o->flags = (isatty(1) && !(nc && *nc) && !a->no_color) ? LK_SW_COLOR : 0;
     if (!a->resume)
         return 0;
@@ -291,7 +299,7 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
         p.style_top = a->style_top;
     p.evidence_dir = a->evidence;
     p.stop = &stop_flag;
-    p.skip_fn = a->resume ? in_resume : NULL;
+    p.skip_fn = a->resume && !a->by_path ? in_resume : NULL; /* by path: see inputs.c */
     p.skip_ctx = done;
     if (lk_scanner_open(sc, a->index, &p, &err) < 0) {
         lk_error("%s", err.msg[0] ? err.msg : lk_strerror(err.code));
@@ -335,6 +343,17 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     return status;
 }
 
+/* --part, then (by path) --resume: the inputs this run still scans. */
+static int select_part(const struct scan_args *a, const lk_part *part, lk_paths *files)
+{
+    lk_inputs_keep_part(files, part);
+    long done = a->by_path && a->resume ? lk_inputs_drop_reported(files, a->resume) : 0;
+    if (done > 0)
+        fprintf(stderr, "resuming: %ld input%s already in '%s', skipped\n", done,
+                done == 1 ? "" : "s", a->resume);
+    return done < 0 ? -1 : 0;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
     struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .style_threshold = -1,
@@ -357,7 +376,11 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_FLAG_('q', "quiet", &a.quiet, "print only errors (and --json/--jsonl output)"),
         LK_OPT_STRING_(0, "resume", &a.resume, "FILE",
                        "append JSON Lines to FILE, skipping suspects already in it"),
-        LK_OPT_FLAG_('0', NULL, &a.nul, "paths read from '-' are NUL-separated"),
+        LK_OPT_FLAG_('0', "null", &a.nul, "listed paths are NUL-separated (find -print0)"),
+        LK_OPT_STRING_(0, "files-from", &a.files_from, "LIST",
+                       "scan the paths listed in LIST ('-': standard input)"),
+        LK_OPT_STRING_(0, "part", &a.part, "K/N",
+                       "scan only part K of N of the inputs (by position)"),
         LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000,
                        "sample N frames/s of suspects (default: as the index)"),
         LK_OPT_INT_(0, "radius", &a.radius, "N", 0, 128,
@@ -370,7 +393,11 @@ static int cmd_scan(int argc, char **argv)
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
-    if (n == 0) {
+    lk_part part = { 0, 0 };
+    if (a.part && lk_part_parse(a.part, &part) < 0)
+        return LK_EXIT_ERROR;
+    a.by_path = a.files_from || a.part;
+    if (n == 0 && !a.files_from) {
         lk_error("nothing to scan");
         lk_print_usage(usage, options, stderr);
         return LK_EXIT_ERROR;
@@ -378,7 +405,9 @@ static int cmd_scan(int argc, char **argv)
     a.index = lk_index_default_path(a.index);
     lk_paths files = { 0 };
     int walk_failed = 0;
-    if (inputs(n, argv, a.nul, &files, &walk_failed) < 0) {
+    if (inputs(n, argv, a.nul, &files, &walk_failed) < 0 ||
+        (a.files_from && lk_inputs_read_list(&files, a.files_from, a.nul, &walk_failed) < 0) ||
+        select_part(&a, &part, &files) < 0) {
         lk_paths_release(&files);
         return LK_EXIT_ERROR;
     }
