@@ -27,7 +27,7 @@
 #include "likeness/likeness.h"
 
 static const char *const usage[] = {
-    "likeness merge [--files-from LIST [-0]] [--shards MANIFEST] <part.jsonl>...",
+    "likeness merge [--files-from LIST [-0] [--part K/N]] [--shards MANIFEST] <part.jsonl>...",
     "",
     "Joins the JSON Lines reports of 'likeness scan --part K/N' into one stream",
     "on standard output, each input once, in the order of LIST; reports inputs",
@@ -305,12 +305,15 @@ static int merge(struct merge *g, int nparts, char **parts, lk_paths *list, int 
 
 static int cmd_merge(int argc, char **argv)
 {
-    const char *list = NULL, *manifest = NULL;
+    const char *list = NULL, *manifest = NULL, *part_arg = NULL;
+    lk_part part = { 0, 0 };
     int nul = 0, style_top = LK_STYLE_TOP_DEFAULT, failed = 0;
     const lk_option options[] = {
         LK_OPT_STRING_(0, "files-from", &list, "LIST",
                        "the list that was scanned ('-': standard input): check it"),
         LK_OPT_FLAG_('0', "null", &nul, "LIST is NUL-separated (find -print0)"),
+        LK_OPT_STRING_(0, "part", &part_arg, "K/N",
+                       "check only part K of N of LIST (a task's own part)"),
         LK_OPT_STRING_(0, "shards", &manifest, "MANIFEST",
                        "combine each input's reports from every shard of MANIFEST"),
         LK_OPT_INT_(0, "style-top", &style_top, "N", 1, 100,
@@ -320,6 +323,11 @@ static int cmd_merge(int argc, char **argv)
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
+    if (part_arg && (lk_part_parse(part_arg, &part) < 0 || !list)) {
+        if (!list)
+            lk_error("--part needs --files-from");
+        return LK_EXIT_ERROR;
+    }
     if (n == 0) {
         lk_error("no parts to merge");
         lk_print_usage(usage, options, stderr);
@@ -329,8 +337,10 @@ static int cmd_merge(int argc, char **argv)
     lk_paths files = { 0 };
     int status = LK_EXIT_ERROR;
     if ((!manifest || lk_manifest_load(&g.m, manifest) == 0) &&
-        (!list || lk_inputs_read_list(&files, list, nul, &failed) == 0))
+        (!list || lk_inputs_read_list(&files, list, nul, &failed) == 0)) {
+        lk_inputs_keep_part(&files, &part);
         status = merge(&g, n, argv, list ? &files : NULL, style_top);
+    }
     merge_release(&g);
     lk_paths_release(&files);
     return failed ? LK_EXIT_ERROR : status;
