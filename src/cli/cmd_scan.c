@@ -7,7 +7,8 @@
  * All policy is the library's scanner (include/likeness/scan.h): this file
  * parses arguments, expands inputs, runs --jobs workers (each with its own
  * lk_scan_worker of one shared lk_scanner) that take suspects from a shared
- * counter, reads the --resume file, and writes reports.  The main thread
+ * counter, reads the --resume file, and writes reports (list files, --part
+ * and resuming by path: inputs.c).  The main thread
  * writes the reports in input order.  SIGINT/SIGTERM stop the workers; the
  * line being written is finished, so a JSON Lines file never holds a
  * partial line.  Exit: 0 all clean, 1 a suspect matched (see --fail-on),
@@ -343,6 +344,20 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     return status;
 }
 
+/* --part and --files-from: parsed and checked.  0 or -1 (printed). */
+static int list_args(struct scan_args *a, int n, char **ops, lk_part *part)
+{
+    if (a->part && lk_part_parse(a->part, part) < 0)
+        return -1;
+    a->by_path = a->files_from || a->part;
+    for (int i = 0; a->files_from && !strcmp(a->files_from, "-") && i < n; i++)
+        if (!strcmp(ops[i], "-")) {
+            lk_error("'-' and '--files-from -' both read standard input");
+            return -1;
+        }
+    return 0;
+}
+
 /* --part, then (by path) --resume: the inputs this run still scans. */
 static int select_part(const struct scan_args *a, const lk_part *part, lk_paths *files)
 {
@@ -394,9 +409,8 @@ static int cmd_scan(int argc, char **argv)
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
     lk_part part = { 0, 0 };
-    if (a.part && lk_part_parse(a.part, &part) < 0)
+    if (list_args(&a, n, argv, &part) < 0)
         return LK_EXIT_ERROR;
-    a.by_path = a.files_from || a.part;
     if (n == 0 && !a.files_from) {
         lk_error("nothing to scan");
         lk_print_usage(usage, options, stderr);

@@ -102,6 +102,13 @@ expect_rc 2 "$LIKENESS" merge --files-from "$T/list" "$T"/part1.jsonl "$T"/part2
 grep_err 'come from different indexes'
 [ ! -s "$T/out" ] || fail "merge of mixed indexes wrote something"
 
+# Standard input read twice, --part of merge without a list.
+expect_rc 2 "$LIKENESS" scan --index "$IDX" --files-from - - </dev/null
+grep_err 'both read standard input'
+expect_rc 2 "$LIKENESS" merge --part 1/3 "$T/part1.jsonl"
+grep_err 'needs --files-from'
+expect_rc 0 "$LIKENESS" merge --files-from "$T/list" --part 2/3 "$T/part2.jsonl"
+
 # Bad --part values.
 for p in 0/3 4/3 3 a/b 1/0 2/3x; do
     expect_rc 2 "$LIKENESS" scan --index "$IDX" --files-from "$T/list" --part "$p"
