@@ -89,7 +89,8 @@ requeue_mid_part() {
         for t in $(squeue -h -r -t R -j "$1" -o %K 2>/dev/null); do
             n=$((t - 1))
             f="$2/shard-$((n / $3 + 1)).part-$((n % $3 + 1)).jsonl"
-            lines=$(cat "$f" 2>/dev/null | wc -l)
+            [ -f "$f" ] || continue
+            lines=$(wc -l <"$f")
             [ "$lines" -ge 1 ] || continue
             scontrol requeue "${1}_$t" || return 1
             # Slurm delays a requeued job's start (about 2 minutes): not here

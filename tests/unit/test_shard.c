@@ -18,7 +18,7 @@ static const size_t sizes[6] = { 40, 5, 5, 30, 10, 10 };
 static void add_work(lk_index *ix, int i)
 {
     lk_index_frame f[40];
-    char id[8], title[16];
+    char id[16], title[32];
     snprintf(id, sizeof id, "w%d", i + 1);
     snprintf(title, sizeof title, "Work %d", i + 1);
     for (size_t k = 0; k < sizes[i]; k++) {
