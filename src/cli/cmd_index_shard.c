@@ -7,7 +7,7 @@
  * The manifest is written last (temporary file, fsync, rename): a
  * manifest names only complete shards.  Its shape (README "Sharding"):
  *   {"likeness_manifest": 1,
- *    "index": {"path", "id", "generation", "works", "files", "entries"},
+ *    "index": {"path" (absolute), "id", "generation", "works", "files", "entries"},
  *    "background": {...index-wide statistics scores need, copied from the
  *                   parent; empty while no score uses any...},
  *    "shards": [{"path" (relative to the manifest), "id", "generation",
@@ -113,7 +113,9 @@ static int shard(const char *index, int n, const char *dir)
         lk_error("%s", err.msg[0] ? err.msg : lk_strerror(rc));
     char *text = NULL, mpath[4096];
     if (rc == 0) {
-        cJSON *m = manifest_json(index, &st, n, info);
+        char *abs = realpath(index, NULL); /* the manifest says where it came from */
+        cJSON *m = manifest_json(abs ? abs : index, &st, n, info);
+        free(abs);
         text = m ? cJSON_Print(m) : NULL;
         cJSON_Delete(m);
         snprintf(mpath, sizeof mpath, "%.4000s/manifest.json", dir);
