@@ -17,6 +17,8 @@
 #                   the arm64 -dev packages, build into build/aarch64, run
 #                   the unit, SIMD and fuzz-replay programs under qemu
 #   make test-programs  build the test programs of $(BUILD) without running them
+#   make slurm-test  the contrib/slurm scripts on a one-node Slurm cluster
+#                   started here (root; sh .ci/install-deps --slurm)
 #
 # Variables: BUILD (output directory), SAN=1 (sanitizers), CC, CFLAGS,
 # PKG_CONFIG, V=1 (print whole command lines), SEEDS (make accuracy).
@@ -81,7 +83,7 @@ LIB := $(BUILD)/liblikeness.a
 BIN := $(BUILD)/likeness
 
 .PHONY: all lib test test-programs check demo bench accuracy style-eval install uninstall \
-        clean deps test-deps cross-aarch64 print-pkgs fuzz
+        clean deps test-deps cross-aarch64 print-pkgs fuzz slurm-test
 
 all: $(BIN) $(LIB)
 lib: $(LIB)
@@ -155,6 +157,10 @@ test: all test-programs
 	@sh tests/run.sh $(BUILD)
 
 test-programs: $(TEST_BINS) $(FUZZ_BINS)
+
+# A real one-node Slurm cluster (tests/slurm/run.sh; not part of test).
+slurm-test: all
+	@sh tests/slurm/run.sh $(BUILD)
 
 # The pkg-config modules the build needs (for .ci/cross-aarch64's check).
 print-pkgs:

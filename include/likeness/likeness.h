@@ -13,6 +13,7 @@
 #include "likeness/geometry.h"
 #include "likeness/search.h"
 #include "likeness/catalog.h"
+#include "likeness/shard.h"
 #include "likeness/sha256.h"
 #include "likeness/match.h"
 #include "likeness/scan.h"

@@ -230,7 +230,7 @@ void lki_index_forget(lk_index *ix)
 }
 
 /* Random hex id for a new index (its segment must match it). */
-static void make_uuid(char out[33])
+void lki_make_uuid(char out[33])
 {
     uint8_t b[16];
     int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -249,7 +249,7 @@ static void make_uuid(char out[33])
 static int init_schema(lk_index *ix, lk_errbuf *err)
 {
     char uuid[33];
-    make_uuid(uuid);
+    lki_make_uuid(uuid);
     LK_TRY(lki_db_exec(ix, "PRAGMA journal_mode=WAL", err));
     LK_TRY(lki_db_exec(ix, "BEGIN IMMEDIATE", err));
     int rc = lki_db_exec(ix, schema, err);
@@ -401,13 +401,10 @@ static int dup_paths(lk_index *ix, const char *path)
     return ix->path && ix->seg_path ? 0 : LK_ENOMEM;
 }
 
-/* The SQLite URI that opens path immutable (lki_malloc'd), or NULL.  The
- * characters URIs reserve ('%', '?', '#') are escaped, and an absolute
- * path gets an empty authority, so any file name works. */
-static char *immutable_uri(const char *path)
+char *lki_db_uri(const char *path, const char *query)
 {
-    static const char suffix[] = "?immutable=1";
-    char *u = lki_malloc(3 * strlen(path) + sizeof suffix + 8);
+    size_t qn = strlen(query) + 1;
+    char *u = lki_malloc(3 * strlen(path) + qn + 8);
     if (!u)
         return NULL;
     char *q = u + sprintf(u, "%s", path[0] == '/' ? "file://" : "file:");
@@ -420,7 +417,7 @@ static char *immutable_uri(const char *path)
             *q++ = *p;
         }
     }
-    memcpy(q, suffix, sizeof suffix);
+    memcpy(q, query, qn);
     return u;
 }
 
@@ -435,7 +432,7 @@ static int open_db(lk_index *ix, lk_errbuf *err)
     if (rc < 0 && ro && (err ? err->code : rc) != LK_EVERSION) {
         /* A read-only directory without the -shm file: read the file as
          * immutable (nobody can be writing it there). */
-        char *uri = immutable_uri(ix->path);
+        char *uri = lki_db_uri(ix->path, "?immutable=1");
         sqlite3_close(ix->db);
         ix->db = NULL;
         if (!uri)

@@ -80,6 +80,12 @@ int lki_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err);
 /* Runs fn inside a write transaction unless one is open.  Returns fn's. */
 int lki_db_write(lk_index *ix, int (*fn)(lk_index *, void *, lk_errbuf *), void *ctx,
                 lk_errbuf *err);
+/* Writes a random hex id (32 digits and a NUL) into out. */
+void lki_make_uuid(char out[33]);
+/* The SQLite URI of path followed by query (e.g. "?mode=ro"), lki_malloc'd,
+ * or NULL.  The characters URIs reserve ('%', '?', '#') are escaped and an
+ * absolute path gets an empty authority, so any file name works. */
+char *lki_db_uri(const char *path, const char *query);
 /* Adds one to the catalog generation (inside a write transaction). */
 int lki_bump_generation(lk_index *ix, lk_errbuf *err);
 /* Drops the loaded segment and the entry cache (after writes). */

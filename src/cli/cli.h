@@ -251,6 +251,8 @@ extern const lk_cmd lk_cmd_report;
 struct lk_scan_report;
 int lk_write_html_report(const char *path, const struct lk_scan_report *rep);
 
+extern const lk_cmd lk_cmd_merge;
+
 extern const lk_cmd lk_cmd_completion; /* hidden: `likeness completion bash|zsh|fish` */
 
 /* The subcommands of `likeness index` (cmd_index.c), in the order
@@ -260,6 +262,8 @@ extern const size_t lk_index_nsubs;
 
 /* `likeness index add` (cmd_index_add.c); argv[0] is "add". */
 int lk_index_cmd_add(int argc, char **argv);
+/* `likeness index shard` (cmd_index_shard.c); argv[0] is "shard". */
+int lk_index_cmd_shard(int argc, char **argv);
 /* Prints err (from opening the index at path) and, when the index does
  * not exist, a hint on how to create one or name another. */
 void lk_index_error(const char *path, const lk_errbuf *err);

@@ -587,6 +587,7 @@ const lk_cmd lk_index_subs[] = {
     { "vacuum", cmd_vacuum, "reclaim free space", 0 },
     { "export", cmd_export, "write the hashes (jsonl, pdq or vpdq)", 0 },
     { "import", cmd_import, "add shared PDQ or vPDQ hash lists", 0 },
+    { "shard", lk_index_cmd_shard, "split into N read-only shards of whole works", 0 },
 };
 const size_t lk_index_nsubs = sizeof lk_index_subs / sizeof lk_index_subs[0];
 

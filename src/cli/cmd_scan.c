@@ -7,7 +7,8 @@
  * All policy is the library's scanner (include/likeness/scan.h): this file
  * parses arguments, expands inputs, runs --jobs workers (each with its own
  * lk_scan_worker of one shared lk_scanner) that take suspects from a shared
- * counter, reads the --resume file, and writes reports.  The main thread
+ * counter, reads the --resume file, and writes reports (list files, --part
+ * and resuming by path: inputs.c).  The main thread
  * writes the reports in input order and redraws the progress line (fed by
  * the library's progress callback from the workers).  SIGINT/SIGTERM stop
  * the workers quietly: suspects finished are reported, the ones never
@@ -24,16 +25,20 @@
 #include <unistd.h>
 #include <cJSON.h>
 #include "cli/cli.h"
+#include "cli/inputs.h"
 #include "likeness/likeness.h"
 
 static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
+    "likeness scan [<options>] --files-from LIST [--part K/N] [--resume FILE]",
     "",
     "Scans pictures and videos for copies of the indexed reference works and",
     "for resemblance to their style.  Directories are walked recursively for",
     "media files (others are skipped and counted); '-' reads paths from",
     "standard input, one per line (NUL-separated with -0).  An operand that",
-    "yields no file is an error.",
+    "yields no file is an error.  With --files-from or --part, --resume skips",
+    "inputs by path and records errors too, so each input of a part gets",
+    "exactly one line (see merge).",
     "Exit status: 0 every suspect clean, 1 a resemblance found (--fail-on),",
     "2 any error, 130 stopped by Ctrl-C (143 by SIGTERM).",
     NULL,
@@ -45,7 +50,8 @@ static const char *const out_names[] = { "text", "json", "jsonl", "csv", NULL };
 
 /* Settings from the command line. */
 struct scan_args {
-    const char *index, *evidence, *resume, *html;
+    const char *index, *evidence, *resume, *html, *files_from, *part;
+    int by_path;   /* --files-from/--part: resume by path, errors recorded */
     int format, fail_on, jobs, quiet, nul, no_color;
     double min_score, match_score, style_threshold, fps;
     int radius, style_top;
@@ -115,6 +121,7 @@ struct out {
     unsigned flags;      /* LK_SW_* for stdout */
     int quiet;           /* --quiet: text reports suppressed */
     int resume;          /* --resume file descriptor (O_APPEND), or -1 */
+    int by_path;         /* errors go to the resume file too (not interrupted ones) */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
     const lk_resume *done; /* --resume: the reports already there */
@@ -143,7 +150,8 @@ static void emit(struct out *o, struct job *j, int fail_on)
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
-    if (o->resume >= 0 && r->verdict != LK_VERDICT_ERROR && rc == 0)
+    if (o->resume >= 0 && (r->verdict != LK_VERDICT_ERROR || (o->by_path && !stop_flag)) &&
+        rc == 0)
         rc = lk_scan_append_jsonl(o->resume, r);
     if (o->html && rc == 0)
         rc = lk_scan_report_add(o->html, r);
@@ -233,6 +241,7 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_resume *don
     const char *nc = getenv("NO_COLOR");
     o->format = a->format;
     o->quiet = a->quiet;
+    o->by_path = a->by_path;
     o->flags = (isatty(1) && !(nc && *nc) && !a->no_color) ? LK_SW_COLOR : 0;
     if (a->html && lk_scan_report_new(&o->html) < 0) {
         lk_error("out of memory");
@@ -319,7 +328,7 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
         p.style_top = a->style_top;
     p.evidence_dir = a->evidence;
     p.stop = &stop_flag;
-    p.skip_fn = a->resume ? lk_resume_has : NULL;
+    p.skip_fn = a->resume && !a->by_path ? lk_resume_has : NULL; /* by path: inputs.c */
     p.skip_ctx = done;
     p.progress_fn = prog->on ? lk_progress_frame : NULL;
     p.progress_ctx = prog;
@@ -390,6 +399,31 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     return status;
 }
 
+/* --part and --files-from: parsed and checked.  0 or -1 (printed). */
+static int list_args(struct scan_args *a, int n, char **ops, lk_part *part)
+{
+    if (a->part && lk_part_parse(a->part, part) < 0)
+        return -1;
+    a->by_path = a->files_from || a->part;
+    for (int i = 0; a->files_from && !strcmp(a->files_from, "-") && i < n; i++)
+        if (!strcmp(ops[i], "-")) {
+            lk_error("'-' and '--files-from -' both read standard input");
+            return -1;
+        }
+    return 0;
+}
+
+/* --part, then (by path) --resume: the inputs this run still scans. */
+static int select_part(const struct scan_args *a, const lk_part *part, lk_paths *files)
+{
+    lk_inputs_keep_part(files, part);
+    long done = a->by_path && a->resume ? lk_inputs_drop_reported(files, a->resume) : 0;
+    if (done > 0)
+        fprintf(stderr, "resuming: %ld input%s already in '%s', skipped\n", done,
+                done == 1 ? "" : "s", a->resume);
+    return done < 0 ? -1 : 0;
+}
+
 /* "DIR/report.html" -> "DIR/report-evidence" (malloc'd, NULL when out of memory). */
 static char *evidence_beside(const char *html)
 {
@@ -404,19 +438,28 @@ static char *evidence_beside(const char *html)
 }
 
 /* Expands the n operands and scans what they name; the exit status. */
-static int scan_operands(const struct scan_args *a, int n, char **ops)
+static int scan_operands(const struct scan_args *a, int n, char **ops, const lk_part *part)
 {
     lk_paths files = { 0 };
     lk_walk walk = { .include = &a->include, .exclude = &a->exclude };
     int status = LK_EXIT_ERROR;
     int rc = inputs(n, ops, a->nul, &files, &walk);
+    if (rc == 0 && a->files_from)
+        rc = lk_inputs_read_list(&files, &walk, a->files_from, a->nul) < 0 ? -2 : 0;
     lk_walk_report(&walk, a->quiet);
-    if (rc < 0)
+    size_t listed = files.n;
+    if (rc == 0 && select_part(a, part, &files) < 0)
+        rc = -2;
+    if (rc == -1)
         lk_error("out of memory");
-    else if (files.n == 0 && !walk.failed)
+    else if (rc < 0)
+        ; /* printed */
+    else if (listed == 0 && !walk.failed)
         lk_error("nothing to scan");
     else if (files.n > 0)
         status = scan(a, &files, walk.failed);
+    else if (a->part || a->by_path) /* an empty part, or all of it reported before */
+        status = walk.failed ? LK_EXIT_ERROR : LK_EXIT_OK;
     lk_walk_release(&walk);
     lk_paths_release(&files);
     return status;
@@ -452,7 +495,11 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_FLAG_('q', "quiet", &a.quiet, "print only errors (and --json/--jsonl output)"),
         LK_OPT_STRING_(0, "resume", &a.resume, "FILE",
                        "append JSON Lines to FILE, skipping suspects already in it"),
-        LK_OPT_FLAG_('0', NULL, &a.nul, "paths read from '-' are NUL-separated"),
+        LK_OPT_FLAG_('0', "null", &a.nul, "listed paths are NUL-separated (find -print0)"),
+        LK_OPT_STRING_(0, "files-from", &a.files_from, "LIST",
+                       "scan the paths listed in LIST ('-': standard input)"),
+        LK_OPT_STRING_(0, "part", &a.part, "K/N",
+                       "scan only part K of N of the inputs (by position)"),
         LK_OPT_DOUBLE_(0, "fps", &a.fps, "N", 0, 1000,
                        "sample N frames/s of suspects (default: as the index)"),
         LK_OPT_INT_(0, "radius", &a.radius, "N", 0, 128,
@@ -472,9 +519,10 @@ static int cmd_scan(int argc, char **argv)
     int n = lk_parse_options(usage, options, argc, argv);
     if (n < 0)
         return n == -2 ? LK_EXIT_OK : LK_EXIT_ERROR;
-    if (lk_check_tags(&a.tags) < 0)
+    lk_part part = { 0, 0 };
+    if (lk_check_tags(&a.tags) < 0 || list_args(&a, n, argv, &part) < 0)
         return LK_EXIT_ERROR;
-    if (n == 0) {
+    if (n == 0 && !a.files_from) {
         lk_error("nothing to scan");
         lk_usage_hint(usage);
         return LK_EXIT_ERROR;
@@ -483,7 +531,7 @@ static int cmd_scan(int argc, char **argv)
     char *implied = NULL; /* --html without --evidence: pictures next to the page */
     if (a.html && !a.evidence && strcmp(a.html, "-") && (implied = evidence_beside(a.html)))
         a.evidence = implied;
-    int status = scan_operands(&a, n, argv);
+    int status = scan_operands(&a, n, argv, &part);
     free(implied);
     return status;
 }

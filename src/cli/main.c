@@ -15,6 +15,7 @@ const lk_cmd *const lk_commands[] = {
     &lk_cmd_index,
     &lk_cmd_scan,
     &lk_cmd_report,
+    &lk_cmd_merge,
     &lk_cmd_help,
     &lk_cmd_version,
     &lk_cmd_completion,

@@ -48,3 +48,11 @@ expect_copy() {
 # grep_out PATTERN / grep_err PATTERN: fail unless the pattern is there.
 grep_out() { grep -q -e "$1" "$T/out" || { cat "$T/out" >&2; fail "stdout lacks '$1'"; }; }
 grep_err() { grep -q -e "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks '$1'"; }; }
+
+# same_reports A B: the scan reports (JSON Lines) of files A and B are the
+# same but for when the run started and the path the index was named by.
+same_reports() {
+    jq -c 'del(.run.started, .run.index.path)' "$1" > "$1.cmp" &&
+        jq -c 'del(.run.started, .run.index.path)' "$2" > "$2.cmp" &&
+        cmp -s "$1.cmp" "$2.cmp" || { diff "$1.cmp" "$2.cmp" | head -20 >&2; return 1; }
+}
