@@ -131,7 +131,9 @@ LK_API int lk_ref_collapse_view(lk_index_frame *v, size_t *n, int view, const lk
 typedef struct lk_scan_match {
     const char *work_id, *title, *owner; /**< borrowed from the scanner */
     uint32_t work;                       /**< dense work number in the scanner */
-    double score;                        /**< 0..1 */
+    double score;                        /**< 0..1: lk_match_score_of_chance(chance) */
+    double chance;                       /**< expected chance matches this strong per
+                                              scanned suspect (src/match/evidence.c) */
     lk_segment *segs;                    /**< aligned segments, best first (owned) */
     size_t nsegs;                        /**< number of segments */
     char **evidence;                     /**< per segment: PNG path or NULL (owned);

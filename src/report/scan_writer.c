@@ -1,15 +1,18 @@
 /*
  * scan_writer.c — the report of `likeness scan` for one suspect: readable
- * text (verdict, matched works with owner, title, id, score and aligned
- * timecodes on both sides, then style resemblances), JSON and JSON Lines.
+ * text (verdict, matched works with owner, title, id, score, the chance
+ * of such a match in words and aligned timecodes on both sides, then style
+ * resemblances), JSON and JSON Lines.
  *
  * The JSON shape is a stable contract (README "Output of likeness scan"):
  * fields are added freely, never renamed.  Times are seconds rounded to
- * milliseconds; scores are rounded to 4 decimals.
+ * milliseconds; scores are rounded to 4 decimals, chances (expected chance
+ * matches per suspect) to 3 significant digits, LLRs to 0.01 nat.
  */
 #include <errno.h>
 #include <math.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
 #include "common/common.h"
@@ -32,6 +35,16 @@ static double round_to(double x, double unit)
     return round(x / unit) * unit;
 }
 
+/* A chance rate with 3 significant digits (finite: capped at 1e300). */
+static double chance_json(double c)
+{
+    char buf[32];
+    if (!(c < 1e300))
+        return 1e300;
+    snprintf(buf, sizeof buf, "%.3g", c);
+    return strtod(buf, NULL);
+}
+
 static cJSON *segment_json(const lk_segment *s, const char *evidence)
 {
     cJSON *o = cJSON_CreateObject();
@@ -44,6 +57,8 @@ static cJSON *segment_json(const lk_segment *s, const char *evidence)
     cJSON_AddNumberToObject(o, "frames", s->frames);
     cJSON_AddNumberToObject(o, "distance", round_to(s->distance, 1e-2));
     cJSON_AddNumberToObject(o, "score", round_to(s->score, 1e-4));
+    cJSON_AddNumberToObject(o, "chance", chance_json(s->chance));
+    cJSON_AddNumberToObject(o, "llr", round_to(s->llr, 1e-2));
     cJSON_AddNumberToObject(o, "speed", round_to(s->speed, 1e-3));
     cJSON_AddStringToObject(o, "transform", lk_variant_name(s->variant));
     if (evidence)
@@ -66,6 +81,7 @@ static cJSON *match_json(const lk_scan_match *m)
     if (!o)
         return NULL;
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
+    cJSON_AddNumberToObject(o, "chance", chance_json(m->chance));
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
         cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL));
@@ -151,6 +167,32 @@ static void print_segment(FILE *fp, const lk_segment *s, const char *evidence)
         fprintf(fp, "      evidence: %s\n", evidence);
 }
 
+/* "about 1 in 10^7 suspects": the chance rate of a match in words (1 in N,
+ * N to one significant digit past a million, to two below). */
+static void print_chance(FILE *fp, double c)
+{
+    double n = c > 0 ? 1.0 / c : 0;
+    if (!(c < 1e300))
+        fprintf(fp, "      chance match: more than one per suspect (no evidence)\n");
+    else if (c >= 0.5)
+        fprintf(fp, "      chance match: about %.2g per suspect (weak)\n", c);
+    else if (c <= 1e-300)
+        fprintf(fp, "      chance match: less than 1 in 10^300 suspects\n");
+    else if (n < 1e6) {
+        double unit = pow(10.0, floor(log10(n)) - 1);
+        fprintf(fp, "      chance match: about 1 in %.0f suspects\n", round(n / unit) * unit);
+    } else {
+        int k = (int)floor(log10(n));
+        int m = (int)lround(n / pow(10.0, k));
+        if (m >= 10)
+            m = 1, k++;
+        if (m == 1)
+            fprintf(fp, "      chance match: about 1 in 10^%d suspects\n", k);
+        else
+            fprintf(fp, "      chance match: about 1 in %d x 10^%d suspects\n", m, k);
+    }
+}
+
 static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
 {
     if ((flags & LK_SW_QUIET) && r->verdict == LK_VERDICT_CLEAN)
@@ -160,6 +202,7 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
         const lk_scan_match *m = &r->matches[i];
         fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s\n", m->score, m->title, m->owner,
                 m->work_id);
+        print_chance(fp, m->chance);
         for (size_t k = 0; k < m->nsegs; k++)
             print_segment(fp, &m->segs[k], m->evidence ? m->evidence[k] : NULL);
     }

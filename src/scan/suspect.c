@@ -148,7 +148,7 @@ static int pick_works(const lk_scanner *s, const lk_match_result *mr, const stru
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               NULL, 0, NULL };
+                               wm->chance, NULL, 0, NULL };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -208,9 +208,11 @@ static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_res
         merge_frame_hits(fs, &hits);
     if (rc >= 0 && hits.n)
         rc = resolve_refs(s, &hits, &m, err);
+    lk_match_params mp = s->p.match; /* the chances this suspect's frames had */
+    mp.hashes_per_frame = fs->n ? (double)fs->nq * LK_DIHEDRAL_COUNT / (double)fs->n : 0;
     if (rc >= 0 && hits.n)
-        rc = lk_match_align(&s->p.match, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs,
-                            m.n, &mr);
+        rc = lk_match_align(&mp, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs, m.n,
+                            &mr);
     if (rc >= 0 && hits.n && (rc = pick_works(s, &mr, &m, r)) < 0)
         rc = lki_err(err, (int)rc, "out of memory");
     lk_match_release(&mr);
