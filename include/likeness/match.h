@@ -90,13 +90,14 @@ typedef struct lk_match_params {
  *  accuracy benchmark (README, "Evidence and calibration"): no negative
  *  flagged, recall >= 95 % of the best recall of any threshold that
  *  flags none. */
-#define LK_MATCH_DEFAULT_RATE 1e-2
+#define LK_MATCH_DEFAULT_RATE 2e-2
 
 /**
  * The score in [0,1] of an expected number @p chance (>= 0) of chance
  * matches per suspect: s = 1 / (1 + (chance / LK_MATCH_DEFAULT_RATE)^(1/2))
- * — 0.5 at the default rate (1 in 100 suspects), 0.91 at 1/100 of it (1 in
- * 10^4), 0.99 at 1/10^4 of it (1 in 10^6), 0.09 at 100 times it.  Monotone decreasing; NaN gives 0.
+ * — 0.5 at the default rate (1 in 50 suspects), 0.91 at 1/100 of it (1 in
+ * 5,000), 0.99 at 1/10^4 of it (1 in 500,000), 0.09 at 100 times it.
+ * Monotone decreasing; NaN gives 0.
  */
 LK_API double lk_match_score_of_chance(double chance);
 

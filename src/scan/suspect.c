@@ -133,6 +133,14 @@ static int resolve_refs(lk_scanner *s, lk_hits *hits, struct refmap *m, lk_errbu
     return 0;
 }
 
+/* 1 if a work of chance @p chance reaches the match threshold @p min_score
+ * (> 0).  Compared in chance terms: scores of strong matches all round to
+ * 1.0 in double precision, their chances do not. */
+static int reaches(double chance, double min_score)
+{
+    return chance <= lk_match_chance_of_score(min_score);
+}
+
 /* Copies the works to report out of the alignment result. */
 static int pick_works(const lk_scanner *s, const lk_match_result *mr, const struct refmap *m,
                       lk_scan_result *r)
@@ -143,7 +151,7 @@ static int pick_works(const lk_scanner *s, const lk_match_result *mr, const stru
         return LK_ENOMEM;
     for (size_t i = 0; i < mr->nworks; i++) {
         const lk_work_match *wm = &mr->works[i];
-        if (wm->score < min_score && min_score > 0)
+        if (min_score > 0 && !reaches(wm->chance, min_score))
             continue;
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
@@ -252,7 +260,8 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
 static int decide(const lk_scanner *s, const lk_scan_result *r)
 {
     for (size_t i = 0; i < r->nmatches; i++)
-        if (r->matches[i].score >= s->p.match.min_score && r->matches[i].score > 0)
+        if (s->p.match.min_score > 0 ? reaches(r->matches[i].chance, s->p.match.min_score)
+                                     : r->matches[i].score > 0)
             return LK_VERDICT_MATCH;
     if (r->nstyle && r->style[0].score >= s->p.match.style_threshold)
         return LK_VERDICT_RESEMBLES;
