@@ -42,7 +42,7 @@ static const char *const out_names[] = { "text", "json", "jsonl", NULL };
 struct scan_args {
     const char *index, *evidence, *resume;
     int format, fail_on, jobs, quiet, nul, no_color;
-    double min_score, style_threshold, fps;
+    double min_score, max_false_rate, style_threshold, fps;
     int radius, style_top;
 };
 
@@ -282,6 +282,8 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     lk_scan_params_default(&p);
     if (a->min_score >= 0)
         p.match.min_score = a->min_score;
+    if (a->max_false_rate >= 0) /* the same threshold in chance terms (likeness/match.h) */
+        p.match.min_score = lk_match_score_of_chance(a->max_false_rate);
     if (a->style_threshold >= 0)
         p.match.style_threshold = a->style_threshold;
     if (a->radius >= 0)
@@ -337,7 +339,8 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 
 static int cmd_scan(int argc, char **argv)
 {
-    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .style_threshold = -1,
+    struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .max_false_rate = -1,
+                           .style_threshold = -1,
                            .fps = -1, .radius = -1 };
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
@@ -347,6 +350,9 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_SETINT_(0, "jsonl", &a.format, LK_SCANFMT_JSONL, "one JSON object per suspect"),
         LK_OPT_DOUBLE_(0, "min-score", &a.min_score, "X", 0, 1,
                        "copy evidence >= X is a match (0: list every candidate)"),
+        LK_OPT_DOUBLE_(0, "max-false-rate", &a.max_false_rate, "R", 0, 1e6,
+                       "a match is expected by chance in at most R suspects of one "
+                       "(default 0.02, i.e. --min-score 0.5)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,
                        "style score >= X is 'resembles'"),
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
@@ -373,6 +379,10 @@ static int cmd_scan(int argc, char **argv)
     if (n == 0) {
         lk_error("nothing to scan");
         lk_print_usage(usage, options, stderr);
+        return LK_EXIT_ERROR;
+    }
+    if (a.min_score >= 0 && a.max_false_rate >= 0) {
+        lk_error("--min-score and --max-false-rate set the same threshold: give one");
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);
