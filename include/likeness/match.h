@@ -61,7 +61,8 @@ LK_API void lk_match_background_add(lk_match_background *bg, const uint16_t *dis
  * Tunables; start from lk_match_params_default().  Valid ranges (else
  * lk_match_align returns LK_EINVAL): radius 0..256, 0 < min_speed <= 1 <=
  * max_speed <= 4, max_gap > 0, min_score and style_threshold in [0,1],
- * max_works >= 1, max_segments >= 1.
+ * max_works >= 1, max_segments >= 1; hashes_per_frame below 1 (or NaN)
+ * means the default.
  */
 typedef struct lk_match_params {
     int radius;          /**< PDQ Hamming radius of a frame hit (default 31); hits
@@ -153,7 +154,8 @@ LK_API void lk_match_params_default(lk_match_params *p);
  * @p suspect_still is 1 for a still picture (then nq <= 1), else 0.
  * Replaces the contents of @p out (which must be zeroed or hold an earlier
  * result); on error @p out is left empty.  The algorithm is documented in
- * src/match/align.c, the scores in src/match/score.c.  Deterministic: the
+ * src/match/align.c, the evidence, chances and scores in
+ * src/match/evidence.c.  Deterministic: the
  * same input gives the same output whatever the order of @p hits.
  * Returns the number of works with evidence (<= max_works), or LK_EINVAL
  * (bad parameter, hit out of range, unsorted times, more than UINT32_MAX

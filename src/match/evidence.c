@@ -151,8 +151,9 @@ static double measured_near(const lk_match_background *bg, int d)
 }
 
 /* nb(d) with its floor: the sample's resolution (half a neighbour in the
- * sample at d = 31) and the measured tail extrapolated towards d = 0 at one
- * decade per LK_EV_DECADE bits, whichever is larger. */
+ * sample and the prior's LK_EV_PRIOR_SAMPLES at d = 31) and the measured
+ * tail extrapolated towards d = 0 at one decade per LK_EV_DECADE bits,
+ * whichever is larger. */
 static double background_near(const lk_match_background *bg, int d, int radius)
 {
     double samples = (bg ? bg->samples : 0) + LK_EV_PRIOR_SAMPLES;
