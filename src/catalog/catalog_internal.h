@@ -24,16 +24,15 @@
 #define LK_REC_BYTES 260
 
 /* The loaded search segment (segment.c).  Invariant: when valid, hashes
- * and refs point at n entries (mapped file or owned memory). */
+ * and refs point at n entries inside mem, which this handle owns (read
+ * from PATH-seg or rebuilt; never a mapping of the file). */
 typedef struct lki_segfile {
     int valid;              /* 1 once loaded and verified */
     uint64_t generation;    /* catalog generation it was built from */
     size_t n;               /* entries */
     const lk_hash256 *hashes;
     const uint32_t *refs;   /* 2 per entry: file row, entry number */
-    void *map;              /* mmap base or NULL */
-    size_t map_len;         /* bytes mapped */
-    void *mem;              /* owned memory (in-memory segment) or NULL */
+    void *mem;              /* owned aligned block: header, hashes, refs */
 } lki_segfile;
 
 /* Cache of the last file blob lk_index_entry_at decoded. */
