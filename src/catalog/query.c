@@ -21,8 +21,8 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
     LK_TRY(lki_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title,"
         " (SELECT group_concat(key || '=' || value, ', ') FROM tags WHERE work = w.id),"
-        " count(f.id), coalesce(sum(f.entries), 0), coalesce(sum(f.sampled), 0),"
-        " coalesce(sum(f.duration), 0)"
+        " coalesce(sum(f.part = 0), 0), coalesce(sum(f.entries), 0),"
+        " coalesce(sum(f.sampled), 0), coalesce(sum(CASE f.part WHEN 0 THEN f.duration END), 0)"
         " FROM works w JOIN owners o ON o.id = w.owner LEFT JOIN files f ON f.work = w.id"
         " GROUP BY w.id ORDER BY o.name, w.title, w.work_id", &st, err));
     int rc, ret = 0;
@@ -62,7 +62,8 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
         "SELECT (SELECT count(*) FROM works), (SELECT count(*) FROM owners),"
-        " count(*), coalesce(sum(entries), 0), coalesce(sum(sampled), 0) FROM files",
+        " coalesce(sum(part = 0), 0), coalesce(sum(entries), 0), coalesce(sum(sampled), 0)"
+        " FROM files",
         &st, err));
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -144,6 +145,8 @@ static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_en
         .file = col_text(st, 5), .file_duration = sqlite3_column_double(st, 6),
         .file_imported = sqlite3_column_int(st, 7),
     };
+    if (sqlite3_column_bytes(st, 8) == 32)
+        memcpy(e.file_sha256, sqlite3_column_blob(st, 8), 32);
     uint8_t *blob;
     size_t n;
     LK_TRY(lki_load_blob(ix, e.file_row, &blob, &n, err));
@@ -163,8 +166,8 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
-        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported"
-        " FROM files f"
+        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported,"
+        " f.sha256 FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner"
         " WHERE ?1 IS NULL OR w.work_id = ?1 ORDER BY f.id", &st, err));
     if (work_id)
@@ -207,7 +210,7 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         c->path = lki_strdup(col_text(st, 4));
         c->duration = sqlite3_column_double(st, 5);
         c->imported = sqlite3_column_int(st, 6);
-        c->abs_path = strdup(col_text(st, 7));
+        c->abs_path = lki_strdup(col_text(st, 7));
         if (sqlite3_column_bytes(st, 8) == 32)
             memcpy(c->sha256, sqlite3_column_blob(st, 8), 32);
     }

@@ -198,6 +198,153 @@ static void test_crafted_segments(void)
     CHECK_INT(n, NE);
 }
 
+/* ---- the catalog's text under a checksum ---- */
+
+static void sql(const char *stmt)
+{
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, stmt, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void expect_verify_fails(const char *stmt, const char *needle)
+{
+    lk_index *ix = fresh();
+    lk_errbuf err;
+    int repairs;
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), 0);
+    lk_index_close(&ix);
+    sql(stmt);
+    CHECK_INT(lk_index_open(&ix, path, 0, &err), 0);
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), LK_ECORRUPT);
+    CHECK(strstr(err.msg, needle) != NULL && strstr(err.msg, "checksum") != NULL);
+    if (!strstr(err.msg, needle))
+        fprintf(stderr, "after %s: %s\n", stmt, err.msg);
+    lk_index_close(&ix);
+}
+
+static void test_text_checksums(void)
+{
+    expect_verify_fails("UPDATE works SET title = 'Title Alphb' WHERE work_id = 'wa'", "wa");
+    expect_verify_fails("UPDATE owners SET name = 'Owner Alphb' WHERE name = 'Owner Alpha'",
+                        "wa");
+    expect_verify_fails("UPDATE tags SET value = '2'", "wa");
+    expect_verify_fails("UPDATE works SET work_id = 'wc' WHERE work_id = 'wb'", "wc");
+    expect_verify_fails("UPDATE files SET path = 'dir/c.png' WHERE path = 'dir/b.png'",
+                        "dir/c.png");
+    expect_verify_fails("UPDATE files SET abs_path = '/x' WHERE path = 'dir/a.mp4'",
+                        "dir/a.mp4");
+    /* renames and removals keep every checksum right */
+    lk_index *ix = fresh();
+    lk_errbuf err;
+    int repairs;
+    CHECK_INT(lk_index_rename_work(ix, "wb", "wz", &err), 0);
+    CHECK_INT(lk_index_remove_work(ix, "wa", &err), 0);
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), 0);
+    lk_index_close(&ix);
+}
+
+/* ---- hostile hash lists ---- */
+
+static long import_text(lk_index *ix, const char *name, const char *text, lk_errbuf *err)
+{
+    FILE *fp = fmemopen((void *)text, strlen(text), "r");
+    uint8_t sha[32];
+    memset(sha, 0x5a, 32);
+    long rc = lk_index_import(ix, &wb, fp, name, sha, LK_HASHLIST_AUTO, err);
+    fclose(fp);
+    return rc;
+}
+
+static void test_import_times(void)
+{
+    static const char *const bad[] = { "1e308", "-1", "nan", "inf", "1e9" };
+    const char *hex = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lk_index *ix = fresh();
+        char text[512];
+        snprintf(text, sizeof text, "0,100,%s,0.000\n1,100,%s,%s\n", hex, hex, bad[i]);
+        lk_errbuf err;
+        CHECK(import_text(ix, "list.vpdq", text, &err) < 0);
+        CHECK(strstr(err.msg, "list.vpdq:2:") != NULL && strstr(err.msg, "time") != NULL);
+        if (!strstr(err.msg, "list.vpdq:2:"))
+            fprintf(stderr, "time %s: %s\n", bad[i], err.msg);
+        snprintf(text, sizeof text, "%s,100,name,0.5\n%s,90,name,%s\n", hex, hex, bad[i]);
+        CHECK(import_text(ix, "list.pdq", text, &err) < 0);
+        CHECK(strstr(err.msg, "list.pdq:2:") != NULL && strstr(err.msg, "time") != NULL);
+        int repairs;
+        CHECK_INT(lk_index_verify(ix, &repairs, &err), 0);
+        lk_index_close(&ix);
+    }
+    /* An entry stored past the limit (an older build) fails verify. */
+    lk_index *ix = fresh();
+    lk_index_frame f[1];
+    frames(f, 1);
+    f[0].t0 = f[0].t1 = 1e300;
+    lk_index_file file = { .path = "far.mp4", .size = 1 };
+    memset(file.sha256, 9, 32);
+    lk_errbuf err;
+    CHECK_INT(lk_index_add_file(ix, &wb, &file, f, 1, &err), LK_EINVAL);
+    lk_index_close(&ix);
+}
+
+static int count_files(const lk_index_work_info *w, void *ctx)
+{
+    if (!strcmp(w->work_id, "wb"))
+        *(int64_t *)ctx = w->files * 1000000 + w->entries;
+    return 0;
+}
+
+/* A long list is stored in parts of at most LK_INDEX_PART_ENTRIES entries,
+ * still one file to the user, every entry kept in order. */
+static void test_import_parts(void)
+{
+    lk_index *ix = fresh();
+    lk_index_remove_work(ix, "wb", NULL);
+    size_t n = 2 * LK_INDEX_PART_ENTRIES + 17, cap = n * 100 + 1;
+    char *text = malloc(cap), *p = text;
+    lk_hash256 *want = malloc(n * sizeof *want);
+    for (size_t i = 0; text && want && i < n; i++) {
+        char hex[65];
+        for (int k = 0; k < 4; k++)
+            want[i].w[k] = t_rand(&seed);
+        lk_hash256_to_hex(&want[i], hex);
+        p += sprintf(p, "%zu,80,%s,%.3f\n", i, hex, (double)i * 0.5);
+    }
+    lk_errbuf err;
+    CHECK_INT(import_text(ix, "long.vpdq", text, &err), (long)n);
+    int64_t got = 0;
+    CHECK_INT(lk_index_list(ix, count_files, &got, &err), 0);
+    CHECK_INT(got, 1000000 + (int64_t)n);
+    const lk_hash256 *h;
+    size_t nh;
+    CHECK_INT(lk_index_hashes(ix, &h, &nh, &err), 0);
+    CHECK_INT(nh, 400 + n);
+    int order_ok = nh == 400 + n;
+    for (size_t i = 0; order_ok && i < n; i++)
+        order_ok = !memcmp(&h[400 + i], &want[i], 32);
+    CHECK(order_ok);
+    lk_index_entry e;
+    CHECK_INT(lk_index_entry_at(ix, 400 + n - 1, &e, &err), 0);
+    CHECK_STR(e.file, "long.vpdq");
+    CHECK(fabs(e.frame.t0 - (double)(n - 1) * 0.5) < 1e-9);
+    CHECK(fabs(e.file_duration - (double)(n - 1) * 0.5) < 1e-9);
+    uint8_t sha[32];
+    memset(sha, 0x5a, 32);
+    CHECK_INT(lk_index_has_content(ix, sha, NULL, &err), 1);
+    CHECK(import_text(ix, "again.vpdq", text, &err) == LK_EEXIST);
+    int repairs;
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), 0);
+    CHECK_INT(lk_index_remove_work(ix, "wb", &err), 0);
+    CHECK_INT(lk_index_hashes(ix, &h, &nh, &err), 0);
+    CHECK_INT(nh, 400);
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), 0);
+    lk_index_close(&ix);
+    free(text);
+    free(want);
+}
+
 int main(void)
 {
     lk_init();
@@ -209,6 +356,9 @@ int main(void)
     snprintf(seg, sizeof seg, "%s-seg", path);
     test_truncated_under_reader();
     test_crafted_segments();
+    test_text_checksums();
+    test_import_times();
+    test_import_parts();
     char cmd[320];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
