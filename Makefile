@@ -124,6 +124,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
+# fuzz_resume includes src/cli/cmd_scan.c (its --resume reader is static
+# there) and links the other CLI files it calls.
+FUZZ_CLI_SRCS := $(filter-out src/cli/main.c src/cli/cmd_scan.c,$(CLI_SRCS))
+
+$(BUILD)/fuzz/fuzz_resume: tests/fuzz/fuzz_resume.c tests/fuzz/regression_driver.c $(LIB) \
+                           $(CLI_SRCS) src/cli/cli.h
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c \
+	  $(FUZZ_CLI_SRCS) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+
 # libFuzzer builds: the library again with clang, the sanitizers and
 # coverage instrumentation (its own build directory), each harness linked
 # with -fsanitize=fuzzer instead of the regression driver.
@@ -142,6 +153,7 @@ $(FUZZ_LF)/%: tests/fuzz/%.c tests/fuzz/fuzz_helpers.h $(FUZZ_LF)/lib/liblikenes
 	@echo "  LD      $@"
 	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Itests -std=c11 -Wall -Wextra -Werror -O1 -g \
 	  -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -pthread $< \
+	  $(if $(filter fuzz_resume,$*),$(FUZZ_CLI_SRCS)) \
 	  -o $@ $(FUZZ_LF)/lib/liblikeness.a $(LIBS)
 
 $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
