@@ -164,7 +164,15 @@ $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 test: all test-programs
 	@sh tests/run.sh $(BUILD)
 
-test-programs: $(TEST_BINS) $(FUZZ_BINS)
+test-programs: $(TEST_BINS) $(FUZZ_BINS) $(BUILD)/shim/write_shim.so
+
+# The LD_PRELOAD write-failure shim of tests/cli/t0105-fault-writes.sh
+# (outside $(BUILD)/tests, whose executables run.sh runs).  Never sanitized:
+# it is loaded into sanitized programs, which are told to accept it.
+$(BUILD)/shim/write_shim.so: tests/fault/write_shim.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared $< -o $@ -ldl
 
 # The pkg-config modules the build needs (for .ci/cross-aarch64's check).
 print-pkgs:

@@ -71,6 +71,8 @@ int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
     if (code == LK_ECORRUPT)
         return lki_err(err, code, "%s: %s: index damaged (%s); run 'likeness index verify'",
                       ix->path, what, msg);
+    if (sys && (code == LK_ENOSPC || code == LK_EIO))
+        return lki_err(err, code, "%s: %s: %s (%s)", ix->path, what, msg, strerror(sys));
     if (code == LK_EBUSY)
         return lki_err(err, code, "%s: %s: the index is in use by another process (waited %d s "
                        "for it)", ix->path, what, ix->busy_ms / 1000);
