@@ -180,6 +180,10 @@ typedef struct lk_scan_params {
     void *skip_ctx;                /**< passed to skip_fn */
     int style_top;                 /**< style resemblances listed at most
                                         (default LK_STYLE_TOP_DEFAULT) */
+    int decoder_threads;           /**< threads of each suspect's and evidence
+                                        decoder (lk_decode_opts.threads; 0, the
+                                        default: automatic); 1 when several
+                                        suspects are scanned at once */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */
