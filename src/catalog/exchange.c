@@ -201,8 +201,22 @@ struct reader {
     long lineno;
     int64_t bytes;          /* bytes read so far */
     double duration;        /* the latest time seen */
-    lk_index_frame *buf;    /* LK_INDEX_PART_ENTRIES entries */
+    lk_index_frame *buf;    /* cap entries, grown up to LK_INDEX_PART_ENTRIES */
+    size_t cap;
 };
+
+/* Room for entry k in r->buf (doubling, at most a part); 0 or LK_ENOMEM. */
+static int reserve(struct reader *r, size_t k)
+{
+    if (k < r->cap)
+        return 0;
+    size_t cap = LK_MIN(LK_MAX(r->cap * 2, (size_t)256), (size_t)LK_INDEX_PART_ENTRIES);
+    lk_index_frame *b = lki_realloc(r->buf, cap * sizeof *b);
+    if (!b)
+        return LK_ENOMEM;
+    r->buf = b, r->cap = cap;
+    return 0;
+}
 
 /* Parses one significant line into *e: 0 or < 0 with err naming the line. */
 static int read_one(struct reader *r, lk_index_frame *e, lk_errbuf *err)
@@ -233,6 +247,8 @@ static long read_part(struct reader *r, lk_errbuf *err)
         r->bytes += len;
         if (is_blank(r->line))
             continue;
+        if (reserve(r, (size_t)k) < 0)
+            return lki_err(err, LK_ENOMEM, "%s: out of memory", r->name);
         LK_TRY(read_one(r, &r->buf[k], err));
         k++;
     }
@@ -296,8 +312,6 @@ LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, cons
         return lki_err(err, LK_EINVAL, "%s: import reads pdq or vpdq lines", name);
     LK_TRY(lki_check_work(ix, w, err));
     struct reader r = { .fp = fp, .name = name, .format = format };
-    if (!(r.buf = lki_malloc(LK_INDEX_PART_ENTRIES * sizeof *r.buf)))
-        return lki_err(err, LK_ENOMEM, "%s: out of memory", name);
     struct import_ctx c = { w, &r, sha256, 0 };
     int rc = lki_db_write(ix, import_fn, &c, err);
     free(r.line);
