@@ -149,12 +149,20 @@ static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_en
         memcpy(e.file_sha256, sqlite3_column_blob(st, 8), 32);
     uint8_t *blob;
     size_t n;
+    if (!(e.file_duration >= 0 && e.file_duration <= LK_INDEX_TIME_MAX))
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: file %lld has duration %g",
+                       ix->path, (long long)e.file_row, e.file_duration);
     LK_TRY(lki_load_blob(ix, e.file_row, &blob, &n, err));
     int ret = 0;
     for (size_t i = 0; i < n && ret == 0; i++) {
+        lk_errbuf why;
         e.number = (uint32_t)i;
         lki_rec_decode(blob + i * LK_REC_BYTES, &e.frame);
-        ret = fn(&e, ctx);
+        if (lki_rec_check(&e.frame, &why) < 0)
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: entry %zu of file %lld: %s",
+                          ix->path, i, (long long)e.file_row, why.msg);
+        else
+            ret = fn(&e, ctx);
     }
     lki_free(blob);
     return ret;
@@ -222,6 +230,9 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         return lki_db_err(ix, rc, "catalog read failed", err);
     if (!c->work_id || !c->owner || !c->title || !c->path || !c->abs_path)
         return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    if (!(c->duration >= 0 && c->duration <= LK_INDEX_TIME_MAX))
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: file %lld has duration %g; run "
+                      "'likeness index verify'", ix->path, (long long)row, c->duration);
     LK_TRY(lki_load_blob(ix, row, &c->blob, &c->n, err));
     c->file_row = row;
     c->loaded = 1;
@@ -245,6 +256,10 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
                       (long long)row, c->n);
     memset(out, 0, sizeof *out);
     lki_rec_decode(c->blob + (size_t)num * LK_REC_BYTES, &out->frame);
+    lk_errbuf why;
+    if (lki_rec_check(&out->frame, &why) < 0)
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: entry %u of file %lld: %s; run "
+                      "'likeness index verify'", ix->path, num, (long long)row, why.msg);
     if (memcmp(&out->frame.pdq, &ix->seg.hashes[pos], sizeof(lk_hash256)))
         return lki_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog at "
                       "position %zu; run 'likeness index verify'", ix->path, pos);

@@ -36,14 +36,17 @@ static int sql_check(lk_index *ix, const char *sql, const char *ok_text, const c
 static int check_files(lk_index *ix, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lki_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries FROM files "
+    LK_TRY(lki_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries, duration"
+                             " FROM files "
                              "ORDER BY id", &st, err));
     int rc, ret = 0;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t row = sqlite3_column_int64(st, 0);
         const char *path = (const char *)sqlite3_column_text(st, 1);
+        double duration = sqlite3_column_double(st, 5);
         if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) < 0 ||
-            sqlite3_column_int64(st, 4) > LK_INDEX_PART_ENTRIES) {
+            sqlite3_column_int64(st, 4) > LK_INDEX_PART_ENTRIES ||
+            !(duration >= 0 && duration <= LK_INDEX_TIME_MAX)) {
             ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
                          ix->path, (long long)row, path ? path : "?");
             break;

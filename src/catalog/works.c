@@ -375,7 +375,10 @@ int lki_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbu
     size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
     uint64_t sum = (uint64_t)sqlite3_column_int64(st, 2);
     const char *path = (const char *)sqlite3_column_text(st, 3);
-    if (entries < 0 || (uint64_t)entries * LK_REC_BYTES != bytes ||
+    /* the count is checked by division: a product could wrap (2^62 more
+     * entries than the blob holds would multiply to the same size) */
+    if (entries < 0 || entries > LK_INDEX_PART_ENTRIES || bytes % LK_REC_BYTES ||
+        (uint64_t)entries != bytes / LK_REC_BYTES ||
         lki_blob_checksum(data, (size_t)entries, row) != sum) {
         ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: frames of file %lld (%s) fail their "
                      "checksum", ix->path, (long long)row, path ? path : "?");

@@ -245,6 +245,99 @@ static void test_text_checksums(void)
     lk_index_close(&ix);
 }
 
+/* ---- crafted catalogs: counts and values under valid checksums ---- */
+
+/* Rewrites file row `row`: entries += extra, record `rec` gets t0 = t1 =
+ * t (unless t is 0), and the blob checksum is recomputed as works.c does. */
+static void reseal_file(int64_t row, uint64_t extra, size_t rec, double t)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(db, "SELECT entries, frames FROM files WHERE id = ?", -1, &st,
+                                 NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, row);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    uint64_t n = (uint64_t)sqlite3_column_int64(st, 0) + extra;
+    size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
+    uint8_t *blob = malloc(bytes);
+    memcpy(blob, sqlite3_column_blob(st, 1), bytes);
+    sqlite3_finalize(st);
+    if (t != 0) {
+        memcpy(blob + rec * 260, &t, 8);
+        memcpy(blob + rec * 260 + 8, &t, 8);
+    }
+    uint8_t key[16];
+    for (int i = 0; i < 8; i++) {
+        key[i] = (uint8_t)((uint64_t)row >> (8 * i));
+        key[8 + i] = (uint8_t)(n >> (8 * i));
+    }
+    uint64_t sum = XXH3_64bits_withSeed(blob, (size_t)(n * 260), XXH3_64bits(key, 16));
+    CHECK_INT(sqlite3_prepare_v2(db, "UPDATE files SET entries = ?, frames = ?, checksum = ?"
+                                 " WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, (int64_t)n);
+    sqlite3_bind_blob(st, 2, blob, (int)bytes, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, (int64_t)sum);
+    sqlite3_bind_int64(st, 4, row);
+    CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(blob);
+}
+
+static int count_entry(const lk_index_entry *e, void *ctx)
+{
+    (void)e;
+    (*(size_t *)ctx)++;
+    return 0;
+}
+
+/* Every reader of the crafted index fails with LK_ECORRUPT, none crashes. */
+static void expect_damaged(const char *what)
+{
+    lk_index *ix = NULL;
+    lk_errbuf err;
+    int repairs;
+    size_t walked = 0;
+    CHECK_INT(lk_index_open(&ix, path, LK_INDEX_READONLY, &err), 0);
+    CHECK_INT(lk_index_verify(ix, &repairs, &err), LK_ECORRUPT);
+    CHECK_INT(lk_index_foreach(ix, NULL, count_entry, &walked, &err), LK_ECORRUPT);
+    CHECK(walked <= NE);
+    const lk_hash256 *h;
+    size_t n = 0;
+    int rc = lk_index_hashes(ix, &h, &n, &err);
+    if (rc == 0) { /* the segment on disk is still valid: the record fails */
+        lk_index_entry e;
+        CHECK_INT(lk_index_entry_at(ix, NE - 1, &e, &err), LK_ECORRUPT);
+    } else {
+        CHECK_INT(rc, LK_ECORRUPT);
+    }
+    if (!strstr(err.msg, "damaged"))
+        fprintf(stderr, "%s: %s\n", what, err.msg);
+    CHECK(strstr(err.msg, "damaged") != NULL);
+    lk_index_close(&ix);
+}
+
+static void test_crafted_catalogs(void)
+{
+    lk_index *ix = fresh();
+    lk_index_close(&ix);
+    reseal_file(2, (uint64_t)1 << 62, 0, 0); /* 2^62 + 8 entries: 2^62 * 260 wraps to 0 */
+    expect_damaged("count wrapping");
+    ix = fresh();
+    lk_index_close(&ix);
+    reseal_file(2, 0, 7, NAN); /* a NaN time under a valid checksum */
+    expect_damaged("NaN time");
+    ix = fresh();
+    lk_index_close(&ix);
+    reseal_file(2, 0, 7, 1e308);
+    expect_damaged("time 1e308");
+    ix = fresh();
+    lk_index_close(&ix);
+    sql("UPDATE files SET duration = 1e308 WHERE id = 2");
+    expect_damaged("duration");
+}
+
 /* ---- hostile hash lists ---- */
 
 static long import_text(lk_index *ix, const char *name, const char *text, lk_errbuf *err)
@@ -357,6 +450,7 @@ int main(void)
     test_truncated_under_reader();
     test_crafted_segments();
     test_text_checksums();
+    test_crafted_catalogs();
     test_import_times();
     test_import_parts();
     char cmd[320];
