@@ -2,8 +2,9 @@
  * test_catalog_hostile.c — the catalog against hostile files and hostile
  * timing: a search segment truncated under a reader (no SIGBUS), crafted
  * segments whose checksums are valid but whose positions, rows and counts
- * are not, flipped bytes in the catalog's text (titles, owners, tags,
- * paths) caught by verify, and hostile hash lists (times out of range,
+ * are not, crafted catalogs with valid checksums (an entry count that
+ * wraps, NaN and huge times, a huge duration), flipped bytes in the
+ * catalog's text (titles, owners, tags, paths) caught by verify, and hostile hash lists (times out of range,
  * large lists stored in bounded parts).
  */
 #include <math.h>
