@@ -36,7 +36,7 @@ static void make_catalog(void)
         abort();
     static lk_index_frame f[100];
     for (int w = 0; w < 3; w++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "w%d", w);
         lk_index_work work = { id, "Owner", "Title", NULL, 0 };
         lk_index_file file = { .path = id, .size = 1, .duration = 10 };
