@@ -227,8 +227,9 @@ static int read_one(struct reader *r, lk_index_frame *e, lk_errbuf *err)
                        "\"frame,quality,hash,timestamp\" line", r->name, r->lineno);
     int rc = parse_line(r->line, r->format, e, &bad);
     if (rc == -2)
-        return lki_err(err, LK_EFORMAT, "%s:%ld: time '%.40s' out of range (0 to %g seconds)",
-                       r->name, r->lineno, bad, LK_INDEX_TIME_MAX);
+        return lki_err(err, LK_EFORMAT,
+                       "%s:%ld: time '%.40s' out of range (0 to %.0f seconds)", r->name,
+                       r->lineno, bad, LK_INDEX_TIME_MAX);
     if (rc < 0)
         return lki_err(err, LK_EFORMAT, "%s:%ld: malformed %s line", r->name, r->lineno,
                        r->format == LK_HASHLIST_PDQ ? "PDQ" : "vPDQ");
