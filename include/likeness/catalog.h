@@ -172,8 +172,9 @@ typedef struct lk_index_entry {
     const char *work_id, *owner, *title, *file; /**< identity; file as given to add */
     const char *file_abs;         /**< the file's absolute path when it was added, or NULL */
     uint8_t file_sha256[32];      /**< the file's content hash */
-    int64_t work_row, file_row;   /**< catalog rows */
-    uint32_t number;              /**< entry number inside the file */
+    int64_t work_row, file_row;   /**< catalog rows (file_row: the file's part
+                                       holding the entry, see LK_INDEX_PART_ENTRIES) */
+    uint32_t number;              /**< entry number inside that part */
     double file_duration;         /**< the file's duration, s (0 for a still picture) */
     int file_imported;            /**< 1 if the file holds imported hashes (no media) */
     lk_index_frame frame;         /**< the entry's features */
