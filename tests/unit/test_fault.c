@@ -9,7 +9,8 @@
  * in success or a clean LK_ENOMEM with a message, leave no block of its
  * own allocated (live count; ASan's leak check under make check), and
  * leave an index that still verifies and still holds every work stored
- * before it.
+ * before it.  LK_FAULT_SAMPLE=N samples N instead (a large N tries every
+ * allocation), LK_FAULT_ONLY=add-png,scan,... runs only those.
  */
 #include <limits.h>
 #include <sqlite3.h>
@@ -207,6 +208,10 @@ static void fault_each(const char *name, int (*op)(lk_errbuf *), int works)
 {
     lk_errbuf err;
     lki_fault_stats st;
+    const char *only = getenv("LK_FAULT_ONLY"), *all = getenv("LK_FAULT_SAMPLE");
+    long sample = all && atol(all) > 0 ? atol(all) : LK_FAULT_SAMPLE;
+    if (only && !strstr(only, name))
+        return;
     copy_file(base, path);
     lki_fault_arm(LONG_MAX, 0);
     int rc = op(&err);
@@ -214,7 +219,7 @@ static void fault_each(const char *name, int (*op)(lk_errbuf *), int works)
     CHECK_INT(rc, 0);
     if (rc)
         fprintf(stderr, "%s without faults: %s\n", name, err.msg);
-    long total = st.calls, step = total > LK_FAULT_SAMPLE ? total / LK_FAULT_SAMPLE : 1;
+    long total = st.calls, step = total > sample ? total / sample : 1;
     int bad = 0, runs = 0, failed_clean = 0;
     for (long i = 1; i <= total && bad < 5; i += step) {
         for (int keep = 0; keep <= 1; keep++) {
