@@ -28,14 +28,21 @@ static void acc_add(struct text_acc *a, const void *p, int n)
         a->sum = lki_checksum64(p, (size_t)n, a->sum);
 }
 
-static void acc_col(struct text_acc *a, sqlite3_stmt *st, int i)
+/* Adds column i of st's row; 0, or LK_ENOMEM when SQLite could not give
+ * the bytes (a NULL pointer for a non-empty value: out of memory, which
+ * must not pass for a wrong checksum). */
+static int acc_col(struct text_acc *a, sqlite3_stmt *st, int i)
 {
     if (sqlite3_column_type(st, i) == SQLITE_NULL) {
         acc_add(a, "\xff", 1); /* NULL differs from "" */
-        return;
+        return 0;
     }
     const void *p = sqlite3_column_blob(st, i);
-    acc_add(a, p, sqlite3_column_bytes(st, i));
+    int n = sqlite3_column_bytes(st, i);
+    if (!p && sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+        return LK_ENOMEM;
+    acc_add(a, p, n);
+    return 0;
 }
 
 /* Adds the work's tags, in key order, to a. */
@@ -45,12 +52,12 @@ static int acc_tags(lk_index *ix, int64_t work, struct text_acc *a, lk_errbuf *e
     LK_TRY(lki_db_prepare(ix, "SELECT key, value FROM tags WHERE work = ? ORDER BY key", &st,
                           err));
     sqlite3_bind_int64(st, 1, work);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        acc_col(a, st, 0);
-        acc_col(a, st, 1);
-    }
+    int rc, bad = 0;
+    while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        bad = acc_col(a, st, 0) < 0 || acc_col(a, st, 1) < 0;
     sqlite3_finalize(st);
+    if (bad)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     return rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "catalog read failed", err);
 }
 
@@ -61,11 +68,12 @@ int lki_work_text_sum(lk_index *ix, int64_t work, uint64_t *sum, lk_errbuf *err)
     LK_TRY(lki_db_prepare(ix, "SELECT w.work_id, o.name, w.title FROM works w"
                               " LEFT JOIN owners o ON o.id = w.owner WHERE w.id = ?", &st, err));
     sqlite3_bind_int64(st, 1, work);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        for (int i = 0; i < 3; i++)
-            acc_col(&a, st, i);
+    int rc = sqlite3_step(st), bad = 0;
+    for (int i = 0; rc == SQLITE_ROW && !bad && i < 3; i++)
+        bad = acc_col(&a, st, i) < 0;
     sqlite3_finalize(st);
+    if (bad)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? lki_err(err, LK_ENOENT, "%s: no work row %lld", ix->path,
                                            (long long)work)
@@ -82,11 +90,12 @@ int lki_file_text_sum(lk_index *ix, int64_t row, uint64_t *sum, lk_errbuf *err)
     LK_TRY(lki_db_prepare(ix, "SELECT path, abs_path, format, sha256, part, work FROM files"
                               " WHERE id = ?", &st, err));
     sqlite3_bind_int64(st, 1, row);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        for (int i = 0; i < 6; i++)
-            acc_col(&a, st, i);
+    int rc = sqlite3_step(st), bad = 0;
+    for (int i = 0; rc == SQLITE_ROW && !bad && i < 6; i++)
+        bad = acc_col(&a, st, i) < 0;
     sqlite3_finalize(st);
+    if (bad)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? lki_err(err, LK_ENOENT, "%s: no file row %lld", ix->path,
                                            (long long)row)
