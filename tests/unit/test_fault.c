@@ -10,7 +10,8 @@
  * own allocated (live count; ASan's leak check under make check), and
  * leave an index that still verifies and still holds every work stored
  * before it.  LK_FAULT_SAMPLE=N samples N instead (a large N tries every
- * allocation), LK_FAULT_ONLY=add-png,scan,... runs only those.
+ * allocation), LK_FAULT_ONLY=add-png,scan,... runs only those and
+ * LK_FAULT_AT=N starts at allocation N.
  */
 #include <limits.h>
 #include <sqlite3.h>
@@ -221,7 +222,8 @@ static void fault_each(const char *name, int (*op)(lk_errbuf *), int works)
         fprintf(stderr, "%s without faults: %s\n", name, err.msg);
     long total = st.calls, step = total > sample ? total / sample : 1;
     int bad = 0, runs = 0, failed_clean = 0;
-    for (long i = 1; i <= total && bad < 5; i += step) {
+    long first = getenv("LK_FAULT_AT") ? atol(getenv("LK_FAULT_AT")) : 1;
+    for (long i = first; i <= total && bad < 5; i += step) {
         for (int keep = 0; keep <= 1; keep++) {
             copy_file(base, path);
             lk_errbuf_clear(&err);
