@@ -128,6 +128,17 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
+# fuzz_resume links the CLI's --resume reader (scan_resume.c) and what it
+# calls (messages: options.c, text.c).
+FUZZ_CLI_SRCS := src/cli/scan_resume.c src/cli/options.c src/cli/text.c
+
+$(BUILD)/fuzz/fuzz_resume: tests/fuzz/fuzz_resume.c tests/fuzz/regression_driver.c $(LIB) \
+                           $(CLI_SRCS) src/cli/cli.h
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CPPFLAGS) -Itests $(ALL_CFLAGS) $< tests/fuzz/regression_driver.c \
+	  $(FUZZ_CLI_SRCS) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+
 # libFuzzer builds: the library again with clang, the sanitizers and
 # coverage instrumentation (its own build directory), each harness linked
 # with -fsanitize=fuzzer instead of the regression driver.
@@ -146,6 +157,7 @@ $(FUZZ_LF)/%: tests/fuzz/%.c tests/fuzz/fuzz_helpers.h $(FUZZ_LF)/lib/liblikenes
 	@echo "  LD      $@"
 	$(Q)$(FUZZ_CC) $(ALL_CPPFLAGS) -Itests -std=c11 -Wall -Wextra -Werror -O1 -g \
 	  -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -pthread $< \
+	  $(if $(filter fuzz_resume,$*),$(FUZZ_CLI_SRCS)) \
 	  -o $@ $(FUZZ_LF)/lib/liblikeness.a $(LIBS)
 
 $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
@@ -156,7 +168,15 @@ $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 test: all test-programs
 	@sh tests/run.sh $(BUILD)
 
-test-programs: $(TEST_BINS) $(FUZZ_BINS)
+test-programs: $(TEST_BINS) $(FUZZ_BINS) $(BUILD)/shim/write_shim.so
+
+# The LD_PRELOAD write-failure shim of tests/cli/t0105-fault-writes.sh
+# (outside $(BUILD)/tests, whose executables run.sh runs).  Never sanitized:
+# it is loaded into sanitized programs, which are told to accept it.
+$(BUILD)/shim/write_shim.so: tests/fault/write_shim.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared $< -o $@ -ldl
 
 # A real one-node Slurm cluster (tests/slurm/run.sh; not part of test).
 slurm-test: all

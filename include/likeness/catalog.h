@@ -38,8 +38,10 @@ extern "C" {
 /** Version of the catalog schema, the frame record layout and the blob and
  *  segment checksums; an index of any other version is refused
  *  (LK_EVERSION: rebuild it).  2: entries carry a view (enum lk_view).
- *  4: checksums are XXH3-64 (libxxhash), files keep their absolute path. */
-#define LK_INDEX_FORMAT_VERSION 4
+ *  4: checksums are XXH3-64 (libxxhash), files keep their absolute path.
+ *  5: the text of works and files (work id, owner, title, tags, paths) is
+ *  checksummed too; a file's entries may be stored in several parts. */
+#define LK_INDEX_FORMAT_VERSION 5
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_ref_collapse in scan.h). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
@@ -52,6 +54,18 @@ extern "C" {
  * the entries of moving footage (still shots collapse either way).
  */
 #define LK_INDEX_DEFAULT_FPS 4.0
+/** Entry times are in [0, LK_INDEX_TIME_MAX] seconds (about 115 days):
+ *  anything else is refused when added or imported, and is damage to
+ *  verify. */
+#define LK_INDEX_TIME_MAX 1e7
+/** Entries of one file stored in one part (one catalog row, one blob of
+ *  at most 17 MB); longer files, an imported hash list of millions of
+ *  lines for one, are stored in several parts, so no single blob is copied
+ *  whole when the segment is rebuilt.  Parts are one file to the user. */
+#define LK_INDEX_PART_ENTRIES 65536
+/** Seconds a write waits for another process's write transaction before
+ *  failing with LK_EBUSY ($LIKENESS_BUSY_TIMEOUT overrides it). */
+#define LK_INDEX_BUSY_TIMEOUT 300
 /** Length of a work id, at most (without the NUL). */
 #define LK_WORK_ID_MAX 64
 
@@ -157,8 +171,9 @@ typedef struct lk_index_stats {
 typedef struct lk_index_entry {
     const char *work_id, *owner, *title, *file; /**< identity; file as given to add */
     const char *file_abs;         /**< the file's absolute path when it was added, or NULL */
-    int64_t work_row, file_row;   /**< catalog rows */
-    uint32_t number;              /**< entry number inside the file */
+    int64_t work_row, file_row;   /**< catalog rows (file_row: the file's part
+                                       holding the entry, see LK_INDEX_PART_ENTRIES) */
+    uint32_t number;              /**< entry number inside that part */
     double file_duration;         /**< the file's duration, s (0 for a still picture) */
     int file_imported;            /**< 1 if the file holds imported hashes (no media) */
     lk_index_frame frame;         /**< the entry's features */

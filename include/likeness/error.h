@@ -42,7 +42,8 @@ enum lk_error {
     LK_EINTR = -17,     /**< interrupted by a signal */
     LK_EEXIST = -18,    /**< already exists */
     LK_ESTATE = -19,    /**< operation not valid in the object's state */
-    LK_ERROR_MIN = -19  /**< lowest assigned code */
+    LK_EBUSY = -20,     /**< the index is in use by another process (busy timeout) */
+    LK_ERROR_MIN = -20  /**< lowest assigned code */
 };
 
 /** Room for one message, path included. */

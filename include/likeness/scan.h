@@ -316,6 +316,10 @@ typedef struct lk_scan_params {
     lk_progress_fn progress_fn;    /**< when non-NULL, called while a suspect is
                                         decoded (after each sampled frame) */
     void *progress_ctx;            /**< passed to progress_fn */
+    int decoder_threads;           /**< threads of each suspect's and evidence
+                                        decoder (lk_decode_opts.threads; 0, the
+                                        default: automatic); 1 when several
+                                        suspects are scanned at once */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */

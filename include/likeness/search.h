@@ -3,8 +3,8 @@
  * no files and no SQLite (src/search/).
  *
  * An lk_searcher answers radius and k-nearest queries over an array of
- * 256-bit hashes it borrows (often a read-only mmap of the catalog's search
- * segment).  Each query frame brings its 8 dihedral variants; a hit keeps,
+ * 256-bit hashes it borrows (often the catalog's search segment, read into
+ * the index handle's memory).  Each query frame brings its 8 dihedral variants; a hit keeps,
  * per indexed hash, the smallest distance over the variants and which
  * variant gave it.  Brute force (SIMD, cache-blocked) and multi-index
  * hashing give identical results; LK_SEARCH_AUTO picks by size.

@@ -32,15 +32,17 @@ static const char *const schema =
     "CREATE TABLE owners(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     "CREATE TABLE works(id INTEGER PRIMARY KEY, work_id TEXT NOT NULL UNIQUE,"
     " owner INTEGER NOT NULL REFERENCES owners(id), title TEXT NOT NULL,"
-    " added INTEGER NOT NULL, style BLOB);"
+    " added INTEGER NOT NULL, style BLOB, text_sum INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE tags(work INTEGER NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
     " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(work, key)) WITHOUT ROWID;"
     "CREATE TABLE files(id INTEGER PRIMARY KEY,"
     " work INTEGER NOT NULL REFERENCES works(id) ON DELETE CASCADE,"
-    " path TEXT NOT NULL, abs_path TEXT, size INTEGER NOT NULL, sha256 BLOB NOT NULL UNIQUE,"
+    " path TEXT NOT NULL, abs_path TEXT, size INTEGER NOT NULL, sha256 BLOB NOT NULL,"
     " duration REAL NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,"
     " fps REAL NOT NULL, format TEXT, imported INTEGER NOT NULL, sampled INTEGER NOT NULL,"
-    " entries INTEGER NOT NULL, frames BLOB NOT NULL, checksum INTEGER NOT NULL);"
+    " entries INTEGER NOT NULL, frames BLOB NOT NULL, checksum INTEGER NOT NULL,"
+    " part INTEGER NOT NULL DEFAULT 0, text_sum INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE(sha256, part));"
     "CREATE INDEX files_work ON files(work);"
     "CREATE INDEX works_owner ON works(owner);";
 
@@ -60,6 +62,7 @@ int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
     case SQLITE_CONSTRAINT: code = LK_EEXIST; break;
     case SQLITE_IOERR: code = sys == ENOSPC ? LK_ENOSPC : LK_EIO; break;
     case SQLITE_CANTOPEN: code = sys ? lki_err_from_errno(sys) : LK_EIO; break;
+    case SQLITE_BUSY: case SQLITE_LOCKED: code = LK_EBUSY; break;
     default: code = LK_EDB; break;
     }
     if (code == LK_EACCES && sys == EROFS)
@@ -68,6 +71,11 @@ int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
     if (code == LK_ECORRUPT)
         return lki_err(err, code, "%s: %s: index damaged (%s); run 'likeness index verify'",
                       ix->path, what, msg);
+    if (sys && (code == LK_ENOSPC || code == LK_EIO))
+        return lki_err(err, code, "%s: %s: %s (%s)", ix->path, what, msg, strerror(sys));
+    if (code == LK_EBUSY)
+        return lki_err(err, code, "%s: %s: the index is in use by another process (waited %d s "
+                       "for it)", ix->path, what, ix->busy_ms / 1000);
     return lki_err(err, code, "%s: %s: %s", ix->path, what, msg);
 }
 
@@ -422,9 +430,20 @@ static int check_versions(lk_index *ix, lk_errbuf *err)
     return 0;
 }
 
+/* How long a write waits for another process's transaction: long enough
+ * for a concurrent `add` of a work (one transaction) to finish;
+ * $LIKENESS_BUSY_TIMEOUT (seconds) overrides it, for tests. */
+static int busy_ms(void)
+{
+    const char *env = getenv("LIKENESS_BUSY_TIMEOUT");
+    long s = env && *env ? strtol(env, NULL, 10) : LK_INDEX_BUSY_TIMEOUT;
+    return s < 0 ? 0 : s > 86400 ? 86400000 : (int)s * 1000;
+}
+
 static int configure(lk_index *ix, lk_errbuf *err)
 {
-    sqlite3_busy_timeout(ix->db, 10000);
+    ix->busy_ms = busy_ms();
+    sqlite3_busy_timeout(ix->db, ix->busy_ms);
     sqlite3_extended_result_codes(ix->db, 1);
     LK_TRY(lki_db_exec(ix, "PRAGMA foreign_keys=ON", err));
     if (!(ix->flags & LK_INDEX_READONLY))

@@ -24,16 +24,15 @@
 #define LK_REC_BYTES 260
 
 /* The loaded search segment (segment.c).  Invariant: when valid, hashes
- * and refs point at n entries (mapped file or owned memory). */
+ * and refs point at n entries inside mem, which this handle owns (read
+ * from PATH-seg or rebuilt; never a mapping of the file). */
 typedef struct lki_segfile {
     int valid;              /* 1 once loaded and verified */
     uint64_t generation;    /* catalog generation it was built from */
     size_t n;               /* entries */
     const lk_hash256 *hashes;
     const uint32_t *refs;   /* 2 per entry: file row, entry number */
-    void *map;              /* mmap base or NULL */
-    size_t map_len;         /* bytes mapped */
-    void *mem;              /* owned memory (in-memory segment) or NULL */
+    void *mem;              /* owned aligned block: header, hashes, refs */
 } lki_segfile;
 
 /* Cache of the last file blob lk_index_entry_at decoded. */
@@ -61,6 +60,7 @@ struct lk_index {
     char *seg_path;         /* path + "-seg" */
     unsigned flags;         /* enum lk_index_open_flags */
     int in_txn;             /* inside lk_index_begin .. commit */
+    int busy_ms;            /* SQLite busy timeout, ms */
     char uuid[33];          /* meta index_uuid */
     lki_segfile seg;         /* search segment, if loaded */
     lk_entry_cache cache;   /* for lk_index_entry_at */
@@ -106,6 +106,31 @@ int lki_rec_check(const lk_index_frame *f, lk_errbuf *err);
  * malloc'd copy (caller frees), *n its entries.  Returns 0, LK_ENOENT,
  * LK_ECORRUPT (message names the file row and path). */
 int lki_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbuf *err);
+
+/* Adding a file (works.c).  lki_check_work checks a work's id, owner,
+ * title and tags.  Inside one write transaction: _begin refuses
+ * content already indexed (LK_EEXIST) and finds or creates the work;
+ * _part stores entries [first, first + n) as part `part` (n at most
+ * LK_INDEX_PART_ENTRIES, each entry checked); _end updates the work's
+ * style and the generation.  0 or < 0. */
+int lki_check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err);
+int lki_add_begin(lk_index *ix, const lk_index_work *w, const lk_index_file *f, int64_t *work,
+                  lk_errbuf *err);
+int lki_add_part(lk_index *ix, int64_t work, const lk_index_file *f, int64_t part,
+                 int64_t sampled, const lk_index_frame *frames, size_t n, size_t first,
+                 lk_errbuf *err);
+int lki_add_end(lk_index *ix, int64_t work, lk_errbuf *err);
+
+/* Text checksums (textsum.c): of a work's id, owner, title and tags, and
+ * of a file part's paths, format, content hash and part number, as
+ * stored.  The _seal functions store them (inside the write transaction);
+ * lki_check_texts compares every row's.  0 or < 0 (LK_ECORRUPT naming
+ * the work or file). */
+int lki_work_text_sum(lk_index *ix, int64_t work, uint64_t *sum, lk_errbuf *err);
+int lki_file_text_sum(lk_index *ix, int64_t row, uint64_t *sum, lk_errbuf *err);
+int lki_work_seal(lk_index *ix, int64_t work, lk_errbuf *err);
+int lki_file_seal(lk_index *ix, int64_t row, lk_errbuf *err);
+int lki_check_texts(lk_index *ix, lk_errbuf *err);
 
 /* Segment (segment.c): load, verifying, rebuilding if needed. */
 int lki_segfile_load(lk_index *ix, lk_errbuf *err);

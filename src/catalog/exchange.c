@@ -3,7 +3,10 @@
  * "hash,quality,name,time" lines, vPDQ "frame,quality,hash,timestamp"
  * lines) and import of PDQ / vPDQ hash lists shared without the media.
  * Imported entries carry PDQ and quality only (flags 0: no pHash, dHash
- * or style), one entry per line, in file order, never collapsed.  PDQ and
+ * or style), one entry per line, in file order, never collapsed; a list
+ * is read and stored in parts of LK_INDEX_PART_ENTRIES lines, in one
+ * transaction, so memory stays bounded (about 35 MB) whatever its length;
+ * times must lie in [0, LK_INDEX_TIME_MAX].  PDQ and
  * vPDQ exports hold whole-frame entries only (views are not frames);
  * JSON Lines carry every entry with its view.
  */
@@ -20,8 +23,8 @@
 struct export_ctx {
     FILE *fp;
     int format;
-    int64_t last_file;
-    uint32_t frame;   /* vPDQ frame counter within a file */
+    uint8_t last_file[32]; /* content hash of the file being written */
+    uint32_t frame;   /* vPDQ frame counter within a file (over all its parts) */
 };
 
 static int export_jsonl(const lk_index_entry *e, FILE *fp)
@@ -65,8 +68,8 @@ static int export_one(const lk_index_entry *e, void *vctx)
 {
     struct export_ctx *c = vctx;
     char hex[65];
-    if (e->file_row != c->last_file) {
-        c->last_file = e->file_row;
+    if (memcmp(e->file_sha256, c->last_file, 32)) {
+        memcpy(c->last_file, e->file_sha256, 32);
         c->frame = 0;
     }
     if (c->format != LK_HASHLIST_JSONL && e->frame.view != LK_VIEW_FULL)
@@ -88,7 +91,7 @@ LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int form
 {
     if (format != LK_HASHLIST_JSONL && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
         return lki_err(err, LK_EINVAL, "unknown export format %d", format);
-    struct export_ctx c = { fp, format, 0, 0 };
+    struct export_ctx c = { fp, format, { 0 }, 0 };
     int rc = lk_index_foreach(ix, work_id, export_one, &c, err);
     if (rc == LK_EIO || (rc == 0 && fflush(fp) != 0))
         return lki_err(err, LK_EIO, "cannot write the export: %s", strerror(errno));
@@ -124,12 +127,16 @@ static int parse_int(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* A time in seconds: 0, -1 not a number, -2 out of [0, LK_INDEX_TIME_MAX]
+ * (negative, NaN, infinite, 1e308...). */
 static int parse_time(const char *s, double *out)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || !isfinite(v) || v < 0)
+    if (end == s || *end)
         return -1;
+    if (!(v >= 0 && v <= LK_INDEX_TIME_MAX))
+        return -2;
     *out = v;
     return 0;
 }
@@ -149,8 +156,9 @@ static int detect(char *line)
     return 0;
 }
 
-/* Parses one line in format fmt into e. */
-static int parse_line(char *line, int fmt, lk_index_frame *e)
+/* Parses one line in format fmt into e: 0, -1 malformed, -2 time out of
+ * range (the field is left in *bad). */
+static int parse_line(char *line, int fmt, lk_index_frame *e, const char **bad)
 {
     char *f[5];
     int n = split(line, f, 5);
@@ -162,11 +170,14 @@ static int parse_line(char *line, int fmt, lk_index_frame *e)
         return -1;
     if (n < 2 || parse_int(f[1], 0, 100, &q) < 0)
         return -1;
-    if (fmt == LK_HASHLIST_VPDQ &&
-        (n != 4 || parse_int(f[0], 0, LONG_MAX, &frame) < 0 || parse_time(f[3], &t) < 0))
+    if (fmt == LK_HASHLIST_VPDQ && (n != 4 || parse_int(f[0], 0, LONG_MAX, &frame) < 0))
         return -1;
-    if (fmt == LK_HASHLIST_PDQ && n >= 4 && parse_time(f[3], &t) < 0)
-        return -1;
+    if (fmt == LK_HASHLIST_VPDQ || (fmt == LK_HASHLIST_PDQ && n >= 4)) {
+        int rc = parse_time(f[3], &t);
+        *bad = f[3];
+        if (rc < 0)
+            return rc;
+    }
     e->quality = (int)q;
     e->t0 = e->t1 = t;
     return 0;
@@ -179,50 +190,120 @@ static int is_blank(const char *s)
     return *s == '\0' || *s == '#';
 }
 
-/* Appends one parsed line to the growing vector *v. */
-static int push(lk_index_frame **v, size_t *n, size_t *cap, const lk_index_frame *e)
+/* Reading a hash list in parts of at most LK_INDEX_PART_ENTRIES lines:
+ * memory stays bounded whatever the list's length. */
+struct reader {
+    FILE *fp;
+    const char *name;
+    int format;             /* detected from the first significant line */
+    char *line;             /* getline's buffer (malloc'd by libc) */
+    size_t lcap;
+    long lineno;
+    int64_t bytes;          /* bytes read so far */
+    double duration;        /* the latest time seen */
+    lk_index_frame *buf;    /* cap entries, grown up to LK_INDEX_PART_ENTRIES */
+    size_t cap;
+};
+
+/* Room for entry k in r->buf (doubling, at most a part); 0 or LK_ENOMEM. */
+static int reserve(struct reader *r, size_t k)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 256, bytes;
-        if (lk_mul_size(c, sizeof **v, &bytes) < 0)
-            return LK_ENOMEM;
-        lk_index_frame *p = lki_realloc(*v, bytes);
-        if (!p)
-            return LK_ENOMEM;
-        *v = p, *cap = c;
-    }
-    (*v)[(*n)++] = *e;
+    if (k < r->cap)
+        return 0;
+    size_t cap = LK_MIN(LK_MAX(r->cap * 2, (size_t)256), (size_t)LK_INDEX_PART_ENTRIES);
+    lk_index_frame *b = lki_realloc(r->buf, cap * sizeof *b);
+    if (!b)
+        return LK_ENOMEM;
+    r->buf = b, r->cap = cap;
     return 0;
 }
 
-/* Reads all lines of fp into *v; returns 0 or < 0 with err naming the line. */
-static int read_lines(FILE *fp, const char *name, int *format, lk_index_frame **v, size_t *n,
-                      int64_t *bytes, lk_errbuf *err)
+/* Parses one significant line into *e: 0 or < 0 with err naming the line. */
+static int read_one(struct reader *r, lk_index_frame *e, lk_errbuf *err)
 {
-    char *line = NULL;
-    size_t lcap = 0, cap = 0;
+    const char *bad = "";
+    if (r->format == LK_HASHLIST_AUTO && !(r->format = detect(r->line)))
+        return lki_err(err, LK_EFORMAT, "%s:%ld: neither a PDQ \"hash,quality\" nor a vPDQ "
+                       "\"frame,quality,hash,timestamp\" line", r->name, r->lineno);
+    int rc = parse_line(r->line, r->format, e, &bad);
+    if (rc == -2)
+        return lki_err(err, LK_EFORMAT,
+                       "%s:%ld: time '%.40s' out of range (0 to %.0f seconds)", r->name,
+                       r->lineno, bad, LK_INDEX_TIME_MAX);
+    if (rc < 0)
+        return lki_err(err, LK_EFORMAT, "%s:%ld: malformed %s line", r->name, r->lineno,
+                       r->format == LK_HASHLIST_PDQ ? "PDQ" : "vPDQ");
+    r->duration = LK_MAX(r->duration, e->t1);
+    return 0;
+}
+
+/* Reads up to LK_INDEX_PART_ENTRIES entries into r->buf; returns how
+ * many (0 at the end) or < 0. */
+static long read_part(struct reader *r, lk_errbuf *err)
+{
+    long k = 0;
     ssize_t len;
-    long lineno = 0;
-    int rc = 0;
-    while (rc == 0 && (len = getline(&line, &lcap, fp)) >= 0) {
-        lineno++;
-        *bytes += len;
-        if (is_blank(line))
+    while (k < LK_INDEX_PART_ENTRIES && (len = getline(&r->line, &r->lcap, r->fp)) >= 0) {
+        r->lineno++;
+        r->bytes += len;
+        if (is_blank(r->line))
             continue;
-        if (*format == LK_HASHLIST_AUTO && !(*format = detect(line)))
-            rc = lki_err(err, LK_EFORMAT, "%s:%ld: neither a PDQ \"hash,quality\" nor a vPDQ "
-                        "\"frame,quality,hash,timestamp\" line", name, lineno);
-        lk_index_frame e;
-        if (rc == 0 && parse_line(line, *format, &e) < 0)
-            rc = lki_err(err, LK_EFORMAT, "%s:%ld: malformed %s line", name, lineno,
-                        *format == LK_HASHLIST_PDQ ? "PDQ" : "vPDQ");
-        if (rc == 0 && push(v, n, &cap, &e) < 0)
-            rc = lki_err(err, LK_ENOMEM, "%s: out of memory", name);
+        if (reserve(r, (size_t)k) < 0)
+            return lki_err(err, LK_ENOMEM, "%s: out of memory", r->name);
+        LK_TRY(read_one(r, &r->buf[k], err));
+        k++;
     }
-    if (rc == 0 && ferror(fp))
-        rc = lki_err(err, LK_EIO, "%s: read error", name);
-    free(line);
-    return rc;
+    if (ferror(r->fp))
+        return lki_err(err, LK_EIO, "%s: read error", r->name);
+    return k;
+}
+
+/* Sets the size and duration of every part of the imported file. */
+static int finish_file(lk_index *ix, const struct reader *r, const uint8_t sha256[32],
+                       lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    LK_TRY(lki_db_prepare(ix, "UPDATE files SET size = ?, duration = ? WHERE sha256 = ?", &st,
+                          err));
+    sqlite3_bind_int64(st, 1, r->bytes);
+    sqlite3_bind_double(st, 2, r->duration);
+    sqlite3_bind_blob(st, 3, sha256, 32, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "cannot add the file", err);
+}
+
+struct import_ctx {
+    const lk_index_work *w;
+    struct reader *r;
+    const uint8_t *sha256;
+    long n;                 /* entries stored */
+};
+
+/* Inside the write transaction: the first part decides the format, then
+ * every part is stored as it is read. */
+static int import_fn(lk_index *ix, void *vctx, lk_errbuf *err)
+{
+    struct import_ctx *c = vctx;
+    struct reader *r = c->r;
+    long k = read_part(r, err);
+    LK_TRY(k);
+    if (k == 0)
+        return lki_err(err, LK_ENOFRAMES, "%s: no hashes to import", r->name);
+    lk_index_file f = {
+        .path = r->name, .format = r->format == LK_HASHLIST_PDQ ? "pdq" : "vpdq",
+        .imported = 1,
+    };
+    memcpy(f.sha256, c->sha256, 32);
+    int64_t work = 0, part = 0;
+    LK_TRY(lki_add_begin(ix, c->w, &f, &work, err));
+    for (; k > 0; k = read_part(r, err)) {
+        LK_TRY(lki_add_part(ix, work, &f, part++, k, r->buf, (size_t)k, (size_t)c->n, err));
+        c->n += k;
+    }
+    LK_TRY(k);
+    LK_TRY(finish_file(ix, r, c->sha256, err));
+    return lki_add_end(ix, work, err);
 }
 
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
@@ -230,22 +311,11 @@ LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, cons
 {
     if (format != LK_HASHLIST_AUTO && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
         return lki_err(err, LK_EINVAL, "%s: import reads pdq or vpdq lines", name);
-    lk_index_frame *v = NULL;
-    size_t n = 0;
-    int64_t bytes = 0;
-    int rc = read_lines(fp, name, &format, &v, &n, &bytes, err);
-    if (rc == 0 && n == 0)
-        rc = lki_err(err, LK_ENOFRAMES, "%s: no hashes to import", name);
-    double duration = 0;
-    for (size_t i = 0; i < n; i++)
-        duration = LK_MAX(duration, v[i].t1);
-    lk_index_file f = {
-        .path = name, .size = bytes, .duration = duration, .sampled = (int64_t)n,
-        .format = format == LK_HASHLIST_PDQ ? "pdq" : "vpdq", .imported = 1,
-    };
-    memcpy(f.sha256, sha256, 32);
-    if (rc == 0)
-        rc = lk_index_add_file(ix, w, &f, v, n, err);
-    lki_free(v);
-    return rc < 0 ? rc : (long)n;
+    LK_TRY(lki_check_work(ix, w, err));
+    struct reader r = { .fp = fp, .name = name, .format = format };
+    struct import_ctx c = { w, &r, sha256, 0 };
+    int rc = lki_db_write(ix, import_fn, &c, err);
+    free(r.line);
+    lki_free(r.buf);
+    return rc < 0 ? rc : c.n;
 }

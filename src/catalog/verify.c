@@ -1,7 +1,8 @@
 /*
  * verify.c — `verify` and `vacuum`: a full check of the catalog (SQLite's
  * own integrity check, foreign keys, every frame blob's checksum and every
- * entry's invariants, works' style columns) and of the derived segment,
+ * entry's invariants, works' style columns, the checksums of every work's
+ * and file's text) and of the derived segment,
  * and reclaiming space.
  */
 #include <string.h>
@@ -9,17 +10,21 @@
 #include "catalog/catalog_internal.h"
 
 /* Runs a PRAGMA check whose good answer is one row "ok" (or no rows when
- * ok_text is NULL). */
-static int pragma_check(lk_index *ix, const char *sql, const char *ok_text, lk_errbuf *err)
+ * ok_text is NULL: a row is then the damage `bad`, naming the row's first
+ * column). */
+static int sql_check(lk_index *ix, const char *sql, const char *ok_text, const char *bad,
+                     lk_errbuf *err)
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix, sql, &st, err));
     int rc = sqlite3_step(st), ret = 0;
     if (rc == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (!ok_text || !t || strcmp(t, ok_text))
-            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: %s", ix->path,
-                         ok_text ? (t ? t : "?") : "a file or tag names a missing work");
+        if (!ok_text)
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: %s (%s)", ix->path, bad,
+                          t ? t : "?");
+        else if (!t || strcmp(t, ok_text))
+            ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: %s", ix->path, t ? t : "?");
     } else if (rc != SQLITE_DONE) {
         ret = lki_db_err(ix, rc, "integrity check failed", err);
     }
@@ -31,15 +36,17 @@ static int pragma_check(lk_index *ix, const char *sql, const char *ok_text, lk_e
 static int check_files(lk_index *ix, lk_errbuf *err)
 {
     sqlite3_stmt *st;
-    LK_TRY(lki_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries FROM files "
+    LK_TRY(lki_db_prepare(ix, "SELECT id, path, length(sha256), sampled, entries, duration"
+                             " FROM files "
                              "ORDER BY id", &st, err));
     int rc, ret = 0;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t row = sqlite3_column_int64(st, 0);
         const char *path = (const char *)sqlite3_column_text(st, 1);
-        /* each sampled frame gives at most one entry per view */
-        if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) * LK_VIEW_COUNT <
-                                                   sqlite3_column_int64(st, 4)) {
+        double duration = sqlite3_column_double(st, 5);
+        if (sqlite3_column_int(st, 2) != 32 || sqlite3_column_int64(st, 3) < 0 ||
+            sqlite3_column_int64(st, 4) > LK_INDEX_PART_ENTRIES ||
+            !(duration >= 0 && duration <= LK_INDEX_TIME_MAX)) {
             ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: bad columns in file %lld (%s)",
                          ix->path, (long long)row, path ? path : "?");
             break;
@@ -62,6 +69,8 @@ static int check_files(lk_index *ix, lk_errbuf *err)
     return ret;
 }
 
+_Static_assert(LK_VIEW_COUNT == 4, "update the entries-per-sampled-frame check");
+
 /* works.style: the mean and 1..LK_STYLE_PROTOS prototypes, 192 bytes each. */
 _Static_assert(LK_STYLE_BYTES == 192 && LK_STYLE_PROTOS == 8, "update the style length check");
 
@@ -74,10 +83,10 @@ static int check_meta(lk_index *ix, lk_errbuf *err)
         return lki_err(err, LK_ECORRUPT, "%s: index damaged: no generation counter", ix->path);
     lk_index_params p;
     LK_TRY(lk_index_get_params(ix, &p, err));
-    return pragma_check(ix, "SELECT work_id FROM works WHERE style IS NOT NULL AND "
-                            "(length(style) % 192 != 0 OR length(style) < 384 OR "
-                            "length(style) > 1728) "
-                            "OR length(work_id) = 0", NULL, err);
+    return sql_check(ix, "SELECT work_id FROM works WHERE style IS NOT NULL AND "
+                         "(length(style) % 192 != 0 OR length(style) < 384 OR "
+                         "length(style) > 1728) "
+                         "OR length(work_id) = 0", NULL, "bad style or id of a work", err);
 }
 
 LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
@@ -88,10 +97,18 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
     if (repairs)
         *repairs = 0;
     lki_index_forget(ix);
-    LK_TRY(pragma_check(ix, "PRAGMA integrity_check(1)", "ok", err));
-    LK_TRY(pragma_check(ix, "PRAGMA foreign_key_check", NULL, err));
+    LK_TRY(sql_check(ix, "PRAGMA integrity_check(1)", "ok", NULL, err));
+    LK_TRY(sql_check(ix, "PRAGMA foreign_key_check", NULL, "a file or tag names a missing work",
+                     err));
     LK_TRY(check_meta(ix, err));
     LK_TRY(check_files(ix, err));
+    /* each sampled frame gives at most one entry per view, in all the
+     * parts of a file together; parts are numbered 0, 1, ... */
+    LK_TRY(sql_check(ix, "SELECT path FROM files GROUP BY sha256 HAVING"
+                         " sum(sampled) * 4 < sum(entries) OR min(part) != 0 OR"
+                         " max(part) + 1 != count(*) OR count(DISTINCT work) != 1", NULL,
+                         "bad entry counts or parts of a file", err));
+    LK_TRY(lki_check_texts(ix, err));
     int rc = lki_segfile_check(ix, err);
     LK_TRY(rc);
     if (rc == 1) {

@@ -2,8 +2,12 @@
  * works.c — adding, renaming, removing and listing works and their files,
  * and reading frame blobs back (checksum-verified).
  *
- * Invariants kept by every write: a file row's frames blob holds exactly
- * `entries` records and its checksum column is lki_blob_checksum of it; a
+ * Invariants kept by every write: a file is one or more part rows (part
+ * 0, 1, ... of at most LK_INDEX_PART_ENTRIES entries, sharing path,
+ * content hash, duration and size; their `sampled` add up to the file's);
+ * a file row's frames blob holds exactly `entries` records and its
+ * checksum column is lki_blob_checksum of it; works.text_sum and
+ * files.text_sum are their text checksums (textsum.c); a
  * work's style column is the mean of its entries' style descriptors
  * followed by their 1..LK_STYLE_PROTOS prototypes (lk_style_prototypes),
  * 192 bytes each (NULL when no entry has a style); every change of the frames bumps meta.generation in
@@ -32,7 +36,7 @@ static int query_id(lk_index *ix, sqlite3_stmt *st, int64_t *id, lk_errbuf *err)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "catalog read failed", err);
 }
 
-static int check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err)
+int lki_check_work(const lk_index *ix, const lk_index_work *w, lk_errbuf *err)
 {
     size_t n = w->work_id ? strlen(w->work_id) : 0;
     if (n == 0 || n > LK_WORK_ID_MAX)
@@ -132,15 +136,16 @@ LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *wo
     return ret;
 }
 
-/* Inserts the file row with its blob and checksum. */
-static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const uint8_t *blob,
-                       size_t n, lk_errbuf *err)
+/* Inserts one part of a file: its row with blob, blob checksum and text
+ * checksum. */
+static int insert_part(lk_index *ix, int64_t work, const lk_index_file *f, int64_t part,
+                       int64_t sampled, const uint8_t *blob, size_t n, lk_errbuf *err)
 {
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix,
         "INSERT INTO files(work, path, size, sha256, duration, width, height, fps, format,"
-        " imported, sampled, entries, frames, checksum, abs_path)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0,?)",
+        " imported, sampled, entries, frames, checksum, abs_path, part)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?)",
         &st, err));
     sqlite3_bind_int64(st, 1, work);
     sqlite3_bind_text(st, 2, f->path, -1, SQLITE_STATIC);
@@ -153,7 +158,7 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     if (f->format)
         sqlite3_bind_text(st, 9, f->format, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 10, f->imported != 0);
-    sqlite3_bind_int64(st, 11, f->sampled > 0 ? f->sampled : (int64_t)n);
+    sqlite3_bind_int64(st, 11, sampled);
     sqlite3_bind_int64(st, 12, (int64_t)n);
     sqlite3_bind_blob64(st, 13, blob, (sqlite3_uint64)n * LK_REC_BYTES, SQLITE_STATIC);
     /* the absolute path, so that a scan from another directory finds the
@@ -161,13 +166,15 @@ static int insert_file(lk_index *ix, int64_t work, const lk_index_file *f, const
     char *abs = f->imported ? NULL : realpath(f->path, NULL);
     if (abs)
         sqlite3_bind_text(st, 14, abs, -1, free);
+    sqlite3_bind_int64(st, 15, part);
     int rc = step_done(ix, st, "cannot add the file", err);
     LK_TRY(rc);
     int64_t row = sqlite3_last_insert_rowid(ix->db);
     LK_TRY(lki_db_prepare(ix, "UPDATE files SET checksum = ? WHERE id = ?", &st, err));
     sqlite3_bind_int64(st, 1, (int64_t)lki_blob_checksum(blob, n, row));
     sqlite3_bind_int64(st, 2, row);
-    return step_done(ix, st, "cannot add the file", err);
+    LK_TRY(step_done(ix, st, "cannot add the file", err));
+    return lki_file_seal(ix, row, err);
 }
 
 /* Style descriptors of a work's entries, gathered for update_style. */
@@ -252,39 +259,25 @@ static int update_style(lk_index *ix, int64_t work, lk_errbuf *err)
     return rc;
 }
 
-struct add_ctx {
-    const lk_index_work *w;
-    const lk_index_file *f;
-    const uint8_t *blob;
-    size_t n;
-};
-
-static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
+int lki_add_begin(lk_index *ix, const lk_index_work *w, const lk_index_file *f, int64_t *work,
+                  lk_errbuf *err)
 {
-    struct add_ctx *c = vctx;
     char have[LK_WORK_ID_MAX + 1];
-    int rc = lk_index_has_content(ix, c->f->sha256, have, err);
+    int rc = lk_index_has_content(ix, f->sha256, have, err);
     LK_TRY(rc);
     if (rc)
-        return lki_err(err, LK_EEXIST, "%s: content already indexed in work %s", c->f->path,
-                      have);
-    int64_t work = 0;
-    LK_TRY(work_row(ix, c->w, &work, err));
-    LK_TRY(insert_file(ix, work, c->f, c->blob, c->n, err));
-    LK_TRY(update_style(ix, work, err));
-    return lki_bump_generation(ix, err);
+        return lki_err(err, LK_EEXIST, "%s: content already indexed in work %s", f->path, have);
+    LK_TRY(work_row(ix, w, work, err));
+    return lki_work_seal(ix, *work, err);
 }
 
-LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
-                             const lk_index_frame *frames, size_t n, lk_errbuf *err)
+int lki_add_part(lk_index *ix, int64_t work, const lk_index_file *f, int64_t part,
+                 int64_t sampled, const lk_index_frame *frames, size_t n, size_t first,
+                 lk_errbuf *err)
 {
-    LK_TRY(check_work(ix, w, err));
-    if (!f->path)
-        return lki_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
-    size_t bytes;
-    if (lk_mul_size(n ? n : 1, LK_REC_BYTES, &bytes) < 0 || n > UINT32_MAX)
-        return lki_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
-    uint8_t *blob = lki_malloc(bytes);
+    if (LK_NEVER(n > LK_INDEX_PART_ENTRIES))
+        return lki_err(err, LK_ETOOBIG, "%s: too many entries in one part", f->path);
+    uint8_t *blob = lki_malloc((n ? n : 1) * LK_REC_BYTES);
     if (!blob)
         return lki_err(err, LK_ENOMEM, "%s: out of memory", f->path);
     for (size_t i = 0; i < n; i++) {
@@ -292,13 +285,76 @@ LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_inde
         int rc = lki_rec_check(&frames[i], &why);
         if (rc < 0) {
             lki_free(blob);
-            return lki_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
+            return lki_err(err, rc, "%s: entry %zu: %s", f->path, first + i, why.msg);
         }
         lki_rec_encode(&frames[i], blob + i * LK_REC_BYTES);
     }
-    struct add_ctx c = { w, f, blob, n };
-    int rc = lki_db_write(ix, add_fn, &c, err);
+    int rc = insert_part(ix, work, f, part, sampled, blob, n, err);
     lki_free(blob);
+    return rc;
+}
+
+int lki_add_end(lk_index *ix, int64_t work, lk_errbuf *err)
+{
+    LK_TRY(update_style(ix, work, err));
+    return lki_bump_generation(ix, err);
+}
+
+struct add_ctx {
+    const lk_index_work *w;
+    const lk_index_file *f;
+    const lk_index_frame *frames;
+    size_t n;
+};
+
+/* Sampled frames credited to entries [a, b) of n: shares that add up to
+ * the file's count exactly. */
+static int64_t sampled_share(int64_t total, size_t a, size_t b, size_t n)
+{
+    return n ? (int64_t)((double)total * (double)b / (double)n) -
+                   (int64_t)((double)total * (double)a / (double)n)
+             : total;
+}
+
+static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
+{
+    struct add_ctx *c = vctx;
+    int64_t work = 0, total = c->f->sampled > 0 ? c->f->sampled : (int64_t)c->n;
+    LK_TRY(lki_add_begin(ix, c->w, c->f, &work, err));
+    size_t at = 0;
+    int64_t part = 0;
+    do {
+        size_t k = LK_MIN(c->n - at, (size_t)LK_INDEX_PART_ENTRIES);
+        LK_TRY(lki_add_part(ix, work, c->f, part++, sampled_share(total, at, at + k, c->n),
+                            c->frames + at, k, at, err));
+        at += k;
+    } while (at < c->n);
+    return lki_add_end(ix, work, err);
+}
+
+LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
+                             const lk_index_frame *frames, size_t n, lk_errbuf *err)
+{
+    LK_TRY(lki_check_work(ix, w, err));
+    if (!f->path)
+        return lki_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
+    if (n > UINT32_MAX)
+        return lki_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
+    for (size_t i = 0; i < n; i++) {
+        lk_errbuf why;
+        int rc = lki_rec_check(&frames[i], &why);
+        if (rc < 0)
+            return lki_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
+    }
+    struct add_ctx c = { w, f, frames, n };
+    int rc = lki_db_write(ix, add_fn, &c, err);
+    /* a catalog failure (full disk, busy, I/O) names the index; name the
+     * file being added too */
+    if (rc < 0 && err && !strstr(err->msg, f->path)) {
+        char msg[LK_ERRMSG_MAX];
+        memcpy(msg, err->msg, sizeof msg);
+        lki_err(err, rc, "%s (adding %s)", msg, f->path);
+    }
     return rc;
 }
 
@@ -323,7 +379,10 @@ int lki_load_blob(lk_index *ix, int64_t row, uint8_t **blob, size_t *n, lk_errbu
     size_t bytes = (size_t)sqlite3_column_bytes(st, 1);
     uint64_t sum = (uint64_t)sqlite3_column_int64(st, 2);
     const char *path = (const char *)sqlite3_column_text(st, 3);
-    if (entries < 0 || (uint64_t)entries * LK_REC_BYTES != bytes ||
+    /* the count is checked by division: a product could wrap (2^62 more
+     * entries than the blob holds would multiply to the same size) */
+    if (entries < 0 || entries > LK_INDEX_PART_ENTRIES || bytes % LK_REC_BYTES ||
+        (uint64_t)entries != bytes / LK_REC_BYTES ||
         lki_blob_checksum(data, (size_t)entries, row) != sum) {
         ret = lki_err(err, LK_ECORRUPT, "%s: index damaged: frames of file %lld (%s) fail their "
                      "checksum", ix->path, (long long)row, path ? path : "?");
@@ -357,14 +416,18 @@ static int rename_fn(lk_index *ix, void *vctx, lk_errbuf *err)
         return lki_db_err(ix, rc, "cannot rename the work", err);
     if (sqlite3_changes(ix->db) == 0)
         return lki_err(err, LK_ENOENT, "%s: no work '%s'", ix->path, c->old_id);
-    return 0;
+    int64_t row = 0;
+    LK_TRY(lki_db_prepare(ix, "SELECT id FROM works WHERE work_id = ?", &st, err));
+    sqlite3_bind_text(st, 1, c->new_id, -1, SQLITE_STATIC);
+    LK_TRY(query_id(ix, st, &row, err));
+    return lki_work_seal(ix, row, err);
 }
 
 LK_API int lk_index_rename_work(lk_index *ix, const char *old_id, const char *new_id,
                                 lk_errbuf *err)
 {
     lk_index_work w = { .work_id = new_id, .owner = "-", .title = "-" };
-    LK_TRY(check_work(ix, &w, err));
+    LK_TRY(lki_check_work(ix, &w, err));
     if (!strcmp(old_id, new_id))
         return 0;
     struct rename_ctx c = { old_id, new_id };

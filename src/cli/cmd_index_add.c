@@ -10,6 +10,8 @@
  * alone writes, in input order, through its own handle.  With --title all
  * files form one work written in one transaction (all or nothing after a
  * crash); without it every file is its own work, committed as it comes.
+ * "added" is printed only once the commit that makes it durable returned
+ * (with --title, every file's line after the work's commit).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +126,8 @@ struct writer {
     lk_progress prog;
     char group_id[LK_WORK_ID_MAX + 1]; /* --title: the work's (provisional) id */
     uint8_t (*shas)[32];               /* --title: content hashes added */
-    size_t nshas;
+    char **added;                      /* --title: "added ..." lines, printed after the commit */
+    size_t nshas;                      /* entries of shas and added */
     int failed, fatal, in_txn;
 };
 
@@ -140,7 +143,7 @@ static void hex_prefix(const uint8_t *sha, char out[17])
 static int is_fatal(int rc)
 {
     return rc == LK_ENOSPC || rc == LK_EROFS || rc == LK_EIO || rc == LK_ECORRUPT ||
-           rc == LK_EDB || rc == LK_ENOMEM || rc == LK_EACCES;
+           rc == LK_EDB || rc == LK_ENOMEM || rc == LK_EACCES || rc == LK_EBUSY;
 }
 
 /* Stores one hashed file. */
@@ -173,17 +176,20 @@ static void store(struct writer *w, struct job *j)
         w->fatal |= is_fatal(rc) || w->in_txn;
         return;
     }
-    if (a->title)
-        memcpy(w->shas[w->nshas++], j->sha, 32);
     if (j->e.truncated)
         lk_warning("'%s': decoded %.1f of %.1f s (cut short or damaged): only those were "
                    "indexed", j->path, j->e.decoded, j->info.duration);
-    printf("added %s: %lld frame%s as %zu entr%s", j->path, (long long)j->e.sampled,
-           j->e.sampled == 1 ? "" : "s", j->e.n, j->e.n == 1 ? "y" : "ies");
-    if (a->title && !a->work_id) /* the work is named from its content at the end */
-        putchar('\n');
-    else
-        printf(" to work %s\n", work.work_id);
+    char line[LK_ERRMSG_MAX + 128];
+    snprintf(line, sizeof line, "added %s: %lld frame%s as %zu entr%s to work", j->path,
+             (long long)j->e.sampled, j->e.sampled == 1 ? "" : "s", j->e.n,
+             j->e.n == 1 ? "y" : "ies");
+    if (!a->title) {
+        printf("%s %s\n", line, work.work_id); /* committed: durable */
+        return;
+    }
+    /* inside the work's transaction: reported once it is committed */
+    memcpy(w->shas[w->nshas], j->sha, 32);
+    w->added[w->nshas++] = strdup(line);
 }
 
 static void handle(struct writer *w, struct job *j)
@@ -272,9 +278,12 @@ static int finish_group(struct writer *w)
     if ((!w->a->work_id && lk_index_rename_work(w->ix, w->group_id, id, &err) < 0) ||
         lk_index_commit(w->ix, &err) < 0) {
         lk_index_rollback(w->ix);
-        lk_error("%s", err.msg);
+        lk_error("%s (adding work '%s', %zu file%s: nothing was stored)", err.msg, w->a->title,
+                 w->nshas, w->nshas == 1 ? "" : "s");
         return -1;
     }
+    for (size_t i = 0; i < w->nshas; i++)
+        printf("%s %s\n", w->added[i] ? w->added[i] : "added a file to", final_id);
     print_work(w->ix, final_id, w->nshas);
     return 0;
 }
@@ -344,13 +353,15 @@ static int run(const struct add_args *a, lk_paths *files)
     struct pool p = { .jobs = calloc(files->n, sizeof(struct job)), .njobs = files->n,
                       .index_path = lk_index_path(w.ix), .prog = &w.prog };
     w.shas = calloc(files->n, 32);
+    w.added = calloc(files->n, sizeof *w.added);
     snprintf(w.group_id, sizeof w.group_id, "%s",
              a->work_id ? a->work_id : "pending");
-    if (!p.jobs || !w.shas || bind_params(w.ix, a, &p.dec) < 0) {
-        if (!p.jobs || !w.shas)
+    if (!p.jobs || !w.shas || !w.added || bind_params(w.ix, a, &p.dec) < 0) {
+        if (!p.jobs || !w.shas || !w.added)
             lk_error("out of memory");
         free(p.jobs);
         free(w.shas);
+        free(w.added);
         lk_index_close(&w.ix);
         return LK_EXIT_ERROR;
     }
@@ -380,6 +391,9 @@ static int run(const struct add_args *a, lk_paths *files)
     lk_progress_finish(&w.prog);
     free(p.jobs);
     free(w.shas);
+    for (size_t i = 0; i < w.nshas; i++)
+        free(w.added[i]);
+    free(w.added);
     lk_index_close(&w.ix);
     return bad ? LK_EXIT_ERROR : LK_EXIT_OK;
 }

@@ -329,6 +329,7 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
     if (a->style_top > 0)
         p.style_top = a->style_top;
     p.evidence_dir = a->evidence;
+    p.decoder_threads = (a->jobs > 0 ? a->jobs : default_jobs()) > 1 ? 1 : 0;
     p.stop = &stop_flag;
     p.skip_fn = a->resume && !a->by_path ? lk_resume_has : NULL; /* by path: inputs.c */
     p.skip_ctx = done;

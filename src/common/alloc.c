@@ -1,29 +1,111 @@
 /*
- * alloc.c — the library's only allocator entry points.
+ * alloc.c — the library's only allocator entry points, with the test-only
+ * fault injection SQLite's test_malloc.c does: fail the Nth allocation.
  *
  * Keeping every allocation behind these functions gives one place to add
  * accounting or fault injection.  Aligned blocks are 64-byte aligned so
  * that AVX-512 kernels may use aligned loads on buffers they allocate.
+ *
+ * Fault injection (lki_fault_*, declared in common.h, used by
+ * tests/unit/test_fault.c only): while armed, every allocation counts
+ * down, the one that reaches zero fails, and so does every later one when
+ * `persist` is set; live blocks are counted so a test can see a leak
+ * without ASan.  Disarmed (the default) it costs one relaxed atomic load
+ * per call.
  */
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/common.h"
 
-void *lki_malloc(size_t n) { return malloc(n ? n : 1); }
-void *lki_calloc(size_t count, size_t size) { return calloc(count ? count : 1, size ? size : 1); }
-void *lki_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-void lki_free(void *p) { free(p); }
+static atomic_int armed;         /* 1 while a test injects faults */
+static atomic_long countdown;    /* allocations left before the failing one */
+static atomic_int persist;       /* 1: keep failing after the first */
+static atomic_long calls, failed, live; /* since lki_fault_arm() */
+
+void lki_fault_arm(long nth, int keep_failing)
+{
+    atomic_store(&calls, 0);
+    atomic_store(&failed, 0);
+    atomic_store(&live, 0);
+    atomic_store(&countdown, nth);
+    atomic_store(&persist, keep_failing);
+    atomic_store(&armed, 1);
+}
+
+void lki_fault_disarm(lki_fault_stats *st)
+{
+    atomic_store(&armed, 0);
+    if (st) {
+        st->calls = atomic_load(&calls);
+        st->failed = atomic_load(&failed);
+        st->live = atomic_load(&live);
+    }
+}
+
+/* 1 if this allocation must fail. */
+static int inject(void)
+{
+    if (!atomic_load_explicit(&armed, memory_order_relaxed))
+        return 0;
+    atomic_fetch_add(&calls, 1);
+    long left = atomic_fetch_sub(&countdown, 1);
+    if (left == 1 || (left < 1 && atomic_load(&persist) && left > LONG_MIN / 2)) {
+        atomic_fetch_add(&failed, 1);
+        return 1;
+    }
+    return 0;
+}
+
+static void *counted(void *p)
+{
+    if (p && atomic_load_explicit(&armed, memory_order_relaxed))
+        atomic_fetch_add(&live, 1);
+    return p;
+}
+
+static void uncount(const void *p)
+{
+    if (p && atomic_load_explicit(&armed, memory_order_relaxed))
+        atomic_fetch_sub(&live, 1);
+}
+
+void *lki_malloc(size_t n) { return inject() ? NULL : counted(malloc(n ? n : 1)); }
+
+void *lki_calloc(size_t count, size_t size)
+{
+    return inject() ? NULL : counted(calloc(count ? count : 1, size ? size : 1));
+}
+
+void *lki_realloc(void *p, size_t n)
+{
+    if (inject())
+        return NULL;
+    void *q = realloc(p, n ? n : 1);
+    return p ? q : counted(q);
+}
+
+void lki_free(void *p)
+{
+    uncount(p);
+    free(p);
+}
 
 void *lki_malloc_aligned(size_t n)
 {
     void *p = NULL;
     n = (n + 63) & ~(size_t)63;
-    if (posix_memalign(&p, 64, n ? n : 64) != 0)
+    if (inject() || posix_memalign(&p, 64, n ? n : 64) != 0)
         return NULL;
-    return p;
+    return counted(p);
 }
 
-void lki_free_aligned(void *p) { free(p); }
+void lki_free_aligned(void *p)
+{
+    uncount(p);
+    free(p);
+}
 
 char *lki_strdup(const char *s)
 {

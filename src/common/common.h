@@ -76,6 +76,20 @@ char *lki_concat(const char *a, const char *b);
 /* Frees *pp and sets it to NULL. */
 #define lk_freep(pp) do { lki_free(*(pp)); *(pp) = NULL; } while (0)
 
+/* Fault injection for tests (alloc.c): lki_fault_arm(n, keep) makes the
+ * n-th lki_* allocation from now fail (n >= 1), and every later one too
+ * when keep is set; lki_fault_disarm() stops it and reports what happened
+ * since arming: calls, failures, and blocks still live (allocated minus
+ * freed: 0 after an operation that cleaned up).  Test programs only; one
+ * armed test at a time. */
+typedef struct lki_fault_stats {
+    long calls;             /* allocation calls while armed */
+    long failed;            /* of them made to fail */
+    long live;              /* blocks allocated and not freed while armed */
+} lki_fault_stats;
+void lki_fault_arm(long nth, int keep_failing);
+void lki_fault_disarm(lki_fault_stats *st);
+
 /* Fault injection for tests: when >= 0, lk_pool_new() starts at most this
  * many threads, as if pthread_create() failed for the others.  Set it
  * only while no pool is being created.  -1 (off) by default. */

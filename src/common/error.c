@@ -28,6 +28,7 @@ static const char *const messages[] = {
     "interrupted",
     "already exists",
     "invalid state",
+    "in use by another process",
 };
 
 LK_API const char *lk_strerror(int code)

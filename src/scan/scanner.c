@@ -102,6 +102,7 @@ static int load_sampling(lk_scanner *s, lk_errbuf *err)
         s->ref_dec.crop_borders = ip.crop_borders;
     }
     s->ref_dec.interrupt = s->p.stop; /* a stop request ends a decode within a second */
+    s->ref_dec.threads = s->p.decoder_threads > 0 ? s->p.decoder_threads : 0;
     s->suspect_dec = s->ref_dec;
     if (s->p.fps >= 0)
         s->suspect_dec.fps = s->p.fps;

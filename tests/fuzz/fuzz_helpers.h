@@ -36,6 +36,24 @@ static inline int fuzz_memfile(const uint8_t *data, size_t size, char *path, siz
     return fd;
 }
 
+/* Removes the files of a flat temporary directory, then the directory. */
+#include <dirent.h>
+static inline void fuzz_rmdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
 /* ---- one decode backend on untrusted bytes (fuzz_png, fuzz_jpeg, fuzz_ffmpeg) ---- */
 #ifdef LK_FUZZ_BACKEND
 #include <stdlib.h>
