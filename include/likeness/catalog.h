@@ -117,6 +117,8 @@ typedef struct lk_index_file {
     int64_t sampled;        /**< frames sampled before collapsing runs */
     const char *format;     /**< container/codec description, may be NULL */
     int imported;           /**< 1: pre-computed hashes, no media */
+    const char *abs_path;   /**< absolute path to store, or NULL: resolved from
+                                 path (media only; lossless imports give it) */
 } lk_index_file;
 
 /** A work as listed.  Strings belong to the callback's caller. */
@@ -345,8 +347,37 @@ enum lk_hashlist_format {
     LK_HASHLIST_AUTO = 0,  /**< import only: detect from the first line */
     LK_HASHLIST_JSONL = 1, /**< one JSON object per entry (export only) */
     LK_HASHLIST_PDQ = 2,   /**< "hash,quality[,...]" (pdq-photo-hasher) */
-    LK_HASHLIST_VPDQ = 3   /**< "frame,quality,hash,timestamp" (vPDQ) */
+    LK_HASHLIST_VPDQ = 3,  /**< "frame,quality,hash,timestamp" (vPDQ) */
+    LK_HASHLIST_LIKENESS = 4 /**< lossless JSON Lines: works, files, every entry
+                                  (export; import with lk_index_import_lossless) */
 };
+
+/** Version of the lossless exchange format (LK_HASHLIST_LIKENESS). */
+#define LK_EXPORT_VERSION 1
+
+/** What lk_index_import_lossless added. */
+typedef struct lk_index_import_totals {
+    int64_t works;    /**< work lines read */
+    int64_t files;    /**< files added */
+    int64_t entries;  /**< entries added */
+    int64_t skipped;  /**< files whose content the index already held */
+} lk_index_import_totals;
+
+/**
+ * Reads a lossless export (LK_HASHLIST_LIKENESS, from lk_index_export) from
+ * @p fp (not owned; named @p name in messages) into the index: its works
+ * with their owners, titles and tags, their files with every stored field
+ * and every entry, in the export's order (so works' style prototypes come
+ * out the same).  Streams: memory holds one line and one file's entries.
+ * One transaction: on any error nothing is added.  Files whose content is
+ * already indexed are skipped (counted in @p tot, may be NULL).  Returns 0;
+ * LK_EFORMAT for a bad line ("NAME:LINE: ..."); LK_EVERSION when the
+ * export's format or feature version differs from this build's, or its
+ * sampling parameters from the index's; LK_ECORRUPT when it is cut short;
+ * LK_EEXIST when a work id exists with another owner; or < 0.
+ */
+LK_API int lk_index_import_lossless(lk_index *ix, FILE *fp, const char *name,
+                                    lk_index_import_totals *tot, lk_errbuf *err);
 
 /**
  * Writes the entries of work @p work_id (all works when NULL) to @p fp

@@ -86,6 +86,8 @@ static int export_one(const lk_index_entry *e, void *vctx)
 LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int format,
                            lk_errbuf *err)
 {
+    if (format == LK_HASHLIST_LIKENESS)
+        return lki_export_lossless(ix, work_id, fp, err);
     if (format != LK_HASHLIST_JSONL && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
         return lki_err(err, LK_EINVAL, "unknown export format %d", format);
     struct export_ctx c = { fp, format, 0, 0 };
