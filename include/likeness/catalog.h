@@ -364,6 +364,20 @@ typedef struct lk_index_import_totals {
 } lk_index_import_totals;
 
 /**
+ * Reads a PDQ or vPDQ hash list (the lines lk_index_import reads; *@p
+ * format LK_HASHLIST_AUTO detects it and is set to the format found) from
+ * @p fp (not owned, named @p name in messages) into *@p v (*@p n entries,
+ * in file order: pdq, quality and t0 = t1 = the timestamp or 0; free with
+ * lk_hashlist_free()).  Returns 0, LK_EFORMAT ("NAME:LINE: ..."), LK_ENOFRAMES (no
+ * hash), LK_EIO or LK_ENOMEM.  Thread-safe.
+ */
+LK_API int lk_hashlist_read(FILE *fp, const char *name, int *format, lk_index_frame **v,
+                            size_t *n, lk_errbuf *err);
+
+/** Frees *@p v from lk_hashlist_read (NULL allowed) and sets it to NULL. */
+LK_API void lk_hashlist_free(lk_index_frame **v);
+
+/**
  * Reads a lossless export (LK_HASHLIST_LIKENESS, from lk_index_export) from
  * @p fp (not owned; named @p name in messages) into the index: its works
  * with their owners, titles and tags, their files with every stored field

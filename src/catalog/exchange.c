@@ -227,6 +227,31 @@ static int read_lines(FILE *fp, const char *name, int *format, lk_index_frame **
     return rc;
 }
 
+LK_API int lk_hashlist_read(FILE *fp, const char *name, int *format, lk_index_frame **v,
+                            size_t *n, lk_errbuf *err)
+{
+    int64_t bytes = 0;
+    *v = NULL, *n = 0;
+    if (*format != LK_HASHLIST_AUTO && *format != LK_HASHLIST_PDQ && *format != LK_HASHLIST_VPDQ)
+        return lki_err(err, LK_EINVAL, "%s: not a pdq or vpdq hash list format", name);
+    int rc = read_lines(fp, name, format, v, n, &bytes, err);
+    if (rc == 0 && *n == 0)
+        rc = lki_err(err, LK_ENOFRAMES, "%s: no hashes", name);
+    if (rc < 0) {
+        lki_free(*v);
+        *v = NULL, *n = 0;
+    }
+    return rc;
+}
+
+LK_API void lk_hashlist_free(lk_index_frame **v)
+{
+    if (v) {
+        lki_free(*v);
+        *v = NULL;
+    }
+}
+
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
                             const uint8_t sha256[32], int format, lk_errbuf *err)
 {
