@@ -364,6 +364,17 @@ typedef struct lk_index_import_totals {
 } lk_index_import_totals;
 
 /**
+ * Writes the whole-frame entries of work @p work_id (all works when NULL)
+ * as the reference vPDQ hasher does: one file of vPDQ lines per indexed
+ * file, @p dir/BASENAME.txt (BASENAME: the last component of the file's
+ * path), frame numbers from 0 in each.  Never overwrites: an existing
+ * name (two files of one base name) is LK_EEXIST naming it.  Returns the
+ * number of files written or < 0.
+ */
+LK_API long lk_index_export_vpdq_dir(lk_index *ix, const char *work_id, const char *dir,
+                                     lk_errbuf *err);
+
+/**
  * Reads a PDQ or vPDQ hash list (the lines lk_index_import reads; *@p
  * format LK_HASHLIST_AUTO detects it and is set to the format found) from
  * @p fp (not owned, named @p name in messages) into *@p v (*@p n entries,

@@ -470,6 +470,37 @@ static int cmd_vacuum(int argc, char **argv)
     return LK_EXIT_OK;
 }
 
+static int count_file(const lk_index_file *f, int64_t entries, void *ctx)
+{
+    (void)f, (void)entries, (void)ctx;
+    return 0;
+}
+
+/* --output-dir only with vpdq; vpdq to stdout only for one file.  0 or < 0. */
+static int export_checks(lk_index *ix, const char *work, int format, const char *dir,
+                         lk_errbuf *err)
+{
+    if (dir && format != LK_HASHLIST_VPDQ) {
+        snprintf(err->msg, sizeof err->msg, "--output-dir writes vpdq lists (--format vpdq)");
+        return LK_EINVAL;
+    }
+    if (dir || format != LK_HASHLIST_VPDQ)
+        return 0;
+    lk_index_stats st;
+    int64_t files = work ? lk_index_work_files(ix, work, count_file, NULL, err) : 0;
+    if (!work && lk_index_stats_get(ix, &st, err) == 0)
+        files = st.files;
+    if (files < 0)
+        return (int)files;
+    if (files > 1) {
+        snprintf(err->msg, sizeof err->msg, "a vPDQ list holds one video, and %lld files "
+                 "were selected\nhint: --output-dir DIR writes DIR/NAME.txt per file, as the "
+                 "reference vPDQ hasher does", (long long)files);
+        return LK_EINVAL;
+    }
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     static const char *const usage[] = {
@@ -477,16 +508,19 @@ static int cmd_export(int argc, char **argv)
         "",
         "Writes every indexed entry (or one work's) to standard output.  'likeness' is",
         "the lossless exchange format that 'index import' reads back whole: works, tags,",
-        "files, every entry with its times, view and features.", NULL };
+        "files, every entry with its times, view and features.  A vPDQ list holds one",
+        "video: for several, --output-dir DIR writes DIR/NAME.txt per indexed file.", NULL };
     /* the formats export writes: LK_HASHLIST_JSONL + their index */
     static const char *const formats[] = { "jsonl", "pdq", "vpdq", "likeness", NULL };
-    const char *path = NULL, *work = NULL;
+    const char *path = NULL, *work = NULL, *dir = NULL;
     int status, choice = 0;
     const lk_option opts[] = {
         INDEX_OPT(&path),
         LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats,
                        "jsonl (default), pdq, vpdq or likeness (lossless)"),
-        LK_OPT_STRING_(0, "work", &work, "ID", "only this work"), LK_OPT_END_ };
+        LK_OPT_STRING_(0, "work", &work, "ID", "only this work"),
+        LK_OPT_STRING_('o', "output-dir", &dir, "DIR",
+                       "vpdq: write DIR/NAME.txt per indexed file"), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
     int format = LK_HASHLIST_JSONL + choice;
@@ -494,7 +528,11 @@ static int cmd_export(int argc, char **argv)
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
-    int rc = lk_index_export(ix, work, stdout, format, &err);
+    int rc = export_checks(ix, work, format, dir, &err);
+    if (rc == 0 && dir)
+        rc = (int)lk_index_export_vpdq_dir(ix, work, dir, &err);
+    else if (rc == 0)
+        rc = lk_index_export(ix, work, stdout, format, &err);
     lk_index_close(&ix);
     if (rc < 0) {
         lk_error("%s", err.msg);

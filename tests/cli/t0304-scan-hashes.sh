@@ -48,3 +48,26 @@ grep_err "bad.vpdq:3: malformed vPDQ line"
 [ ! -s "$T/out" ] || fail "a bad hash list still scanned: $(cat "$T/out")"
 expect_rc 2 "$LIKENESS" scan --index "$ix" --hashes "$T/missing.pdq"
 grep_err "missing.pdq"
+
+# vPDQ over several videos: one file per video (as the reference hasher
+# writes), never run together on standard output.
+expect_rc 2 "$LIKENESS" hash --format vpdq "$T/cut.mp4" data/demo/suspects/unrelated-clip.mp4
+grep_err "a vPDQ list holds one video, and 2 files were given"
+mkdir "$T/h" "$T/x"
+expect_rc 0 "$LIKENESS" hash --format vpdq --output-dir "$T/h" "$T/cut.mp4" \
+    data/demo/suspects/unrelated-clip.mp4
+cmp -s "$T/h/cut.mp4.txt" "$T/cut.vpdq" || fail "per-video vPDQ file differs from stdout's"
+cmp -s "$T/h/unrelated-clip.mp4.txt" "$T/other.vpdq" || fail "second vPDQ file differs"
+expect_rc 2 "$LIKENESS" hash --format vpdq --output-dir "$T/h" "$T/cut.mp4"
+grep_err "cut.mp4.txt': File exists"
+expect_rc 2 "$LIKENESS" index export --index "$ix" --format vpdq
+grep_err "a vPDQ list holds one video, and 2 files were selected"
+expect_rc 0 "$LIKENESS" index export --index "$ix" --format vpdq --output-dir "$T/x"
+[ "$(ls "$T/x")" = "starfall-ep01.mp4.txt
+tidal-lines-keyart.png.txt" ] || fail "export --output-dir wrote: $(ls "$T/x")"
+head -n 1 "$T/x/tidal-lines-keyart.png.txt" | grep -q '^0,[0-9]*,[0-9a-f]\{64\},0.000$' ||
+    fail "bad vPDQ export line"
+# Each exported list scans as its own video, matching itself exactly.
+expect_rc 1 "$LIKENESS" scan --index "$ix" --jsonl --hashes "$T/x/starfall-ep01.mp4.txt"
+jq -e '.matches[0].title == "starfall-ep01.mp4" and .matches[0].score > 0.99' "$T/out" \
+    >/dev/null || fail "exported vPDQ list does not match its work"
