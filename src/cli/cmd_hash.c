@@ -17,7 +17,8 @@ static const char *const usage[] = {
     "Prints the perceptual hashes (PDQ, pHash, dHash) of every sampled frame",
     "of each picture or video.  --format vpdq holds one video: for several, give",
     "--output-dir DIR to write DIR/NAME.txt per video (NAME: the file's name), as",
-    "the reference vPDQ hasher does.",
+    "the reference vPDQ hasher does.  --format pdq and vpdq keep constant borders",
+    "(as pdq-photo-hasher and vPDQ do) unless --crop is given.",
     NULL,
 };
 
@@ -31,6 +32,7 @@ struct hash_args {
     int style;           /* print the style descriptor */
     int no_scene_cuts;   /* --no-scene-cuts */
     int no_crop;         /* --no-crop */
+    int crop;            /* --crop (pdq, vpdq: borders are kept by default) */
     const char *out_dir; /* --output-dir: one output file per input */
 };
 
@@ -165,6 +167,8 @@ static int cmd_hash(int argc, char **argv)
         LK_OPT_FLAG_(0, "no-scene-cuts", &a.no_scene_cuts,
                      "do not add the first frame after each scene cut"),
         LK_OPT_FLAG_(0, "no-crop", &a.no_crop, "keep constant borders (letterbox, pillarbox)"),
+        LK_OPT_FLAG_(0, "crop", &a.crop,
+                     "crop constant borders with --format pdq|vpdq too (the references do not)"),
         LK_OPT_INT_(0, "max-dim", &a.dec.max_dim, "N", 16, 4096,
                     "working size: scale frames down to fit NxN (default 512)"),
         LK_OPT_INT_(0, "threads", &a.dec.threads, "N", 0, 64,
@@ -194,7 +198,13 @@ static int cmd_hash(int argc, char **argv)
         return LK_EXIT_ERROR;
     }
     a.dec.scene_cuts = !a.no_scene_cuts;
-    a.dec.crop_borders = !a.no_crop;
+    /* the sharing formats hash as their reference hashers, which keep borders */
+    int sharing = a.format == LK_HASHFMT_PDQ || a.format == LK_HASHFMT_VPDQ;
+    if (a.crop && a.no_crop) {
+        lk_error("--crop and --no-crop contradict each other");
+        return LK_EXIT_ERROR;
+    }
+    a.dec.crop_borders = sharing ? a.crop : !a.no_crop;
     return run(&a, n, argv);
 }
 
