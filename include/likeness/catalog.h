@@ -422,6 +422,25 @@ LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int form
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,
                             const uint8_t sha256[32], int format, lk_errbuf *err);
 
+/**
+ * An index-wide statistic another stage keeps in the catalog (e.g. the
+ * scan's background of chance hits), by @p key, which must start with
+ * "stat." (so it never touches the catalog's own values).  Copied into
+ * @p buf (@p n bytes, NUL-terminated).  Returns 1 (found), 0 (absent),
+ * LK_ETOOBIG (longer than @p n - 1), LK_EINVAL or a catalog error.
+ * Statistics are copied by lk_index_shard and are not versioned: store the
+ * generation they were computed for beside them.  Not thread-safe per handle.
+ */
+LK_API int lk_index_stat_get(lk_index *ix, const char *key, char *buf, size_t n, lk_errbuf *err);
+
+/**
+ * Stores statistic @p key ("stat." prefix) with text @p value, replacing
+ * an earlier one, without changing the index's generation.  Returns 0,
+ * LK_EINVAL, LK_EROFS (opened read-only) or a catalog error.
+ */
+LK_API int lk_index_stat_put(lk_index *ix, const char *key, const char *value,
+                             lk_errbuf *err);
+
 #ifdef __cplusplus
 }
 #endif

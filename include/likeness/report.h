@@ -183,6 +183,15 @@ LK_API const char *lk_variant_name(int variant);
 LK_API const char *lk_score_words(double score);
 
 /**
+ * The chance of a match, in words (lk_scan_match.chance: matches that
+ * strong expected by chance per scanned suspect): "about 1 in 740
+ * suspects", "about 1 in 3 x 10^33 suspects", "about 0.8 per suspect
+ * (weak)".  Writes at most @p n bytes to @p buf and returns it.
+ * Thread-safe.
+ */
+LK_API const char *lk_chance_words(double chance, char *buf, size_t n);
+
+/**
  * Writes a PNG with @p left and @p right (RGB24 or GRAY8) side by side on
  * a dark background, each centred vertically, separated by a gap.  The
  * file is written to a temporary name beside @p path, fsynced and renamed

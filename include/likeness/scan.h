@@ -205,7 +205,9 @@ typedef struct lk_scan_detail {
 typedef struct lk_scan_match {
     const char *work_id, *title, *owner; /**< borrowed from the scanner */
     uint32_t work;                       /**< dense work number in the scanner */
-    double score;                        /**< 0..1 */
+    double score;                        /**< 0..1: lk_match_score_of_chance(chance) */
+    double chance;                       /**< expected chance matches this strong per
+                                              scanned suspect (src/match/evidence.c) */
     lk_segment *segs;                    /**< aligned segments, best first (owned) */
     size_t nsegs;                        /**< number of segments */
     char **evidence;                     /**< per segment: PNG path or NULL (owned);
@@ -409,6 +411,18 @@ LK_API int lk_scan_hashes(lk_scan_worker *w, const lk_scan_hashlist *l, size_t k
 
 /** Frees what @p r owns (after lk_scan_file) and empties it. */
 LK_API void lk_scan_result_release(lk_scan_result *r);
+
+/**
+ * The background of chance hits the scanner measured on (or loaded for)
+ * its snapshot, as text (lk_match_background_format), for keeping in the
+ * catalog: `likeness index shard` stores the whole index's background in
+ * every shard (statistics "stat.background" and
+ * "stat.background_generation"), and a scanner opened on a catalog whose
+ * stored background is of its own generation uses it instead of sampling,
+ * so that scans against shards give the whole index's chances.  Returns 0
+ * or LK_ETOOBIG.  Thread-safe.
+ */
+LK_API int lk_scanner_background_text(const lk_scanner *s, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,9 @@ typedef struct lk_hit {
     uint32_t ref;      /**< position of the indexed hash in the searcher's array */
     uint16_t distance; /**< Hamming distance, smallest over the query's variants */
     uint8_t variant;   /**< which dihedral variant (0..7) gave that distance */
+    uint16_t inliers;  /**< 0 for a PDQ hash hit; > 0 for a frame match verified by
+                            local features + RANSAC (its inlier count), whose
+                            distance is then meaningless */
 } lk_hit;
 
 /**

@@ -122,6 +122,44 @@ int lki_meta_set_int(lk_index *ix, const char *key, int64_t v, lk_errbuf *err)
     return meta_set(ix, key, NULL, v, err);
 }
 
+/* Index-wide statistics kept for other stages live under this prefix, so
+ * they can never overwrite the catalog's own meta values. */
+static int stat_key_ok(const char *key)
+{
+    return key && strncmp(key, "stat.", 5) == 0 && strlen(key) < 64;
+}
+
+LK_API int lk_index_stat_get(lk_index *ix, const char *key, char *buf, size_t n, lk_errbuf *err)
+{
+    if (!stat_key_ok(key) || !buf || n == 0)
+        return lki_err(err, LK_EINVAL, "%s: bad statistic key", ix->path);
+    sqlite3_stmt *st;
+    LK_TRY(lki_db_prepare(ix, "SELECT value FROM meta WHERE key = ?", &st, err));
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st), ret = 0;
+    if (rc == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        size_t len = v ? strlen((const char *)v) : 0;
+        if (len >= n)
+            ret = lki_err(err, LK_ETOOBIG, "%s: statistic '%s' too long", ix->path, key);
+        else
+            memcpy(buf, v ? (const char *)v : "", len + 1), ret = 1;
+    } else if (rc != SQLITE_DONE) {
+        ret = lki_db_err(ix, rc, "cannot read the catalog", err);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+LK_API int lk_index_stat_put(lk_index *ix, const char *key, const char *value, lk_errbuf *err)
+{
+    if (!stat_key_ok(key) || !value)
+        return lki_err(err, LK_EINVAL, "%s: bad statistic key", ix->path);
+    if (ix->flags & LK_INDEX_READONLY)
+        return lki_err(err, LK_EROFS, "%s: index opened read-only", ix->path);
+    return meta_set(ix, key, value, 0, err);
+}
+
 int lki_bump_generation(lk_index *ix, lk_errbuf *err)
 {
     int64_t g = 0;

@@ -88,6 +88,38 @@ static char **shard_paths(const char *dir, int n)
     return v;
 }
 
+/* Keeps the whole index's background of chance hits in its catalog for
+ * its current generation, so that every shard (which copies the catalog's
+ * statistics) scans with the same chances as the whole index.  A failure
+ * is a warning: the shards then measure their own, smaller background. */
+static void keep_background(const char *index)
+{
+    lk_scan_params p;
+    lk_scanner *s = NULL;
+    lk_index *ix = NULL;
+    lk_errbuf err;
+    char text[LK_BG_TEXT_MAX], gen[32];
+    lk_scan_params_default(&p);
+    lk_errbuf_clear(&err);
+    int rc = lk_scanner_open(&s, index, &p, &err);
+    if (rc == 0)
+        rc = lk_scanner_background_text(s, text, sizeof text);
+    if (rc == 0)
+        snprintf(gen, sizeof gen, "%llu", (unsigned long long)lk_scanner_run(s)->generation);
+    lk_scanner_free(&s);
+    if (rc == 0)
+        rc = lk_index_open(&ix, index, 0, &err);
+    if (rc == 0)
+        rc = lk_index_stat_put(ix, "stat.background", text, &err);
+    if (rc == 0)
+        rc = lk_index_stat_put(ix, "stat.background_generation", gen, &err);
+    lk_index_close(&ix);
+    if (rc < 0)
+        lk_warning("cannot keep the background of '%s' for its shards (%s): scans of the "
+                   "shards will state other chances than the whole index's", index,
+                   err.msg[0] ? err.msg : lk_strerror(rc));
+}
+
 static int shard(const char *index, int n, const char *dir)
 {
     lk_index *ix = NULL;
@@ -98,6 +130,7 @@ static int shard(const char *index, int n, const char *dir)
         lk_error("cannot create '%s': %s", dir, strerror(errno));
         return LK_EXIT_ERROR;
     }
+    keep_background(index);
     char **paths = shard_paths(dir, n);
     lk_shard_info *info = calloc((size_t)n, sizeof *info);
     int rc = paths && info ? lk_index_open(&ix, index, LK_INDEX_READONLY, &err)

@@ -57,7 +57,7 @@ struct scan_args {
     const char *index, *evidence, *resume, *html, *files_from, *part;
     int by_path;   /* --files-from/--part: resume by path, errors recorded */
     int format, fail_on, jobs, quiet, nul, no_color;
-    double min_score, match_score, style_threshold, fps;
+    double min_score, match_score, max_false_rate, style_threshold, fps;
     int radius, style_top;
     lk_strlist works, owners, tags; /* the scope */
     lk_strlist hashes;              /* --hashes: hash lists scanned as suspects */
@@ -329,6 +329,8 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
         p.match.min_score = a->match_score;
     p.scope = (lk_scan_scope){ a->works.v, (size_t)a->works.n, a->owners.v,
                                (size_t)a->owners.n, a->tags.v, (size_t)a->tags.n };
+    if (a->max_false_rate >= 0) /* the same threshold in chance terms (likeness/match.h) */
+        p.match.min_score = lk_match_score_of_chance(a->max_false_rate);
     if (a->style_threshold >= 0)
         p.match.style_threshold = a->style_threshold;
     if (a->radius >= 0)
@@ -517,7 +519,8 @@ static int scan_operands(const struct scan_args *a, int n, char **ops, const lk_
 static int cmd_scan(int argc, char **argv)
 {
     struct scan_args a = { .format = LK_SCANFMT_TEXT, .min_score = -1, .match_score = -1,
-                           .style_threshold = -1, .fps = -1, .radius = -1 };
+                           .max_false_rate = -1, .style_threshold = -1, .fps = -1,
+                           .radius = -1 };
     const lk_option options[] = {
         LK_OPT_STRING_(0, "index", &a.index, "PATH",
                        "the index (default $LIKENESS_INDEX, else ./likeness.idx)"),
@@ -531,6 +534,9 @@ static int cmd_scan(int argc, char **argv)
                        "list works scoring >= X (default 0.5; 0: every candidate)"),
         LK_OPT_DOUBLE_(0, "match-score", &a.match_score, "X", 0, 1,
                        "a listed work scoring >= X is a match (default 0.5)"),
+        LK_OPT_DOUBLE_(0, "max-false-rate", &a.max_false_rate, "R", 0, 1e6,
+                       "a match is expected by chance in at most R suspects of one "
+                       "(default 0.02, i.e. --match-score 0.5)"),
         LK_OPT_DOUBLE_(0, "style-threshold", &a.style_threshold, "X", 0, 1,
                        "style score >= X is 'resembles'"),
         LK_OPT_CHOICE_(0, "fail-on", &a.fail_on, "WHAT", fail_on_names,
@@ -576,6 +582,10 @@ static int cmd_scan(int argc, char **argv)
     if (n == 0 && !a.files_from && !a.hashes.n) {
         lk_error("nothing to scan");
         lk_usage_hint(usage);
+        return LK_EXIT_ERROR;
+    }
+    if (a.match_score >= 0 && a.max_false_rate >= 0) {
+        lk_error("--match-score and --max-false-rate set the same threshold: give one");
         return LK_EXIT_ERROR;
     }
     a.index = lk_index_default_path(a.index);

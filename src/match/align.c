@@ -1,7 +1,7 @@
 /*
  * align.c — lk_match_align: from frame hits to per-work segments.
  *
- * Algorithm (helpers in chain.c, scores in score.c):
+ * Algorithm (helpers in chain.c, evidence and chance in evidence.c):
  *
  * 1. Validate, drop hits farther than the radius, and flatten each hit with
  *    its suspect time s and reference span [t0,t1] (a still shot merged in
@@ -45,7 +45,7 @@
  * 5. Lone frames: the closest hit of a group left unused becomes a 1-frame
  *    segment (weak evidence for video; for stills it is all there is).
  *
- * 6. Per work: segments best first (score, then frames, suspect time, file);
+ * 6. Per work: segments best first (chance, then frames, suspect time, file);
  *    kept unless (a) a segment of < 3 frames was already kept (chance hits
  *    and chance pairs must not add up), (b) more than half of its suspect
  *    frames are already covered by kept segments (a loop in the reference:
@@ -119,8 +119,7 @@ static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *
         return LK_ENOMEM;
     ctx->it = lki_malloc(bytes);
     ctx->cand = lki_malloc((nhits ? nhits : 1) * sizeof *ctx->cand);
-    ctx->amb = lki_malloc((nhits ? nhits : 1) * sizeof *ctx->amb);
-    if (!ctx->it || !ctx->cand || !ctx->amb)
+    if (!ctx->it || !ctx->cand)
         return LK_ENOMEM;
     for (size_t i = 0; i < nhits; i++) {
         const lk_hit *h = &hits[i];
@@ -130,14 +129,47 @@ static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *
         if (!(isfinite(r->t0) && isfinite(r->t1) && r->t0 >= 0 && r->t1 >= r->t0))
             return LK_EINVAL;
         LK_TESTCASE(h->distance == ctx->p->radius);
-        if (h->distance > ctx->p->radius)
-            continue;
+        if (h->distance > ctx->p->radius && !h->inliers)
+            continue; /* a verified local match has no meaningful distance */
+        uint16_t dist = h->inliers ? 0 : h->distance;
         ctx->it[ctx->nit++] = (lk_mitem){
             .s = qt[h->query], .t0 = r->t0, .t1 = r->t1, .work = r->work,
-            .file = r->file, .query = h->query, .ref = h->ref, .dist = h->distance,
-            .variant = h->variant, .used = 0, .rstill = r->still ? 1 : 0};
+            .file = r->file, .query = h->query, .ref = h->ref, .dist = dist,
+            .variant = h->variant, .inliers = h->inliers, .used = 0,
+            .rstill = r->still ? 1 : 0};
     }
     return 0;
+}
+
+/* Every hit by suspect frame (distance and work), for the evidence model's
+ * "other places" of a frame (lki_match_others).  0 or LK_ENOMEM. */
+static int build_frame_hits(lk_mctx *ctx)
+{
+    ctx->qoff = lki_calloc(ctx->nq + 1, sizeof *ctx->qoff);
+    ctx->qhit = lki_malloc((ctx->nit ? ctx->nit : 1) * sizeof *ctx->qhit);
+    if (!ctx->qoff || !ctx->qhit)
+        return LK_ENOMEM;
+    for (size_t i = 0; i < ctx->nit; i++)
+        ctx->qoff[ctx->it[i].query + 1]++;
+    for (size_t q = 0; q < ctx->nq; q++)
+        ctx->qoff[q + 1] += ctx->qoff[q];
+    for (size_t i = 0; i < ctx->nit; i++) {
+        const lk_mitem *x = &ctx->it[i];
+        ctx->qhit[ctx->qoff[x->query]++] = (struct lk_mqhit){x->dist, x->work};
+    }
+    for (size_t q = ctx->nq; q > 0; q--) /* back to the starts */
+        ctx->qoff[q] = ctx->qoff[q - 1];
+    ctx->qoff[0] = 0;
+    return 0;
+}
+
+double lki_match_others(const lk_mctx *ctx, const lk_mitem *x)
+{
+    int dmax = x->dist + lki_ev_slack();
+    uint32_t n = 0;
+    for (uint32_t k = ctx->qoff[x->query]; k < ctx->qoff[x->query + 1]; k++)
+        n += ctx->qhit[k].work != x->work && ctx->qhit[k].dist <= dmax;
+    return n;
 }
 
 #define CMP(a, b) do { if ((a) != (b)) return (a) < (b) ? -1 : 1; } while (0)
@@ -229,7 +261,7 @@ static int seg_cmp(const void *pa, const void *pb)
 {
     const lk_segment *a = &((const lk_mseg *)pa)->seg, *b = &((const lk_mseg *)pb)->seg;
     CMP(a->work, b->work);
-    CMP(b->score, a->score);
+    CMP(a->chance, b->chance);
     CMP(b->frames, a->frames);
     CMP(a->s0, b->s0);
     CMP(a->file, b->file);
@@ -241,7 +273,7 @@ static int seg_cmp(const void *pa, const void *pb)
 static int work_cmp(const void *pa, const void *pb)
 {
     const lk_work_match *a = pa, *b = pb;
-    CMP(b->score, a->score);
+    CMP(a->chance, b->chance);
     CMP(a->work, b->work);
     return 0;
 }
@@ -294,7 +326,8 @@ static int build_work(const lk_mctx *ctx, size_t a, size_t b, uint32_t *stamp, u
         }
     }
     w->nsegs = keep;
-    w->score = lki_match_work_score(w->segs, keep);
+    w->chance = lki_ev_work_chance(w->segs, keep);
+    w->score = lk_match_score_of_chance(w->chance);
     return 0;
 }
 
@@ -338,10 +371,11 @@ static void ctx_free(lk_mctx *ctx)
 {
     lki_free(ctx->it);
     lki_free(ctx->cand);
-    lki_free(ctx->amb);
     lki_free(ctx->tab);
     lki_free(ctx->segs);
     lki_free(ctx->picks);
+    lki_free(ctx->qoff);
+    lki_free(ctx->qhit);
 }
 
 LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_t nq,
@@ -352,9 +386,12 @@ LK_API long lk_match_align(const lk_match_params *p, const double *qtimes, size_
         return LK_EINVAL;
     lk_match_release(out);
     LK_TRY(check_args(p, qtimes, nq, suspect_still, hits, nhits, refs, nrefs));
-    lk_mctx ctx = {.p = p, .still_q = suspect_still};
+    lk_mctx ctx = {.p = p, .still_q = suspect_still, .nq = nq};
     lki_match_speeds(&ctx);
+    lki_ev_near_table(p, ctx.nb);
     int rc = build_items(&ctx, qtimes, nq, hits, nhits, refs, nrefs);
+    if (!rc)
+        rc = build_frame_hits(&ctx);
     if (!rc)
         rc = sort_items(&ctx);
     if (!rc)

@@ -185,35 +185,20 @@ static int vote(lk_mctx *ctx, size_t g0, size_t g1)
 
 /* ---- band extraction ------------------------------------------------ */
 
-/*
- * ctx->cand = the closest unused hit of each frame within @p tol of the
- * line; ctx->amb[k] = how many hits of that frame in the group lie off the
- * line (other places of the file it also matches: ambiguity).
- */
+/* ctx->cand = the closest unused hit of each frame within @p tol of the line. */
 static void band(lk_mctx *ctx, size_t g0, size_t g1, double v, double c, double tol)
 {
-    uint32_t off = 0;
     int open = 0; /* the last candidate's frame is the current frame */
     ctx->ncand = 0;
     for (size_t i = g0; i < g1; i++) {
         const lk_mitem *x = &ctx->it[i];
-        if (i > g0 && x->query != ctx->it[i - 1].query) {
-            if (open)
-                ctx->amb[ctx->ncand - 1] = off;
+        if (i > g0 && x->query != ctx->it[i - 1].query)
             open = 0;
-            off = 0;
-        }
-        if (line_dist(x, v, c) > tol) {
-            off++;
-            continue;
-        }
-        if (x->used || open)
-            continue; /* an earlier item of this frame is closer (PDQ) */
+        if (line_dist(x, v, c) > tol || x->used || open)
+            continue; /* off the line, or an earlier item of this frame is closer */
         ctx->cand[ctx->ncand++] = (uint32_t)i;
         open = 1;
     }
-    if (open)
-        ctx->amb[ctx->ncand - 1] = off;
 }
 
 /*
@@ -279,15 +264,16 @@ static int reserve(lk_mctx *ctx, size_t n)
 
 /*
  * Statistics of picks: mean distance, dominant variant, closest match, and
- * the evidence n_eff (score.c): a pick counts as a new entry when its span
- * starts after every earlier pick's span ends.  @p amb is the picks'
- * ambiguity (NULL: none).
+ * the evidence (evidence.c): the sum of the picks' lambda; the first pick
+ * starts the line, a later one reaches a new entry (its span starts after
+ * every earlier pick's span ends) or repeats one (a held shot, a slow pan
+ * collapsed into one entry), and the model weighs the three differently.
  */
-static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n,
+static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, int still,
                         lk_segment *g)
 {
     int vcount[8] = {0};
-    double sum = 0, neff = 0, reach = -INFINITY;
+    double sum = 0, llr = 0, reach = -INFINITY;
     size_t best = 0;
     for (size_t k = 0; k < n; k++) {
         const lk_mitem *x = &ctx->it[pk[k]];
@@ -295,7 +281,9 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *
         vcount[x->variant & 7]++;
         if (x->dist < ctx->it[pk[best]].dist)
             best = k;
-        neff += lki_match_frame_evidence(x->t0 > reach, amb ? amb[k] : 0);
+        int kind = k == 0 ? LKI_EV_FIRST : x->t0 > reach ? LKI_EV_LINE : LKI_EV_REPEAT;
+        llr += lki_ev_frame_llr_nb(ctx->p, ctx->nb, x->dist, x->inliers,
+                                   lki_match_others(ctx, x), still, kind);
         reach = LK_MAX(reach, x->t1);
     }
     g->distance = sum / (double)n;
@@ -305,7 +293,7 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *
             g->variant = v;
     g->best_query = ctx->it[pk[best]].query;
     g->best_ref = ctx->it[pk[best]].ref;
-    return neff;
+    return llr;
 }
 
 /*
@@ -314,7 +302,7 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, const uint32_t *
  * against video, n >= 2); otherwise the reference range is the entries'
  * spans and the speed is 0.
  */
-static int emit(lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n, int line,
+static int emit(lk_mctx *ctx, const uint32_t *pk, size_t n, int line,
                 double v, double c)
 {
     LK_TRY(reserve(ctx, n));
@@ -340,9 +328,10 @@ static int emit(lk_mctx *ctx, const uint32_t *pk, const uint32_t *amb, size_t n,
     m->p1 = ctx->npicks += n;
     g->speed = line ? v : 0.0;
     g->frames = (int)n;
-    double neff = seg_stats(ctx, pk, amb, n, g);
-    g->score = lki_match_seg_score(neff, g->distance, ctx->still_q || first->rstill,
-                                  ctx->p->radius);
+    int still = ctx->still_q || first->rstill;
+    g->llr = seg_stats(ctx, pk, n, still, g);
+    g->chance = lki_ev_chance(ctx->p, g->llr, ctx->nq, still);
+    g->score = lk_match_score_of_chance(g->chance);
     return 0;
 }
 
@@ -366,7 +355,7 @@ static int runs(lk_mctx *ctx, size_t g0, size_t g1, double v, double c)
             continue;
         if (b - a >= 2) {
             uint32_t qa = ctx->it[ctx->cand[a]].query, qb = ctx->it[ctx->cand[b - 1]].query;
-            LK_TRY(emit(ctx, ctx->cand + a, ctx->amb + a, b - a, 1, v, c));
+            LK_TRY(emit(ctx, ctx->cand + a, b - a, 1, v, c));
             consume(ctx, g0, g1, qa, qb, v, c, LK_MATCH_TOL);
         }
         a = b;
@@ -439,7 +428,6 @@ static int follow(lk_mctx *ctx, size_t g0, size_t g1, const lk_mpeak *pk)
         if (b - a == ctx->ncand || b - a < 3)
             break;
         memmove(ctx->cand, ctx->cand + a, (b - a) * sizeof *ctx->cand);
-        memmove(ctx->amb, ctx->amb + a, (b - a) * sizeof *ctx->amb);
         ctx->ncand = b - a;
         fit(ctx, &v, &c);
         band(ctx, g0, g1, v, c, LK_MATCH_TOL);
@@ -460,7 +448,7 @@ static int still_runs(lk_mctx *ctx, size_t g0, size_t g1)
         if (b < n && ctx->it[ctx->cand[b]].s - ctx->it[ctx->cand[b - 1]].s <= ctx->p->max_gap)
             continue;
         if (b - a >= 2)
-            LK_TRY(emit(ctx, ctx->cand + a, NULL, b - a, 0, 0.0, 0.0));
+            LK_TRY(emit(ctx, ctx->cand + a, b - a, 0, 0.0, 0.0));
         a = b;
     }
     return 0;
@@ -476,7 +464,7 @@ static int lone(lk_mctx *ctx, size_t g0, size_t g1)
     if (best == g1)
         return 0;
     uint32_t one = (uint32_t)best;
-    return emit(ctx, &one, NULL, 1, 0, 0.0, 0.0);
+    return emit(ctx, &one, 1, 0, 0.0, 0.0);
 }
 
 int lki_match_group(lk_mctx *ctx, size_t g0, size_t g1)

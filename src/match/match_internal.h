@@ -1,7 +1,7 @@
 /*
  * match_internal.h — internal interface of the match stage: the flattened
  * hit items align.c builds, the per-(work, file) chain finder (chain.c) and
- * the score formulas (score.c).
+ * the evidence model (evidence.c).
  *
  * Invariants: items of one group (same work and file) are contiguous and
  * sorted by (query, distance, ref); an item's `used` flag is set once it
@@ -36,6 +36,7 @@ typedef struct lk_mitem {
     uint32_t ref;      /* search-array position */
     uint16_t dist;     /* PDQ distance (<= radius) */
     uint8_t variant;   /* dihedral variant 0..7 */
+    uint16_t inliers;  /* lk_hit.inliers (0: a PDQ hit) */
     uint8_t used;      /* 1 once part of an emitted segment */
     uint8_t rstill;    /* 1 if the reference file is a still */
     uint8_t paired;    /* 1 if a later hit of the group could chain with it */
@@ -65,6 +66,10 @@ typedef struct lk_mpeak {
 typedef struct lk_mctx {
     const lk_match_params *p;
     int still_q;              /* the suspect is a still */
+    size_t nq;                /* suspect frames */
+    uint32_t *qoff;           /* per frame q: its hits are qhit[qoff[q]..qoff[q+1]) */
+    struct lk_mqhit { uint16_t dist; uint32_t work; } *qhit; /* every hit, by frame */
+    double nb[257];           /* lki_ev_near_table of the parameters */
     lk_mitem *it;             /* all valid hits, grouped */
     size_t nit;
     double speeds[LK_MATCH_MAX_SPEEDS]; /* speed buckets, closest to 1 first */
@@ -74,7 +79,6 @@ typedef struct lk_mctx {
     lk_mpeak peaks[LK_MATCH_MAX_PEAKS];
     int npeaks;
     uint32_t *cand;           /* band members, one item per frame (capacity nit) */
-    uint32_t *amb;            /* per band member: its frame's hits off the line */
     size_t ncand;
     lk_mseg *segs;            /* emitted segments */
     size_t nsegs, segcap;
@@ -89,21 +93,41 @@ void lki_match_speeds(lk_mctx *ctx);
  * and appends them to ctx->segs.  Returns 0 or LK_ENOMEM. */
 int lki_match_group(lk_mctx *ctx, size_t g0, size_t g1);
 
-/* score.c: PDQ closeness factor in [0.3, 1] of a mean distance. */
-double lki_match_closeness(double dist, int radius);
+/* align.c: how often the picture of item @p x's frame occurs in other works
+ * (its hits on other works within the distance + lki_ev_slack()). */
+double lki_match_others(const lk_mctx *ctx, const lk_mitem *x);
 
-/* score.c: the evidence one aligned frame adds to n_eff: @p new_entry is 1
- * when it reaches a later reference entry than the frames before it,
- * @p ambiguity the number of its hits in the same file off the line. */
-double lki_match_frame_evidence(int new_entry, uint32_t ambiguity);
+/* evidence.c: lambda (nats) of the first frame match of a segment at PDQ distance @p dist
+ * (or with @p inliers > 0 local-feature inliers) whose picture occurs
+ * @p others times in other works; @p still: either side is a still. */
+double lki_ev_frame_llr(const lk_match_params *p, int dist, uint16_t inliers, double others,
+                        int still);
 
-/* score.c: score in [0,1] of a segment with evidence @p neff (sum of
- * lki_match_frame_evidence) at mean distance @p dist; @p still is 1 when
- * the suspect or the reference is a still picture. */
-double lki_match_seg_score(double neff, double dist, int still, int radius);
+/* evidence.c: nb[d], d = 0..radius: expected neighbours of other works
+ * within d of a picture of the index (with the floor); nb has radius + 1
+ * slots. */
+void lki_ev_near_table(const lk_match_params *p, double *nb);
 
-/* score.c: combines the scores of a work's kept segments (lone frames
- * already limited to one) into a work score in [0,1]. */
-double lki_match_work_score(const lk_segment *s, size_t n);
+/* Kinds of frame match in a segment (the evidence model's H0 differs). */
+enum {
+    LKI_EV_FIRST = 0,  /* the segment's first frame: where a chance line starts */
+    LKI_EV_LINE = 1,   /* a later frame reaching a later entry of the line */
+    LKI_EV_REPEAT = 2  /* a later frame on the entry of the frame before */
+};
+
+/* evidence.c: lki_ev_frame_llr with the table of lki_ev_near_table, for a
+ * frame of kind @p kind (LKI_EV_*). */
+double lki_ev_frame_llr_nb(const lk_match_params *p, const double *nb, int dist,
+                           uint16_t inliers, double others, int still, int kind);
+
+/* evidence.c: a frame's other places are its hits within distance + this. */
+int lki_ev_slack(void);
+
+/* evidence.c: expected chance segments per suspect of evidence @p llr for a
+ * suspect of @p nq frames. */
+double lki_ev_chance(const lk_match_params *p, double llr, size_t nq, int still);
+
+/* evidence.c: the chance of a work from its kept segments' chances. */
+double lki_ev_work_chance(const lk_segment *s, size_t n);
 
 #endif

@@ -334,6 +334,7 @@ static void work_card(FILE *fp, const struct lki_report_item *it, const cJSON *m
 {
     const cJSON *segs = cJSON_GetObjectItemCaseSensitive(m, "segments"), *sg;
     double score = lki_jnum(m, "score", 0);
+    char chance[64];
     fputs("<div class=\"work\" data-work-id=\"", fp);
     lki_html_text(fp, lki_jstr(m, "work_id"));
     fputs("\">\n<h4>&ldquo;<span class=\"title\">", fp);
@@ -344,9 +345,11 @@ static void work_card(FILE *fp, const struct lki_report_item *it, const cJSON *m
     lki_html_text(fp, lki_jstr(m, "work_id"));
     fprintf(fp, "</code></td></tr>\n<tr><th>Score</th><td><span class=\"score\">%.2f</span> "
             "&mdash; <span class=\"words\">%s</span> evidence of copying%s</td></tr>\n"
+            "<tr><th>Chance match</th><td>%s</td></tr>\n"
             "<tr><th>Reference file</th><td><ul>\n", score, lk_score_words(score),
             cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "candidate"))
-                ? " (a candidate: below the match score, not a match)" : "");
+                ? " (a candidate: below the match score, not a match)" : "",
+            lk_chance_words(lki_jnum(m, "chance", 1e300), chance, sizeof chance));
     ref_files(fp, segs);
     fputs("</ul></td></tr>\n</table>\n", fp);
     lki_html_timeline(fp, m, lki_jnum(it->o, "duration", 0));

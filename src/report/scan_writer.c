@@ -1,18 +1,20 @@
 /*
  * scan_writer.c — the report of `likeness scan` for one suspect: readable
  * text (verdict, matched works with owner, title, id, score in numbers and
- * words, aligned timecodes on both sides or "picture" for a still side,
+ * words, the chance of such a match in words, aligned timecodes on both sides or "picture" for a still side,
  * distances with their scale, the reference file of a work of several
  * files, then style resemblances; a summary line per run), JSON and JSON
  * Lines (CSV is scan_csv.c).
  *
  * The JSON shape is a stable contract (README "Output of likeness scan"):
  * fields are added freely, never renamed.  Times are seconds rounded to
- * milliseconds; scores are rounded to 4 decimals.
+ * milliseconds; scores are rounded to 4 decimals, chances (expected chance
+ * matches per suspect) to 3 significant digits, LLRs to 0.01 nat.
  */
 #include <errno.h>
 #include <math.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cJSON.h>
 #include "common/common.h"
@@ -33,6 +35,16 @@ LK_API const char *lk_variant_name(int v)
 static double round_to(double x, double unit)
 {
     return round(x / unit) * unit;
+}
+
+/* A chance rate with 3 significant digits (finite: capped at 1e300). */
+static double chance_json(double c)
+{
+    char buf[32];
+    if (!(c < 1e300))
+        return 1e300;
+    snprintf(buf, sizeof buf, "%.3g", c);
+    return strtod(buf, NULL);
 }
 
 static void add_region(cJSON *o, const char *key, const char *view, const lk_scan_box *b)
@@ -86,6 +98,8 @@ static cJSON *segment_json(const lk_segment *s, const char *evidence, const lk_s
     cJSON_AddNumberToObject(o, "frames", s->frames);
     cJSON_AddNumberToObject(o, "distance", round_to(s->distance, 1e-2));
     cJSON_AddNumberToObject(o, "score", round_to(s->score, 1e-4));
+    cJSON_AddNumberToObject(o, "chance", chance_json(s->chance));
+    cJSON_AddNumberToObject(o, "llr", round_to(s->llr, 1e-2));
     cJSON_AddNumberToObject(o, "speed", round_to(s->speed, 1e-3));
     cJSON_AddStringToObject(o, "transform", lk_variant_name(s->variant));
     if (evidence)
@@ -113,6 +127,7 @@ static cJSON *match_json(const lk_scan_match *m)
     if (m->files > 0)
         cJSON_AddNumberToObject(o, "files", (double)m->files);
     cJSON_AddBoolToObject(o, "candidate", m->candidate);
+    cJSON_AddNumberToObject(o, "chance", chance_json(m->chance));
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
         cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
@@ -256,6 +271,39 @@ static void print_segment(FILE *fp, const lk_scan_result *r, const lk_scan_match
         fprintf(fp, "      evidence: %s\n", m->evidence[k]);
 }
 
+/* "about 1 in 10^7 suspects": the chance rate of a match in words (1 in N,
+ * N to one significant digit past a million, to two below). */
+LK_API const char *lk_chance_words(double c, char *buf, size_t n)
+{
+    double inv = c > 0 ? 1.0 / c : 0;
+    if (!(c < 1e300))
+        snprintf(buf, n, "more than one per suspect (no evidence)");
+    else if (c >= 0.5)
+        snprintf(buf, n, "about %.2g per suspect (weak)", c);
+    else if (c <= 1e-300)
+        snprintf(buf, n, "less than 1 in 10^300 suspects");
+    else if (inv < 1e6) {
+        double unit = pow(10.0, floor(log10(inv)) - 1);
+        snprintf(buf, n, "about 1 in %.0f suspects", round(inv / unit) * unit);
+    } else {
+        int k = (int)floor(log10(inv));
+        int m = (int)lround(inv / pow(10.0, k));
+        if (m >= 10)
+            m = 1, k++;
+        if (m == 1)
+            snprintf(buf, n, "about 1 in 10^%d suspects", k);
+        else
+            snprintf(buf, n, "about 1 in %d x 10^%d suspects", m, k);
+    }
+    return buf;
+}
+
+static void print_chance(FILE *fp, double c)
+{
+    char words[64];
+    fprintf(fp, "      chance match: %s\n", lk_chance_words(c, words, sizeof words));
+}
+
 static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
 {
     if ((flags & LK_SW_QUIET) && r->verdict == LK_VERDICT_CLEAN)
@@ -268,6 +316,7 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
         fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s%s\n", m->score,
                 lk_score_words(m->score), m->title, m->owner, m->work_id,
                 m->candidate ? "  [candidate: below the match score]" : "");
+        print_chance(fp, m->chance);
         for (size_t k = 0; k < m->nsegs; k++)
             print_segment(fp, r, m, k);
     }

@@ -38,7 +38,16 @@ struct lk_scanner {
     lk_decode_opts ref_dec;        /* sampling the index was built with */
     const lk_hash256 *hashes;      /* the snapshot's PDQ array (nhashes, borrowed from ix) */
     lk_scan_run run;               /* provenance of the run */
+    lk_match_background bg;        /* the snapshot's background; p.match.background
+                                      points here (background.c) */
 };
+
+/* Entries sampled for the background, at most. */
+#define LKI_SCAN_BG_SAMPLES 8192
+
+/* Samples the background of the snapshot into s->bg and points
+ * s->p.match.background at it (background.c).  0 or < 0 with err set. */
+int lki_scanner_background(lk_scanner *s, const lk_hash256 *hashes, lk_errbuf *err);
 
 struct lk_scan_worker {
     lk_scanner *s;                 /* borrowed */

@@ -2,7 +2,8 @@
  * scanner.c — opening an index for scanning: one catalog handle pinned to
  * one read snapshot (lk_index_snapshot) for the whole run, the search
  * structure over that snapshot's PDQ array, every work with its mean style,
- * the sampling of suspects and the run's provenance (version, index id and
+ * the snapshot's background for the evidence model (background.c), the
+ * sampling of suspects and the run's provenance (version, index id and
  * generation, parameters, start time); per-thread workers.
  *
  * Invariants: the searcher, works and sampling never change after open;
@@ -169,7 +170,8 @@ static int setup(lk_scanner *s, lk_errbuf *err)
             return lki_err(err, rc, "%s: cannot build the search structure: %s",
                            s->index_path, lk_strerror(rc));
     }
-    return load_works(s, err);
+    LK_TRY(load_works(s, err));
+    return lki_scanner_background(s, s->hashes, err);
 }
 
 LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,

@@ -145,9 +145,17 @@ static double list_score(const lk_scanner *s)
     return s->p.list_score < 0 ? s->p.match.min_score : s->p.list_score;
 }
 
+/* 1 if a work of chance @p chance reaches the match threshold @p min_score
+ * (> 0).  Compared in chance terms: scores of strong matches all round to
+ * 1.0 in double precision, their chances do not. */
+static int reaches(double chance, double min_score)
+{
+    return chance <= lk_match_chance_of_score(min_score);
+}
+
 /* Copies the works to report out of the alignment result: those at the
  * list threshold or above, the ones below the match threshold marked as
- * candidates. */
+ * candidates (both thresholds compared in chance terms). */
 static int pick_works(const lk_scanner *s, const lk_match_result *mr, const struct refmap *m,
                       lk_scan_result *r)
 {
@@ -157,13 +165,14 @@ static int pick_works(const lk_scanner *s, const lk_match_result *mr, const stru
         return LK_ENOMEM;
     for (size_t i = 0; i < mr->nworks; i++) {
         const lk_work_match *wm = &mr->works[i];
-        if (wm->score < floor && floor > 0)
+        if (floor > 0 && !reaches(wm->chance, floor))
             continue;
         const struct lki_scan_work *sw = &s->works[wm->work];
         lk_scan_match *hw = &r->matches[r->nmatches++];
-        int candidate = !(wm->score >= s->p.match.min_score && wm->score > 0);
+        int candidate = !(s->p.match.min_score > 0 ? reaches(wm->chance, s->p.match.min_score)
+                                                   : wm->score > 0);
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               NULL, 0, NULL, NULL, sw->files, candidate };
+                               wm->chance, NULL, 0, NULL, NULL, sw->files, candidate };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -234,9 +243,11 @@ int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_r
         merge_frame_hits(fs, &hits);
     if (rc >= 0 && hits.n && (rc = resolve_refs(s, &hits, &m, err)) >= 0)
         keep_in_scope(s, &m, &hits);
+    lk_match_params mp = s->p.match; /* the chances this suspect's frames had */
+    mp.hashes_per_frame = fs->n ? (double)fs->nq * LK_DIHEDRAL_COUNT / (double)fs->n : 0;
     if (rc >= 0 && hits.n)
-        rc = lk_match_align(&s->p.match, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs,
-                            m.n, &mr);
+        rc = lk_match_align(&mp, fs->qtimes, fs->n, fs->still, hits.v, hits.n, m.refs, m.n,
+                            &mr);
     if (rc >= 0 && hits.n && (rc = pick_works(s, &mr, &m, r)) < 0)
         rc = lki_err(err, (int)rc, "out of memory");
     lk_match_release(&mr);

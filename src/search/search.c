@@ -63,6 +63,7 @@ int lki_hits_push(lk_hits *out, uint32_t query, uint32_t ref, int distance, int 
     h->ref = ref;
     h->distance = (uint16_t)distance;
     h->variant = (uint8_t)variant;
+    h->inliers = 0; /* a PDQ hash hit */
     return 0;
 }
 
@@ -143,7 +144,7 @@ void lki_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref
         return;
     if (dedupe && heap_update(h, c, distance, ref, variant))
         return;
-    lk_hit e = {0, ref, (uint16_t)distance, (uint8_t)variant};
+    lk_hit e = {0, ref, (uint16_t)distance, (uint8_t)variant, 0};
     if (c < k) {
         h[c] = e;
         heap_up(h, c);

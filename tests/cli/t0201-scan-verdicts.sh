@@ -24,6 +24,18 @@ jq -e '.schema == 1 and .verdict == "match" and .file == "'"$clip"'"
             and (.ref_end - 5.5 | fabs) <= 1 and .frames >= 4)' "$T/out" >/dev/null ||
     { cat "$T/out"; fail "the excerpt was not matched with its time ranges"; }
 
+# The chance of the match: in JSON as a number, in the text report in words;
+# --max-false-rate sets the same threshold as --match-score, in chance terms.
+jq -e '.matches[0].chance < 1e-6 and .matches[0].segments[0].chance < 1e-6
+       and .matches[0].segments[0].llr > 0' "$T/out" >/dev/null ||
+    { cat "$T/out"; fail "no chance rate in the JSON"; }
+expect_rc 1 "$LIKENESS" scan --index "$IDX" --max-false-rate 1e-6 "$clip"
+grep_out 'chance match: about 1 in '
+expect_rc 0 "$LIKENESS" scan --index "$IDX" --max-false-rate 1e-300 "$clip"
+grep_out "^$clip: CLEAN"
+expect_rc 2 "$LIKENESS" scan --index "$IDX" --max-false-rate 0.01 --match-score 0.5 "$clip"
+grep_err 'give one'
+
 # Unrelated footage is clean; exit 0.
 expect_rc 0 "$LIKENESS" scan --index "$IDX" --jsonl "$other"
 jq -e '.verdict == "clean" and (.matches | length) == 0' "$T/out" >/dev/null || fail "unrelated not clean"

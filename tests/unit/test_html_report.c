@@ -67,7 +67,7 @@ static lk_scan_run run = { .version = "0.1.0", .index_path = "refs.idx",
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "ep-<1>", "Starfall <script>alert(1)</script>", "Studio & Co",
-                               0, 0.7122, segs, 2, evidence, details, 2, 0 };
+                               0, 0.7122, 3.88e-34, segs, 2, evidence, details, 2, 0 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other \"Owner\"", 0.41 };
     lk_scan_result r = { .file = "in/clip \"1\".mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -104,6 +104,7 @@ static void test_page(void)
     CHECK(strstr(s, "0123456789abcdef0123456789abcdef") && strstr(s, "generation 7"));
     CHECK(strstr(s, "2026-12-01 11:16:44 UTC") && strstr(s, "likeness 0.1.0"));
     CHECK(strstr(s, "<span class=\"words\">strong</span> evidence of copying") != NULL);
+    CHECK(strstr(s, "<tr><th>Chance match</th><td>about 1 in 3 x 10^33 suspects</td></tr>"));
     CHECK(strstr(s, "refs/ep01.mp4") && strstr(s, "refs/ep02.mp4"));
     CHECK_INT(count(s, "<figure class=\"pair\""), 2);
     CHECK(strstr(s, "time <span class=\"time\">00:00:02.520</span>, frame <span "

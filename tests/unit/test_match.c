@@ -71,7 +71,7 @@ static void add_hit(scene *s, size_t q, uint32_t ref, int dist, int variant)
         s->hitcap = s->hitcap ? 2 * s->hitcap : 1024;
         s->hits = realloc(s->hits, s->hitcap * sizeof *s->hits);
     }
-    s->hits[s->nhits++] = (lk_hit){(uint32_t)q, ref, (uint16_t)dist, (uint8_t)variant};
+    s->hits[s->nhits++] = (lk_hit){(uint32_t)q, ref, (uint16_t)dist, (uint8_t)variant, 0};
 }
 
 /* Suspect frames q0..q1 show the reference at r = r0 + speed * (s - s(q0)). */
@@ -210,11 +210,12 @@ static void test_inserted(double insert)
     copy(&s, &v, 0, 20, 20.0, 1.0, 9, 0);              /* s 0..10 -> r 20..30 */
     copy(&s, &v, 21 + nins, 41 + nins, 30.5, 1.0, 9, 0); /* then r 30.5..40.5 */
     /* the inserted frames hit another work once each, at places that jump
-     * back and forth (7 entries on, modulo 10), so they align with nothing:
+     * back and forth (37 entries on, modulo 401: no two frames within
+     * max_gap are a reachable step apart), so they align with nothing:
      * lone frames (consecutive entries would be a real aligned copy) */
-    refvid o = add_video(&s, 9, 0, 10);
+    refvid o = add_video(&s, 9, 0, 200);
     for (size_t q = 21; q < 21 + nins; q++)
-        add_hit(&s, q, o.base + (uint32_t)((q * 7) % o.n), 25, 0);
+        add_hit(&s, q, o.base + (uint32_t)((q * 37) % o.n), 25, 0);
     CHECK(run(&s, &p, 0, &r) >= 1);
     CHECK_INT(r.works[0].work, 2);
     CHECK_INT(r.works[0].nsegs, 2);
@@ -321,7 +322,7 @@ static void test_still_shot(void)
     NEAR(g->s1, 12.0, 1e-9);
     CHECK(g->r0 >= 20.0 && g->r1 <= 30.0 && g->r1 - g->r0 >= 9.0);
     /* one held picture is one picture: weaker than 21 moving frames */
-    CHECK(r.works[0].score < lki_match_seg_score(21, 5, 0, p.radius));
+    CHECK(g->llr < 21 * lki_ev_frame_llr(&p, 5, 0, 0, 0));
     lk_match_release(&r);
     sc_free(&s);
 }
@@ -423,7 +424,9 @@ static void test_loops(void)
     sc_free(&s);
 
     /* the reference repeats one 5 s pattern; the suspect shows it once:
-     * 3 repeats (a chorus) still match, 40 (a generic pattern) are ambiguous */
+     * 3 repeats (a chorus) and 40 (a loop) both match: a reference's own
+     * repetition is not background (src/match/evidence.c), what occurs in
+     * other works is (test_generic) */
     for (uint32_t reps = 3; reps <= 40; reps += 37) {
         sc_init(&s, 10, 2.0);
         v = add_video(&s, 2, 0, 200);
@@ -438,13 +441,15 @@ static void test_loops(void)
         NEAR(x->s1, 4.5, FRAME);
         NEAR(fmod(x->r0, 5.0), 0.0, FRAME);
         NEAR(x->r1 - x->r0, 4.5, FRAME);
-        CHECK(reps == 3 ? r.works[0].score >= p.min_score : r.works[0].score < p.min_score);
+        CHECK(r.works[0].score >= p.min_score);
         lk_match_release(&r);
         sc_free(&s);
     }
 }
 
-/* Generic frames: every suspect frame hits the same 50 scattered entries. */
+/* Generic frames: every suspect frame hits the same 50 scattered entries,
+ * of one work (bounded work, whatever the score) or of 50 works (a picture
+ * that occurs all over the index: no match). */
 static void test_generic(void)
 {
     static scene s;
@@ -460,7 +465,20 @@ static void test_generic(void)
             add_hit(&s, q, ents[k], 10 + (int)(t_rand(&seed) % 10), 0);
     CHECK_INT(run(&s, &p, 0, &r), 1);
     CHECK(r.works[0].nsegs <= (size_t)p.max_segments);
-    CHECK(r.works[0].score < p.min_score);
+    lk_match_release(&r);
+    sc_free(&s);
+
+    sc_init(&s, 600, 2.0);
+    for (uint32_t w = 0; w < 50; w++) {
+        refvid u = add_video(&s, w, w, 300);
+        ents[w] = u.base + (uint32_t)(t_rand(&seed) % u.n);
+    }
+    for (size_t q = 0; q < s.nq; q++)
+        for (int k = 0; k < 50; k++)
+            add_hit(&s, q, ents[k], 10 + (int)(t_rand(&seed) % 10), 0);
+    CHECK_INT(run(&s, &p, 0, &r), 20);
+    for (size_t w = 0; w < r.nworks; w++)
+        CHECK(r.works[w].score < p.min_score);
     lk_match_release(&r);
     sc_free(&s);
 }
@@ -475,7 +493,7 @@ static void test_empty(void)
     CHECK_INT(lk_match_align(&p, NULL, 0, 0, NULL, 0, NULL, 0, &r), 0);
     /* hits beyond the radius are ignored */
     lk_ref_frame ref = {0, 0, 1, 1, 0};
-    lk_hit h = {1, 0, 40, 0};
+    lk_hit h = {1, 0, 40, 0, 0};
     CHECK_INT(lk_match_align(&p, qt, 3, 0, &h, 1, &ref, 1, &r), 0);
     lk_match_release(&r);
     lk_match_release(NULL);
@@ -489,7 +507,7 @@ static void expect_einval(const lk_match_params *p, const double *qt, size_t nq,
     lk_match_result r = {0};
     double t = 0;
     lk_ref_frame ref = {0, 0, 0, 0, 0};
-    lk_hit good = {0, 0, 3, 0};
+    lk_hit good = {0, 0, 3, 0, 0};
     CHECK_INT(lk_match_align(&ok, &t, 1, 1, &good, 1, &ref, 1, &r), 1);
     CHECK_INT(lk_match_align(p, qt, nq, still, h, nh, refs, nr, &r), LK_EINVAL);
     CHECK(r.works == NULL && r.nworks == 0);
@@ -500,8 +518,8 @@ static void test_invalid(void)
     lk_match_params p = defaults(), bad;
     double qt[3] = {0, 0.5, 1}, back[3] = {0, 1, 0.5}, nan3[3] = {0, NAN, 1};
     lk_ref_frame refs[2] = {{0, 0, 1, 1, 0}, {0, 0, 2, 1, 0}};
-    lk_hit h = {0, 0, 3, 0};
-    lk_hit hq = {3, 0, 3, 0}, hr = {0, 2, 3, 0}, hv = {0, 0, 3, 8}, hspan = {0, 1, 3, 0};
+    lk_hit h = {0, 0, 3, 0, 0};
+    lk_hit hq = {3, 0, 3, 0, 0}, hr = {0, 2, 3, 0, 0}, hv = {0, 0, 3, 8, 0}, hspan = {0, 1, 3, 0, 0};
     CHECK_INT(lk_match_align(&p, qt, 3, 0, &h, 1, refs, 2, NULL), LK_EINVAL);
     expect_einval(NULL, qt, 3, 0, &h, 1, refs, 2);
     expect_einval(&p, NULL, 3, 0, &h, 1, refs, 2);
@@ -603,27 +621,47 @@ static void test_scores(void)
 {
     lk_match_params p = defaults();
     int R = p.radius;
-    /* more aligned frames -> higher; closer -> higher; bounded */
-    for (int n = 1; n < 60; n++)
-        CHECK(lki_match_seg_score(n + 1, 10, 0, R) > lki_match_seg_score(n, 10, 0, R));
+    /* closer -> more evidence; other places of the picture -> less */
     for (int d = 0; d < R; d++) {
-        CHECK(lki_match_seg_score(10, d + 1, 0, R) < lki_match_seg_score(10, d, 0, R));
-        CHECK(lki_match_seg_score(1, d + 1, 1, R) < lki_match_seg_score(1, d, 1, R));
+        CHECK(lki_ev_frame_llr(&p, d + 1, 0, 0, 0) <= lki_ev_frame_llr(&p, d, 0, 0, 0));
+        CHECK(lki_ev_frame_llr(&p, d + 1, 0, 0, 1) <= lki_ev_frame_llr(&p, d, 0, 0, 1));
+        CHECK(lki_ev_frame_llr(&p, d, 0, 3, 0) < lki_ev_frame_llr(&p, d, 0, 0, 0));
     }
-    CHECK(lki_match_seg_score(1000, 0, 0, R) <= 1.0);
-    CHECK(lki_match_seg_score(1, R, 0, R) > 0.0);
-    /* a frame repeating an entry adds less than a new entry; ambiguity costs */
-    CHECK(lki_match_frame_evidence(0, 0) < lki_match_frame_evidence(1, 0));
-    CHECK(lki_match_frame_evidence(0, 0) > 0);
-    CHECK(lki_match_frame_evidence(1, 2) == lki_match_frame_evidence(1, 0));
-    for (uint32_t a = 2; a < 100; a++)
-        CHECK(lki_match_frame_evidence(1, a + 1) < lki_match_frame_evidence(1, a));
-    /* a single video frame, even exact, stays weak; a 10 s run at 20 matches */
-    CHECK(lki_match_seg_score(1, 0, 0, R) < p.min_score);
-    CHECK(lki_match_seg_score(20, 20, 0, R) > p.min_score);
-    /* a close still is a match, a still near the radius is not */
-    CHECK(lki_match_seg_score(1, 8, 1, R) > p.min_score);
-    CHECK(lki_match_seg_score(1, 30, 1, R) < p.min_score);
+    CHECK(lki_ev_frame_llr(&p, 0, 0, 0, 0) > lki_ev_frame_llr(&p, R, 0, 0, 0));
+    for (uint16_t k = 1; k < 100; k++) /* flat while C is capped at 1 */
+        CHECK(lki_ev_frame_llr(&p, 0, k + 1, 0, 0) >= lki_ev_frame_llr(&p, 0, k, 0, 0));
+    CHECK(lki_ev_frame_llr(&p, 0, 15, 0, 0) > lki_ev_frame_llr(&p, 0, 14, 0, 0));
+    /* score of a chance: monotone, 0.5 at the default rate */
+    CHECK(fabs(lk_match_score_of_chance(LK_MATCH_DEFAULT_RATE) - 0.5) < 1e-12);
+    CHECK(lk_match_score_of_chance(0) == 1.0 && lk_match_score_of_chance(NAN) == 0.0);
+    for (int e = -12; e < 5; e++) { /* below, the score is 1 - 1e-7: rounding */
+        double c = pow(10.0, e);
+        CHECK(lk_match_score_of_chance(c * 2) < lk_match_score_of_chance(c));
+        NEAR(lk_match_chance_of_score(lk_match_score_of_chance(c)) / c, 1.0, 1e-6);
+    }
+    NEAR(lk_match_chance_of_score(p.min_score), LK_MATCH_DEFAULT_RATE, 1e-15);
+    /* a suspect frame searched as 9 windows x 8 variants has 72 chances of a
+     * chance hit: a single video frame of it, even exact, stays weak */
+    lk_match_params pic = p;
+    pic.hashes_per_frame = 72;
+    CHECK(lk_match_score_of_chance(lki_ev_chance(&pic, lki_ev_frame_llr(&pic, 0, 0, 0, 0), 40,
+                                                 0)) < p.min_score);
+    /* a close still is a match; one near the radius is far weaker, and not a
+     * match once the index shows neighbours that far (0.2 % of the sample) */
+    double e8 = lki_ev_chance(&pic, lki_ev_frame_llr(&pic, 8, 0, 0, 1), 1, 1);
+    double e30 = lki_ev_chance(&pic, lki_ev_frame_llr(&pic, 30, 0, 0, 1), 1, 1);
+    CHECK(lk_match_score_of_chance(e8) > p.min_score);
+    CHECK(e30 > 100 * e8);
+    lk_match_background bg = {.entries = 100000};
+    uint16_t d29 = 29;
+    for (int i = 0; i < 8192; i++)
+        lk_match_background_add(&bg, &d29, i % 500 == 0);
+    pic.background = &bg;
+    CHECK(lk_match_score_of_chance(lki_ev_chance(&pic, lki_ev_frame_llr(&pic, 30, 0, 0, 1), 1,
+                                                 1)) < p.min_score);
+    CHECK(lk_match_score_of_chance(lki_ev_chance(&pic, lki_ev_frame_llr(&pic, 8, 0, 0, 1), 1,
+                                                 1)) > p.min_score);
+    pic.background = NULL;
 
     /* the same through lk_match_align: one video frame vs a 10 s run at d 20 */
     scene s;
@@ -632,7 +670,7 @@ static void test_scores(void)
     refvid v = add_video(&s, 1, 0, 30), u = add_video(&s, 2, 0, 30);
     copy(&s, &v, 0, 20, 3.0, 1.0, 20, 0);
     add_hit(&s, 30, u.base + 7, 0, 0);
-    CHECK_INT(run(&s, &p, 0, &r), 2);
+    CHECK_INT(run(&s, &pic, 0, &r), 2);
     CHECK_INT(r.works[0].work, 1);
     CHECK(r.works[0].score > p.min_score);
     CHECK_INT(r.works[1].work, 2);

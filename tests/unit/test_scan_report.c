@@ -29,7 +29,8 @@ static char *slurp(FILE *fp)
 
 static lk_segment segs[2] = {
     { .work = 0, .file = 0, .s0 = 2.0, .s1 = 6.0, .r0 = 1.5, .r1 = 5.5, .speed = 1.0,
-      .frames = 9, .distance = 18.25, .variant = 5, .score = 0.97 },
+      .frames = 9, .distance = 18.25, .variant = 5, .llr = 61.234, .chance = 2.5e-7,
+      .score = 0.97 },
     { .work = 0, .file = 0, .s0 = 8.0, .s1 = 9.5, .r0 = 61.0, .r1 = 62.5, .speed = 1.0,
       .frames = 4, .distance = 30, .variant = 0, .score = 0.5 },
 };
@@ -39,7 +40,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, segs, 2, ev, NULL, 1, 0 };
+                               0.98765, 2.5e-7, segs, 2, ev, NULL, 1, 0 };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -67,10 +68,13 @@ static void test_jsonl_shape(void)
     CHECK_STR(cJSON_GetObjectItem(m, "title")->valuestring, "Starfall \"Ep. 1\"");
     CHECK(fabs(cJSON_GetObjectItem(m, "score")->valuedouble - 0.9877) < 1e-9);
     CHECK(cJSON_IsFalse(cJSON_GetObjectItem(m, "candidate")));
+    CHECK(cJSON_GetObjectItem(m, "chance")->valuedouble == 2.5e-7);
     cJSON *sg = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "segments"), 0);
     CHECK(cJSON_GetObjectItem(sg, "suspect_start")->valuedouble == 2.0);
     CHECK(cJSON_GetObjectItem(sg, "ref_end")->valuedouble == 5.5);
     CHECK_INT(cJSON_GetObjectItem(sg, "frames")->valueint, 9);
+    CHECK(cJSON_GetObjectItem(sg, "chance")->valuedouble == 2.5e-7);
+    CHECK(fabs(cJSON_GetObjectItem(sg, "llr")->valuedouble - 61.23) < 1e-9);
     CHECK_STR(cJSON_GetObjectItem(sg, "evidence")->valuestring, "ev/a.png");
     CHECK_STR(cJSON_GetObjectItem(sg, "transform")->valuestring, "mirrored left-right");
     CHECK(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(m, "segments"), 1),
@@ -119,6 +123,7 @@ static void test_text(void)
     CHECK_INT(lk_scan_write(fp, LK_SCANFMT_TEXT, LK_SW_QUIET, &c, 0), 0);
     char *s = slurp(fp);
     CHECK(strstr(s, "in/clip 1.mp4: MATCH") != NULL);
+    CHECK(strstr(s, "chance match: about 1 in 4 x 10^6 suspects") != NULL);
     CHECK(strstr(s, "00:00:02.000-00:00:06.000") != NULL);
     CHECK(strstr(s, "00:01:01.000-00:01:02.500") != NULL);
     CHECK(strstr(s, "Example Studio") != NULL);
@@ -157,7 +162,7 @@ static void test_text_details(void)
 {
     static lk_segment sg = { .frames = 1, .distance = 24, .score = 0.61 };
     static lk_scan_detail d = { .ref_file = (char *)"refs/part2.png", .ref_duration = 0 };
-    static lk_scan_match m = { "w", "T", "O", 0, 0.61, &sg, 1, NULL, &d, 2, 0 };
+    static lk_scan_match m = { "w", "T", "O", 0, 0.61, 0.0015, &sg, 1, NULL, &d, 2, 0 };
     lk_scan_result r = { .file = "grab.jpg", .verdict = LK_VERDICT_MATCH, .frames = 1,
                          .matches = &m, .nmatches = 1 };
     FILE *fp = tmpfile();
