@@ -131,6 +131,8 @@ typedef struct lk_index_file {
     int64_t sampled;        /**< frames sampled before collapsing runs */
     const char *format;     /**< container/codec description, may be NULL */
     int imported;           /**< 1: pre-computed hashes, no media */
+    const char *abs_path;   /**< absolute path to store, or NULL: resolved from
+                                 path (media only; lossless imports give it) */
 } lk_index_file;
 
 /** A work as listed.  Strings belong to the callback's caller. */
@@ -360,8 +362,62 @@ enum lk_hashlist_format {
     LK_HASHLIST_AUTO = 0,  /**< import only: detect from the first line */
     LK_HASHLIST_JSONL = 1, /**< one JSON object per entry (export only) */
     LK_HASHLIST_PDQ = 2,   /**< "hash,quality[,...]" (pdq-photo-hasher) */
-    LK_HASHLIST_VPDQ = 3   /**< "frame,quality,hash,timestamp" (vPDQ) */
+    LK_HASHLIST_VPDQ = 3,  /**< "frame,quality,hash,timestamp" (vPDQ) */
+    LK_HASHLIST_LIKENESS = 4 /**< lossless JSON Lines: works, files, every entry
+                                  (export; import with lk_index_import_lossless) */
 };
+
+/** Version of the lossless exchange format (LK_HASHLIST_LIKENESS). */
+#define LK_EXPORT_VERSION 1
+
+/** What lk_index_import_lossless added. */
+typedef struct lk_index_import_totals {
+    int64_t works;    /**< work lines read */
+    int64_t files;    /**< files added */
+    int64_t entries;  /**< entries added */
+    int64_t skipped;  /**< files whose content the index already held */
+} lk_index_import_totals;
+
+/**
+ * Writes the whole-frame entries of work @p work_id (all works when NULL)
+ * as the reference vPDQ hasher does: one file of vPDQ lines per indexed
+ * file, @p dir/BASENAME.txt (BASENAME: the last component of the file's
+ * path), frame numbers from 0 in each.  Never overwrites: an existing
+ * name (two files of one base name) is LK_EEXIST naming it.  Returns the
+ * number of files written or < 0.
+ */
+LK_API long lk_index_export_vpdq_dir(lk_index *ix, const char *work_id, const char *dir,
+                                     lk_errbuf *err);
+
+/**
+ * Reads a PDQ or vPDQ hash list (the lines lk_index_import reads; *@p
+ * format LK_HASHLIST_AUTO detects it and is set to the format found) from
+ * @p fp (not owned, named @p name in messages) into *@p v (*@p n entries,
+ * in file order: pdq, quality and t0 = t1 = the timestamp or 0; free with
+ * lk_hashlist_free()).  Returns 0, LK_EFORMAT ("NAME:LINE: ..."), LK_ENOFRAMES (no
+ * hash), LK_EIO or LK_ENOMEM.  Thread-safe.
+ */
+LK_API int lk_hashlist_read(FILE *fp, const char *name, int *format, lk_index_frame **v,
+                            size_t *n, lk_errbuf *err);
+
+/** Frees *@p v from lk_hashlist_read (NULL allowed) and sets it to NULL. */
+LK_API void lk_hashlist_free(lk_index_frame **v);
+
+/**
+ * Reads a lossless export (LK_HASHLIST_LIKENESS, from lk_index_export) from
+ * @p fp (not owned; named @p name in messages) into the index: its works
+ * with their owners, titles and tags, their files with every stored field
+ * and every entry, in the export's order (so works' style prototypes come
+ * out the same).  Streams: memory holds one line and one file's entries.
+ * One transaction: on any error nothing is added.  Files whose content is
+ * already indexed are skipped (counted in @p tot, may be NULL).  Returns 0;
+ * LK_EFORMAT for a bad line ("NAME:LINE: ..."); LK_EVERSION when the
+ * export's format or feature version differs from this build's, or its
+ * sampling parameters from the index's; LK_ECORRUPT when it is cut short;
+ * LK_EEXIST when a work id exists with another owner; or < 0.
+ */
+LK_API int lk_index_import_lossless(lk_index *ix, FILE *fp, const char *name,
+                                    lk_index_import_totals *tot, lk_errbuf *err);
 
 /**
  * Writes the entries of work @p work_id (all works when NULL) to @p fp

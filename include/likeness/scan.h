@@ -374,6 +374,45 @@ LK_API void lk_scan_worker_free(lk_scan_worker **w);
  */
 LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r);
 
+/* ---- shared hash lists as suspects (src/scan/hashes.c) ---- */
+
+/**
+ * A PDQ or vPDQ hash list read as suspects, without the media.  A vPDQ
+ * list ("frame,quality,hash,timestamp", one file per video as the
+ * reference vPDQ hasher writes) is one suspect named by the list's path; a
+ * PDQ list ("hash,quality[,...]", pdq-photo-hasher) is one suspect per
+ * hash, a still picture named "PATH:N" (N-th hash, from 1).  Read-only
+ * after lk_scan_hashlist_open: several workers may scan its suspects at
+ * once.
+ */
+typedef struct lk_scan_hashlist lk_scan_hashlist;
+
+/**
+ * Reads the hash list at @p path (format detected from its first line).
+ * Returns the number of suspects (>= 1) or < 0 (LK_ENOENT..., LK_EFORMAT
+ * naming the line, LK_ENOFRAMES) with a message naming the file.  Free
+ * with lk_scan_hashlist_free().
+ */
+LK_API long lk_scan_hashlist_open(lk_scan_hashlist **out, const char *path, lk_errbuf *err);
+
+/** Frees *@p l (NULL allowed) and sets it to NULL. */
+LK_API void lk_scan_hashlist_free(lk_scan_hashlist **l);
+
+/** The name suspect @p k of @p l is reported under (owned by @p l). */
+LK_API const char *lk_scan_hashlist_name(const lk_scan_hashlist *l, size_t k);
+
+/**
+ * Scans suspect @p k of @p l into @p r (overwritten; r->file is
+ * lk_scan_hashlist_name) as lk_scan_file scans media, with what a shared
+ * hash carries: each hash of usable quality (LK_SCAN_MIN_QUALITY) is one
+ * whole-frame query at its timestamp, searched against every stored view;
+ * there are no sub-window queries, no mirrored variants (a PDQ hash does
+ * not give its flips' hashes) and no style (so never LK_VERDICT_RESEMBLES).
+ * No evidence pictures.  Returns the verdict.  One worker per thread.
+ */
+LK_API int lk_scan_hashes(lk_scan_worker *w, const lk_scan_hashlist *l, size_t k,
+                          lk_scan_result *r);
+
 /** Frees what @p r owns (after lk_scan_file) and empties it. */
 LK_API void lk_scan_result_release(lk_scan_result *r);
 

@@ -142,4 +142,7 @@ int lki_segfile_check(lk_index *ix, lk_errbuf *err);
 /* Rebuilds the segment from the catalog and writes it (unless read-only). */
 int lki_segfile_rebuild(lk_index *ix, lk_errbuf *err);
 
+/* Writes the lossless export (exchange_lossless.c).  0 or < 0. */
+int lki_export_lossless(lk_index *ix, const char *work_id, FILE *fp, lk_errbuf *err);
+
 #endif

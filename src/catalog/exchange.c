@@ -89,6 +89,8 @@ static int export_one(const lk_index_entry *e, void *vctx)
 LK_API int lk_index_export(lk_index *ix, const char *work_id, FILE *fp, int format,
                            lk_errbuf *err)
 {
+    if (format == LK_HASHLIST_LIKENESS)
+        return lki_export_lossless(ix, work_id, fp, err);
     if (format != LK_HASHLIST_JSONL && format != LK_HASHLIST_PDQ && format != LK_HASHLIST_VPDQ)
         return lki_err(err, LK_EINVAL, "unknown export format %d", format);
     struct export_ctx c = { fp, format, { 0 }, 0 };
@@ -304,6 +306,56 @@ static int import_fn(lk_index *ix, void *vctx, lk_errbuf *err)
     LK_TRY(k);
     LK_TRY(finish_file(ix, r, c->sha256, err));
     return lki_add_end(ix, work, err);
+}
+
+/* Reads a whole hash list into *v (*n entries, lki_malloc'd), part by
+ * part; *format is the detected format.  0 or < 0. */
+static int read_lines(FILE *fp, const char *name, int *format, lk_index_frame **v, size_t *n,
+                      int64_t *bytes, lk_errbuf *err)
+{
+    struct reader r = { fp, name, *format, NULL, 0, 0, 0, 0, NULL, 0 };
+    long k;
+    int rc = 0;
+    while (rc == 0 && (k = read_part(&r, err)) > 0) {
+        lk_index_frame *g = lki_realloc(*v, (*n + (size_t)k) * sizeof *g);
+        if (!g) {
+            rc = lki_err(err, LK_ENOMEM, "%s: out of memory", name);
+            break;
+        }
+        memcpy(g + *n, r.buf, (size_t)k * sizeof *g);
+        *v = g, *n += (size_t)k;
+    }
+    if (rc == 0 && k < 0)
+        rc = (int)k;
+    *format = r.format, *bytes = r.bytes;
+    free(r.line);
+    lki_free(r.buf);
+    return rc;
+}
+
+LK_API int lk_hashlist_read(FILE *fp, const char *name, int *format, lk_index_frame **v,
+                            size_t *n, lk_errbuf *err)
+{
+    int64_t bytes = 0;
+    *v = NULL, *n = 0;
+    if (*format != LK_HASHLIST_AUTO && *format != LK_HASHLIST_PDQ && *format != LK_HASHLIST_VPDQ)
+        return lki_err(err, LK_EINVAL, "%s: not a pdq or vpdq hash list format", name);
+    int rc = read_lines(fp, name, format, v, n, &bytes, err);
+    if (rc == 0 && *n == 0)
+        rc = lki_err(err, LK_ENOFRAMES, "%s: no hashes", name);
+    if (rc < 0) {
+        lki_free(*v);
+        *v = NULL, *n = 0;
+    }
+    return rc;
+}
+
+LK_API void lk_hashlist_free(lk_index_frame **v)
+{
+    if (v) {
+        lki_free(*v);
+        *v = NULL;
+    }
 }
 
 LK_API long lk_index_import(lk_index *ix, const lk_index_work *w, FILE *fp, const char *name,

@@ -163,8 +163,10 @@ static int insert_part(lk_index *ix, int64_t work, const lk_index_file *f, int64
     sqlite3_bind_blob64(st, 13, blob, (sqlite3_uint64)n * LK_REC_BYTES, SQLITE_STATIC);
     /* the absolute path, so that a scan from another directory finds the
      * media again (NULL for imported hashes or when it cannot be resolved) */
-    char *abs = f->imported ? NULL : realpath(f->path, NULL);
-    if (abs)
+    char *abs = f->abs_path || f->imported ? NULL : realpath(f->path, NULL);
+    if (f->abs_path && *f->abs_path) /* given (a lossless import): kept as is */
+        sqlite3_bind_text(st, 14, f->abs_path, -1, SQLITE_TRANSIENT);
+    else if (abs)
         sqlite3_bind_text(st, 14, abs, -1, free);
     sqlite3_bind_int64(st, 15, part);
     int rc = step_done(ix, st, "cannot add the file", err);

@@ -3,7 +3,10 @@
  * features of every sampled frame.  One failing file does not stop the
  * others; the exit status is 2 if any failed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "likeness/likeness.h"
 #include "likeness/report.h"
@@ -12,7 +15,10 @@ static const char *const usage[] = {
     "likeness hash [<options>] <file>...",
     "",
     "Prints the perceptual hashes (PDQ, pHash, dHash) of every sampled frame",
-    "of each picture or video.",
+    "of each picture or video.  --format vpdq holds one video: for several, give",
+    "--output-dir DIR to write DIR/NAME.txt per video (NAME: the file's name), as",
+    "the reference vPDQ hasher does.  --format pdq and vpdq keep constant borders",
+    "(as pdq-photo-hasher and vPDQ do) unless --crop is given.",
     NULL,
 };
 
@@ -26,6 +32,8 @@ struct hash_args {
     int style;           /* print the style descriptor */
     int no_scene_cuts;   /* --no-scene-cuts */
     int no_crop;         /* --no-crop */
+    int crop;            /* --crop (pdq, vpdq: borders are kept by default) */
+    const char *out_dir; /* --output-dir: one output file per input */
 };
 
 /* Hashes every sampled frame of one open decoder; returns 0 or LK_E*. */
@@ -75,6 +83,49 @@ static int hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
     return rc < 0 ? -1 : 0;
 }
 
+/* Opens DIR/NAME.txt for input path (never overwriting); NULL on error
+ * (printed). */
+static FILE *open_out(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    char name[4096];
+    snprintf(name, sizeof name, "%s/%s.txt", dir, base ? base + 1 : path);
+    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!fp) {
+        lk_error("cannot create '%s': %s%s", name, strerror(errno),
+                 errno == EEXIST ? " (two inputs of that name?)" : "");
+        if (fd >= 0)
+            close(fd);
+    }
+    return fp;
+}
+
+/* --output-dir: each file hashed into its own output; the exit status. */
+static int run_per_file(const struct hash_args *a, int n, char **files, unsigned what,
+                        unsigned wflags, lk_hasher *h)
+{
+    int failed = 0;
+    for (int i = 0; i < n; i++) {
+        lk_hash_writer *w = NULL;
+        FILE *fp = open_out(a->out_dir, files[i]);
+        if (!fp || lk_hash_writer_new(&w, fp, a->format, wflags) < 0) {
+            failed++;
+            if (fp)
+                fclose(fp);
+            continue;
+        }
+        failed += hash_file(files[i], &a->dec, h, w, what) < 0;
+        int bad = lk_hash_writer_finish(w) < 0;
+        lk_hash_writer_free(&w);
+        if (fclose(fp) != 0 || bad) {
+            lk_error("cannot write the hashes of '%s' into '%s'", files[i], a->out_dir);
+            failed++;
+        }
+    }
+    return failed ? LK_EXIT_ERROR : LK_EXIT_OK;
+}
+
 /* Runs the hashing of n files with settings a; returns the exit status. */
 static int run(const struct hash_args *a, int n, char **files)
 {
@@ -82,6 +133,12 @@ static int run(const struct hash_args *a, int n, char **files)
     unsigned wflags = (a->dihedral ? LK_HW_DIHEDRAL : 0) | (a->style ? LK_HW_STYLE : 0);
     lk_hasher *h = NULL;
     lk_hash_writer *w = NULL;
+    if (a->out_dir) {
+        int status = lk_hasher_new(&h) < 0 ? LK_EXIT_ERROR
+                     : run_per_file(a, n, files, what, wflags, h);
+        lk_hasher_free(&h);
+        return status;
+    }
     if (lk_hasher_new(&h) < 0 || lk_hash_writer_new(&w, stdout, a->format, wflags) < 0) {
         lk_error("out of memory");
         lk_hasher_free(&h);
@@ -110,6 +167,8 @@ static int cmd_hash(int argc, char **argv)
         LK_OPT_FLAG_(0, "no-scene-cuts", &a.no_scene_cuts,
                      "do not add the first frame after each scene cut"),
         LK_OPT_FLAG_(0, "no-crop", &a.no_crop, "keep constant borders (letterbox, pillarbox)"),
+        LK_OPT_FLAG_(0, "crop", &a.crop,
+                     "crop constant borders with --format pdq|vpdq too (the references do not)"),
         LK_OPT_INT_(0, "max-dim", &a.dec.max_dim, "N", 16, 4096,
                     "working size: scale frames down to fit NxN (default 512)"),
         LK_OPT_INT_(0, "threads", &a.dec.threads, "N", 0, 64,
@@ -120,6 +179,8 @@ static int cmd_hash(int argc, char **argv)
         LK_OPT_SETINT_(0, "jsonl", &a.format, LK_HASHFMT_JSONL, "same as --format=jsonl"),
         LK_OPT_FLAG_(0, "dihedral", &a.dihedral, "also print the 8 PDQ dihedral hashes (JSON)"),
         LK_OPT_FLAG_(0, "style", &a.style, "also print the style descriptor in hex (JSON)"),
+        LK_OPT_STRING_('o', "output-dir", &a.out_dir, "DIR",
+                       "write DIR/NAME.txt per input file (vpdq: one video per file)"),
         LK_OPT_END_,
     };
     int n = lk_parse_options(usage, options, argc, argv);
@@ -130,8 +191,20 @@ static int cmd_hash(int argc, char **argv)
         lk_usage_hint(usage);
         return LK_EXIT_ERROR;
     }
+    if (a.format == LK_HASHFMT_VPDQ && n > 1 && !a.out_dir) {
+        lk_error("a vPDQ list holds one video, and %d files were given", n);
+        fputs("hint: --output-dir DIR writes DIR/NAME.txt per video, as the reference "
+              "vPDQ hasher does\n", stderr);
+        return LK_EXIT_ERROR;
+    }
     a.dec.scene_cuts = !a.no_scene_cuts;
-    a.dec.crop_borders = !a.no_crop;
+    /* the sharing formats hash as their reference hashers, which keep borders */
+    int sharing = a.format == LK_HASHFMT_PDQ || a.format == LK_HASHFMT_VPDQ;
+    if (a.crop && a.no_crop) {
+        lk_error("--crop and --no-crop contradict each other");
+        return LK_EXIT_ERROR;
+    }
+    a.dec.crop_borders = sharing ? a.crop : !a.no_crop;
     return run(&a, n, argv);
 }
 

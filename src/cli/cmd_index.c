@@ -6,6 +6,7 @@
  * index or file, exit status 2.
  */
 #include <cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -469,19 +470,57 @@ static int cmd_vacuum(int argc, char **argv)
     return LK_EXIT_OK;
 }
 
+static int count_file(const lk_index_file *f, int64_t entries, void *ctx)
+{
+    (void)f, (void)entries, (void)ctx;
+    return 0;
+}
+
+/* --output-dir only with vpdq; vpdq to stdout only for one file.  0 or < 0. */
+static int export_checks(lk_index *ix, const char *work, int format, const char *dir,
+                         lk_errbuf *err)
+{
+    if (dir && format != LK_HASHLIST_VPDQ) {
+        snprintf(err->msg, sizeof err->msg, "--output-dir writes vpdq lists (--format vpdq)");
+        return LK_EINVAL;
+    }
+    if (dir || format != LK_HASHLIST_VPDQ)
+        return 0;
+    lk_index_stats st;
+    int64_t files = work ? lk_index_work_files(ix, work, count_file, NULL, err) : 0;
+    if (!work && lk_index_stats_get(ix, &st, err) == 0)
+        files = st.files;
+    if (files < 0)
+        return (int)files;
+    if (files > 1) {
+        snprintf(err->msg, sizeof err->msg, "a vPDQ list holds one video, and %lld files "
+                 "were selected\nhint: --output-dir DIR writes DIR/NAME.txt per file, as the "
+                 "reference vPDQ hasher does", (long long)files);
+        return LK_EINVAL;
+    }
+    return 0;
+}
+
 static int cmd_export(int argc, char **argv)
 {
     static const char *const usage[] = {
-        "likeness index export [--index PATH] [--format jsonl|pdq|vpdq] [--work ID]", "",
-        "Writes every indexed entry (or one work's) to standard output.", NULL };
+        "likeness index export [--index PATH] [--format jsonl|pdq|vpdq|likeness] [--work ID]",
+        "",
+        "Writes every indexed entry (or one work's) to standard output.  'likeness' is",
+        "the lossless exchange format that 'index import' reads back whole: works, tags,",
+        "files, every entry with its times, view and features.  A vPDQ list holds one",
+        "video: for several, --output-dir DIR writes DIR/NAME.txt per indexed file.", NULL };
     /* the formats export writes: LK_HASHLIST_JSONL + their index */
-    static const char *const formats[] = { "jsonl", "pdq", "vpdq", NULL };
-    const char *path = NULL, *work = NULL;
+    static const char *const formats[] = { "jsonl", "pdq", "vpdq", "likeness", NULL };
+    const char *path = NULL, *work = NULL, *dir = NULL;
     int status, choice = 0;
     const lk_option opts[] = {
         INDEX_OPT(&path),
-        LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats, "jsonl (default), pdq or vpdq"),
-        LK_OPT_STRING_(0, "work", &work, "ID", "only this work"), LK_OPT_END_ };
+        LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats,
+                       "jsonl (default), pdq, vpdq or likeness (lossless)"),
+        LK_OPT_STRING_(0, "work", &work, "ID", "only this work"),
+        LK_OPT_STRING_('o', "output-dir", &dir, "DIR",
+                       "vpdq: write DIR/NAME.txt per indexed file"), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
     int format = LK_HASHLIST_JSONL + choice;
@@ -489,12 +528,62 @@ static int cmd_export(int argc, char **argv)
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
-    int rc = lk_index_export(ix, work, stdout, format, &err);
+    int rc = export_checks(ix, work, format, dir, &err);
+    if (rc == 0 && dir)
+        rc = (int)lk_index_export_vpdq_dir(ix, work, dir, &err);
+    else if (rc == 0)
+        rc = lk_index_export(ix, work, stdout, format, &err);
     lk_index_close(&ix);
     if (rc < 0) {
         lk_error("%s", err.msg);
         return LK_EXIT_ERROR;
     }
+    return LK_EXIT_OK;
+}
+
+/* 1 if file starts like a lossless export (a JSON object), else 0. */
+static int is_lossless(const char *file)
+{
+    FILE *fp = fopen(file, "r");
+    int c = fp ? getc(fp) : EOF;
+    if (fp)
+        fclose(fp);
+    return c == '{';
+}
+
+/* Reads a lossless export (its own works) into the index; the exit status. */
+static int import_lossless(const char *path, const char *file, const lk_index_work *w,
+                           int ntags)
+{
+    if (w->owner || w->title || w->work_id || ntags) {
+        lk_error("%s: a likeness export names its own works: --owner, --title, --work-id "
+                 "and --tag do not apply", file);
+        return LK_EXIT_ERROR;
+    }
+    FILE *fp = fopen(file, "r");
+    if (!fp) {
+        lk_error("%s: %s", file, strerror(errno));
+        return LK_EXIT_ERROR;
+    }
+    lk_index *ix = NULL;
+    lk_errbuf err;
+    lk_index_import_totals t;
+    int rc = lk_index_open(&ix, lk_index_default_path(path), LK_INDEX_CREATE, &err);
+    if (rc == 0)
+        rc = lk_index_import_lossless(ix, fp, file, &t, &err);
+    fclose(fp);
+    if (rc < 0) {
+        lk_index_close(&ix);
+        lk_error("%s", err.msg);
+        return LK_EXIT_ERROR;
+    }
+    printf("imported %lld works, %lld files, %lld entries from %s", (long long)t.works,
+           (long long)t.files, (long long)t.entries, file);
+    if (t.skipped)
+        printf(" (%lld files already indexed, skipped)", (long long)t.skipped);
+    putchar('\n');
+    refresh_segment(ix);
+    lk_index_close(&ix);
     return LK_EXIT_OK;
 }
 
@@ -535,10 +624,13 @@ static int cmd_import(int argc, char **argv)
 {
     static const char *const usage[] = {
         "likeness index import [--index PATH] --owner NAME --title TITLE [--work-id ID]",
-        "       [--tag KEY=VALUE]... [--format auto|pdq|vpdq] <file>", "",
+        "       [--tag KEY=VALUE]... [--format auto|pdq|vpdq] <file>",
+        "   or: likeness index import [--index PATH] [--format likeness] <export>", "",
         "Adds pre-computed PDQ hashes (\"hash,quality,...\" lines) or vPDQ hashes",
-        "(\"frame,quality,hash,timestamp\" lines) as one work, without the media.", NULL };
-    static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", NULL };
+        "(\"frame,quality,hash,timestamp\" lines) as one work, without the media; or",
+        "reads back a lossless export ('index export --format likeness', detected by",
+        "its first line) with its own works, files and entries.", NULL };
+    static const char *const formats[] = { "auto", "jsonl", "pdq", "vpdq", "likeness", NULL };
     const char *path = NULL;
     lk_strlist tags = { .n = 0 };
     int status, format = LK_HASHLIST_AUTO;
@@ -549,10 +641,13 @@ static int cmd_import(int argc, char **argv)
         LK_OPT_STRING_(0, "title", &w.title, "TITLE", "title of the work (required)"),
         LK_OPT_STRING_(0, "work-id", &w.work_id, "ID", "work id (default: from the content)"),
         LK_OPT_LIST_(0, "tag", &tags, "KEY=VALUE", "attach a tag (repeatable)"),
-        LK_OPT_CHOICE_(0, "format", &format, "FMT", formats, "auto (default), pdq or vpdq"),
+        LK_OPT_CHOICE_(0, "format", &format, "FMT", formats,
+                       "auto (default), pdq, vpdq or likeness"),
         LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 1, &status) < 0)
         return status;
+    if (format == LK_HASHLIST_LIKENESS || (format == LK_HASHLIST_AUTO && is_lossless(argv[0])))
+        return import_lossless(path, argv[0], &w, tags.n);
     if (lk_check_tags(&tags) < 0)
         return LK_EXIT_ERROR;
     if (!w.owner || !w.title || format == LK_HASHLIST_JSONL) {
@@ -585,8 +680,8 @@ const lk_cmd lk_index_subs[] = {
     { "remove", cmd_remove, "remove works by id", 0 },
     { "verify", cmd_verify, "check every checksum and invariant", 0 },
     { "vacuum", cmd_vacuum, "reclaim free space", 0 },
-    { "export", cmd_export, "write the hashes (jsonl, pdq or vpdq)", 0 },
-    { "import", cmd_import, "add shared PDQ or vPDQ hash lists", 0 },
+    { "export", cmd_export, "write the hashes (jsonl, pdq, vpdq, lossless likeness)", 0 },
+    { "import", cmd_import, "add shared PDQ or vPDQ hash lists, or a likeness export", 0 },
     { "shard", lk_index_cmd_shard, "split into N read-only shards of whole works", 0 },
 };
 const size_t lk_index_nsubs = sizeof lk_index_subs / sizeof lk_index_subs[0];

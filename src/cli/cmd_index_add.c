@@ -159,7 +159,7 @@ static void store(struct writer *w, struct job *j)
                            a->tags.n };
     snprintf(fmt, sizeof fmt, "%s/%s", j->info.format, j->info.codec);
     lk_index_file f = { j->path, j->size, { 0 }, j->info.duration, j->info.width,
-                        j->info.height, j->info.fps, j->e.sampled, fmt, 0 };
+                        j->info.height, j->info.fps, j->e.sampled, fmt, 0, NULL };
     memcpy(f.sha256, j->sha, 32);
     if (a->title && !w->in_txn) {
         if (lk_index_begin(w->ix, &err) < 0) {

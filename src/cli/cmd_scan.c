@@ -31,7 +31,11 @@
 static const char *const usage[] = {
     "likeness scan [<options>] <file|dir|->...",
     "likeness scan [<options>] --files-from LIST [--part K/N] [--resume FILE]",
+    "likeness scan [<options>] --hashes LIST... [<file|dir|->...]",
     "",
+    "--hashes scans a shared PDQ or vPDQ hash list without the media: a vPDQ",
+    "list (one video) is one suspect named LIST, a PDQ list one still picture per",
+    "hash, named LIST:N (the N-th hash).",
     "Scans pictures and videos for copies of the indexed reference works and",
     "for resemblance to their style.  Directories are walked recursively for",
     "media files (others are skipped and counted); '-' reads paths from",
@@ -56,6 +60,7 @@ struct scan_args {
     double min_score, match_score, max_false_rate, style_threshold, fps;
     int radius, style_top;
     lk_strlist works, owners, tags; /* the scope */
+    lk_strlist hashes;              /* --hashes: hash lists scanned as suspects */
     lk_strlist include, exclude;    /* globs of directory walks */
 };
 
@@ -70,7 +75,9 @@ static void on_signal(int sig)
 
 /* One suspect of the run. */
 struct job {
-    char *path;                /* borrowed from the paths list */
+    char *path;                /* borrowed from the paths list or the hash list */
+    const lk_scan_hashlist *list; /* a hash-list suspect: its list, else NULL */
+    size_t k;                  /* its number in the list */
     int ran;                   /* lk_scan_file ran on it (not stopped before) */
     lk_scan_result r;
 };
@@ -108,7 +115,10 @@ static void run_one(void *vctx, void *state, size_t i)
     j->r.file = j->path;
     if (stop_flag)
         return;
-    lk_scan_file(state, j->path, &j->r);
+    if (j->list)
+        lk_scan_hashes(state, j->list, j->k, &j->r);
+    else
+        lk_scan_file(state, j->path, &j->r);
     lk_progress_end(c->prog);
     j->ran = 1;
 }
@@ -357,22 +367,58 @@ static int stopped(const struct scan_args *a, const struct out *o)
     return 128 + (int)stop_flag;
 }
 
-/* Scans with settings a over the files; returns the exit status. */
+/* The hash lists of --hashes, read (lists[i] for a->hashes.v[i]); the
+ * number of their suspects, or -1 (printed). */
+static long open_hashlists(const struct scan_args *a, lk_scan_hashlist **lists)
+{
+    long total = 0;
+    for (int i = 0; i < a->hashes.n; i++) {
+        lk_errbuf err;
+        long n = lk_scan_hashlist_open(&lists[i], a->hashes.v[i], &err);
+        if (n < 0) {
+            lk_error("%s", err.msg);
+            return -1;
+        }
+        total += n;
+    }
+    return total;
+}
+
+/* Jobs: the files, then every suspect of every hash list.  NULL when out
+ * of memory. */
+static struct job *make_jobs(const struct scan_args *a, const lk_paths *files,
+                             lk_scan_hashlist **lists, size_t nhash)
+{
+    struct job *jobs = calloc(files->n + nhash ? files->n + nhash : 1, sizeof *jobs);
+    if (!jobs)
+        return NULL;
+    for (size_t i = 0; i < files->n; i++)
+        jobs[i].path = files->v[i];
+    size_t j = files->n;
+    for (int i = 0; i < a->hashes.n; i++)
+        for (size_t k = 0; lk_scan_hashlist_name(lists[i], k); k++, j++) {
+            jobs[j].list = lists[i], jobs[j].k = k;
+            jobs[j].path = (char *)lk_scan_hashlist_name(lists[i], k);
+        }
+    return jobs;
+}
+
+/* Scans with settings a over the files and hash lists; the exit status. */
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
     lk_scanner *sc = NULL;
     struct out o = { .resume = -1 };
     lk_resume done = { 0 };
     lk_progress prog;
-    struct job *jobs = calloc(files->n ? files->n : 1, sizeof *jobs);
+    lk_scan_hashlist **lists = calloc(a->hashes.n ? (size_t)a->hashes.n : 1, sizeof *lists);
+    long nhash = lists ? open_hashlists(a, lists) : -1;
+    size_t n = files->n + (nhash > 0 ? (size_t)nhash : 0);
+    struct job *jobs = nhash >= 0 ? make_jobs(a, files, lists, (size_t)nhash) : NULL;
     int status = LK_EXIT_ERROR;
     install_signals(); /* from the start: a signal during set-up stops cleanly too */
     lk_progress_start(&prog, "scanning", a->quiet);
     if (jobs && open_scanner(a, &done, &prog, &sc) == 0 && open_outputs(a, &o, &done) == 0) {
-        for (size_t i = 0; i < files->n; i++)
-            jobs[i].path = files->v[i];
-        run_jobs(sc, &prog, jobs, files->n, a->jobs > 0 ? a->jobs : default_jobs(), &o,
-                 a->fail_on);
+        run_jobs(sc, &prog, jobs, n, a->jobs > 0 ? a->jobs : default_jobs(), &o, a->fail_on);
         if (o.skipped)
             fprintf(stderr, "resuming: %zu suspect%s already reported, skipped\n", o.skipped,
                     o.skipped == 1 ? "" : "s");
@@ -399,6 +445,9 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
     lk_scan_report_free(&o.html);
     lk_resume_release(&done);
     free(jobs);
+    for (int i = 0; lists && i < a->hashes.n; i++)
+        lk_scan_hashlist_free(&lists[i]);
+    free(lists);
     return status;
 }
 
@@ -457,9 +506,9 @@ static int scan_operands(const struct scan_args *a, int n, char **ops, const lk_
         lk_error("out of memory");
     else if (rc < 0)
         ; /* printed */
-    else if (listed == 0 && !walk.failed)
+    else if (listed == 0 && !walk.failed && !a->hashes.n)
         lk_error("nothing to scan");
-    else if (files.n > 0)
+    else if (files.n > 0 || a->hashes.n)
         status = scan(a, &files, walk.failed);
     else if (a->part || a->by_path) /* an empty part, or all of it reported before */
         status = walk.failed ? LK_EXIT_ERROR : LK_EXIT_OK;
@@ -521,6 +570,8 @@ static int cmd_scan(int argc, char **argv)
         LK_OPT_LIST_(0, "work", &a.works, "ID", "only this work (repeatable)"),
         LK_OPT_LIST_(0, "owner", &a.owners, "NAME", "only works of this owner (repeatable)"),
         LK_OPT_LIST_(0, "tag", &a.tags, "KEY=VALUE", "only works with this tag (repeatable)"),
+        LK_OPT_LIST_(0, "hashes", &a.hashes, "LIST",
+                     "scan a PDQ or vPDQ hash list as suspects (repeatable)"),
         LK_OPT_END_,
     };
     int n = lk_parse_options(usage, options, argc, argv);
@@ -529,7 +580,7 @@ static int cmd_scan(int argc, char **argv)
     lk_part part = { 0, 0 };
     if (lk_check_tags(&a.tags) < 0 || list_args(&a, n, argv, &part) < 0)
         return LK_EXIT_ERROR;
-    if (n == 0 && !a.files_from) {
+    if (n == 0 && !a.files_from && !a.hashes.n) {
         lk_error("nothing to scan");
         lk_usage_hint(usage);
         return LK_EXIT_ERROR;

@@ -121,6 +121,13 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
                        const lk_features *f);
 void lki_frameset_release(struct lki_frameset *fs);
 
+/* Searches fs's usable queries over the index and aligns the hits into
+ * r->matches (suspect.c).  0 or < 0 with err set. */
+int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
+                         lk_errbuf *err);
+/* The verdict of r's matches and style resemblances (suspect.c). */
+int lki_scan_decide(const lk_scanner *s, const lk_scan_result *r);
+
 /* Fills the provenance of r's segments (r->matches[i].details): reference
  * file, hash, frame numbers and regions (provenance.c).  0 or < 0. */
 int lki_scan_details(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,

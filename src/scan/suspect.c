@@ -227,7 +227,7 @@ static void keep_in_scope(const lk_scanner *s, const struct refmap *m, lk_hits *
 }
 
 /* Searches the usable queries and aligns the hits.  0 or < 0 with err. */
-static int find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
+int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
                        lk_errbuf *err)
 {
     lk_hits hits = { 0 };
@@ -287,7 +287,7 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
     return n < 0 ? (int)n : 0;
 }
 
-static int decide(const lk_scanner *s, const lk_scan_result *r)
+int lki_scan_decide(const lk_scanner *s, const lk_scan_result *r)
 {
     for (size_t i = 0; i < r->nmatches; i++)
         if (!r->matches[i].candidate)
@@ -331,7 +331,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     if (rc == 0)
         rc = collect_frames(w, path, &fs, r, &err);
     if (rc == 0)
-        rc = find_copies(w->s, &fs, r, &err);
+        rc = lki_scan_find_copies(w->s, &fs, r, &err);
     if (rc == 0)
         rc = lki_scan_details(w->s, &fs, r, &err);
     if (rc == 0 && (rc = rank_style(w->s, &fs, r)) < 0)
@@ -349,7 +349,7 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
         r->error_code = rc;
         snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
     } else {
-        r->verdict = decide(w->s, r);
+        r->verdict = lki_scan_decide(w->s, r);
         if (w->s->p.evidence_dir && r->verdict == LK_VERDICT_MATCH)
             lki_scan_evidence(w, path, &fs, r);
     }

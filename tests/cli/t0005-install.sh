@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     lk_init();
     lk_decode_opts_default(&dec);
     lk_index_params p = { dec.fps, dec.keyframes, dec.scene_cuts, dec.max_dim, dec.crop_borders };
-    lk_index_file f = { argv[2], 0, { 0 }, 0, 0, 0, 0, 0, NULL, 0 };
+    lk_index_file f = { argv[2], 0, { 0 }, 0, 0, 0, 0, 0, NULL, 0, NULL };
     lk_index_work w = { "keyart", "Other Pictures", "Tidal Lines key art", NULL, 0 };
     if (lk_index_open(&ix, argv[1], LK_INDEX_CREATE, &err) < 0 ||
         lk_index_bind_params(ix, &p, &err) < 0 || lk_hasher_new(&h) < 0 ||

@@ -87,7 +87,7 @@ done <"$T/out" | sort -u | wc -l)
 
 # index export: only the formats it writes are offered.
 expect_rc 2 "$LIKENESS" index export --index "$IDX" --format foo
-grep_err '^hint: choose one of: jsonl pdq vpdq$'
+grep_err '^hint: choose one of: jsonl pdq vpdq likeness$'
 expect_rc 2 "$LIKENESS" index export --index "$IDX" --format auto
 expect_rc 0 "$LIKENESS" index export --index "$IDX" --format pdq --work art
 exit 0

@@ -100,7 +100,7 @@ static int op_add(const char *file, const char *id, lk_errbuf *err)
     if (rc == 0)
         rc = lk_ref_hash_file(file, &dec, h, &e, &info, err);
     lk_index_file f = { file, 0, { 0 }, info.duration, info.width, info.height, info.fps,
-                        e.sampled, "x", 0 };
+                        e.sampled, "x", 0, NULL };
     if (rc == 0)
         rc = lk_sha256_file(file, f.sha256, &f.size, err);
     lk_index_work w = { id, "Fault Owner", "Fault Title", NULL, 0 };

@@ -103,7 +103,7 @@ static void add_work(lk_index *ix, const char *id, const char *owner, const char
     CHECK_INT(lk_hasher_new(&h), 0);
     CHECK_INT(lk_ref_hash_file(path, &dec, h, &e, &info, &err), 0);
     lk_index_file f = { path, 0, { 0 }, info.duration, info.width, info.height, info.fps,
-                        e.sampled, "png", 0 };
+                        e.sampled, "png", 0, NULL };
     CHECK_INT(lk_sha256_file(path, f.sha256, &f.size, &err), 0);
     lk_index_work w = { id, owner, id, &tag, tag ? 1 : 0 };
     CHECK_INT(lk_index_add_file(ix, &w, &f, e.v, e.n, &err), 0);
