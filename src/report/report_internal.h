@@ -46,7 +46,8 @@ struct lk_scan_report {
 };
 
 /* Pieces of the HTML report (html_parts.c). */
-/* Writes s with &, <, >, " and ' escaped (control characters as '?'). */
+/* Writes s escaped for text (lk_text_escape: control characters and
+ * invalid UTF-8 as C escapes), then with &, <, >, " and ' as entities. */
 void lki_html_text(FILE *fp, const char *s);
 /* String member key of o, or "" when absent or not a string. */
 const char *lki_jstr(const cJSON *o, const char *key);

@@ -3,7 +3,7 @@
 # sequence, an owner with a newline that would forge a "FAKE: MATCH" line,
 # and a suspect whose name holds a newline and the byte 0xff.  Every text
 # output (index list/show/info, scan text, CSV, hash table and pdq lines,
-# errors, merge) has no control byte but its own line ends, no line starts
+# errors, merge, HTML report) has no control byte but its own line ends, no line starts
 # with FAKE, and every JSON line is valid and keeps the name's bytes in
 # "file_bytes".
 . tests/cli/lib.sh
@@ -60,6 +60,9 @@ jq -e --arg f "$(printf '%s/sus\npect\357\277\275.jpg' "$T")" \
 hex=$(printf '%s' "$sus" | od -An -tx1 | tr -d ' \n')
 jq -e --arg h "$hex" '.file_bytes == $h' "$T/out" >/dev/null || fail "file_bytes is not the name"
 cp "$T/out" "$T/part.jsonl"
+expect_rc 1 "$LIKENESS" scan --index "$T/t.idx" --html "$T/r.html" "$sus"
+clean "$T/r.html"
+grep -q "sus\\\\npect$(printf '\357\277\275').jpg" "$T/r.html" || fail "HTML report lacks the escaped name"
 
 # --resume recognises the hostile name from file_bytes: nothing scanned twice
 expect_rc 1 "$LIKENESS" scan --index "$T/t.idx" --resume "$T/r.jsonl" "$sus"
