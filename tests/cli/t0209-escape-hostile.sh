@@ -60,6 +60,14 @@ jq -e --arg f "$(printf '%s/sus\npect\357\277\275.jpg' "$T")" \
 hex=$(printf '%s' "$sus" | od -An -tx1 | tr -d ' \n')
 jq -e --arg h "$hex" '.file_bytes == $h' "$T/out" >/dev/null || fail "file_bytes is not the name"
 cp "$T/out" "$T/part.jsonl"
+# the "_bytes" fields are in the schema (checked strictly where jsonschema is)
+expect_rc 2 "$LIKENESS" scan --index "$T/t.idx" --jsonl "$T/gone$(printf '\377').jpg"
+jq -e '.error_bytes and .file_bytes' "$T/out" >/dev/null || { cat "$T/out"; fail "no error_bytes"; }
+cat "$T/out" >>"$T/part.jsonl"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+    python3 tests/tools/check-schema.py --strict doc/likeness-scan.schema.json "$T/part.jsonl" ||
+        fail "hostile reports not valid against the schema"
+fi
 expect_rc 1 "$LIKENESS" scan --index "$T/t.idx" --html "$T/r.html" "$sus"
 clean "$T/r.html"
 grep -q "sus\\\\npect$(printf '\357\277\275').jpg" "$T/r.html" || fail "HTML report lacks the escaped name"
