@@ -36,4 +36,12 @@ size_t lki_escape_text(const char *s, char *out, size_t n);
 /* Writes the escaped form of s to fp.  Returns 0, or -1 on a write error. */
 int lki_escape_fputs(const char *s, FILE *fp);
 
+/* JSON strings (json_text.c), as lk_json_make_valid() and
+ * lk_json_restore_bytes() of likeness/report.h: every string of the cJSON
+ * tree made valid UTF-8 (U+FFFD per invalid byte, a "<key>_bytes" sibling
+ * with the original bytes in hex), and the reverse.  0 or LK_ENOMEM. */
+struct cJSON;
+int lki_json_make_valid(struct cJSON *root);
+int lki_json_restore_bytes(struct cJSON *root);
+
 #endif

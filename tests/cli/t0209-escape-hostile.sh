@@ -44,6 +44,19 @@ run "$LIKENESS" index list --index "$T/t.idx" --json
 jq -e '.[0].owner == "Studio\nFAKE: MATCH"' "$T/out" >/dev/null ||
     { cat "$T/out"; fail "index list --json lost the owner"; }
 
+# index export: JSON Lines valid (an index holding a name that is not UTF-8),
+# PDQ lines clean
+bad=$(printf '%s/ref\377\nx.png' "$T")
+cp "$T/key.png" "$bad"
+expect_rc 0 "$LIKENESS" index add --index "$T/u.idx" --owner O --work-id w2 \
+    --title "$(printf 't\nFAKE')" "$bad"
+expect_rc 0 "$LIKENESS" index export --index "$T/u.idx" --format jsonl
+clean "$T/out"
+jq -e '.file_bytes and .title == "t\nFAKE"' "$T/out" >/dev/null ||
+    { cat "$T/out"; fail "index export: JSON not valid or file_bytes missing"; }
+expect_rc 0 "$LIKENESS" index export --index "$T/u.idx" --format pdq
+clean "$T/out"
+
 # scan: text, CSV, JSON Lines
 expect_rc 1 "$LIKENESS" scan --index "$T/t.idx" "$sus"
 clean "$T/out" "$T/err"
