@@ -2,7 +2,8 @@
  * whole line per suspect in JSON Lines, the text report's timecodes, still
  * sides, reference files and summary line, CSV rows and quoting, and
  * evidence PNGs: plain, and labelled (layout, outlines, captions in the
- * built-in font, text chunks, mode from the umask). */
+ * built-in font, text chunks, mode from the umask); hostile names escaped in
+ * the text forms and CSV, valid JSON with "<key>_bytes" for invalid UTF-8. */
 #include <cJSON.h>
 #include <math.h>
 #include <png.h>
@@ -471,6 +472,29 @@ static void test_hostile(void)
     }
 }
 
+/* lk_json_make_valid on a tree: keyed strings get "<key>_bytes", array
+ * items only U+FFFD; lk_json_restore_bytes ignores malformed hex. */
+static void test_json_valid(void)
+{
+    cJSON *o = cJSON_Parse("{\"ok\":\"\xe6\x98\xa0\",\"a\":[\"x\"],\"in\":{\"t\":\"y\"}}");
+    CHECK(o != NULL);
+    cJSON_SetValuestring(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "a"), 0), "x\xff");
+    cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "in"), "t"), "\xc3(");
+    CHECK_INT(lk_json_make_valid(o), 0);
+    char *s = cJSON_PrintUnformatted(o);
+    CHECK_STR(s, "{\"ok\":\"\xe6\x98\xa0\",\"a\":[\"x\xef\xbf\xbd\"],"
+                 "\"in\":{\"t\":\"\xef\xbf\xbd(\",\"t_bytes\":\"c328\"}}");
+    free(s);
+    CHECK_INT(lk_json_restore_bytes(o), 0);
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "in"), "t")->valuestring, "\xc3(");
+    cJSON_Delete(o);
+    o = cJSON_Parse("{\"f\":\"a\",\"f_bytes\":\"zz\",\"g\":\"b\",\"g_bytes\":\"00\"}");
+    CHECK_INT(lk_json_restore_bytes(o), 0);
+    CHECK_STR(cJSON_GetObjectItem(o, "f")->valuestring, "a");
+    CHECK_STR(cJSON_GetObjectItem(o, "g")->valuestring, "b");
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     test_jsonl_shape();
@@ -479,6 +503,7 @@ int main(void)
     test_text_details();
     test_csv();
     test_hostile();
+    test_json_valid();
     test_evidence();
     test_append_after_failure();
     test_font();
