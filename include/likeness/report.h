@@ -44,7 +44,9 @@ typedef struct lk_hash_writer lk_hash_writer;
  */
 LK_API int lk_hash_writer_new(lk_hash_writer **out, FILE *fp, int format, unsigned flags);
 
-/** Starts the report of one file; @p path is printed exactly as given. */
+/** Starts the report of one file; @p path is printed as given, escaped
+ *  in the text forms (lk_text_escape) and made valid UTF-8 in JSON
+ *  (lk_json_make_valid). */
 LK_API int lk_hash_writer_begin(lk_hash_writer *w, const char *path, const lk_media_info *info);
 
 /** Adds one frame of the current file. */
@@ -241,6 +243,41 @@ typedef struct lk_evidence_info {
  * message naming @p path.  Thread-safe for distinct paths.
  */
 LK_API int lk_evidence_write(const char *path, const lk_evidence_info *ev, lk_errbuf *err);
+
+/* ---- untrusted text in output (src/report/text_escape.c) ------------ */
+
+/**
+ * Escapes @p s (NULL is taken as "") for a terminal or a line of a log:
+ * "\\" for a backslash, "\n", "\t", "\r", "\xHH" (lowercase) for every
+ * other C0 control and DEL, for both bytes of a C1 control (U+0080 to
+ * U+009F) and for every byte that is not part of valid UTF-8; other valid
+ * UTF-8 is kept.  Writes at most @p n bytes with the NUL into @p out,
+ * never splitting an escape.  Returns the length of the whole escaped form
+ * (NUL excluded), as snprintf does.  Thread-safe.
+ */
+LK_API size_t lk_text_escape(const char *s, char *out, size_t n);
+
+/** Writes the escaped form of @p s (lk_text_escape) to @p fp.  Returns 0
+ *  or LK_EIO.  Thread-safe as stdio is. */
+LK_API int lk_text_escape_fputs(const char *s, FILE *fp);
+
+struct cJSON;
+/**
+ * Makes every string of the cJSON tree @p root valid UTF-8, so that it
+ * prints as valid JSON: each byte that is not part of a valid sequence
+ * becomes U+FFFD, and a string that was a member "<key>" of an object gets
+ * a sibling member "<key>_bytes" with its original bytes in lowercase hex.
+ * Returns 0 or LK_ENOMEM (the tree is then partly fixed).  Not thread-safe
+ * for one tree.
+ */
+LK_API int lk_json_make_valid(struct cJSON *root);
+
+/**
+ * The reverse of lk_json_make_valid() on a parsed tree: each string member
+ * "<key>" with a string sibling "<key>_bytes" of valid hex gets back the
+ * original bytes (the "_bytes" members stay).  Returns 0 or LK_ENOMEM.
+ */
+LK_API int lk_json_restore_bytes(struct cJSON *root);
 
 /** Formats seconds as HH:MM:SS.mmm into buf (at least 16 bytes). */
 LK_API void lk_format_timecode(double seconds, char *buf, size_t n);

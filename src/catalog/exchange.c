@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/common.h"
+#include "common/escape.h"
 #include "catalog/catalog_internal.h"
 
 struct export_ctx {
@@ -55,7 +56,7 @@ static int export_jsonl(const lk_index_entry *e, FILE *fp)
         cJSON_AddNullToObject(o, "dhash");
     cJSON_AddBoolToObject(o, "style", (e->frame.flags & LK_ENTRY_STYLE) != 0);
     cJSON_AddNumberToObject(o, "view", e->frame.view);
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = lki_json_make_valid(o) == 0 ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     if (!s)
         return LK_ENOMEM;
@@ -78,8 +79,9 @@ static int export_one(const lk_index_entry *e, void *vctx)
     switch (c->format) {
     case LK_HASHLIST_JSONL: return export_jsonl(e, c->fp);
     case LK_HASHLIST_PDQ:
-        return fprintf(c->fp, "%s,%d,%s,%.3f\n", hex, e->frame.quality, e->work_id,
-                       e->frame.t0) < 0 ? LK_EIO : 0;
+        return fprintf(c->fp, "%s,%d,", hex, e->frame.quality) < 0 ||
+               lki_escape_fputs(e->work_id, c->fp) < 0 || /* one line, whatever the id */
+               fprintf(c->fp, ",%.3f\n", e->frame.t0) < 0 ? LK_EIO : 0;
     default:
         return fprintf(c->fp, "%u,%d,%s,%.3f\n", c->frame++, e->frame.quality, hex,
                        e->frame.t0) < 0 ? LK_EIO : 0;

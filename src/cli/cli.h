@@ -109,7 +109,21 @@ size_t lk_edit_distance(const char *a, size_t na, const char *b, size_t nb);
  * nearest within 1 edit (2 for 6 characters or more); NULL if none. */
 const char *lk_nearest(const char *typed, size_t len, const char *const *names, size_t n);
 
-/* "error: <fmt>\n" on stderr. */
+/* Untrusted text (file names, titles, owners, tags) for printing: s
+ * escaped with lk_text_escape into buf of n bytes, "..." at the end when
+ * it did not fit; returns buf.  LK_ESC(s) does it into a buffer of the
+ * enclosing block, for printf arguments. */
+const char *lk_esc(const char *s, char *buf, size_t n);
+#define LK_ESC_MAX 8192
+#define LK_ESC(s) lk_esc((s), (char[LK_ESC_MAX]){ 0 }, LK_ESC_MAX)
+
+/* "<prefix>: <fmt>\n" on stderr, the formatted message escaped
+ * (lk_text_escape) so that a file name in it can neither carry a control
+ * sequence to the terminal nor start a line of its own: lk_error,
+ * lk_warning and notices ("notice", "hint", ...) all go through it. */
+void lk_message(const char *prefix, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "error: <fmt>\n" on stderr (escaped, as lk_message). */
 void lk_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes code and a message into err (may be NULL), as the library does,
  * and returns code. */
@@ -123,7 +137,7 @@ int lk_cli_err(lk_errbuf *err, int code, const char *fmt, ...)
             return lk_cli_rc_;           \
     } while (0)
 
-/* "warning: <fmt>\n" on stderr. */
+/* "warning: <fmt>\n" on stderr (escaped, as lk_message). */
 void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A growable list of owned paths (walk.c). */
@@ -228,11 +242,12 @@ const lk_resume_entry *lk_resume_find(const lk_resume *r, const char *hash, cons
                                       int *same_path);
 void lk_resume_release(lk_resume *r);
 
-/* Text columns (text.c).  The display width of UTF-8 text s (two columns
- * for wide characters such as CJK, none for combining marks). */
+/* Text columns (text.c), of untrusted text printed escaped
+ * (lk_text_escape).  The display width of the escaped form of s (two
+ * columns for wide characters such as CJK, none for combining marks). */
 int lk_text_width(const char *s);
-/* s into out (n bytes), shortened to at most width columns with a final
- * ellipsis when it is wider. */
+/* The escaped form of s into out (n bytes), shortened to at most width
+ * columns with a final ellipsis when it is wider. */
 void lk_text_fit(const char *s, int width, char *out, size_t n);
 /* Prints s fitted to width columns and padded to exactly width (on the
  * left when right is set). */

@@ -162,7 +162,7 @@ static void print_table(const cJSON *arr)
 
 static int print_json(cJSON *o)
 {
-    char *s = cJSON_Print(o);
+    char *s = lk_json_make_valid(o) == 0 ? cJSON_Print(o) : NULL;
     cJSON_Delete(o);
     if (!s) {
         lk_error("out of memory");
@@ -237,7 +237,7 @@ static cJSON *stats_json(const char *path, const lk_index_stats *s)
 static void print_stats(const char *path, const lk_index_stats *s)
 {
     int64_t bytes = s->catalog_bytes + s->segment_bytes;
-    printf("index:      %s (id %s)\n", path, s->index_uuid);
+    printf("index:      %s (id %s)\n", LK_ESC(path), s->index_uuid);
     printf("versions:   format %d, features %d; generation %llu\n", s->format_version,
            s->feature_version, (unsigned long long)s->generation);
     printf("contents:   %lld owners, %lld works, %lld files\n", (long long)s->owners,
@@ -303,8 +303,9 @@ static int show_work(const lk_index_work_info *w, void *ctx)
         cJSON_AddStringToObject(sh->json, "tags", w->tags);
         return 1;
     }
-    printf("work %s: \"%s\" (%s), %lld file%s%s%s\n", w->work_id, w->title, w->owner,
-           (long long)w->files, w->files == 1 ? "" : "s", *w->tags ? "; tags " : "", w->tags);
+    printf("work %s: \"%s\" (%s), %lld file%s%s%s\n", LK_ESC(w->work_id), LK_ESC(w->title),
+           LK_ESC(w->owner), (long long)w->files, w->files == 1 ? "" : "s",
+           *w->tags ? "; tags " : "", LK_ESC(w->tags));
     printf("%-44s  %10s  %7s  %7s  %9s  %s\n", "FILE", "DURATION", "FRAMES", "ENTRIES",
            "BYTES", "SHA-256");
     return 1;
@@ -335,7 +336,7 @@ static int show_file(const lk_index_file *f, int64_t entries, void *ctx)
     if (f->imported || f->duration > 0)
         snprintf(d, sizeof d, "%ld:%02ld:%04.1f", (long)(f->duration / 3600),
                  (long)(f->duration / 60) % 60, f->duration - 60 * (long)(f->duration / 60));
-    printf("%-44s  %10s  %7lld  %7lld  %9lld  %s\n", f->path,
+    printf("%-44s  %10s  %7lld  %7lld  %9lld  %s\n", LK_ESC(f->path),
            f->imported ? "imported" : f->duration > 0 ? d : "still", (long long)f->sampled,
            (long long)entries, (long long)f->size, sha);
     return 0;
@@ -403,7 +404,7 @@ static int cmd_remove(int argc, char **argv)
             lk_error("%s", err.msg);
             failed++;
         } else {
-            printf("removed %s\n", argv[i]);
+            printf("removed %s\n", LK_ESC(argv[i]));
         }
     }
     refresh_segment(ix);
@@ -429,7 +430,7 @@ static int cmd_verify(int argc, char **argv)
     lk_index_stats st;
     int rc = lk_index_verify(ix, &repairs, &err);
     if (rc == 0 && repairs)
-        printf("repaired: %s\n", err.msg);
+        printf("repaired: %s\n", LK_ESC(err.msg));
     if (rc == 0)
         rc = lk_index_stats_get(ix, &st, &err);
     lk_index_close(&ix);
@@ -600,7 +601,7 @@ static int import_file(lk_index *ix, const char *file, lk_index_work *w, int for
     }
     int rc = lk_index_has_content(ix, sha, have, &err);
     if (rc == 1) {
-        fprintf(stderr, "notice: %s: already indexed in work %s, skipped\n", file, have);
+        lk_message("notice", "%s: already indexed in work %s, skipped", file, have);
         return LK_EXIT_OK;
     }
     for (int i = 0; i < 8; i++)
@@ -615,7 +616,7 @@ static int import_file(lk_index *ix, const char *file, lk_index_work *w, int for
         lk_error("%s", rc < 0 || fp ? err.msg : "cannot open the hash list");
         return LK_EXIT_ERROR;
     }
-    printf("imported %ld hashes from %s into work %s\n", n, file, w->work_id);
+    printf("imported %ld hashes from %s into work %s\n", n, LK_ESC(file), LK_ESC(w->work_id));
     refresh_segment(ix);
     return LK_EXIT_OK;
 }

@@ -180,11 +180,11 @@ static void store(struct writer *w, struct job *j)
         lk_warning("'%s': decoded %.1f of %.1f s (cut short or damaged): only those were "
                    "indexed", j->path, j->e.decoded, j->info.duration);
     char line[LK_ERRMSG_MAX + 128];
-    snprintf(line, sizeof line, "added %s: %lld frame%s as %zu entr%s to work", j->path,
+    snprintf(line, sizeof line, "added %s: %lld frame%s as %zu entr%s to work", LK_ESC(j->path),
              (long long)j->e.sampled, j->e.sampled == 1 ? "" : "s", j->e.n,
              j->e.n == 1 ? "y" : "ies");
     if (!a->title) {
-        printf("%s %s\n", line, work.work_id); /* committed: durable */
+        printf("%s %s\n", line, LK_ESC(work.work_id)); /* committed: durable */
         return;
     }
     /* inside the work's transaction: reported once it is committed */
@@ -202,8 +202,8 @@ static void handle(struct writer *w, struct job *j)
         return;
     }
     if (j->rc == 1 || lk_index_has_content(w->ix, j->sha, have, NULL) == 1) {
-        fprintf(stderr, "notice: %s: already indexed in work %s, skipped\n", j->path,
-                j->rc == 1 ? j->msg : have);
+        lk_message("notice", "%s: already indexed in work %s, skipped", j->path,
+                   j->rc == 1 ? j->msg : have);
         return;
     }
     store(w, j);
@@ -241,10 +241,11 @@ static void print_work(lk_index *ix, const char *id, size_t added)
     struct find_work f = { .id = id };
     lk_errbuf err;
     if (lk_index_list(ix, find_work, &f, &err) < 0 || !f.found) {
-        printf("work %s: %zu file%s added\n", id, added, added == 1 ? "" : "s");
+        printf("work %s: %zu file%s added\n", LK_ESC(id), added, added == 1 ? "" : "s");
         return;
     }
-    printf("work %s: \"%s\" (%s), %lld file%s", id, f.title, f.owner, (long long)f.files,
+    printf("work %s: \"%s\" (%s), %lld file%s", LK_ESC(id), LK_ESC(f.title), LK_ESC(f.owner),
+           (long long)f.files,
            f.files == 1 ? "" : "s");
     if ((int64_t)added != f.files)
         printf(" (%zu added)", added);
@@ -283,7 +284,7 @@ static int finish_group(struct writer *w)
         return -1;
     }
     for (size_t i = 0; i < w->nshas; i++)
-        printf("%s %s\n", w->added[i] ? w->added[i] : "added a file to", final_id);
+        printf("%s %s\n", w->added[i] ? w->added[i] : "added a file to", LK_ESC(final_id));
     print_work(w->ix, final_id, w->nshas);
     return 0;
 }

@@ -149,16 +149,16 @@ static int shard(const char *index, int n, const char *dir)
         char *abs = realpath(index, NULL); /* the manifest says where it came from */
         cJSON *m = manifest_json(abs ? abs : index, &st, n, info);
         free(abs);
-        text = m ? cJSON_Print(m) : NULL;
+        text = m && lk_json_make_valid(m) == 0 ? cJSON_Print(m) : NULL;
         cJSON_Delete(m);
         snprintf(mpath, sizeof mpath, "%.4000s/manifest.json", dir);
         rc = text ? write_file(mpath, text) : (lk_error("out of memory"), -1);
     }
     for (int k = 0; rc == 0 && k < n; k++)
-        printf("%s: %lld works, %lld entries\n", paths[k], (long long)info[k].works,
+        printf("%s: %lld works, %lld entries\n", LK_ESC(paths[k]), (long long)info[k].works,
                (long long)info[k].entries);
     if (rc == 0)
-        printf("%s: %d shards of '%s' (generation %llu)\n", mpath, n, index,
+        printf("%s: %d shards of '%s' (generation %llu)\n", LK_ESC(mpath), n, LK_ESC(index),
                (unsigned long long)st.generation);
     cJSON_free(text);
     for (int k = 0; paths && k < n; k++)

@@ -103,6 +103,8 @@ static int add_line(struct merge *g, const char *line, const char *part, size_t 
         g->v = v, g->cap = cap;
     }
     cJSON *o = cJSON_Parse(line);
+    if (lk_json_restore_bytes(o) < 0) /* the file's own bytes, "file_bytes" */
+        return cJSON_Delete(o), lk_error("out of memory"), -1;
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "file");
     struct lk_mrec r = { 0 };
     r.order = g->n;

@@ -362,8 +362,8 @@ static int stopped(const struct scan_args *a, const struct out *o)
         snprintf(hint, sizeof hint, "; the same command with --resume '%s' goes on", a->resume);
     else if (o->unfinished)
         snprintf(hint, sizeof hint, "; --resume FILE keeps track across runs");
-    fprintf(stderr, "interrupted: %zu suspect%s reported, %zu not scanned%s\n", o->reported,
-            o->reported == 1 ? "" : "s", o->unfinished, hint);
+    lk_message("interrupted", "%zu suspect%s reported, %zu not scanned%s", o->reported,
+               o->reported == 1 ? "" : "s", o->unfinished, hint);
     return 128 + (int)stop_flag;
 }
 
@@ -430,7 +430,7 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         if (o.html && lk_write_html_report(a->html, o.html) < 0)
             o.errors++;
         else if (o.html && strcmp(a->html, "-") && !a->quiet)
-            fprintf(stderr, "html report: %s\n", a->html);
+            lk_message("html report", "%s", a->html);
         status = o.errors || walk_failed ? LK_EXIT_ERROR
                  : o.found ? LK_EXIT_FOUND : LK_EXIT_OK;
     }
@@ -471,8 +471,8 @@ static int select_part(const struct scan_args *a, const lk_part *part, lk_paths 
     lk_inputs_keep_part(files, part);
     long done = a->by_path && a->resume ? lk_inputs_drop_reported(files, a->resume) : 0;
     if (done > 0)
-        fprintf(stderr, "resuming: %ld input%s already in '%s', skipped\n", done,
-                done == 1 ? "" : "s", a->resume);
+        lk_message("resuming", "%ld input%s already in '%s', skipped", done,
+                   done == 1 ? "" : "s", a->resume);
     return done < 0 ? -1 : 0;
 }
 

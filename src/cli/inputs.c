@@ -19,6 +19,7 @@
 #include <string.h>
 #include <cJSON.h>
 #include "cli/inputs.h"
+#include "likeness/report.h"
 
 int lk_part_parse(const char *s, lk_part *p)
 {
@@ -83,6 +84,8 @@ void lk_inputs_keep_part(lk_paths *files, const lk_part *p)
 static int add_reported(const char *line, lk_paths *out)
 {
     cJSON *o = cJSON_Parse(line);
+    if (lk_json_restore_bytes(o) < 0) /* the file's own bytes, "file_bytes" */
+        return cJSON_Delete(o), -1;
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "file");
     int rc = cJSON_IsString(f) ? lk_paths_push(out, f->valuestring, NULL) : 1;
     cJSON_Delete(o);

@@ -239,7 +239,7 @@ char *lk_merge_suspect(const struct lk_manifest *m, struct lk_mrec *const *recs,
         if (m->path[0])
             put(ix, "path", cJSON_CreateString(m->path));
     }
-    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    char *text = o && lk_json_make_valid(o) == 0 ? cJSON_PrintUnformatted(o) : NULL;
     cJSON_Delete(o);
     if (!text)
         lk_error("out of memory");

@@ -12,14 +12,50 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "likeness/report.h"
+
+const char *lk_esc(const char *s, char *buf, size_t n)
+{
+    if (lk_text_escape(s, buf, n) >= n && n >= 4) {
+        size_t len = strlen(buf);
+        memcpy(buf + (len > n - 4 ? n - 4 : len), "...", 4);
+    }
+    return buf;
+}
+
+/* prefix ": " message "\n" on stderr, the message escaped, in one write. */
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+    char raw[4096], *heap = NULL;
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
+    if (n >= (int)sizeof raw && (heap = malloc((size_t)n + 1)))
+        vsnprintf(heap, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    const char *msg = heap ? heap : raw;
+    size_t len = lk_text_escape(msg, NULL, 0);
+    char *out = malloc(len + 1);
+    if (out)
+        lk_text_escape(msg, out, len + 1);
+    fprintf(stderr, "%s: %s\n", prefix, out ? out : "(out of memory)");
+    free(out);
+    free(heap);
+}
+
+void lk_message(const char *prefix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(prefix, fmt, ap);
+    va_end(ap);
+}
 
 void lk_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vmessage("error", fmt, ap);
     va_end(ap);
 }
 
@@ -39,9 +75,7 @@ void lk_warning(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vmessage("warning", fmt, ap);
     va_end(ap);
 }
 

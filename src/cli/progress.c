@@ -121,8 +121,9 @@ static void describe_live(const lk_progress *p, const lk_progress_slot *one, cha
     if (one && one->duration > 0) {
         const char *base = strrchr(one->path, '/');
         base = base && base[1] ? base + 1 : one->path;
-        snprintf(buf, n, ", %.24s%s %.1f/%.1f s", base, strlen(base) > 24 ? "..." : "",
-                 one->decoded, one->duration);
+        char name[48];
+        lk_text_fit(base, 24, name, sizeof name); /* escaped: no control bytes */
+        snprintf(buf, n, ", %s %.1f/%.1f s", name, one->decoded, one->duration);
     } else if (p->live > 1) {
         snprintf(buf, n, ", %d in progress", p->live);
     }

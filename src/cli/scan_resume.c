@@ -44,6 +44,8 @@ static int verdict_of(const char *name)
 static int add_line(lk_resume *r, const char *line)
 {
     cJSON *o = cJSON_Parse(line);
+    if (lk_json_restore_bytes(o) < 0) /* the file's own bytes, "file_bytes" */
+        return cJSON_Delete(o), -1;
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "content_hash");
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "file");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "verdict");

@@ -5,14 +5,17 @@
  * padding by display width, so CJK titles and very long cells keep a table
  * aligned.
  *
- * Invariants: bytes that are not valid UTF-8 count one column each and are
- * kept as they are; a character wcwidth does not know (control characters)
- * counts one column; combining marks count none.
+ * Invariants: text is escaped first (lk_text_escape: control characters
+ * and bytes that are not valid UTF-8 become C escapes such as "\x1b"), and
+ * widths, fitting and padding are those of the escaped form, which is what
+ * is printed; combining marks count none.
  */
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include "cli/cli.h"
+#include "likeness/report.h"
 
 /* Decodes one UTF-8 character at s; its length in *len (1 for a byte
  * that does not start a valid sequence).  -1 for such a byte. */
@@ -58,7 +61,8 @@ static int char_width(long c)
     return w < 0 ? 1 : w;
 }
 
-int lk_text_width(const char *s)
+/* Width of text already escaped (no control or invalid bytes left). */
+static int raw_width(const char *s)
 {
     int w = 0;
     for (size_t len; s && *s; s += len)
@@ -66,10 +70,29 @@ int lk_text_width(const char *s)
     return w;
 }
 
-void lk_text_fit(const char *s, int width, char *out, size_t n)
+/* The escaped form of s (malloc'd), or NULL when out of memory. */
+static char *escaped(const char *s)
+{
+    size_t n = lk_text_escape(s, NULL, 0);
+    char *e = malloc(n + 1);
+    if (e)
+        lk_text_escape(s, e, n + 1);
+    return e;
+}
+
+int lk_text_width(const char *s)
+{
+    char *e = escaped(s);
+    int w = raw_width(e);
+    free(e);
+    return w;
+}
+
+/* raw_fit: lk_text_fit of text already escaped. */
+static void raw_fit(const char *s, int width, char *out, size_t n)
 {
     static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026, one column */
-    if (lk_text_width(s) <= width) {
+    if (raw_width(s) <= width) {
         snprintf(out, n, "%s", s);
         return;
     }
@@ -88,11 +111,18 @@ void lk_text_fit(const char *s, int width, char *out, size_t n)
         out[used < n ? used : n - 1] = '\0';
 }
 
+void lk_text_fit(const char *s, int width, char *out, size_t n)
+{
+    char *e = escaped(s);
+    raw_fit(e ? e : "", width, out, n);
+    free(e);
+}
+
 void lk_text_cell(FILE *fp, const char *s, int width, int right)
 {
     char buf[1024];
     lk_text_fit(s, width, buf, sizeof buf);
-    int pad = width - lk_text_width(buf);
+    int pad = width - raw_width(buf);
     if (right)
         fprintf(fp, "%*s%s", pad > 0 ? pad : 0, "", buf);
     else

@@ -281,7 +281,7 @@ void lk_walk_report(const lk_walk *w, int quiet)
     fprintf(stderr, "notice: skipped %zu file%s that %s not pictures or videos: ", w->skipped,
             w->skipped == 1 ? "" : "s", w->skipped == 1 ? "is" : "are");
     for (size_t i = 0; i < w->skipped && i < LK_WALK_EXAMPLES; i++)
-        fprintf(stderr, "%s'%s'", i ? ", " : "", w->examples[i] ? w->examples[i] : "?");
+        fprintf(stderr, "%s'%s'", i ? ", " : "", w->examples[i] ? LK_ESC(w->examples[i]) : "?");
     fputs(w->skipped > LK_WALK_EXAMPLES ? ", ...\n" : "\n", stderr);
 }
 

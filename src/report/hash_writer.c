@@ -64,9 +64,11 @@ static double round_us(double t)
 }
 
 /* Writes pre, one JSON value, post (lki_json_put); remembers a failed write. */
-static int put(lk_hash_writer *w, const char *pre, const cJSON *o, const char *post)
+static int put(lk_hash_writer *w, const char *pre, cJSON *o, const char *post)
 {
-    int rc = lki_json_put(w->fp, pre, o, post);
+    int rc = lk_json_make_valid(o);
+    if (rc == 0)
+        rc = lki_json_put(w->fp, pre, o, post);
     if (rc == LK_EIO)
         w->io_error = 1;
     return rc;
@@ -86,9 +88,10 @@ static void add_info(cJSON *o, const lk_media_info *info)
 static void print_table_header(lk_hash_writer *w, const char *path, const lk_media_info *info)
 {
     if (info->is_still)
-        fprintf(w->fp, "%s  (%s %dx%d)\n", path, info->codec, info->width, info->height);
+        fprintf(w->fp, "%s  (%s %dx%d)\n", LKI_ESC(path), LKI_ESC(info->codec), info->width, info->height);
     else
-        fprintf(w->fp, "%s  (%s %dx%d, %.3f s, %.3f fps)\n", path, info->codec, info->width,
+        fprintf(w->fp, "%s  (%s %dx%d, %.3f s, %.3f fps)\n", LKI_ESC(path),
+                LKI_ESC(info->codec), info->width,
                 info->height, info->duration, info->fps);
     fprintf(w->fp, "  %7s  %-12s  %4s  %-64s  %-16s  %s\n", "frame", "time", "qual", "pdq",
             "phash", "dhash");
@@ -187,9 +190,10 @@ static int frame_text(lk_hash_writer *w, const lk_frame *fr, const lk_features *
         break;
     case LK_HASHFMT_PDQ:
         if (w->still)
-            fprintf(w->fp, "%s,%d,%s\n", pdq, f->pdq_quality, w->path);
+            fprintf(w->fp, "%s,%d,%s\n", pdq, f->pdq_quality, LKI_ESC(w->path));
         else
-            fprintf(w->fp, "%s,%d,%s,%.3f\n", pdq, f->pdq_quality, w->path, fr->time);
+            fprintf(w->fp, "%s,%d,%s,%.3f\n", pdq, f->pdq_quality, LKI_ESC(w->path),
+                    fr->time);
         break;
     default: /* LK_HASHFMT_VPDQ */
         fprintf(w->fp, "%lld,%d,%s,%.3f\n", (long long)fr->number, f->pdq_quality, pdq, fr->time);
@@ -249,7 +253,7 @@ LK_API int lk_hash_writer_end(lk_hash_writer *w, const char *errmsg)
         rc = error_line(w, w->path, errmsg);
     } else if (w->format == LK_HASHFMT_TABLE) {
         if (errmsg)
-            fprintf(w->fp, "  error: %s\n", errmsg);
+            fprintf(w->fp, "  error: %s\n", LKI_ESC(errmsg));
         fputc('\n', w->fp);
     }
     w->path = NULL;

@@ -6,7 +6,8 @@
  *
  * Invariant: every string that comes from the data (file names, titles,
  * owners, messages) goes through lki_html_text, so the page holds no markup
- * but ours; numbers are printed by us.  Nothing refers outside the page.
+ * but ours and no control character or invalid UTF-8 (escaped as in the
+ * text report); numbers are printed by us.  Nothing refers outside the page.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -15,22 +16,26 @@
 #include "likeness/report.h"
 #include "report/report_internal.h"
 
-void lki_html_text(FILE *fp, const char *s)
+void lki_html_text(FILE *fp, const char *raw)
 {
-    for (; s && *s; s++) {
+    size_t n = lk_text_escape(raw, NULL, 0);
+    char *e = lki_malloc(n + 1);
+    if (!e) {
+        fputs("?", fp);
+        return;
+    }
+    lk_text_escape(raw, e, n + 1); /* no control byte, no invalid UTF-8 */
+    for (const char *s = e; *s; s++) {
         switch (*s) {
         case '&': fputs("&amp;", fp); break;
         case '<': fputs("&lt;", fp); break;
         case '>': fputs("&gt;", fp); break;
         case '"': fputs("&quot;", fp); break;
         case '\'': fputs("&#39;", fp); break;
-        default:
-            if ((unsigned char)*s < 32 && *s != '\n' && *s != '\t')
-                fputc('?', fp);
-            else
-                fputc(*s, fp);
+        default: fputc(*s, fp);
         }
     }
+    lki_free(e);
 }
 
 const char *lki_jstr(const cJSON *o, const char *key)

@@ -16,6 +16,13 @@
  */
 int lki_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
 
+/* Untrusted text for a text output: s escaped (lk_text_escape) into buf
+ * of n bytes, ending in "..." when it did not fit; returns buf.
+ * LKI_ESC(s) does it into a block-scoped buffer, for printf arguments. */
+const char *lki_esc(const char *s, char *buf, size_t n);
+#define LKI_ESC_MAX 8192
+#define LKI_ESC(s) lki_esc((s), (char[LKI_ESC_MAX]){ 0 }, LKI_ESC_MAX)
+
 /* The suspect object of the JSON forms of r (scan_writer.c); NULL when out
  * of memory.  Free with cJSON_Delete. */
 struct lk_scan_result;
@@ -39,7 +46,8 @@ struct lk_scan_report {
 };
 
 /* Pieces of the HTML report (html_parts.c). */
-/* Writes s with &, <, >, " and ' escaped (control characters as '?'). */
+/* Writes s escaped for text (lk_text_escape: control characters and
+ * invalid UTF-8 as C escapes), then with &, <, >, " and ' as entities. */
 void lki_html_text(FILE *fp, const char *s);
 /* String member key of o, or "" when absent or not a string. */
 const char *lki_jstr(const cJSON *o, const char *key);

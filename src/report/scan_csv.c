@@ -4,10 +4,12 @@
  * ("none") for a suspect with neither, so that every suspect appears.
  *
  * RFC 4180: comma-separated, CRLF line ends, a field holding a comma, a
- * quote, a line break or outer spaces is quoted with quotes doubled.  A
- * text field that a spreadsheet would run as a formula (starting with =,
- * +, -, @, a tab or a carriage return: file names come from suspects) is
- * prefixed with a single quote.  Times are seconds to the millisecond,
+ * quote or outer spaces is quoted with quotes doubled.  Text fields are
+ * escaped first (lk_text_escape: control characters, line breaks included,
+ * and invalid UTF-8 as C escapes), so no field holds a raw control byte
+ * and every row is one line.  A text field that a spreadsheet would run
+ * as a formula (starting with =, +, - or @: file names come from suspects)
+ * is prefixed with a single quote.  Times are seconds to the millisecond,
  * scores to 4 decimals; unknown values are empty.  A suspect's rows are
  * built in memory and written with one fwrite, then flushed.
  */
@@ -50,18 +52,25 @@ static void put(struct buf *b, const char *s, size_t n)
     b->n += n;
 }
 
-/* One text field (col > 0: after a comma). */
-static void text(struct buf *b, int col, const char *s)
+/* One text field (col > 0: after a comma), control characters and
+ * invalid UTF-8 escaped first (lk_text_escape), so no row spans lines. */
+static void text(struct buf *b, int col, const char *raw)
 {
     if (col)
         put(b, ",", 1);
-    if (!s || !*s)
+    if (!raw || !*raw)
         return;
-    size_t n = strlen(s);
-    int quote = strpbrk(s, ",\"\r\n") || s[0] == ' ' || s[n - 1] == ' ';
+    size_t n = lk_text_escape(raw, NULL, 0);
+    char *s = lki_malloc(n + 1);
+    if (!s) {
+        b->ok = 0;
+        return;
+    }
+    lk_text_escape(raw, s, n + 1);
+    int quote = strpbrk(s, ",\"") || s[0] == ' ' || s[n - 1] == ' ';
     if (quote)
         put(b, "\"", 1);
-    if (strchr("=+-@\t\r", s[0]))
+    if (strchr("=+-@", s[0]))
         put(b, "'", 1);
     for (const char *p = s; *p; p++) {
         put(b, p, 1);
@@ -70,6 +79,7 @@ static void text(struct buf *b, int col, const char *s)
     }
     if (quote)
         put(b, "\"", 1);
+    lki_free(s);
 }
 
 /* One number field, printf-formatted (never needs quoting). */

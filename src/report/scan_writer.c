@@ -203,6 +203,8 @@ cJSON *lki_scan_json(const lk_scan_result *r)
         cJSON_AddItemToObject(o, "run", run_json(r->run));
     if (r->duplicate_of)
         cJSON_AddStringToObject(o, "duplicate_of", r->duplicate_of);
+    if (lk_json_make_valid(o) < 0)
+        cJSON_Delete(o), o = NULL;
     return o;
 }
 
@@ -217,11 +219,11 @@ static void print_verdict(FILE *fp, const lk_scan_result *r, unsigned flags)
         upper[i] = (char)(name[i] - 'a' + 'A');
     upper[i] = '\0';
     if (flags & LK_SW_COLOR)
-        fprintf(fp, "%s: \033[%sm%s\033[0m", r->file, colors[r->verdict & 3], upper);
+        fprintf(fp, "%s: \033[%sm%s\033[0m", LKI_ESC(r->file), colors[r->verdict & 3], upper);
     else
-        fprintf(fp, "%s: %s", r->file, upper);
+        fprintf(fp, "%s: %s", LKI_ESC(r->file), upper);
     if (r->verdict == LK_VERDICT_ERROR)
-        fprintf(fp, " (%s)\n", r->error[0] ? r->error : "unknown error");
+        fprintf(fp, " (%s)\n", r->error[0] ? LKI_ESC(r->error) : "unknown error");
     else if (r->truncated)
         fprintf(fp, "  (decoded %.1f of %.1f s: cut short, %ld frames sampled)\n", r->decoded,
                 r->duration, r->frames);
@@ -266,9 +268,9 @@ static void print_segment(FILE *fp, const lk_scan_result *r, const lk_scan_match
         fprintf(fp, ", speed x%.2f", s->speed);
     fputc('\n', fp);
     if (d && d->ref_file && m->files > 1)
-        fprintf(fp, "      reference file: %s\n", d->ref_file);
+        fprintf(fp, "      reference file: %s\n", LKI_ESC(d->ref_file));
     if (m->evidence && m->evidence[k])
-        fprintf(fp, "      evidence: %s\n", m->evidence[k]);
+        fprintf(fp, "      evidence: %s\n", LKI_ESC(m->evidence[k]));
 }
 
 /* "about 1 in 10^7 suspects": the chance rate of a match in words (1 in N,
@@ -310,11 +312,12 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
         return;
     print_verdict(fp, r, flags);
     if (r->duplicate_of)
-        fprintf(fp, "  duplicate of %s: the same content, reported before\n", r->duplicate_of);
+        fprintf(fp, "  duplicate of %s: the same content, reported before\n",
+                LKI_ESC(r->duplicate_of));
     for (size_t i = 0; i < r->nmatches; i++) {
         const lk_scan_match *m = &r->matches[i];
         fprintf(fp, "  copy   %.2f (%s)  \"%s\" (%s)  id %s%s\n", m->score,
-                lk_score_words(m->score), m->title, m->owner, m->work_id,
+                lk_score_words(m->score), LKI_ESC(m->title), LKI_ESC(m->owner), LKI_ESC(m->work_id),
                 m->candidate ? "  [candidate: below the match score]" : "");
         print_chance(fp, m->chance);
         for (size_t k = 0; k < m->nsegs; k++)
@@ -322,8 +325,8 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
     }
     for (size_t i = 0; i < r->nstyle; i++)
         fprintf(fp, "  style  %.2f (%s)  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",
-                r->style[i].score, lk_score_words(r->style[i].score), r->style[i].title,
-                r->style[i].owner, r->style[i].work_id);
+                r->style[i].score, lk_score_words(r->style[i].score), LKI_ESC(r->style[i].title),
+                LKI_ESC(r->style[i].owner), LKI_ESC(r->style[i].work_id));
     fputc('\n', fp);
 }
 

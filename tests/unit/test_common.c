@@ -12,6 +12,7 @@
 #include "test.h"
 #include "common/common.h"
 #include "common/atomic_file.h"
+#include "common/escape.h"
 #include "common/hex.h"
 #include "likeness/likeness.h"
 
@@ -174,6 +175,74 @@ static void test_hex(void)
     CHECK(!strncmp(h, "01abab", 6) && strlen(h) == 64);
 }
 
+/* The escaped form of s, in a static buffer. */
+static const char *esc(const char *s)
+{
+    static char buf[256];
+    size_t n = lki_escape_text(s, buf, sizeof buf);
+    CHECK(n == strlen(buf));
+    return buf;
+}
+
+static void test_escape(void)
+{
+    /* plain ASCII and valid UTF-8 (CJK, emoji, combining mark) are kept */
+    CHECK_STR(esc("plain title.mp4"), "plain title.mp4");
+    CHECK_STR(esc("\xe6\x98\xa0\xe7\x94\xbb \xe5\x90\x8d"), "\xe6\x98\xa0\xe7\x94\xbb \xe5\x90\x8d");
+    CHECK_STR(esc("\xf0\x9f\x8e\xac e\xcc\x81"), "\xf0\x9f\x8e\xac e\xcc\x81");
+    CHECK_STR(esc(""), "");
+    CHECK_STR(esc(NULL), "");
+    /* C0 controls, the short forms, backslash, DEL */
+    CHECK_STR(esc("a\nb\tc\rd"), "a\\nb\\tc\\rd");
+    CHECK_STR(esc("\x1b[2J\x01\x1f"), "\\x1b[2J\\x01\\x1f");
+    CHECK_STR(esc("back\\slash"), "back\\\\slash");
+    CHECK_STR(esc("del\x7f"), "del\\x7f");
+    CHECK_STR(esc("owner\nFAKE: MATCH"), "owner\\nFAKE: MATCH");
+    /* C1 controls (U+0080..U+009F, e.g. U+009B CSI): both bytes escaped;
+     * U+00A0 is not a control and stays */
+    CHECK_STR(esc("x\xc2\x9b" "2J\xc2\x85"), "x\\xc2\\x9b" "2J\\xc2\\x85");
+    CHECK_STR(esc("\xc2\xa0"), "\xc2\xa0");
+    /* invalid UTF-8: lone bytes, continuation, overlong, surrogate,
+     * beyond U+10FFFF, truncated sequence */
+    CHECK_STR(esc("a\xff" "b\x9b"), "a\\xffb\\x9b");
+    CHECK_STR(esc("\xc0\xaf"), "\\xc0\\xaf");
+    CHECK_STR(esc("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
+    CHECK_STR(esc("\xed\xa0\x80"), "\\xed\\xa0\\x80");
+    CHECK_STR(esc("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
+    CHECK_STR(esc("\xe6\x98"), "\\xe6\\x98");
+    CHECK_STR(esc("\xe6\x98" "A"), "\\xe6\\x98" "A");
+    CHECK(lki_utf8_valid("\xe6\x98\xa0 ok"));
+    CHECK(!lki_utf8_valid("bad\xff"));
+    CHECK(lki_utf8_valid(""));
+    /* the length is that of the whole form; truncation never splits an
+     * escape, and n = 0 writes nothing */
+    char small[6] = "zzzzz";
+    CHECK_INT(lki_escape_text("ab\x1b" "c", NULL, 0), 7);
+    CHECK_INT(lki_escape_text("ab\x1b" "c", small, sizeof small), 7);
+    CHECK_STR(small, "ab");
+    CHECK_INT(lki_escape_text("\x1b", small, 1), 4);
+    CHECK_STR(small, "");
+    /* no byte of any escaped output is a control or invalid */
+    char all[256], out[1024];
+    for (int i = 1; i < 256; i++)
+        all[i - 1] = (char)i;
+    all[255] = '\0';
+    CHECK_INT(lki_escape_text(all, out, sizeof out), strlen(out));
+    int raw = 0;
+    for (const char *p = out; *p; p++)
+        raw += (unsigned char)*p < 0x20 || *p == 0x7f || (unsigned char)*p >= 0x80;
+    CHECK_INT(raw, 0);
+    /* the FILE* writer gives the same bytes */
+    char *mem = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&mem, &len);
+    CHECK(fp && lki_escape_fputs("t\x1b\xff\xe6\x98\xa0", fp) == 0);
+    if (fp)
+        fclose(fp);
+    CHECK_STR(mem, "t\\x1b\\xff\xe6\x98\xa0");
+    free(mem);
+}
+
 int main(void)
 {
     lk_errbuf e;
@@ -190,6 +259,7 @@ int main(void)
     CHECK_STR(lk_version(), LK_VERSION_STRING);
     test_asserts();
     test_hex();
+    test_escape();
     test_atomic_file();
     TEST_DONE("common");
 }

@@ -2,7 +2,8 @@
  * whole line per suspect in JSON Lines, the text report's timecodes, still
  * sides, reference files and summary line, CSV rows and quoting, and
  * evidence PNGs: plain, and labelled (layout, outlines, captions in the
- * built-in font, text chunks, mode from the umask). */
+ * built-in font, text chunks, mode from the umask); hostile names escaped in
+ * the text forms and CSV, valid JSON with "<key>_bytes" for invalid UTF-8. */
 #include <cJSON.h>
 #include <math.h>
 #include <png.h>
@@ -426,6 +427,79 @@ static void test_labelled(void)
     rmdir(dir);
 }
 
+/* 1 when s holds a control byte other than the line ends of its format
+ * (\n, and \r just before it when crlf), or any invalid UTF-8. */
+static int has_raw_controls(const char *s, int crlf)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\n' && !(crlf && *p == '\r' && p[1] == '\n')) || *p == 0x7f)
+            return 1;
+    return 0;
+}
+
+/* Hostile names: escapes in the text forms and CSV, valid JSON with the
+ * original bytes in "file_bytes". */
+static void test_hostile(void)
+{
+    static lk_scan_match m = { "id\x1b", "T\x1b[2J\xe6\x98\xa0", "o\nFAKE: MATCH", 0,
+                               0.98765, segs, 1, NULL, NULL, 1, 0 };
+    lk_scan_result r = { .file = "in/a\nb\xff.mp4", .verdict = LK_VERDICT_MATCH,
+                         .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1 };
+    for (int f = LK_SCANFMT_TEXT; f <= LK_SCANFMT_CSV; f++) {
+        FILE *fp = tmpfile();
+        CHECK_INT(lk_scan_write(fp, f, 0, &r, 1), 0);
+        CHECK_INT(lk_scan_write_end(fp, f, 1), 0);
+        char *s = slurp(fp);
+        CHECK(!has_raw_controls(s, f == LK_SCANFMT_CSV));
+        CHECK(strstr(s, "\nFAKE") == NULL);
+        CHECK(strstr(s, "\xff") == NULL);
+        if (f == LK_SCANFMT_TEXT || f == LK_SCANFMT_CSV) {
+            CHECK(strstr(s, "in/a\\nb\\xff.mp4") != NULL);
+            CHECK(strstr(s, "T\\x1b[2J\xe6\x98\xa0") != NULL);
+            CHECK(strstr(s, "o\\nFAKE: MATCH") != NULL);
+        } else {
+            cJSON *o = cJSON_Parse(s);
+            cJSON *one = cJSON_IsArray(o) ? cJSON_GetArrayItem(o, 0) : o;
+            const cJSON *file = cJSON_GetObjectItemCaseSensitive(one, "file");
+            const cJSON *bytes = cJSON_GetObjectItemCaseSensitive(one, "file_bytes");
+            CHECK(cJSON_IsString(file) && !strcmp(file->valuestring, "in/a\nb\xef\xbf\xbd.mp4"));
+            CHECK(cJSON_IsString(bytes) &&
+                  !strcmp(bytes->valuestring, "696e2f610a62ff2e6d7034"));
+            CHECK_INT(lk_json_restore_bytes(o), 0);
+            CHECK(cJSON_IsString(file) && !strcmp(file->valuestring, r.file));
+            /* valid names get no "_bytes" sibling */
+            CHECK(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(
+                      cJSON_GetObjectItem(one, "matches"), 0), "title_bytes") == NULL);
+            cJSON_Delete(o);
+        }
+        free(s);
+        fclose(fp);
+    }
+}
+
+/* lk_json_make_valid on a tree: keyed strings get "<key>_bytes", array
+ * items only U+FFFD; lk_json_restore_bytes ignores malformed hex. */
+static void test_json_valid(void)
+{
+    cJSON *o = cJSON_Parse("{\"ok\":\"\xe6\x98\xa0\",\"a\":[\"x\"],\"in\":{\"t\":\"y\"}}");
+    CHECK(o != NULL);
+    cJSON_SetValuestring(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "a"), 0), "x\xff");
+    cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "in"), "t"), "\xc3(");
+    CHECK_INT(lk_json_make_valid(o), 0);
+    char *s = cJSON_PrintUnformatted(o);
+    CHECK_STR(s, "{\"ok\":\"\xe6\x98\xa0\",\"a\":[\"x\xef\xbf\xbd\"],"
+                 "\"in\":{\"t\":\"\xef\xbf\xbd(\",\"t_bytes\":\"c328\"}}");
+    free(s);
+    CHECK_INT(lk_json_restore_bytes(o), 0);
+    CHECK_STR(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "in"), "t")->valuestring, "\xc3(");
+    cJSON_Delete(o);
+    o = cJSON_Parse("{\"f\":\"a\",\"f_bytes\":\"zz\",\"g\":\"b\",\"g_bytes\":\"00\"}");
+    CHECK_INT(lk_json_restore_bytes(o), 0);
+    CHECK_STR(cJSON_GetObjectItem(o, "f")->valuestring, "a");
+    CHECK_STR(cJSON_GetObjectItem(o, "g")->valuestring, "b");
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     test_jsonl_shape();
@@ -433,6 +507,8 @@ int main(void)
     test_text();
     test_text_details();
     test_csv();
+    test_hostile();
+    test_json_valid();
     test_evidence();
     test_append_after_failure();
     test_font();
