@@ -442,7 +442,7 @@ static int has_raw_controls(const char *s, int crlf)
 static void test_hostile(void)
 {
     static lk_scan_match m = { "id\x1b", "T\x1b[2J\xe6\x98\xa0", "o\nFAKE: MATCH", 0,
-                               0.98765, segs, 1, NULL, NULL, 1, 0 };
+                               0.98765, 2.5e-7, segs, 1, NULL, NULL, 1, 0 };
     lk_scan_result r = { .file = "in/a\nb\xff.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1 };
     for (int f = LK_SCANFMT_TEXT; f <= LK_SCANFMT_CSV; f++) {
