@@ -133,14 +133,7 @@ LK_API int lk_scan_hashes(lk_scan_worker *w, const lk_scan_hashlist *l, size_t k
         rc = lki_scan_details(w->s, &fs, r, &err);
     r->frames = fs.frames;
     r->duration = r->decoded = fs.still ? 0 : fs.duration;
-    if (rc < 0) {
-        lk_scan_result_release(r);
-        r->verdict = LK_VERDICT_ERROR;
-        r->error_code = rc;
-        snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
-    } else {
-        r->verdict = lki_scan_decide(w->s, r);
-    }
+    lki_scan_decide(w->s, r, rc, &err);
     lki_frameset_release(&fs);
     return r->verdict;
 }

@@ -125,8 +125,10 @@ void lki_frameset_release(struct lki_frameset *fs);
  * r->matches (suspect.c).  0 or < 0 with err set. */
 int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_result *r,
                          lk_errbuf *err);
-/* The verdict of r's matches and style resemblances (suspect.c). */
-int lki_scan_decide(const lk_scanner *s, const lk_scan_result *r);
+/* Sets r->verdict: an error (r emptied, rc and the message of err kept)
+ * when rc < 0, else the verdict of its matches and style resemblances
+ * (suspect.c).  Returns the verdict. */
+int lki_scan_decide(const lk_scanner *s, lk_scan_result *r, int rc, const lk_errbuf *err);
 
 /* Fills the provenance of r's segments (r->matches[i].details): reference
  * file, hash, frame numbers and regions (provenance.c).  0 or < 0. */

@@ -287,7 +287,7 @@ static int rank_style(const lk_scanner *s, const struct lki_frameset *fs, lk_sca
     return n < 0 ? (int)n : 0;
 }
 
-int lki_scan_decide(const lk_scanner *s, const lk_scan_result *r)
+static int verdict_of(const lk_scanner *s, const lk_scan_result *r)
 {
     for (size_t i = 0; i < r->nmatches; i++)
         if (!r->matches[i].candidate)
@@ -295,6 +295,19 @@ int lki_scan_decide(const lk_scanner *s, const lk_scan_result *r)
     if (r->nstyle && r->style[0].score >= s->p.match.style_threshold)
         return LK_VERDICT_RESEMBLES;
     return LK_VERDICT_CLEAN;
+}
+
+int lki_scan_decide(const lk_scanner *s, lk_scan_result *r, int rc, const lk_errbuf *err)
+{
+    if (rc < 0) {
+        lk_scan_result_release(r);
+        r->verdict = LK_VERDICT_ERROR;
+        r->error_code = rc;
+        snprintf(r->error, sizeof r->error, "%s", err->msg[0] ? err->msg : lk_strerror(rc));
+    } else {
+        r->verdict = verdict_of(s, r);
+    }
+    return r->verdict;
 }
 
 /* With skip_fn (--resume), the content hash first and whether skip_fn
@@ -343,16 +356,8 @@ LK_API int lk_scan_file(lk_scan_worker *w, const char *path, lk_scan_result *r)
     if (fs.truncated)
         snprintf(r->warning, sizeof r->warning, "'%s': decoded %.1f of %.1f s (cut short or "
                  "damaged): only those were scanned", path, fs.decoded, fs.duration);
-    if (rc < 0) {
-        lk_scan_result_release(r);
-        r->verdict = LK_VERDICT_ERROR;
-        r->error_code = rc;
-        snprintf(r->error, sizeof r->error, "%s", err.msg[0] ? err.msg : lk_strerror(rc));
-    } else {
-        r->verdict = lki_scan_decide(w->s, r);
-        if (w->s->p.evidence_dir && r->verdict == LK_VERDICT_MATCH)
-            lki_scan_evidence(w, path, &fs, r);
-    }
+    if (lki_scan_decide(w->s, r, rc, &err) == LK_VERDICT_MATCH && w->s->p.evidence_dir)
+        lki_scan_evidence(w, path, &fs, r);
     lki_frameset_release(&fs);
     return r->verdict;
 }
