@@ -12,7 +12,8 @@
  *                                     (coordinate ascent on their mAP; the
  *                                     measure-only sets are not read)
  *
- * LIST: one picture per line, "<set> <tune|measure> <file>", in the seeded
+ * LIST: one picture per line, "<set> <tune|measure> <file>" (a relative
+ * file is relative to the directory of LIST), in the seeded
  * order the sets were sampled in; every picture already has one size and
  * one encoding (style-eval.sh).  run then drops pictures whose border is
  * one flat colour (a background cue), drops near-duplicates (PDQ distance
@@ -312,11 +313,15 @@ static int load(const char *list, evalset *es)
             fclose(f);
         return -1;
     }
-    char set[64], group[16], path[4096];
+    char set[64], group[16], path[4096], full[8192];
+    const char *slash = strrchr(list, '/');
+    int dirlen = slash ? (int)(slash - list) : 1;
     while (fscanf(f, "%63s %15s %4095s", set, group, path) == 3) {
         int s = set_index(es, set, strcmp(group, "tune") != 0);
+        /* a relative path is relative to the list's directory */
+        snprintf(full, sizeof full, "%.*s/%s", dirlen, slash ? list : ".", path);
         if (s >= 0)
-            add_picture(es, hs, s, path);
+            add_picture(es, hs, s, path[0] == '/' ? path : full);
     }
     fclose(f);
     lk_hasher_free(&hs);
