@@ -25,6 +25,7 @@
 #include "likeness/decode.h"
 #include "likeness/features.h"
 #include "likeness/catalog.h"
+#include "likeness/local.h"
 #include "likeness/match.h"
 #include "likeness/style.h"
 
@@ -79,12 +80,35 @@ typedef struct lk_ref_entries {
     lk_index_frame *v;  /**< entries, in order of their first frame */
     size_t n, cap;      /**< count, capacity */
     int64_t sampled;    /**< frames added (before collapsing) */
+    lk_local_extractor *local; /**< borrowed, set by the caller: with it the
+                                    local features of whole-frame entries
+                                    are kept in loc (see LK_REF_LOCAL_*);
+                                    NULL: none */
+    lk_index_local *loc; /**< packed local sets by entry (data owned) */
+    size_t nloc, loccap; /**< count, capacity */
+    double last_local;  /**< time of the last set kept (internal) */
 } lk_ref_entries;
+
+/** Keypoints kept per reference frame (the measured choice of
+ *  src/features/local.c). */
+#define LK_REF_LOCAL_KEYPOINTS 300
+/**
+ * A new whole-frame entry (a scene cut, the first frame of a run, a
+ * still) gets local features when it is a scene cut or at least this
+ * many seconds after the last entry that got them: 38 bytes x 300
+ * keypoints = 11.4 kB a set, so about 41 MB per hour of moving footage at
+ * one set a second (stills and still shots: one set per run).  Suspects
+ * are sampled at 2 per second, so each suspect frame lies within 0.5 s of
+ * a reference set.
+ */
+#define LK_REF_LOCAL_INTERVAL 1.0
 
 /**
  * Adds one sampled reference frame: its whole-frame entry (all features)
  * and the PDQ of each stored view of usable quality, each collapsed into
- * the run of the same view when it continues it (lk_ref_collapse_view).
+ * the run of the same view when it continues it (lk_ref_collapse_view);
+ * with e->local, the local features of a new whole-frame entry as
+ * LK_REF_LOCAL_INTERVAL says.
  * Returns 0, LK_ENOMEM or LK_EINVAL.  Not thread-safe for one @p h.
  */
 LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_frame *fr);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common.h"
+#include "likeness/local.h"
 #include "catalog/catalog_internal.h"
 
 /* Runs a prepared statement that returns no rows, then finalizes it. */
@@ -253,6 +254,8 @@ struct add_ctx {
     const lk_index_file *f;
     const uint8_t *blob;
     size_t n;
+    const lk_index_local *locals;
+    size_t nlocals;
 };
 
 static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
@@ -267,6 +270,7 @@ static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
     int64_t work = 0;
     LK_TRY(work_row(ix, c->w, &work, err));
     LK_TRY(insert_file(ix, work, c->f, c->blob, c->n, err));
+    LK_TRY(lki_locals_insert(ix, sqlite3_last_insert_rowid(ix->db), c->locals, c->nlocals, err));
     LK_TRY(update_style(ix, work, err));
     return lki_bump_generation(ix, err);
 }
@@ -274,9 +278,34 @@ static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
 LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
                              const lk_index_frame *frames, size_t n, lk_errbuf *err)
 {
+    return lk_index_add_file_locals(ix, w, f, frames, n, NULL, 0, err);
+}
+
+/* Checks the local sets given with a file of n entries. */
+static int check_locals(const lk_index_local *v, size_t nv, size_t n, const char *path,
+                        lk_errbuf *err)
+{
+    lk_local_features lf = { 0 };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < nv; i++) {
+        if (v[i].entry >= n || (i && v[i].entry <= v[i - 1].entry) || !v[i].data ||
+            v[i].bytes > UINT32_MAX || lk_local_unpack(v[i].data, v[i].bytes, &lf) < 0)
+            rc = lki_err(err, LK_EINVAL, "%s: local features of entry %u are invalid", path,
+                         v[i].entry);
+    }
+    lk_local_features_release(&lf);
+    return rc;
+}
+
+LK_API int lk_index_add_file_locals(lk_index *ix, const lk_index_work *w,
+                                    const lk_index_file *f, const lk_index_frame *frames,
+                                    size_t n, const lk_index_local *locals, size_t nlocals,
+                                    lk_errbuf *err)
+{
     LK_TRY(check_work(ix, w, err));
     if (!f->path)
         return lki_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
+    LK_TRY(check_locals(locals, nlocals, n, f->path, err));
     size_t bytes;
     if (lk_mul_size(n ? n : 1, LK_REC_BYTES, &bytes) < 0 || n > UINT32_MAX)
         return lki_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
@@ -292,7 +321,7 @@ LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_inde
         }
         lki_rec_encode(&frames[i], blob + i * LK_REC_BYTES);
     }
-    struct add_ctx c = { w, f, blob, n };
+    struct add_ctx c = { w, f, blob, n, locals, nlocals };
     int rc = lki_db_write(ix, add_fn, &c, err);
     lki_free(blob);
     return rc;

@@ -61,7 +61,8 @@ struct add_args {
     int keyframes, no_scene_cuts, no_crop;
 };
 
-static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index *ro)
+static void run_job(struct job *j, const struct pool *p, lk_hasher *h,
+                    lk_local_extractor *lx, lk_index *ro)
 {
     lk_errbuf err;
     lk_errbuf_clear(&err);
@@ -70,8 +71,10 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         j->rc = 1;
         return;
     }
+    j->e.local = lx; /* local features of the entries (the index drops them if old) */
     if (rc == 0)
         rc = lk_ref_hash_file(j->path, &p->dec, h, &j->e, &j->info, &err);
+    j->e.local = NULL;
     j->rc = rc < 0 ? rc : 0;
     if (rc < 0)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
@@ -81,8 +84,9 @@ static void *worker(void *arg)
 {
     struct pool *p = arg;
     lk_hasher *h = NULL;
+    lk_local_extractor *lx = NULL;
     lk_index *ro = NULL;
-    int ok = lk_hasher_new(&h) == 0;
+    int ok = lk_hasher_new(&h) == 0 && lk_local_new(&lx) == 0;
     lk_index_open(&ro, p->index_path, LK_INDEX_READONLY, NULL);
     for (;;) {
         pthread_mutex_lock(&p->mu);
@@ -94,7 +98,7 @@ static void *worker(void *arg)
             break;
         struct job *j = &p->jobs[i];
         if (ok)
-            run_job(j, p, h, ro);
+            run_job(j, p, h, lx, ro);
         else
             j->rc = LK_ENOMEM, snprintf(j->msg, sizeof j->msg, "%s: out of memory", j->path);
         pthread_mutex_lock(&p->mu);
@@ -104,6 +108,7 @@ static void *worker(void *arg)
     }
     lk_index_close(&ro);
     lk_hasher_free(&h);
+    lk_local_free(&lx);
     return NULL;
 }
 
@@ -155,7 +160,8 @@ static void store(struct writer *w, struct job *j)
         }
         w->in_txn = 1;
     }
-    int rc = lk_index_add_file(w->ix, &work, &f, j->e.v, j->e.n, &err);
+    int rc = lk_index_add_file_locals(w->ix, &work, &f, j->e.v, j->e.n, j->e.loc, j->e.nloc,
+                                      &err);
     if (rc < 0) {
         lk_error("%s", err.msg);
         w->failed++;

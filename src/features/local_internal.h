@@ -36,6 +36,10 @@ typedef struct lk_local_pair {
     int8_t ax, ay, bx, by;
 } lk_local_pair;
 
+/* Grows f's arrays to n entries; desc_mirror exists exactly when mirror.
+ * 0 or LK_ENOMEM (local.c). */
+int lki_local_reserve(lk_local_features *f, size_t n, int mirror);
+
 /* The fixed pattern (LK_LOCAL_TESTS pairs, built once; see local_pattern.c). */
 const lk_local_pair *lki_local_pattern(void);
 

@@ -12,6 +12,9 @@
  *                                                         is the strip: its whole frame)
  *   core 60 % x 50 %    LK_VIEW_CORE     window 6         logos in corners, caption bars
  *   insets              -                detected, <= 2   picture-in-picture anywhere
+ *   local features      whole frame,     whole frame,     crops, reframing, insets,
+ *                       300 keypoints    600 + mirrored   occlusion (local_ref.c,
+ *                       (new entries)                     local_scan.c)
  *
  * A region whose PDQ quality is below LK_SCAN_MIN_QUALITY is neither
  * stored nor queried, with one exception: the whole frame's entry is always
@@ -90,9 +93,10 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
     for (size_t i = 0; i < LK_ARRAY_SIZE(regions); i++) {
         if (!(regions[i].use & LK_REGION_STORED))
             continue;
-        if (regions[i].view == LK_VIEW_FULL)
-            lk_ref_collapse(e->v, &e->n, &f, fr->time, cut);
-        else
+        if (regions[i].view == LK_VIEW_FULL) {
+            if (lk_ref_collapse(e->v, &e->n, &f, fr->time, cut) && e->local)
+                LK_TRY(lki_ref_add_local(e, fr, cut));
+        } else
             LK_TRY(add_view(e, h, fr, regions[i].view));
     }
     e->sampled++;

@@ -82,6 +82,13 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
                        const lk_features *f);
 void lki_frameset_release(struct lki_frameset *fs);
 
+/* Keeps the local features of frame fr for the whole-frame entry just
+ * appended to e (e->n - 1), as LK_REF_LOCAL_INTERVAL says (local_ref.c).
+ * 0 or < 0. */
+int lki_ref_add_local(lk_ref_entries *e, const lk_frame *fr, int cut);
+/* Frees e's local sets (local_ref.c). */
+void lki_ref_locals_release(lk_ref_entries *e);
+
 /* Writes evidence pictures of r's matched segments (scan_evidence.c). */
 void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_frameset *fs,
                        lk_scan_result *r);

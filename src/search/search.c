@@ -143,7 +143,7 @@ void lki_heap_offer(lk_hit *h, size_t *cnt, size_t k, int distance, uint32_t ref
         return;
     if (dedupe && heap_update(h, c, distance, ref, variant))
         return;
-    lk_hit e = {0, ref, (uint16_t)distance, (uint8_t)variant};
+    lk_hit e = {0, ref, (uint16_t)distance, (uint8_t)variant, 0};
     if (c < k) {
         h[c] = e;
         heap_up(h, c);

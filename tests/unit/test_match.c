@@ -71,7 +71,7 @@ static void add_hit(scene *s, size_t q, uint32_t ref, int dist, int variant)
         s->hitcap = s->hitcap ? 2 * s->hitcap : 1024;
         s->hits = realloc(s->hits, s->hitcap * sizeof *s->hits);
     }
-    s->hits[s->nhits++] = (lk_hit){(uint32_t)q, ref, (uint16_t)dist, (uint8_t)variant};
+    s->hits[s->nhits++] = (lk_hit){(uint32_t)q, ref, (uint16_t)dist, (uint8_t)variant, 0};
 }
 
 /* Suspect frames q0..q1 show the reference at r = r0 + speed * (s - s(q0)). */
@@ -475,7 +475,7 @@ static void test_empty(void)
     CHECK_INT(lk_match_align(&p, NULL, 0, 0, NULL, 0, NULL, 0, &r), 0);
     /* hits beyond the radius are ignored */
     lk_ref_frame ref = {0, 0, 1, 1, 0};
-    lk_hit h = {1, 0, 40, 0};
+    lk_hit h = {1, 0, 40, 0, 0};
     CHECK_INT(lk_match_align(&p, qt, 3, 0, &h, 1, &ref, 1, &r), 0);
     lk_match_release(&r);
     lk_match_release(NULL);
@@ -489,7 +489,7 @@ static void expect_einval(const lk_match_params *p, const double *qt, size_t nq,
     lk_match_result r = {0};
     double t = 0;
     lk_ref_frame ref = {0, 0, 0, 0, 0};
-    lk_hit good = {0, 0, 3, 0};
+    lk_hit good = {0, 0, 3, 0, 0};
     CHECK_INT(lk_match_align(&ok, &t, 1, 1, &good, 1, &ref, 1, &r), 1);
     CHECK_INT(lk_match_align(p, qt, nq, still, h, nh, refs, nr, &r), LK_EINVAL);
     CHECK(r.works == NULL && r.nworks == 0);
@@ -500,8 +500,8 @@ static void test_invalid(void)
     lk_match_params p = defaults(), bad;
     double qt[3] = {0, 0.5, 1}, back[3] = {0, 1, 0.5}, nan3[3] = {0, NAN, 1};
     lk_ref_frame refs[2] = {{0, 0, 1, 1, 0}, {0, 0, 2, 1, 0}};
-    lk_hit h = {0, 0, 3, 0};
-    lk_hit hq = {3, 0, 3, 0}, hr = {0, 2, 3, 0}, hv = {0, 0, 3, 8}, hspan = {0, 1, 3, 0};
+    lk_hit h = {0, 0, 3, 0, 0};
+    lk_hit hq = {3, 0, 3, 0, 0}, hr = {0, 2, 3, 0, 0}, hv = {0, 0, 3, 8, 0}, hspan = {0, 1, 3, 0, 0};
     CHECK_INT(lk_match_align(&p, qt, 3, 0, &h, 1, refs, 2, NULL), LK_EINVAL);
     expect_einval(NULL, qt, 3, 0, &h, 1, refs, 2);
     expect_einval(&p, NULL, 3, 0, &h, 1, refs, 2);

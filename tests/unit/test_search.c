@@ -132,7 +132,7 @@ static size_t naive_hits(const naive *t, int radius, size_t k, lk_hit *out)
         for (size_t r = 0; r < t->n; r++)
             if (k > 0 || d[r] <= radius)
                 out[m + count[d[r]]++] = (lk_hit){(uint32_t)f, (uint32_t)r, d[r],
-                                                  t->v[f * t->n + r]};
+                                                  t->v[f * t->n + r], 0};
         m += k > 0 && total > k ? k : total;
     }
     return m;
