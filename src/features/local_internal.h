@@ -76,6 +76,8 @@ typedef struct lk_local_pyramid {
     uint8_t *arena;    /* all level buffers (64-byte aligned) */
     size_t arena_cap;  /* bytes in arena */
     uint16_t *tmp;     /* blur scratch, stride + 8 values */
+    size_t tmp_cap;    /* values in tmp (grown apart from the arena: a wider
+                          picture may need less arena but a longer row) */
 } lk_local_pyramid;
 
 /* Builds levels 0..levels-1 of img (levels too small for the margin are
