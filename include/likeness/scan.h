@@ -151,6 +151,23 @@ LK_API int lk_ref_collapse_view(lk_index_frame *v, size_t *n, int view, const lk
 
 /* ---- the scanner (src/scan/scanner.c, suspect.c, evidence.c) ---- */
 
+/**
+ * Where a segment's strongest frame match verified by local features lies,
+ * on both sides.  Boxes are fractions of their frame (x, y of the top-left
+ * corner, width, height, each in [0,1]): the part of the suspect frame
+ * that shows the reference, and the part of the reference it shows.
+ */
+typedef struct lk_scan_region_match {
+    int inliers;            /**< 0: no verified local match in the segment
+                                 (the fields below are zero) */
+    float sus[4];           /**< suspect box: x, y, w, h */
+    float ref[4];           /**< reference box: x, y, w, h */
+    float scale;            /**< reference pixels per suspect pixel (frames at
+                                 the index's working size) */
+    int mirror;             /**< 1: the suspect shows the reference mirrored */
+    double s_time, r_time;  /**< suspect and reference time of that match, s */
+} lk_scan_region_match;
+
 /** One reference work with copy evidence. */
 typedef struct lk_scan_match {
     const char *work_id, *title, *owner; /**< borrowed from the scanner */
@@ -159,6 +176,8 @@ typedef struct lk_scan_match {
     lk_segment *segs;                    /**< aligned segments, best first (owned) */
     size_t nsegs;                        /**< number of segments */
     char **evidence;                     /**< per segment: PNG path or NULL (owned);
+                                              the array may be NULL */
+    lk_scan_region_match *regions;       /**< per segment: matched regions (owned);
                                               the array may be NULL */
 } lk_scan_match;
 
@@ -230,6 +249,14 @@ LK_API void lk_scanner_free(lk_scanner **s);
 
 /** Number of indexed entries (0: every suspect will be clean). */
 LK_API size_t lk_scanner_entries(const lk_scanner *s);
+
+/** Number of indexed frames with local features (0: crops, reframings
+ *  and insets are found only through the fixed windows). */
+LK_API size_t lk_scanner_local_sets(const lk_scanner *s);
+
+/** 1 when the index can hold local features; 0 for an index made before
+ *  them (format LK_INDEX_FORMAT_NO_LOCAL: rebuild it to get them). */
+LK_API int lk_scanner_has_locals(const lk_scanner *s);
 
 /**
  * Creates a worker of @p s for one thread.  Returns 0 or LK_ENOMEM.  Free

@@ -68,7 +68,11 @@ static cJSON *match_json(const lk_scan_match *m)
     add_work_fields(o, m->work_id, m->title, m->owner, m->score);
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
-        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL));
+    {
+        cJSON *so = segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL);
+        lki_region_json(so, m->regions ? &m->regions[i] : NULL);
+        cJSON_AddItemToArray(segs, so);
+    }
     return o;
 }
 
@@ -160,8 +164,10 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
         const lk_scan_match *m = &r->matches[i];
         fprintf(fp, "  copy   %.2f  \"%s\" (%s)  id %s\n", m->score, m->title, m->owner,
                 m->work_id);
-        for (size_t k = 0; k < m->nsegs; k++)
+        for (size_t k = 0; k < m->nsegs; k++) {
             print_segment(fp, &m->segs[k], m->evidence ? m->evidence[k] : NULL);
+            lki_region_print(fp, m->regions ? &m->regions[k] : NULL);
+        }
     }
     for (size_t i = 0; i < r->nstyle; i++)
         fprintf(fp, "  style  %.2f  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",

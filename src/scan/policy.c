@@ -105,7 +105,7 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
 
 /* ---- suspect side ---- */
 
-static int push_time(struct lki_frameset *fs, double t)
+int lki_frameset_push_time(struct lki_frameset *fs, double t)
 {
     if (fs->n == fs->cap) {
         size_t cap = fs->cap ? 2 * fs->cap : 64;
@@ -188,7 +188,7 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
             LK_TRY(query_rect(fs, h, fr, &r));
         }
     }
-    return fs->nq > before ? push_time(fs, fr->time) : 0;
+    return fs->nq > before ? lki_frameset_push_time(fs, fr->time) : 0;
 }
 
 void lki_frameset_release(struct lki_frameset *fs)
@@ -200,5 +200,6 @@ void lki_frameset_release(struct lki_frameset *fs)
         lki_free(fs->pics[i].px);
     lki_free(fs->pics);
     lki_free(fs->styles);
+    lki_free(fs->lhits);
     memset(fs, 0, sizeof *fs);
 }

@@ -34,11 +34,23 @@ struct lk_scanner {
     size_t nworks;
     lk_decode_opts suspect_dec;    /* sampling of suspects */
     lk_decode_opts ref_dec;        /* sampling the index was built with */
+    struct lki_local_db *local;    /* local features of the index (local_scan.c);
+                                      NULL when it has none */
+    int has_locals;                /* the index's format can hold them */
 };
 
 struct lk_scan_worker {
     lk_scanner *s;                 /* borrowed */
     lk_hasher *hasher;             /* owned */
+    struct lki_local_worker *local; /* owned; NULL when the index has no local sets */
+};
+
+/* A suspect frame verified against an indexed frame by local features. */
+struct lki_local_hit {
+    uint32_t frame;                /* usable frame (index into qtimes) */
+    uint32_t pos;                  /* search position of the reference entry */
+    uint16_t inliers;              /* of the fit */
+    lk_scan_region_match region;   /* boxes, scale, mirror (times unset) */
 };
 
 /* A decoded picture kept for later (dense RGB24, px owned). */
@@ -73,6 +85,8 @@ struct lki_frameset {
     struct lki_pic *pics;          /* with evidence: pics[i] of usable frame i, px
                                       NULL past the budget; capacity cap */
     size_t pic_bytes;              /* bytes kept in pics */
+    struct lki_local_hit *lhits;   /* verified local matches, by frame */
+    size_t nlh, lhcap;
 };
 
 /* Adds the queries of one sampled suspect frame (features f of the whole
@@ -86,6 +100,26 @@ void lki_frameset_release(struct lki_frameset *fs);
  * appended to e (e->n - 1), as LK_REF_LOCAL_INTERVAL says (local_ref.c).
  * 0 or < 0. */
 int lki_ref_add_local(lk_ref_entries *e, const lk_frame *fr, int cut);
+/* Appends a usable frame at time t (policy.c).  0 or LK_ENOMEM. */
+int lki_frameset_push_time(struct lki_frameset *fs, double t);
+
+/* Local features in the scan (local_scan.c): loading the index's sets
+ * and building the voting index (0 or < 0 with err), freeing them; a
+ * worker's extractor and matcher (0 or LK_ENOMEM); one sampled frame
+ * (usable: fs->n before the frame was added) voted for and verified, a
+ * verified match making the frame usable (0 or < 0); the verified
+ * matches appended to a suspect's frame hits, merged per (frame, entry)
+ * (0 or LK_ENOMEM); the regions of segments (0 or LK_ENOMEM). */
+int lki_scanner_local_open(lk_scanner *s, lk_errbuf *err);
+void lki_scanner_local_free(lk_scanner *s);
+int lki_worker_local_new(lk_scan_worker *w);
+void lki_worker_local_free(lk_scan_worker *w);
+int lki_scan_local_frame(lk_scan_worker *w, struct lki_frameset *fs, const lk_frame *fr,
+                         size_t usable);
+int lki_scan_local_hits(const lk_scanner *s, const struct lki_frameset *fs, lk_hits *hits);
+int lki_scan_local_regions(const struct lki_frameset *fs, const uint32_t *gpos,
+                           const lk_ref_frame *refs, size_t nrefs, lk_scan_match *m);
+
 /* Frees e's local sets (local_ref.c). */
 void lki_ref_locals_release(lk_ref_entries *e);
 

@@ -35,7 +35,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, segs, 2, ev };
+                               0.98765, segs, 2, ev, NULL };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
