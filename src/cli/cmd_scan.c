@@ -299,6 +299,10 @@ static int open_scanner(const struct scan_args *a, lk_paths *done, lk_scanner **
     }
     if (!lk_scanner_entries(*sc))
         lk_warning("the index '%s' is empty: every suspect will be clean", a->index);
+    else if (!lk_scanner_has_locals(*sc))
+        lk_warning("the index '%s' was made before local features: crops, reframings and "
+                   "insets are found only through fixed windows; rebuild it to find them",
+                   a->index);
     return 0;
 }
 

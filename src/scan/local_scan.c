@@ -39,7 +39,10 @@
 #include "scan/scan_internal.h"
 
 #define LKI_SUS_KEYPOINTS 600 /* suspect keypoints (src/features/local.c) */
-#define LKI_VOTE_RADIUS 16    /* descriptor match radius of a vote */
+#define LKI_VOTE_RADIUS 15    /* descriptor match radius of a vote */
+/* Substring buckets fuller than 4 times the mean (n / 65536) plus 8 are
+ * not probed (lk_vote_index_query's max_bucket). */
+#define LKI_BUCKET_CAP(n) (4 * (n) / 65536 + 8)
 #define LKI_VIDEO_STRIDE 2    /* a video frame votes with every 2nd keypoint */
 #define LKI_VOTE_MAX_HITS 32  /* a descriptor matching more does not vote */
 #define LKI_MIN_VOTES 6       /* fewer votes than this: not a candidate */
@@ -63,6 +66,7 @@ struct lki_local_db {
     struct lki_local_set *sets;
     size_t nsets, setcap;
     lk_vote_index *vote;
+    size_t max_bucket;     /* substring buckets fuller than this are not probed */
     lk_local_features tmp; /* unpacking scratch while loading */
 };
 
@@ -161,6 +165,7 @@ int lki_scanner_local_open(lk_scanner *s, lk_errbuf *err)
         db_free(db);
         return rc < 0 ? rc : 0;
     }
+    db->max_bucket = LKI_BUCKET_CAP(db->n);
     s->local = db;
     return 0;
 }
@@ -319,7 +324,7 @@ int lki_scan_local_frame(lk_scan_worker *w, struct lki_frameset *fs, const lk_fr
     LK_TRY(make_queries(l));
     size_t nq = make_vote_queries(l, fs->still);
     long nc = lk_vote_index_query(db->vote, l->q, nq, LKI_VOTE_RADIUS, LKI_VOTE_MAX_HITS,
-                                  LKI_MIN_VOTES, &l->scratch, cand,
+                                  db->max_bucket, LKI_MIN_VOTES, &l->scratch, cand,
                                   fs->still ? LKI_CANDIDATES : LKI_VIDEO_CANDIDATES);
     LK_TRY((int)nc);
     int rc = verify(db, l, fs, fr, usable, cand, nc);

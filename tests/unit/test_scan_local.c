@@ -163,12 +163,14 @@ static void check_vote(const lk_ref_entries *e)
     lk_vote_index *vm = NULL, *vb = NULL;
     CHECK_INT(lk_vote_index_new(&vm, d, so, n * nsets, nsets, LK_SEARCH_MIH), 0);
     CHECK_INT(lk_vote_index_new(&vb, d, so, n * nsets, nsets, LK_SEARCH_BRUTE), 0);
-    CHECK_INT(lk_searcher_method(lk_vote_index_searcher(vm)), LK_SEARCH_MIH);
+    CHECK(lk_vote_index_tables(vm) == 1 && lk_vote_index_tables(vb) == 0);
     lk_hits hm = { 0 }, hb = { 0 };
     lk_vote om[10], ob[10];
-    for (int radius = 8; radius <= 40; radius += 16) {
-        long a = lk_vote_index_query(vm, f.desc, n, radius, 0, 1, &hm, om, 10);
-        long b = lk_vote_index_query(vb, f.desc, n, radius, 0, 1, &hb, ob, 10);
+    static const int radii[] = { 0, 8, 15, 16, 40 }; /* tables up to 15, then brute force */
+    for (size_t ri = 0; ri < sizeof radii / sizeof *radii; ri++) {
+        int radius = radii[ri];
+        long a = lk_vote_index_query(vm, f.desc, n, radius, 0, 0, 1, &hm, om, 10);
+        long b = lk_vote_index_query(vb, f.desc, n, radius, 0, 0, 1, &hb, ob, 10);
         int same = a > 0 && a == b && hm.n == hb.n && memcmp(om, ob, a * sizeof *om) == 0;
         for (size_t i = 0; same && i < hm.n; i++)
             same = hm.v[i].query == hb.v[i].query && hm.v[i].ref == hb.v[i].ref &&
@@ -178,7 +180,12 @@ static void check_vote(const lk_ref_entries *e)
         for (long i = 1; i < a; i++)
             CHECK(om[i].votes <= om[i - 1].votes);
     }
-    CHECK_INT(lk_vote_index_query(vm, f.desc, n, 257, 0, 1, &hm, om, 10), LK_EINVAL);
+    /* a bucket cap only leaves matches out */
+    long a = lk_vote_index_query(vm, f.desc, n, 15, 0, 2, 1, &hm, om, 10);
+    size_t capped = hm.n;
+    CHECK(a > 0 && lk_vote_index_query(vm, f.desc, n, 15, 0, 0, 1, &hb, ob, 10) > 0 &&
+          capped < hb.n && om[0].set == 0);
+    CHECK_INT(lk_vote_index_query(vm, f.desc, n, 257, 0, 0, 1, &hm, om, 10), LK_EINVAL);
     so[0] = 99;
     lk_vote_index *bad = NULL;
     CHECK_INT(lk_vote_index_new(&bad, d, so, n * nsets, nsets, LK_SEARCH_AUTO), LK_EINVAL);
