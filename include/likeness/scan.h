@@ -166,6 +166,10 @@ typedef struct lk_scan_region_match {
                                  the index's working size) */
     int mirror;             /**< 1: the suspect shows the reference mirrored */
     double s_time, r_time;  /**< suspect and reference time of that match, s */
+    uint32_t frame;         /**< the suspect's usable frame of that match (as
+                                 lk_segment.best_query) */
+    uint32_t ref_pos;       /**< search position of its reference entry (as
+                                 lk_segment.best_ref) */
 } lk_scan_region_match;
 
 /** One reference work with copy evidence. */

@@ -11,7 +11,9 @@
  * given, and its SHA-256 is checked before it is decoded: a reference that
  * has moved, changed or cannot be read leaves that segment without
  * evidence (its path stays NULL) and says why in the result's warning,
- * never a wrong picture.
+ * never a wrong picture.  A segment with a matched region (local
+ * features) shows that region's frame match instead, its boxes outlined in
+ * yellow on both sides.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -128,29 +130,69 @@ static const char *find_media(lk_scan_result *r, const char *given, const char *
     return path;
 }
 
+/* The segment's matched region, or NULL. */
+static const lk_scan_region_match *region_of(const struct item *it)
+{
+    const lk_scan_region_match *g = it->m->regions ? &it->m->regions[it->k] : NULL;
+    return g && g->inliers > 0 ? g : NULL;
+}
+
+/* Outlines box b (fractions of the picture) in yellow, 2 pixels wide. */
+static void outline(struct lki_pic *p, const float b[4])
+{
+    int w = p->img.width, h = p->img.height;
+    int x0 = (int)(b[0] * w), y0 = (int)(b[1] * h);
+    int x1 = (int)((b[0] + b[2]) * w) - 1, y1 = (int)((b[1] + b[3]) * h) - 1;
+    x0 = LK_MAX(0, x0), y0 = LK_MAX(0, y0), x1 = LK_MIN(w - 1, x1), y1 = LK_MIN(h - 1, y1);
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            if (x > x0 + 1 && x < x1 - 1 && y > y0 + 1 && y < y1 - 1)
+                continue;
+            uint8_t *px = p->px + (size_t)y * (size_t)p->img.stride + 3 * (size_t)x;
+            px[0] = 255, px[1] = 220, px[2] = 0;
+        }
+}
+
+/* Writes the evidence picture of item it from the two frames. */
+static void write_pair(const lk_scanner *s, lk_scan_result *r, const struct item *it,
+                       const struct lki_pic *sus, struct lki_pic *ref)
+{
+    const lk_scan_region_match *g = region_of(it);
+    struct lki_pic boxed = { 0 };
+    lk_errbuf err;
+    if (g && lki_pic_keep(&boxed, &sus->img) == 0) {
+        outline(&boxed, g->sus);
+        outline(ref, g->ref);
+        sus = &boxed;
+    }
+    char *out = evidence_path(s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
+                              it->k);
+    if (out && lk_evidence_write_png(out, &sus->img, &ref->img, &err) == 0)
+        it->m->evidence[it->k] = out, out = NULL;
+    else
+        warn(r, "%s", out ? err.msg : "out of memory");
+    lki_free(out);
+    lki_free(boxed.px);
+}
+
 static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
                  const struct lki_pic *sus)
 {
     lk_scanner *s = w->s;
     const lk_segment *sg = &it->m->segs[it->k];
+    const lk_scan_region_match *g = region_of(it);
     lk_index_entry e;
     lk_errbuf err;
     struct lki_pic ref = { 0 };
     char *given = NULL, *abs = NULL;
     const char *path = NULL;
-    if (lki_scanner_entry(s, sg->best_ref, &e, &given, &abs, &err) < 0)
+    if (lki_scanner_entry(s, g ? g->ref_pos : sg->best_ref, &e, &given, &abs, &err) < 0)
         warn(r, "%s", err.msg);
     else if (!e.file_imported) /* imported: pre-computed hashes, no media to show */
         path = find_media(r, given, abs, e.file_sha256);
     double rt = e.frame.t0;
     if (path && grab(path, &s->ref_dec, &rt, 1, &ref) == 1) {
-        char *out = evidence_path(s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
-                                  it->k);
-        if (out && lk_evidence_write_png(out, &sus->img, &ref.img, &err) == 0)
-            it->m->evidence[it->k] = out, out = NULL;
-        else
-            warn(r, "%s", out ? err.msg : "out of memory");
-        lki_free(out);
+        write_pair(s, r, it, sus, &ref);
     } else if (path) {
         warn(r, "cannot decode reference '%s'", path);
     }
@@ -183,8 +225,9 @@ void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_fra
         lk_scan_match *m = &r->matches[i];
         for (size_t k = 0; m->score >= s->p.match.min_score && k < m->nsegs &&
                            k < LK_SCAN_MAX_EVIDENCE; k++, n++) {
-            uint32_t q = m->segs[k].best_query;
             items[n] = (struct item){ m, k };
+            const lk_scan_region_match *g = region_of(&items[n]);
+            uint32_t q = g ? g->frame : m->segs[k].best_query;
             if (fs->pics && fs->pics[q].px)   /* kept from the scan's decode */
                 use[n] = &fs->pics[q];
             else                              /* past the budget: decode again */

@@ -417,6 +417,8 @@ int lki_scan_local_regions(const struct lki_frameset *fs, const uint32_t *gpos,
         m->regions[k] = h->region;
         m->regions[k].s_time = fs->qtimes[h->frame];
         m->regions[k].r_time = rf->t0;
+        m->regions[k].frame = h->frame;
+        m->regions[k].ref_pos = h->pos;
     }
     return 0;
 }
