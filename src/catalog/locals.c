@@ -25,6 +25,14 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* The checksum of a file's locals blob: XXH3-64 of its bytes, seeded with
+ * the file row and the set count (a blob moved or cut short fails). */
+static uint64_t locals_checksum(const void *blob, size_t len, int64_t sets, int64_t row)
+{
+    uint64_t seed = lki_checksum64(&row, sizeof row, (uint64_t)sets ^ 0x6c6f63616c73ULL);
+    return lki_checksum64(blob, len, seed);
+}
+
 LK_API int lk_index_has_locals(const lk_index *ix)
 {
     return ix && ix->format >= 5;
@@ -65,7 +73,7 @@ int lki_locals_insert(lk_index *ix, int64_t row, const lk_index_local *v, size_t
         sqlite3_bind_int64(st, 1, row);
         sqlite3_bind_int64(st, 2, (int64_t)n);
         sqlite3_bind_blob64(st, 3, blob, len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, (int64_t)lki_blob_checksum(blob, n, row));
+        sqlite3_bind_int64(st, 4, (int64_t)locals_checksum(blob, len, (int64_t)n, row));
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         rc = rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "cannot add local features", err);
@@ -113,7 +121,7 @@ static int walk_rows(lk_index *ix, sqlite3_stmt *st,
             size_t len = (size_t)sqlite3_column_bytes(st, 2);
             int64_t sets = sqlite3_column_int64(st, 3);
             uint64_t sum = (uint64_t)sqlite3_column_int64(st, 4);
-            if (sets < 0 || entries < 0 || lki_blob_checksum(b, (size_t)sets, row) != sum)
+            if (sets < 0 || entries < 0 || locals_checksum(b, len, sets, row) != sum)
                 return lki_err(err, LK_ECORRUPT, "%s: index damaged: local features of "
                                "file %lld fail their checksum", ix->path, (long long)row);
             int r = walk_blob(ix, row, (size_t)entries, base, b, len, sets, fn, ctx, err);
