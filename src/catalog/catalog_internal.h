@@ -103,6 +103,10 @@ uint64_t lki_blob_checksum(const void *blob, size_t n_entries, int64_t row);
 int lki_locals_insert(lk_index *ix, int64_t row, const lk_index_local *v, size_t n,
                       lk_errbuf *err);
 
+/* Verifies every locals blob (checksum, layout, each packed set) for
+ * lk_index_verify.  0 or LK_ECORRUPT with a message (locals.c). */
+int lki_locals_check(lk_index *ix, lk_errbuf *err);
+
 /* Record codec (record.c). */
 void lki_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES]);
 void lki_rec_decode(const uint8_t rec[LK_REC_BYTES], lk_index_frame *f);

@@ -149,3 +149,29 @@ LK_API int lk_index_locals(lk_index *ix,
     sqlite3_finalize(st);
     return rc;
 }
+
+/* What lki_locals_check walks with: scratch features, the first bad set. */
+struct check_ctx {
+    lk_local_features f;
+    long bad;             /* search position of a malformed set, or -1 */
+};
+
+static int check_set(uint32_t pos, const uint8_t *set, size_t bytes, void *vctx)
+{
+    struct check_ctx *c = vctx;
+    int n = lk_local_unpack(set, bytes, &c->f);
+    if (n == LK_EFORMAT)
+        c->bad = (long)pos;
+    return n == LK_EFORMAT ? LK_ECORRUPT : n < 0 ? n : 0;
+}
+
+int lki_locals_check(lk_index *ix, lk_errbuf *err)
+{
+    struct check_ctx c = { { 0 }, -1 };
+    int rc = lk_index_locals(ix, check_set, &c, err);
+    lk_local_features_release(&c.f);
+    if (c.bad >= 0)
+        rc = lki_err(err, LK_ECORRUPT, "%s: index damaged: the local features of entry %ld "
+                     "are malformed", ix->path, c.bad);
+    return rc < 0 ? rc : 0;
+}

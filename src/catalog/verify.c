@@ -92,6 +92,7 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
     LK_TRY(pragma_check(ix, "PRAGMA foreign_key_check", NULL, err));
     LK_TRY(check_meta(ix, err));
     LK_TRY(check_files(ix, err));
+    LK_TRY(lki_locals_check(ix, err));
     int rc = lki_segfile_check(ix, err);
     LK_TRY(rc);
     if (rc == 1) {

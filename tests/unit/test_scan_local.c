@@ -5,8 +5,9 @@
  * over the same descriptors finds; a 20 % crop at an offset of the demo's
  * key art, scaled back, is a match only with local features (an index of
  * the same pictures without them does not call it a match), with the matched region
- * right on both sides; an index of the previous format opens and scans
- * without them. */
+ * right on both sides; damaged sets are reported by verify and refused by
+ * the scanner; an index of the previous format opens and scans without
+ * them. */
 #include <math.h>
 #include <png.h>
 #include <sqlite3.h>
@@ -248,6 +249,23 @@ static void sql(const char *path, const char *q)
     sqlite3_close(db);
 }
 
+/* Damaged local features: verify names them, a scan refuses the index. */
+static void check_damage(const char *idx)
+{
+    lk_errbuf err;
+    lk_index *ix = NULL;
+    lk_scan_params p;
+    lk_scanner *s = NULL;
+    sql(idx, "UPDATE locals SET data = zeroblob(length(data)) WHERE rowid = 2");
+    CHECK_INT(lk_index_open(&ix, idx, LK_INDEX_READONLY, &err), 0);
+    CHECK_INT(lk_index_verify(ix, NULL, &err), LK_ECORRUPT);
+    CHECK(strstr(err.msg, "local features") != NULL && strstr(err.msg, idx) != NULL);
+    lk_index_close(&ix);
+    lk_scan_params_default(&p);
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), LK_ECORRUPT);
+    CHECK(s == NULL && strstr(err.msg, "local features") != NULL);
+}
+
 /* An index of format 4 (no locals table) opens and scans on PDQ alone. */
 static void check_old_format(const char *idx, const char *exact)
 {
@@ -313,6 +331,7 @@ int main(void)
     check_storage(with, &kept, before);
     check_vote(&kept);
     check_crop(with, without, crop);
+    check_damage(with);
     check_old_format(with, REF_PNG);
 
     lk_ref_entries_release(&kept);
