@@ -16,15 +16,22 @@
  *   vote radius 31, all keypoints, 4 candidates   27 found  57.6 s
  *   radius 24, every 2nd keypoint, 2 candidates   27        26.7 s
  *   the same, stills with every keypoint and 4    30        30.8 s
- *   radius 16 (this), likewise                    30        21.7 s
+ *   radius 16, likewise                           30        21.7 s
  *   radius 15 (no substring radius 1)             27        21.2 s
  *   local features on every 2nd video frame only  27        27.2 s (r 24)
- * At radius 16 a frame costs 1.8 ms extracting, 3.2 ms voting (MIH over
+ * At radius 16 a frame cost 1.8 ms extracting, 3.2 ms voting (MIH over
  * 22k descriptors: probing and verifying candidates; ORB-like bits are
  * clustered, so buckets are fuller than uniform data's) and 1.4 ms
- * verifying.  Voting needs only a share of the true matches (the fit then
- * matches within 64 bits, geometry.c); MIH's probes grow steeply with the
- * radius (16: 32 buckets per query, 24: 160, 31: 272).
+ * verifying.  On the index of all 53 references (255k descriptors) MIH
+ * voting made the scan 8x slower, so votes now come from exact 16-bit
+ * substring tables at radius 15 (src/search/vote.c) with crowded buckets
+ * left out: against 12.3 s and 15 found without local features,
+ *   bucket cap 8 x mean + 16                      26 found  28.0 s
+ *   cap 24                                        26        24.2 s
+ *   cap 12                                        25        20.1 s
+ *   cap 4 x mean + 8 (~24), SIMD distances (this) 27        19.2 s
+ * Voting needs only a share of the true matches (the fit then matches
+ * within 64 bits, geometry.c).
  *
  * Invariants: the loaded arrays and the voting index never change after
  * lki_scanner_local_open; set i's descriptors and keypoints are
