@@ -67,7 +67,7 @@ static lk_scan_run run = { .version = "0.1.0", .index_path = "refs.idx",
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "ep-<1>", "Starfall <script>alert(1)</script>", "Studio & Co",
-                               0, 0.7122, 3.88e-34, segs, 2, evidence, details, 2, 0 };
+                               0, 0.7122, 3.88e-34, segs, 2, evidence, details, 2, 0, NULL };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other \"Owner\"", 0.41 };
     lk_scan_result r = { .file = "in/clip \"1\".mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
