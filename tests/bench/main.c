@@ -108,7 +108,8 @@ int main(int argc, char **argv)
                    {"features", bench_features},
                    {"decode", bench_decode},
                    {"index", bench_index},
-                   {"local", bench_local}};
+                   {"local", bench_local},
+                   {"vote", bench_vote}};
     int failed = 0;
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
         int (*fn)(const bench_opts *) = drivers[i].fn;
