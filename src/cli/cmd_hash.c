@@ -161,6 +161,31 @@ static int run(const struct hash_args *a, int n, char **files)
     return failed ? LK_EXIT_ERROR : LK_EXIT_OK;
 }
 
+/* Turns the flags into decoding options: the sharing formats hash as
+ * their reference hashers do (their pixels, borders kept) unless told
+ * otherwise.  Prints the error of contradicting flags and returns -1. */
+static int settle(struct hash_args *a)
+{
+    int sharing = a->format == LK_HASHFMT_PDQ || a->format == LK_HASHFMT_VPDQ;
+    a->dec.scene_cuts = !a->no_scene_cuts;
+    if (a->crop && a->no_crop) {
+        lk_error("--crop and --no-crop contradict each other");
+        return -1;
+    }
+    a->dec.crop_borders = sharing ? a->crop : !a->no_crop;
+    if (a->reference && a->no_reference) {
+        lk_error("--reference and --no-reference contradict each other");
+        return -1;
+    }
+    a->dec.reference = a->reference || (sharing && !a->no_reference);
+    if (a->dec.reference && a->dec.keyframes) {
+        lk_error("--keyframes samples differently from the reference hashers");
+        fputs("hint: --no-reference hashes key frames at the working size\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_hash(int argc, char **argv)
 {
     struct hash_args a = { .format = LK_HASHFMT_TABLE };
@@ -206,24 +231,8 @@ static int cmd_hash(int argc, char **argv)
               "vPDQ hasher does\n", stderr);
         return LK_EXIT_ERROR;
     }
-    a.dec.scene_cuts = !a.no_scene_cuts;
-    /* the sharing formats hash as their reference hashers, which keep borders */
-    int sharing = a.format == LK_HASHFMT_PDQ || a.format == LK_HASHFMT_VPDQ;
-    if (a.crop && a.no_crop) {
-        lk_error("--crop and --no-crop contradict each other");
+    if (settle(&a) < 0)
         return LK_EXIT_ERROR;
-    }
-    a.dec.crop_borders = sharing ? a.crop : !a.no_crop;
-    if (a.reference && a.no_reference) {
-        lk_error("--reference and --no-reference contradict each other");
-        return LK_EXIT_ERROR;
-    }
-    a.dec.reference = a.reference || (sharing && !a.no_reference);
-    if (a.dec.reference && a.dec.keyframes) {
-        lk_error("--keyframes samples differently from the reference hashers");
-        fputs("hint: --no-reference hashes key frames at the working size\n", stderr);
-        return LK_EXIT_ERROR;
-    }
     return run(&a, n, argv);
 }
 
