@@ -7,8 +7,9 @@
  *
  * Invariant: a list's suspect k covers entries first[k] .. first[k+1]-1 of
  * v; names[k] is its report name.  Each query's 8 dihedral slots hold the
- * same hash (a PDQ hash does not give its flips'), so a hit's variant is 0
- * after merge_frame_hits keeps the first of equal hits.
+ * variants estimated from the hash (lk_pdq_dihedral_from_hash: a hash does
+ * not give its flips' exactly), so mirrored and rotated copies are found
+ * within a few bits more than from the media; a hit's variant says which.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,8 +101,7 @@ static int hash_frames(const lk_index_frame *v, size_t n, int still, struct lki_
         fs->duration = LK_MAX(fs->duration, v[i].t0);
         if (v[i].quality < LK_SCAN_MIN_QUALITY)
             continue;
-        for (int d = 0; d < LK_DIHEDRAL_COUNT; d++)
-            fs->queries[fs->nq * LK_DIHEDRAL_COUNT + d] = v[i].pdq;
+        lk_pdq_dihedral_from_hash(&v[i].pdq, &fs->queries[fs->nq * LK_DIHEDRAL_COUNT]);
         fs->qframe[fs->nq] = (uint32_t)fs->n;
         fs->qwhere[fs->nq] = (struct lki_query_where){ 0, { 0, 0, 1, 1 } }; /* whole frame */
         fs->nq++;
