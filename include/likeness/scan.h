@@ -476,10 +476,15 @@ LK_API const char *lk_scan_hashlist_name(const lk_scan_hashlist *l, size_t k);
  * Scans suspect @p k of @p l into @p r (overwritten; r->file is
  * lk_scan_hashlist_name) as lk_scan_file scans media, with what a shared
  * hash carries: each hash of usable quality (LK_SCAN_MIN_QUALITY) is one
- * whole-frame query at its timestamp, searched against every stored view;
- * there are no sub-window queries, no mirrored variants (a PDQ hash does
- * not give its flips' hashes) and no style (so never LK_VERDICT_RESEMBLES).
- * No evidence pictures.  Returns the verdict.  One worker per thread.
+ * whole-frame query at its timestamp with its 8 dihedral variants
+ * estimated from the hash (lk_pdq_dihedral_from_hash: a PDQ hash does not
+ * give its flips' exactly), searched against every stored view; there are
+ * no sub-window queries and no style (so never LK_VERDICT_RESEMBLES).
+ * No evidence pictures.  r->content_hash is the suspect's content (a vPDQ
+ * list: the file's SHA-256; a PDQ list's suspect: the SHA-256 of
+ * "pdq HASH QUALITY\n"), and with lk_scan_params.skip_fn the suspect is
+ * skipped as lk_scan_file skips a file (r->skipped).  Returns the verdict.
+ * One worker per thread.
  */
 LK_API int lk_scan_hashes(lk_scan_worker *w, const lk_scan_hashlist *l, size_t k,
                           lk_scan_result *r);
