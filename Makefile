@@ -168,7 +168,7 @@ $(BUILD)/likeness-bench: $(BENCH_SRCS) $(LIB)
 test: all test-programs
 	@sh tests/run.sh $(BUILD)
 
-test-programs: $(TEST_BINS) $(FUZZ_BINS) $(BUILD)/shim/write_shim.so
+test-programs: $(TEST_BINS) $(FUZZ_BINS) $(BUILD)/shim/write_shim.so $(BUILD)/shim/alloc_shim.so
 
 # The LD_PRELOAD write-failure shim of tests/cli/t0105-fault-writes.sh
 # (outside $(BUILD)/tests, whose executables run.sh runs).  Never sanitized:
@@ -177,6 +177,13 @@ $(BUILD)/shim/write_shim.so: tests/fault/write_shim.c
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared $< -o $@ -ldl
+
+# The LD_PRELOAD allocation-failure shim of tests/cli/t0106-fault-alloc-libs.sh
+# (FFmpeg's, libjpeg's and libpng's own allocations); never sanitized.
+$(BUILD)/shim/alloc_shim.so: tests/fault/alloc_shim.c
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O1 -g -fPIC -shared $< -o $@
 
 # A real one-node Slurm cluster (tests/slurm/run.sh; not part of test).
 slurm-test: all

@@ -102,8 +102,12 @@ LK_API int lk_scan_write(FILE *fp, int format, unsigned flags, const lk_scan_res
  * (a --resume file): one write of the whole line; when it fails (disk
  * full, I/O error), the file is cut back to its length before the call, so
  * it holds only whole lines and a later append, once space returns, follows
- * a whole line.  Returns 0, LK_ENOSPC, LK_EIO, LK_ENOMEM or LK_EINVAL.
- * Not thread-safe for one fd.
+ * a whole line.  When @p fd is open for reading too (O_RDWR), a partial
+ * line left because that cut failed as well is cut off before the next
+ * append (nothing is appended while it cannot be).  Returns 0, LK_ENOSPC,
+ * LK_EIO, LK_ENOMEM or LK_EINVAL.  Not thread-safe for one fd; one writer
+ * per file (another process's line being written could be taken for a
+ * partial one).
  */
 LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r);
 

@@ -315,20 +315,57 @@ static int init_schema(lk_index *ix, lk_errbuf *err)
     return rc;
 }
 
+/* Removes the files SQLite may have left beside the temporary index tmp
+ * (its WAL, shared memory and rollback journal), once closed. */
+static void remove_side_files(const char *tmp)
+{
+    static const char *const ext[] = { "-wal", "-shm", "-journal" };
+    size_t n = strlen(tmp);
+    char *p = lki_malloc(n + 16);
+    if (!p)
+        return;
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        snprintf(p, n + 16, "%s%s", tmp, ext[i]);
+        (void)unlink(p);
+    }
+    lki_free(p);
+}
+
+/* Builds the empty catalog in the temporary file tmp and closes it with
+ * everything in the file itself: the WAL checkpointed whole and truncated
+ * (a checkpoint that fails at close would leave the schema in the WAL
+ * alone, and a truncated file would be linked into place).  0 or < 0. */
+static int build_tmp_index(const char *path, const char *tmp, lk_errbuf *err)
+{
+    lk_index t = { .path = (char *)path };
+    int rc = sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE, NULL);
+    rc = rc == SQLITE_OK ? init_schema(&t, err)
+                         : lki_db_err(&t, rc, "cannot create the index", err);
+    if (rc == 0) {
+        int log = 0, done = 0;
+        int src = sqlite3_wal_checkpoint_v2(t.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+        (void)log, (void)done; /* complete when SQLITE_OK: TRUNCATE waits or fails */
+        if (src != SQLITE_OK)
+            rc = lki_db_err(&t, src, "cannot create the index", err);
+    }
+    int crc = sqlite3_close(t.db);
+    if (rc == 0 && crc != SQLITE_OK)
+        rc = lki_err(err, LK_EIO, "%s: cannot create the index: %s", path, sqlite3_errstr(crc));
+    remove_side_files(tmp);
+    return rc;
+}
+
 /* Creates a complete empty index at path: SQLite builds it in a temporary
  * file beside it, which is synced and linked into place, never over an
  * index another process created meanwhile (that one is then used).  The
  * writer's descriptor stays open until SQLite has closed the file, so
- * closing it cannot drop SQLite's POSIX locks. */
+ * closing it cannot drop SQLite's POSIX locks.  Nothing of the attempt is
+ * left behind when it fails. */
 static int create_index(const char *path, lk_errbuf *err)
 {
     lki_afile af;
     LK_TRY(lki_afile_open(&af, path, 0644, LKI_AFILE_NOREPLACE, "the index", err));
-    lk_index t = { .path = (char *)path };
-    int rc = sqlite3_open_v2(af.tmp, &t.db, SQLITE_OPEN_READWRITE, NULL);
-    rc = rc == SQLITE_OK ? init_schema(&t, err)
-                         : lki_db_err(&t, rc, "cannot create the index", err);
-    sqlite3_close(t.db);
+    int rc = build_tmp_index(path, af.tmp, err);
     if (rc < 0) {
         lki_afile_abort(&af);
         return rc;

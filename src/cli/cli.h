@@ -232,7 +232,7 @@ typedef struct lk_resume {
 } lk_resume;
 
 /* Reads the reports of path (a missing file is empty) and cuts off a
- * partial last line; 0 or -1 (reported). */
+ * partial last line; 0, or < 0 when it cannot (reported). */
 int lk_resume_load(const char *path, lk_resume *r);
 /* lk_scan_params.skip_fn: 1 if content_hash was reported (ctx: lk_resume). */
 int lk_resume_has(const char *content_hash, void *ctx);

@@ -47,15 +47,20 @@ void lk_index_error(const char *path, const lk_errbuf *err)
               "one with --index PATH or LIKENESS_INDEX=PATH\n", stderr);
 }
 
-/* Opens the index for reading (or writing when write), falling back to
- * read-only when the files cannot be written.  Prints the error. */
-static lk_index *open_index(const char *path, int write)
+/* How open_index opens: read-only, for writing where the files can be
+ * written (verify: repairs then, checks anyway), or for writing only
+ * (remove, vacuum: a read-only fallback would hide why it cannot write). */
+enum { OPEN_READ, OPEN_WRITE_IF_CAN, OPEN_WRITE };
+
+/* Opens the index as mode says (OPEN_*).  Prints the error. */
+static lk_index *open_index(const char *path, int mode)
 {
     lk_index *ix = NULL;
     lk_errbuf err;
     lk_errbuf_clear(&err);
-    int rc = lk_index_open(&ix, path, write ? 0 : LK_INDEX_READONLY, &err);
-    if (rc < 0 && write && (rc == LK_EROFS || rc == LK_EACCES || rc == LK_EIO)) {
+    int rc = lk_index_open(&ix, path, mode != OPEN_READ ? 0 : LK_INDEX_READONLY, &err);
+    if (rc < 0 && mode == OPEN_WRITE_IF_CAN &&
+        (rc == LK_EROFS || rc == LK_EACCES || rc == LK_EIO)) {
         lk_errbuf_clear(&err);
         rc = lk_index_open(&ix, path, LK_INDEX_READONLY, &err);
     }
@@ -185,7 +190,7 @@ static int cmd_list(int argc, char **argv)
                                LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
-    lk_index *ix = open_index(lk_index_default_path(path), 0);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_READ);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
@@ -266,7 +271,7 @@ static int cmd_info(int argc, char **argv)
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
     path = lk_index_default_path(path);
-    lk_index *ix = open_index(path, 0);
+    lk_index *ix = open_index(path, OPEN_READ);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
@@ -353,7 +358,7 @@ static int cmd_show(int argc, char **argv)
                                LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 1, &status) < 0)
         return status;
-    lk_index *ix = open_index(lk_index_default_path(path), 0);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_READ);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
@@ -394,7 +399,7 @@ static int cmd_remove(int argc, char **argv)
     int n = parse(usage, opts, argc, argv, -1, &status);
     if (n < 0)
         return status;
-    lk_index *ix = open_index(lk_index_default_path(path), 1);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_WRITE);
     if (!ix)
         return LK_EXIT_ERROR;
     int failed = 0;
@@ -422,7 +427,7 @@ static int cmd_verify(int argc, char **argv)
     const lk_option opts[] = { INDEX_OPT(&path), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
-    lk_index *ix = open_index(lk_index_default_path(path), 1);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_WRITE_IF_CAN);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
@@ -451,7 +456,7 @@ static int cmd_vacuum(int argc, char **argv)
     const lk_option opts[] = { INDEX_OPT(&path), LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
-    lk_index *ix = open_index(lk_index_default_path(path), 1);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_WRITE);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;
@@ -525,7 +530,7 @@ static int cmd_export(int argc, char **argv)
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
     int format = LK_HASHLIST_JSONL + choice;
-    lk_index *ix = open_index(lk_index_default_path(path), 0);
+    lk_index *ix = open_index(lk_index_default_path(path), OPEN_READ);
     if (!ix)
         return LK_EXIT_ERROR;
     lk_errbuf err;

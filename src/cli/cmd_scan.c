@@ -18,6 +18,7 @@
  * suspect matched (see --fail-on), 2 any error (the other suspects are
  * still scanned and reported).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -130,7 +131,8 @@ struct out {
     int format;          /* enum lk_scan_format for stdout */
     unsigned flags;      /* LK_SW_* for stdout */
     int quiet;           /* --quiet: text reports suppressed */
-    int resume;          /* --resume file descriptor (O_APPEND), or -1 */
+    int resume;          /* --resume file descriptor (O_RDWR | O_APPEND), or -1 */
+    const char *resume_path; /* --resume FILE, or NULL */
     int by_path;         /* errors go to the resume file too (not interrupted ones) */
     int any;             /* JSON: something written already */
     int errors, found;   /* counts for the exit status */
@@ -156,17 +158,23 @@ static void emit(struct out *o, struct job *j, int fail_on)
     o->found += (r->verdict == LK_VERDICT_MATCH && fail_on != FAIL_NEVER) ||
                 (r->verdict == LK_VERDICT_RESEMBLES && fail_on == FAIL_RESEMBLES);
     int rc = 0;
+    const char *to = "standard output", *q = ""; /* q quotes a file name */
     o->reported++;
     if (!(o->quiet && o->format == LK_SCANFMT_TEXT))
         rc = lk_scan_write(stdout, o->format, o->flags, r, !o->any);
     o->any = 1;
     if (o->resume >= 0 && (r->verdict != LK_VERDICT_ERROR || (o->by_path && !stop_flag)) &&
-        rc == 0)
+        rc == 0) {
         rc = lk_scan_append_jsonl(o->resume, r);
-    if (o->html && rc == 0)
+        to = o->resume_path, q = "'";
+    }
+    if (o->html && rc == 0) {
         rc = lk_scan_report_add(o->html, r);
+        to = "the html report", q = "";
+    }
     if (rc < 0) {
-        lk_error("cannot write the report of '%s': %s", j->path, lk_strerror(rc));
+        lk_error("cannot write the report of '%s' to %s%s%s: %s", j->path, q, to, q,
+                 lk_strerror(rc));
         o->errors++;
     }
 }
@@ -260,9 +268,11 @@ static int open_outputs(const struct scan_args *a, struct out *o, lk_resume *don
     if (!a->resume)
         return 0;
     o->done = done;
+    o->resume_path = a->resume;
     if (lk_resume_load(a->resume, done) < 0)
         return -1;
-    if ((o->resume = open(a->resume, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) {
+    /* readable too: lk_scan_append_jsonl checks the end is a whole line */
+    if ((o->resume = open(a->resume, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0) {
         lk_error("cannot open '%s' for appending", a->resume);
         return -1;
     }
@@ -408,6 +418,18 @@ static struct job *make_jobs(const struct scan_args *a, const lk_paths *files,
     return jobs;
 }
 
+/* Syncs and closes the --resume file: a write the disk refuses only at
+ * write-back (a full or failing disk, a network file system) is reported
+ * rather than lost.  0, or -1 with errno set. */
+static int close_resume(int fd)
+{
+    int e = fsync(fd) == 0 || errno == EINVAL ? 0 : errno; /* EINVAL: cannot sync (a pipe) */
+    if (close(fd) != 0 && !e)
+        e = errno;
+    errno = e;
+    return e ? -1 : 0;
+}
+
 /* Scans with settings a over the files and hash lists; the exit status. */
 static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
 {
@@ -439,8 +461,8 @@ static int scan(const struct scan_args *a, lk_paths *files, int walk_failed)
         status = o.errors || walk_failed ? LK_EXIT_ERROR
                  : o.found ? LK_EXIT_FOUND : LK_EXIT_OK;
     }
-    if (o.resume >= 0 && close(o.resume) != 0) {
-        lk_error("cannot write '%s'", a->resume);
+    if (o.resume >= 0 && close_resume(o.resume) != 0) {
+        lk_error("cannot write '%s': %s", a->resume, strerror(errno));
         status = LK_EXIT_ERROR;
     }
     if (stop_flag)

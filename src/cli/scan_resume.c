@@ -12,6 +12,7 @@
  *
  * Invariant: v is sorted by content hash, then file, after lk_resume_load.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,11 +93,13 @@ int lk_resume_load(const char *path, lk_resume *r)
     fseek(fp, 0, SEEK_END);
     if (rc == 0 && ftell(fp) != good) {
         lk_warning("'%s': dropping a partial last line", path);
-        if (ftruncate(fileno(fp), good) != 0)
-            rc = -1;
+        if (ftruncate(fileno(fp), good) != 0) {
+            lk_error("cannot cut the partial last line off '%s': %s", path, strerror(errno));
+            rc = -2;
+        }
     }
     fclose(fp);
-    if (rc < 0)
+    if (rc == -1)
         lk_error("cannot read '%s'", path);
     if (r->n)
         qsort(r->v, r->n, sizeof *r->v, cmp_entry);

@@ -253,8 +253,17 @@ static int job_start(jpeg_job *j, lk_errbuf *err)
     j->jerr.error_exit = on_error;
     j->jerr.emit_message = on_message;
     j->c.client_data = j;
-    jpeg_create_decompress(&j->c);
+    /* jpeg_create_decompress allocates and fails by longjmp like the rest
+     * (a jump to a frame not yet set crashed when its first allocation
+     * failed).  The job is zeroed, so destroying c is safe from here on:
+     * c.mem is NULL or whole. */
     j->created = 1;
+    if (setjmp(j->jmp))
+        return j->jerr.msg_code == JERR_OUT_OF_MEMORY
+                   ? lki_err(err, LK_ENOMEM, "'%s': out of memory", j->src->path)
+                   : lki_err(err, LK_EDECODE, "'%s': cannot start the JPEG decoder (%s)",
+                             j->src->path, j->msg);
+    jpeg_create_decompress(&j->c);
     j->in.init_source = src_init;
     j->in.fill_input_buffer = src_fill;
     j->in.skip_input_data = src_skip;

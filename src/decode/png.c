@@ -21,9 +21,10 @@
  * buffer, refused from the header when it exceeds the memory budget
  * (decode.h); the pixel budget is checked from IHDR.  The stop request is
  * checked per row (per row of each pass when interlaced).  libpng reports
- * errors by longjmp: everything allocated lives in a png_job reachable
- * through a pointer that does not change after setjmp, and is freed by the
- * caller of the setjmp frame, so no error path leaks.
+ * errors by longjmp; it allocates through lki_malloc (on_malloc), so the
+ * fault hook fails its allocations too.  Everything allocated lives in a
+ * png_job reachable through a pointer that does not change after setjmp,
+ * and is freed by the caller of the setjmp frame, so no error path leaks.
  */
 #include <png.h>
 #include <stdio.h>
@@ -51,7 +52,26 @@ typedef struct png_job {
     int keep_grey;               /* reference mode without border cropping */
     lki_budget budget;
     char msg[160];               /* libpng's last error */
+    int oom;                     /* 1 once an allocation of libpng's failed */
 } png_job;
+
+/* libpng's allocator: ours (lki_malloc), so that its allocations count
+ * against the budgets of the fault hook like every other of the library's
+ * and a failure is told apart from damage. */
+static png_voidp on_malloc(png_structp png, png_alloc_size_t n)
+{
+    png_job *j = png_get_mem_ptr(png);
+    void *p = lki_malloc(n);
+    if (!p && j)
+        j->oom = 1;
+    return p;
+}
+
+static void on_free(png_structp png, png_voidp p)
+{
+    (void)png;
+    lki_free(p);
+}
 
 static void on_error(png_structp png, png_const_charp msg)
 {
@@ -236,7 +256,8 @@ static void fill_info(lk_media_info *info, int w, int h)
 /* Creates libpng's structures into j. */
 static int job_start(png_job *j, const char *path, lk_errbuf *err)
 {
-    j->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, j, on_error, on_warning);
+    j->png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, j, on_error, on_warning, j,
+                                      on_malloc, on_free);
     if (j->png)
         j->info = png_create_info_struct(j->png);
     if (!j->png || !j->info)
@@ -252,7 +273,7 @@ static int libpng_failure(const png_job *j, const char *path, lk_errbuf *err)
             *err = j->io_err;
         return j->io_rc;
     }
-    if (strstr(j->msg, "memory"))
+    if (j->oom || strstr(j->msg, "memory"))
         return lki_err(err, LK_ENOMEM, "'%s': out of memory", path);
     return lki_err(err, LK_ECORRUPT, "'%s': truncated or damaged PNG data (%s)", path, j->msg);
 }

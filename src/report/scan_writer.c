@@ -405,6 +405,45 @@ static int write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
+/* The length of the whole lines of the file at fd (end bytes long): end
+ * when it ends with a newline, else the offset just after its last one,
+ * read backwards.  -1 with errno set when fd cannot be read. */
+static off_t whole_length(int fd, off_t end)
+{
+    char buf[4096];
+    off_t pos = end;
+    while (pos > 0) {
+        size_t n = pos < (off_t)sizeof buf ? (size_t)pos : sizeof buf;
+        ssize_t k = pread(fd, buf, n, pos - (off_t)n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k != (ssize_t)n)
+            return k < 0 ? -1 : (errno = EIO, -1);
+        for (size_t i = n; i-- > 0;)
+            if (buf[i] == '\n')
+                return pos - (off_t)n + (off_t)i + 1;
+        pos -= (off_t)n;
+    }
+    return 0;
+}
+
+/* Cuts the partial line a failed append could not remove (its cut failed
+ * too) off the end of fd before the next append.  A descriptor open for
+ * writing only cannot be checked and is taken as whole.  Returns the
+ * length the file now has, or -1 with errno set. */
+static off_t cut_partial(int fd)
+{
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end <= 0)
+        return end;
+    off_t good = whole_length(fd, end);
+    if (good < 0)
+        return errno == EBADF ? end : -1;
+    if (good != end && ftruncate(fd, good) != 0)
+        return -1;
+    return good;
+}
+
 LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r)
 {
     if (fd < 0 || !r)
@@ -416,12 +455,13 @@ LK_API int lk_scan_append_jsonl(int fd, const lk_scan_result *r)
         return LK_ENOMEM;
     size_t n = strlen(s);
     s[n] = '\n'; /* cJSON's buffer has room: its NUL is replaced, the length kept */
-    off_t end = lseek(fd, 0, SEEK_END);
+    off_t end = cut_partial(fd);
     int e = end < 0 ? errno : write_all(fd, s, n + 1);
     cJSON_free(s);
     if (e == 0)
         return 0;
-    /* cut a partial line off, so the file stays whole lines for later appends */
+    /* cut a partial line off, so the file stays whole lines for later
+     * appends (when this cut fails, the next append's cut_partial retries) */
     if (end >= 0 && ftruncate(fd, end) != 0)
         e = errno;
     return e == ENOSPC || e == EFBIG || e == EDQUOT ? LK_ENOSPC : LK_EIO;

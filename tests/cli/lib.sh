@@ -7,6 +7,15 @@ trap 'rm -rf "$T"' EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# skip WHAT REASON [needs]: says that part WHAT of this script did not run,
+# as one "SKIP: tNNNN: WHAT: REASON" line that tests/run.sh repeats in its
+# summary.  With "needs" (a package .ci/install-deps --tests installs), a
+# skip under CI (CI set) is a failure instead.
+skip() {
+    [ "${3:-}" = needs ] && [ -n "${CI:-}" ] && fail "$1: $2 (run .ci/install-deps --tests)"
+    echo "SKIP: $(basename "$0" .sh): $1: $2"
+}
+
 # run CMD...: runs it, keeping stdout in $T/out, stderr in $T/err, status in $rc.
 run() {
     "$@" >"$T/out" 2>"$T/err"

@@ -4,7 +4,7 @@
 # anything else of the library.
 . tests/cli/lib.sh
 : "${LK_BUILD:?run through tests/run.sh}"
-command -v nm >/dev/null || { echo "t0006: nm not found, skipped"; exit 0; }
+command -v nm >/dev/null || { skip "all" "nm (binutils) not found" needs; exit 0; }
 nm -g --defined-only "$LK_BUILD/liblikeness.a" 2>/dev/null | awk 'NF == 3 { print $3 }' |
     grep -v '^__' | sort -u > "$T/syms"
 [ -s "$T/syms" ] || fail "no symbols read from liblikeness.a"

@@ -39,7 +39,7 @@ if command -v python3 >/dev/null 2>&1 && python3 -c 'import sqlite3' 2>/dev/null
     wait $lock_pid
     expect_rc 0 "$LIKENESS" index verify --index "$ix"
 else
-    echo "t0104: python3 with sqlite3 missing: lock holder part skipped"
+    skip "lock holder" "python3 with its sqlite3 module is missing" needs
 fi
 
 # A full disk: a tmpfs of 160 KiB holds an empty index but not a work.
@@ -64,6 +64,6 @@ if mount -t tmpfs -o size=160k tmpfs "$mnt" 2>/dev/null; then
     expect_rc 0 "$LIKENESS" index verify --index "$mnt/full.idx"
     umount "$mnt"
 else
-    echo "t0104: cannot mount a tmpfs (not root): full-disk part skipped"
+    skip "full disk" "cannot mount a tmpfs (not root; t0105 fails writes with ENOSPC instead)"
 fi
 exit 0

@@ -46,6 +46,13 @@ cp "$T/out" "$T/one.json"
 expect_rc 0 "$LIKENESS" report --html "$T/d.html" "$T/one.json"
 grep -q 'data-verdict="clean"' "$T/d.html" || fail "--json array not read"
 
+# A tampered run date (the right length, markup inside) is not shown, and
+# no markup from it reaches the page (fuzz_report found it there raw).
+jq -c '.run.started = "2026-12-01T<script>Z"' "$T/r.jsonl" >"$T/date.jsonl"
+expect_rc 0 "$LIKENESS" report --html "$T/date.html" "$T/date.jsonl"
+grep -q -i '<script' "$T/date.html" && fail "a tampered date put markup into the page"
+grep -q '<td class="date">not recorded</td>' "$T/date.html" || fail "tampered date shown"
+
 # Errors: no --html, nothing to read, not scan output (the line is named),
 # an unwritable destination; nothing half-written is left behind.
 expect_rc 2 "$LIKENESS" report "$T/r.jsonl"

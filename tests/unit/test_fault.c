@@ -1,6 +1,7 @@
 /*
  * test_fault.c — allocation fault injection, as SQLite's malloc tests do:
- * `index add` (decode, hash, store), `index import`, `scan` (open the
+ * a PNG decoded alone (libpng's allocations included), `index add`
+ * (decode, hash, store), `index import`, `scan` (open the
  * scanner, scan a suspect with evidence) and `verify` run once to count
  * their allocations (the library's and SQLite's, routed through the same
  * hook), then again failing each one in turn (a
@@ -124,6 +125,20 @@ static int op_add(const char *file, const char *id, lk_errbuf *err)
 static char png2[300];
 static int op_add_png(lk_errbuf *err) { return op_add(png2, "png", err); }
 static int op_add_video(lk_errbuf *err) { return op_add(ref2, "video", err); }
+
+/* Decodes every frame of a picture alone: few enough allocations that
+ * every one is tried, libpng's own among them (png.c routes them through
+ * lki_malloc). */
+static int op_decode_png(lk_errbuf *err)
+{
+    lk_decoder *d = NULL;
+    int rc = lk_decoder_open(&d, ref, NULL, err);
+    lk_frame f;
+    while (rc >= 0 && (rc = lk_decoder_next(d, &f, err)) == 1)
+        ;
+    lk_decoder_free(&d);
+    return rc;
+}
 
 static int op_import(lk_errbuf *err)
 {
@@ -267,6 +282,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s' '%s' && { cat '%s'; echo x; } > '%s'",
              evdir, path, base, ref, png2);
     CHECK(system(cmd) == 0);
+    fault_each("decode-png", op_decode_png, 1);
     fault_each("add-png", op_add_png, 1);
     fault_each("add-video", op_add_video, 1);
     fault_each("import", op_import, 1);

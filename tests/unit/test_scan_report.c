@@ -307,6 +307,43 @@ static void test_append_after_failure(void)
     unlink(path);
 }
 
+/* A partial line a failed cut could not remove (a crash, or ftruncate
+ * failing as well) is cut off by the next append on a descriptor open for
+ * reading too, over a line longer than one read of the backward scan; on a
+ * write-only descriptor the file is taken as it is. */
+static void test_append_cuts_partial(void)
+{
+    char path[] = "/tmp/likeness-resume-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    fd = open(path, O_RDWR | O_APPEND);
+    lk_scan_result r = sample();
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    struct stat st;
+    fstat(fd, &st);
+    off_t one = st.st_size;
+    char junk[9000];
+    memset(junk, 'x', sizeof junk);
+    CHECK_INT(write(fd, "{\"file\":\"cut", 12), 12);
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    fstat(fd, &st);
+    CHECK_INT(st.st_size, 2 * one);
+    CHECK_INT(ftruncate(fd, 0), 0);
+    CHECK_INT(write(fd, junk, sizeof junk), (long)sizeof junk); /* no newline at all */
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    fstat(fd, &st);
+    CHECK_INT(st.st_size, one);
+    close(fd);
+    fd = open(path, O_WRONLY | O_APPEND);
+    CHECK_INT(write(fd, "{", 1), 1);
+    CHECK_INT(lk_scan_append_jsonl(fd, &r), 0);
+    fstat(fd, &st);
+    CHECK_INT(st.st_size, 2 * one + 1);
+    close(fd);
+    unlink(path);
+}
+
 /* The value of iTXt/tEXt key `key` of PNG file path, copied into out. */
 static int png_text_of(const char *path, const char *key, char *out, size_t n)
 {
@@ -511,6 +548,7 @@ int main(void)
     test_json_valid();
     test_evidence();
     test_append_after_failure();
+    test_append_cuts_partial();
     test_font();
     test_labelled();
     TEST_DONE("scan_report");
