@@ -36,11 +36,8 @@
  *   time and the nominal frame spacing, lki_sampler_may_keep, so frames
  *   still held by the decoder for reordering do not matter) is decoded
  *   with AVDISCARD_NONREF: non-reference frames that cannot be sampled are
- *   never decoded; reference frames that cannot be sampled are decoded
- *   without the loop filter (AVDISCARD_ALL for it: about a sixth of an
- *   H.264 decode), which changes the pixels of the sampled frames
- *   predicted from them slightly (PDQ within 4 bits on the bench clips,
- *   mean 0.4).  The sampler's frame spacing is then fixed at the
+ *   never decoded, while the frames the grid picks are decoded exactly as
+ *   without skipping.  The sampler's frame spacing is then fixed at the
  *   nominal one, so that its jitter tolerance, and with it the grid's
  *   choice in a constant-rate stream, does not depend on what was
  *   skipped.  Scene cuts are looked for among the decoded frames only.
@@ -869,7 +866,7 @@ static void choose_skip(av_input *s, const AVPacket *pkt)
     if (want != AVDISCARD_DEFAULT)
         s->estimate_numbers = 1;
     s->dec->skip_frame = want;
-    s->dec->skip_loop_filter = want == AVDISCARD_NONREF ? AVDISCARD_ALL : want;
+    s->dec->skip_loop_filter = want;
 }
 
 /* Reads the next packet of our stream and sends it (or the end); 0 or LK_E*. */
