@@ -213,10 +213,10 @@ bench: all $(BUILD)/likeness-bench
 style-eval: $(BUILD)/style-eval
 	@sh tests/tools/style-eval.sh $(BUILD) $(or $(LK_ART_CACHE),$(BUILD)/art-cache) $(STYLE_WEIGHTS)
 
-$(BUILD)/style-eval: tests/tools/style_eval.c $(LIB)
+$(BUILD)/style-eval: tests/tools/style_eval.c tests/tools/style_project.c tests/tools/style_eval.h $(LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $< -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(filter %.c,$^) -o $@ $(ALL_LDFLAGS) $(LIB) $(LIBS)
 
 $(BUILD)/likeness-score: tests/bench/accuracy/score.c
 	@mkdir -p $(@D)

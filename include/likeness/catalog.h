@@ -37,11 +37,16 @@ extern "C" {
 #define LK_INDEX_FEATURE_VERSION 2
 /** Version of the catalog schema, the frame record layout and the blob and
  *  segment checksums; an index of any other version is refused
- *  (LK_EVERSION: rebuild it).  2: entries carry a view (enum lk_view).
- *  4: checksums are XXH3-64 (libxxhash), files keep their absolute path.
- *  5: the text of works and files (work id, owner, title, tags, paths) is
- *  checksummed too; a file's entries may be stored in several parts. */
-#define LK_INDEX_FORMAT_VERSION 5
+ *  (LK_EVERSION: rebuild it), but for LK_INDEX_FORMAT_NO_LOCAL.  2:
+ *  entries carry a view (enum lk_view).  4: checksums are XXH3-64
+ *  (libxxhash), files keep their absolute path.  5: the text of works and
+ *  files (work id, owner, title, tags, paths) is checksummed too; a file's
+ *  entries may be stored in several parts.  6: local features of reference
+ *  frames (lk_index_add_file_locals). */
+#define LK_INDEX_FORMAT_VERSION 6
+/** The previous format, still opened, read, added to and scanned: it has
+ *  no local features (lk_index_has_locals() is 0; rebuild to get them). */
+#define LK_INDEX_FORMAT_NO_LOCAL 5
 /** Consecutive frames of one scene within this PDQ distance collapse
  *  into one entry spanning their times (see lk_ref_collapse in scan.h). */
 #define LK_INDEX_COLLAPSE_DISTANCE 8
@@ -261,6 +266,40 @@ LK_API int lk_index_has_content(lk_index *ix, const uint8_t sha256[32], char *wo
  */
 LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
                              const lk_index_frame *frames, size_t n, lk_errbuf *err);
+
+/** The local features of one entry of a file, packed (lk_local_pack). */
+typedef struct lk_index_local {
+    uint32_t entry;        /**< entry number within the file (< its entries) */
+    const uint8_t *data;   /**< the packed set (borrowed for the call) */
+    size_t bytes;          /**< its size */
+} lk_index_local;
+
+/**
+ * lk_index_add_file() with local features: @p locals (@p nlocals sets,
+ * entry numbers strictly increasing, each < @p n, each a valid packed
+ * set) are stored with the file, in the same transaction.  On an index of
+ * format LK_INDEX_FORMAT_NO_LOCAL they are dropped (the file is added
+ * without them).  Returns as lk_index_add_file(), LK_EINVAL for bad sets.
+ */
+LK_API int lk_index_add_file_locals(lk_index *ix, const lk_index_work *w,
+                                    const lk_index_file *f, const lk_index_frame *frames,
+                                    size_t n, const lk_index_local *locals, size_t nlocals,
+                                    lk_errbuf *err);
+
+/** 1 when the index can hold local features (format >= 5), else 0. */
+LK_API int lk_index_has_locals(const lk_index *ix);
+
+/**
+ * Calls @p fn for every stored local set, in search-position order, with
+ * the search position (lk_index_hashes) of the entry it belongs to and the
+ * packed set (valid during the call only); checksums are verified first.
+ * Read in the handle's snapshot, like the search array.  A non-zero return
+ * of @p fn stops the walk and is returned.  Returns 0 (also on an index
+ * without local features), LK_ECORRUPT or < 0.
+ */
+LK_API int lk_index_locals(lk_index *ix,
+                           int (*fn)(uint32_t pos, const uint8_t *set, size_t bytes, void *ctx),
+                           void *ctx, lk_errbuf *err);
 
 /**
  * Renames work @p old_id to @p new_id (e.g. once its content is known).

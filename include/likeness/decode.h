@@ -5,7 +5,8 @@
  * videos and animated images go through libavformat/libavcodec.  Every
  * frame comes out as RGB24 reduced to fit the working size, rotation
  * metadata applied, constant borders (letterbox, pillarbox) detected and
- * cropped.  FFmpeg types never appear in this API.
+ * cropped; reference decoding (below) gives the reference PDQ hashers'
+ * pixels instead.  FFmpeg types never appear in this API.
  *
  * Budgets.  Each file is decoded within three budgets, fields of
  * lk_decode_opts (0 means the default), so that a small hostile file cannot
@@ -44,6 +45,31 @@
  * Time: a still is bounded by its pixels; an animated picture by its
  * pixel budget (2^30 pixels decode in some tens of seconds at worst); a
  * video by its length; all stop at once on a stop request.
+ *
+ * Reference decoding (lk_decode_opts.reference = 1).  The pixels the
+ * reference PDQ hashers of facebook/ThreatExchange hash, so that PDQ of
+ * the frames is theirs bit for bit; slower than the working size, and
+ * meant for the sharing formats (`hash --format pdq|vpdq`):
+ * - Stills, as pdq-photo-hasher reads them (CImg over libpng/libjpeg): the
+ *   picture at its own size, EXIF orientation ignored, grey pictures kept
+ *   grey (GRAY8, unless crop_borders), palette expanded, alpha dropped,
+ *   16-bit samples reduced to their low byte (CImg's cast); a JPEG is
+ *   decoded at full scale.  A picture larger than 512 pixels on either side
+ *   is resized to exactly 512x512 (aspect not kept) by CImg's
+ *   nearest-neighbour rule: output pixel (x, y) is source pixel
+ *   (floor(x * w / 512), floor(y * h / 512)).  max_dim is not used.
+ * - Videos, as vpdq-hash-video decodes them: the first video stream, every
+ *   frame converted by swscale to RGB24 at its coded size with SWS_AREA and
+ *   swscale's default colour conversion (no colour matrix or range from
+ *   the stream beyond what the pixel format implies), display-matrix
+ *   rotation ignored, no scene cuts, no frame skipping; frame numbers count
+ *   the decoder's output frames from 0, and with fps > 0 a frame is kept
+ *   when its number is a multiple of (int)(rate / fps) (at least 1; rate:
+ *   the stream's average frame rate, else its real base rate), the
+ *   reference's --seconds-per-hash 1/fps; time is number / rate in single
+ *   precision.  keyframes and scene_cuts are not used.  A still that
+ *   FFmpeg reads (GIF, BMP, WebP...) is converted so too, then resized as
+ *   stills are above.
  */
 #ifndef LIKENESS_DECODE_H
 #define LIKENESS_DECODE_H
@@ -66,6 +92,8 @@ typedef struct lk_decode_opts {
     int crop_borders;  /**< 1: detect and crop constant borders (default 1) */
     int threads;       /**< decoder threads, 0 = automatic (default 0) */
     int backend;       /**< enum lk_decode_backend (default LK_BACKEND_AUTO) */
+    int reference;     /**< 1: the reference hashers' pixels ("Reference decoding"
+                            above; default 0) */
     /** Stop request (default NULL: none).  When not NULL, the decoder reads
      *  *interrupt before every read of the file, between frames and packets,
      *  between rows or scanlines of a still and while FFmpeg probes; once it
@@ -111,8 +139,9 @@ enum lk_frame_flags {
  * valid until the next lk_decoder_next() or lk_decoder_free().
  */
 typedef struct lk_frame {
-    lk_image image;   /**< RGB24, borders cropped: what features should see */
-    lk_image full;    /**< RGB24, the whole (scaled, rotated) picture */
+    lk_image image;   /**< RGB24 (GRAY8: a grey still in reference mode without
+                           crop_borders), borders cropped: what features should see */
+    lk_image full;    /**< same format, the whole (scaled, rotated) picture */
     lk_rect crop;     /**< where image lies inside full; the whole of full when
                            nothing was cropped (or crop_borders is 0) */
     double time;      /**< presentation time in seconds from the stream start */

@@ -119,6 +119,35 @@ LK_API int lk_local_extract(lk_local_extractor *e, const lk_image *img,
  */
 LK_API int lk_local_mirror(const lk_local_features *in, lk_local_features *out);
 
+/** Bytes of one packed keypoint: descriptor (32), x and y in 1/8 pixel
+ *  (u16 each), scale in 1/8 (u8), angle in 1/256 turn (u8). */
+#define LK_LOCAL_PACKED_KP 38
+/** Bytes of a packed set's header: width, height, count (u16 each), zero. */
+#define LK_LOCAL_PACKED_HDR 8
+
+/** Bytes lk_local_pack() writes for @p count keypoints. */
+LK_API size_t lk_local_packed_size(size_t count);
+
+/**
+ * Packs the first min(@p max, count) keypoints of @p f (positions,
+ * scales, angles and descriptors, not desc_mirror: what the index stores
+ * of a reference frame) into @p out of @p cap bytes: little-endian, the
+ * header, then every descriptor, then every keypoint's 6 bytes of
+ * geometry (so the descriptors of a packed set are contiguous).  Positions
+ * round to 1/8 pixel, scales to 1/8, angles to 1/256 turn.  Returns the
+ * bytes written, or LK_EINVAL (@p cap too small, a picture over 8191
+ * pixels or over 65535 keypoints).  Thread-safe.
+ */
+LK_API long lk_local_pack(const lk_local_features *f, size_t max, uint8_t *out, size_t cap);
+
+/**
+ * Unpacks a set written by lk_local_pack() (@p len bytes at @p in) into
+ * @p out (zeroed or holding features; replaced; desc_mirror NULL,
+ * response 0, level 0).  Returns the count, LK_EFORMAT (sizes disagree)
+ * or LK_ENOMEM.  Thread-safe on distinct outputs.
+ */
+LK_API int lk_local_unpack(const uint8_t *in, size_t len, lk_local_features *out);
+
 /** Frees what @p f holds and zeroes it (NULL allowed). */
 LK_API void lk_local_features_release(lk_local_features *f);
 

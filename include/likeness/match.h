@@ -130,7 +130,7 @@ typedef struct lk_segment {
                                 still (no time axis to fit) */
     int frames;            /**< suspect frames in the segment (>= 1; 1 is a lone
                                 frame match, weak evidence unless a still) */
-    double distance;       /**< mean PDQ distance of its frame matches */
+    double distance;       /**< mean PDQ distance of its frame matches PDQ found; radius / 2 when local features alone found them */
     int variant;           /**< dominant dihedral variant (0: as is, 4: flip X, ...) */
     uint32_t best_query;   /**< suspect frame of the closest match (for evidence) */
     uint32_t best_ref;     /**< search-array position of that match */
@@ -138,6 +138,8 @@ typedef struct lk_segment {
                                 ratios, nats (src/match/evidence.c) */
     double chance;         /**< expected chance segments this strong per suspect */
     double score;          /**< lk_match_score_of_chance(chance) */
+    int local_frames;      /**< of its frames, those verified by local features
+                                rather than found by PDQ (0..frames) */
 } lk_segment;
 
 /** Evidence against one work. */

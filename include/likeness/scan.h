@@ -25,6 +25,7 @@
 #include "likeness/decode.h"
 #include "likeness/features.h"
 #include "likeness/catalog.h"
+#include "likeness/local.h"
 #include "likeness/match.h"
 #include "likeness/style.h"
 
@@ -104,12 +105,35 @@ typedef struct lk_ref_entries {
     double decoded;     /**< lk_ref_hash_file: seconds decoded (lk_scan_decoded) */
     int truncated;      /**< lk_ref_hash_file: decoding stopped short of the
                              container's duration (lk_scan_decoded) */
+    lk_local_extractor *local; /**< borrowed, set by the caller: with it the
+                                    local features of whole-frame entries
+                                    are kept in loc (see LK_REF_LOCAL_*);
+                                    NULL: none */
+    lk_index_local *loc; /**< packed local sets by entry (data owned) */
+    size_t nloc, loccap; /**< count, capacity */
+    double last_local;  /**< time of the last set kept (internal) */
 } lk_ref_entries;
+
+/** Keypoints kept per reference frame (the measured choice of
+ *  src/features/local.c). */
+#define LK_REF_LOCAL_KEYPOINTS 300
+/**
+ * A new whole-frame entry (a scene cut, the first frame of a run, a
+ * still) gets local features when it is a scene cut or at least this
+ * many seconds after the last entry that got them: 38 bytes x 300
+ * keypoints = 11.4 kB a set, so about 41 MB per hour of moving footage at
+ * one set a second (stills and still shots: one set per run).  Suspects
+ * are sampled at 2 per second, so each suspect frame lies within 0.5 s of
+ * a reference set.
+ */
+#define LK_REF_LOCAL_INTERVAL 1.0
 
 /**
  * Adds one sampled reference frame: its whole-frame entry (all features)
  * and the PDQ of each stored view of usable quality, each collapsed into
- * the run of the same view when it continues it (lk_ref_collapse_view).
+ * the run of the same view when it continues it (lk_ref_collapse_view);
+ * with e->local, the local features of a new whole-frame entry as
+ * LK_REF_LOCAL_INTERVAL says.
  * Returns 0, LK_ENOMEM or LK_EINVAL.  Not thread-safe for one @p h.
  */
 LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_frame *fr);
@@ -201,6 +225,27 @@ typedef struct lk_scan_detail {
     lk_scan_box ref_region;        /**< that view in the reference picture */
 } lk_scan_detail;
 
+/**
+ * Where a segment's strongest frame match verified by local features lies,
+ * on both sides.  Boxes are fractions of their frame (x, y of the top-left
+ * corner, width, height, each in [0,1]): the part of the suspect frame
+ * that shows the reference, and the part of the reference it shows.
+ */
+typedef struct lk_scan_region_match {
+    int inliers;            /**< 0: no verified local match in the segment
+                                 (the fields below are zero) */
+    float sus[4];           /**< suspect box: x, y, w, h */
+    float ref[4];           /**< reference box: x, y, w, h */
+    float scale;            /**< reference pixels per suspect pixel (frames at
+                                 the index's working size) */
+    int mirror;             /**< 1: the suspect shows the reference mirrored */
+    double s_time, r_time;  /**< suspect and reference time of that match, s */
+    uint32_t frame;         /**< the suspect's usable frame of that match (as
+                                 lk_segment.best_query) */
+    uint32_t ref_pos;       /**< search position of its reference entry (as
+                                 lk_segment.best_ref) */
+} lk_scan_region_match;
+
 /** One reference work with copy evidence. */
 typedef struct lk_scan_match {
     const char *work_id, *title, *owner; /**< borrowed from the scanner */
@@ -217,6 +262,8 @@ typedef struct lk_scan_match {
     int candidate;                       /**< 1: listed (score >= the list threshold)
                                               but below match.min_score: not a copy
                                               verdict; 0: a match */
+    lk_scan_region_match *regions;       /**< per segment: matched regions (owned);
+                                              the array may be NULL */
 } lk_scan_match;
 
 /** One style resemblance. */
@@ -235,6 +282,9 @@ typedef struct lk_scan_run {
     lk_match_params match;         /**< thresholds and tolerances in force */
     double list_score;             /**< works scoring at least this are listed */
     lk_decode_opts sampling;       /**< how suspects are sampled */
+    size_t local_sets;             /**< indexed frames with local features in use
+                                        (0: PDQ only, lk_scan_params.no_local or
+                                        an index without them) */
 } lk_scan_run;
 
 /**
@@ -320,6 +370,10 @@ typedef struct lk_scan_params {
                                         decoder (lk_decode_opts.threads; 0, the
                                         default: automatic); 1 when several
                                         suspects are scanned at once */
+    int no_local;                  /**< 1: leave the index's local features
+                                        unused (PDQ only: faster, crops and
+                                        insets found through the fixed windows
+                                        alone) */
 } lk_scan_params;
 
 /** The scanner: an index opened for scanning.  Shared by threads. */
@@ -354,6 +408,23 @@ LK_API const lk_scan_run *lk_scanner_run(const lk_scanner *s);
 
 /** Number of indexed entries (0: every suspect will be clean). */
 LK_API size_t lk_scanner_entries(const lk_scanner *s);
+
+/** Number of indexed frames with local features (0: crops, reframings
+ *  and insets are found only through the fixed windows). */
+LK_API size_t lk_scanner_local_sets(const lk_scanner *s);
+
+/**
+ * The descriptor count the scanner's local search caps its buckets by: the
+ * index's own, or the whole index's when `likeness index shard` stored it
+ * in a shard for this generation (key "stat.local_descriptors"), so that a
+ * shard votes as its parent does.  0 when no local features are loaded.
+ * Thread-safe (read-only).
+ */
+LK_API size_t lk_scanner_local_descriptors(const lk_scanner *s);
+
+/** 1 when the index can hold local features; 0 for an index made before
+ *  them (format LK_INDEX_FORMAT_NO_LOCAL: rebuild it to get them). */
+LK_API int lk_scanner_has_locals(const lk_scanner *s);
 
 /**
  * Creates a worker of @p s for one thread.  Returns 0 or LK_ENOMEM.  Free
@@ -405,10 +476,15 @@ LK_API const char *lk_scan_hashlist_name(const lk_scan_hashlist *l, size_t k);
  * Scans suspect @p k of @p l into @p r (overwritten; r->file is
  * lk_scan_hashlist_name) as lk_scan_file scans media, with what a shared
  * hash carries: each hash of usable quality (LK_SCAN_MIN_QUALITY) is one
- * whole-frame query at its timestamp, searched against every stored view;
- * there are no sub-window queries, no mirrored variants (a PDQ hash does
- * not give its flips' hashes) and no style (so never LK_VERDICT_RESEMBLES).
- * No evidence pictures.  Returns the verdict.  One worker per thread.
+ * whole-frame query at its timestamp with its 8 dihedral variants
+ * estimated from the hash (lk_pdq_dihedral_from_hash: a PDQ hash does not
+ * give its flips' exactly), searched against every stored view; there are
+ * no sub-window queries and no style (so never LK_VERDICT_RESEMBLES).
+ * No evidence pictures.  r->content_hash is the suspect's content (a vPDQ
+ * list: the file's SHA-256; a PDQ list's suspect: the SHA-256 of
+ * "pdq HASH QUALITY\n"), and with lk_scan_params.skip_fn the suspect is
+ * skipped as lk_scan_file skips a file (r->skipped).  Returns the verdict.
+ * One worker per thread.
  */
 LK_API int lk_scan_hashes(lk_scan_worker *w, const lk_scan_hashlist *l, size_t k,
                           lk_scan_result *r);

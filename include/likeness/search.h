@@ -34,9 +34,10 @@ typedef struct lk_hit {
     uint32_t ref;      /**< position of the indexed hash in the searcher's array */
     uint16_t distance; /**< Hamming distance, smallest over the query's variants */
     uint8_t variant;   /**< which dihedral variant (0..7) gave that distance */
-    uint16_t inliers;  /**< 0 for a PDQ hash hit; > 0 for a frame match verified by
-                            local features + RANSAC (its inlier count), whose
-                            distance is then meaningless */
+    uint16_t inliers;  /**< 0 for a PDQ hash hit; for a frame match verified
+                            by local features (likeness/geometry.h), its
+                            inlier count (distance is then a conservative
+                            stand-in: the match radius / 2) */
 } lk_hit;
 
 /**
@@ -88,6 +89,60 @@ LK_API long lk_searcher_radius(const lk_searcher *s, const lk_hash256 *queries, 
  */
 LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, size_t nq,
                             int nvar, int k, lk_hits *out);
+
+/* ---- local descriptors voting for frames (src/search/vote.c) ---- */
+
+/**
+ * A voting index over the local descriptors of many indexed frames
+ * ("sets"): descriptor i belongs to set set_of[i].  A query frame's
+ * descriptors each vote once for every set holding a descriptor within
+ * the radius; sets are ranked by votes.  Up to LK_VOTE_TABLE_RADIUS the
+ * matches come from 16 tables of exact 16-bit substrings (64 bytes per
+ * descriptor + 4 MiB), exactly brute force's unless max_bucket leaves out
+ * crowded buckets; beyond, and with LK_SEARCH_BRUTE, from brute force.
+ */
+typedef struct lk_vote_index lk_vote_index;
+
+/** Largest radius the substring tables answer (pigeonhole over 16
+ *  substrings of 16 bits); larger radii run by brute force. */
+#define LK_VOTE_TABLE_RADIUS 15
+
+/** A candidate set and its votes. */
+typedef struct lk_vote {
+    uint32_t set;    /**< set number (set_of's values) */
+    uint32_t votes;  /**< query descriptors with a match in the set */
+} lk_vote;
+
+/**
+ * Builds a voting index over @p n descriptors at @p desc with their sets
+ * @p set_of (both borrowed until lk_vote_index_free; set numbers below
+ * @p nsets).  @p method: LK_SEARCH_BRUTE (no tables), LK_SEARCH_AUTO or
+ * LK_SEARCH_MIH (the substring tables).  Immutable after creation:
+ * concurrent queries are safe.  Returns 0, LK_EINVAL or LK_ENOMEM.
+ */
+LK_API int lk_vote_index_new(lk_vote_index **out, const lk_hash256 *desc,
+                             const uint32_t *set_of, size_t n, size_t nsets, int method);
+
+/** Frees *@p v (NULL allowed) and sets it to NULL. */
+LK_API void lk_vote_index_free(lk_vote_index **v);
+
+/** 1 when @p v has the substring tables, 0 when it runs by brute force. */
+LK_API int lk_vote_index_tables(const lk_vote_index *v);
+
+/**
+ * Votes: each of the @p nq query descriptors with at most @p max_hits
+ * matches within @p radius (0 for no limit; descriptors matching more
+ * are not distinctive and do not vote) gives one vote to every set it
+ * matches.  With @p max_bucket > 0 (tables only), substring buckets of
+ * more descriptors are not probed: faster, no longer exact.  The sets with at least @p min_votes votes, most votes first
+ * (ties: smaller set), at most @p max_out of them, are written to @p out.
+ * @p scratch (caller-owned, reused) receives the raw descriptor matches.
+ * Returns the number written, LK_EINVAL or LK_ENOMEM.
+ */
+LK_API long lk_vote_index_query(const lk_vote_index *v, const lk_hash256 *q, size_t nq,
+                                int radius, size_t max_hits, size_t max_bucket,
+                                uint32_t min_votes, lk_hits *scratch, lk_vote *out,
+                                size_t max_out);
 
 #ifdef __cplusplus
 }

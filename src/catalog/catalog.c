@@ -44,7 +44,8 @@ static const char *const schema =
     " part INTEGER NOT NULL DEFAULT 0, text_sum INTEGER NOT NULL DEFAULT 0,"
     " UNIQUE(sha256, part));"
     "CREATE INDEX files_work ON files(work);"
-    "CREATE INDEX works_owner ON works(owner);";
+    "CREATE INDEX works_owner ON works(owner);"
+    LKI_LOCALS_SCHEMA;
 
 int lki_db_err(lk_index *ix, int rc, const char *what, lk_errbuf *err)
 {
@@ -418,12 +419,15 @@ static int check_versions(lk_index *ix, lk_errbuf *err)
     if (rc == 0)
         return lki_err(err, LK_EFORMAT, "%s: not a likeness index (no format version)", ix->path);
     LK_TRY(rc = lki_meta_get_int(ix, "feature_version", &feat, err));
-    if (fmt != LK_INDEX_FORMAT_VERSION || feat != LK_INDEX_FEATURE_VERSION)
+    if ((fmt != LK_INDEX_FORMAT_VERSION && fmt != LK_INDEX_FORMAT_NO_LOCAL) ||
+        feat != LK_INDEX_FEATURE_VERSION)
         return lki_err(err, LK_EVERSION,
                       "%s: index made with format %lld, features %lld; this likeness reads "
-                      "format %d, features %d: rebuild the index",
+                      "format %d (or %d, without local features), features %d: rebuild the "
+                      "index",
                       ix->path, (long long)fmt, (long long)feat, LK_INDEX_FORMAT_VERSION,
-                      LK_INDEX_FEATURE_VERSION);
+                      LK_INDEX_FORMAT_NO_LOCAL, LK_INDEX_FEATURE_VERSION);
+    ix->format = (int)fmt;
     LK_TRY(rc = meta_get_text(ix, "index_uuid", ix->uuid, sizeof ix->uuid, err));
     if (rc == 0 || strlen(ix->uuid) != 32)
         return lki_err(err, LK_ECORRUPT, "%s: index damaged: bad index id", ix->path);

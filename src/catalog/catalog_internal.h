@@ -23,6 +23,15 @@
 
 #define LK_REC_BYTES 260
 
+/* Local features (format 5, locals.c): one row per file that has any, its
+ * blob the file's sets in entry order, each "u32 entry number, u32 bytes,
+ * the packed set (lk_local_pack)"; checksum as lki_blob_checksum over the
+ * blob's bytes with the set count.  Format 4 indexes have no such table:
+ * they open, read and scan without local features. */
+#define LKI_LOCALS_SCHEMA                                                              \
+    "CREATE TABLE locals(file INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE," \
+    " sets INTEGER NOT NULL, data BLOB NOT NULL, checksum INTEGER NOT NULL);"
+
 /* The loaded search segment (segment.c).  Invariant: when valid, hashes
  * and refs point at n entries inside mem, which this handle owns (read
  * from PATH-seg or rebuilt; never a mapping of the file). */
@@ -59,6 +68,7 @@ struct lk_index {
     char *path;             /* as opened */
     char *seg_path;         /* path + "-seg" */
     unsigned flags;         /* enum lk_index_open_flags */
+    int format;             /* stored format version (4: no local features) */
     int in_txn;             /* inside lk_index_begin .. commit */
     int busy_ms;            /* SQLite busy timeout, ms */
     char uuid[33];          /* meta index_uuid */
@@ -95,6 +105,22 @@ void lki_index_forget(lk_index *ix);
 uint64_t lki_checksum64(const void *data, size_t n, uint64_t seed);
 /* The checksum stored with the blob of file row `row` holding n entries. */
 uint64_t lki_blob_checksum(const void *blob, size_t n_entries, int64_t row);
+
+/* Stores the local sets of file `row` (locals.c; nothing when n is 0 or
+ * the index is of format 4).  Returns 0 or < 0. */
+int lki_locals_insert(lk_index *ix, int64_t row, const lk_index_local *v, size_t n,
+                      lk_errbuf *err);
+
+/* Verifies every locals blob (checksum, layout, each packed set) for
+ * lk_index_verify.  0 or LK_ECORRUPT with a message (locals.c). */
+int lki_locals_check(lk_index *ix, lk_errbuf *err);
+/* Calls fn(entry, set, bytes, ctx) for each local set of file row `row`
+ * (entry numbers within the row), checksum verified first; 0 when the
+ * row has none or the index has no local features, fn's non-zero return,
+ * LK_ECORRUPT or < 0. */
+int lki_locals_of_file(lk_index *ix, int64_t row,
+                       int (*fn)(uint32_t, const uint8_t *, size_t, void *), void *ctx,
+                       lk_errbuf *err);
 
 /* Record codec (record.c). */
 void lki_rec_encode(const lk_index_frame *f, uint8_t rec[LK_REC_BYTES]);

@@ -30,6 +30,8 @@ struct rd {
     lk_index_file f;             /* borrowed from file */
     lk_index_frame *v;           /* the current file's entries */
     size_t got, want, cap;
+    lk_index_local *loc;         /* its local sets (data lki_malloc'd, owned) */
+    size_t nloc, wantloc, loccap;
     int ended;                   /* the end line was read */
     lk_index_import_totals tot;  /* what was added and skipped */
 };
@@ -97,6 +99,13 @@ static int header(struct rd *r, const cJSON *o, lk_errbuf *err)
     return rc < 0 ? lki_err(err, rc, "%s", why.msg) : 0;
 }
 
+static void locals_release(struct rd *r)
+{
+    for (size_t i = 0; i < r->nloc; i++)
+        lki_free((void *)r->loc[i].data);
+    r->nloc = r->wantloc = 0;
+}
+
 /* Adds the current file (if any) once all its entries are read. */
 static int flush(struct rd *r, lk_errbuf *err)
 {
@@ -105,9 +114,18 @@ static int flush(struct rd *r, lk_errbuf *err)
     if (r->got != r->want)
         return lki_err(err, LK_EFORMAT, "%s:%ld: file %s has %zu of its %zu entries", r->name,
                        r->line, r->f.path, r->got, r->want);
+    if (r->nloc != r->wantloc)
+        return lki_err(err, LK_EFORMAT, "%s:%ld: file %s has %zu of its %zu local sets",
+                       r->name, r->line, r->f.path, r->nloc, r->wantloc);
     int rc = lk_index_has_content(r->ix, r->f.sha256, NULL, err);
     if (rc == 0)
-        rc = lk_index_add_file(r->ix, &r->w, &r->f, r->v, r->got, err);
+        rc = lk_index_add_file_locals(r->ix, &r->w, &r->f, r->v, r->got, r->loc, r->nloc, err);
+    if (rc == LK_EINVAL) { /* a bad local set: say where it was read */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        rc = lki_err(err, LK_EFORMAT, "%s:%ld: %s", r->name, r->line, why);
+    }
+    locals_release(r);
     if (rc == 0)
         r->tot.files++, r->tot.entries += (int64_t)r->got;
     else if (rc == 1)
@@ -150,7 +168,7 @@ static int file_line(struct rd *r, cJSON *o, lk_errbuf *err)
                         .abs_path = str(o, "abs_path") };
     const char *sha = str(o, "sha256");
     const cJSON *imp = cJSON_GetObjectItemCaseSensitive(o, "imported");
-    int64_t size, w, h, sampled, n;
+    int64_t size, w, h, sampled, n, nl = 0;
     if (!f.path || !sha || strlen(sha) != 64 || lki_hex_decode(sha, 32, f.sha256) < 0 ||
         integer(o, "size", 0, 9e18, &size) < 0 || num(o, "duration", 0, 1e12, &f.duration) < 0 ||
         integer(o, "width", 0, 1e9, &w) < 0 || integer(o, "height", 0, 1e9, &h) < 0 ||
@@ -158,10 +176,49 @@ static int file_line(struct rd *r, cJSON *o, lk_errbuf *err)
         integer(o, "sampled", 0, 9e18, &sampled) < 0 || integer(o, "entries", 0, 4e9, &n) < 0)
         return bad(r, err, "a file needs path, sha256 (64 hex digits), size, duration, "
                    "width, height, fps, imported, sampled and entries");
+    if (cJSON_GetObjectItemCaseSensitive(o, "locals") &&
+        (integer(o, "locals", 1, (double)n, &nl) < 0))
+        return bad(r, err, "\"locals\" must be 1 to the file's entries");
     f.size = size, f.width = (int)w, f.height = (int)h, f.sampled = sampled;
     f.imported = cJSON_IsTrue(imp);
-    r->file = o, r->f = f, r->want = (size_t)n, r->got = 0;
+    r->file = o, r->f = f, r->want = (size_t)n, r->got = 0, r->wantloc = (size_t)nl;
     return 1;
+}
+
+/* A packed local set is at most this long (LK_LOCAL_MAX_KEYPOINTS-ish
+ * sets of likeness/local.h are far smaller). */
+#define LKI_IMPORT_LOCAL_MAX (1u << 20)
+
+static int local_line(struct rd *r, const cJSON *o, lk_errbuf *err)
+{
+    if (!r->file || r->got != r->want || r->nloc >= r->wantloc)
+        return bad(r, err, !r->file ? "a local set before any file"
+                           : r->got != r->want ? "a local set before the file's last entry"
+                                               : "more local sets than the file's \"locals\"");
+    int64_t e;
+    const char *hex = str(o, "data");
+    size_t len = hex ? strlen(hex) : 0;
+    if (integer(o, "entry", 0, (double)r->want - 1, &e) < 0 ||
+        (r->nloc && (uint32_t)e <= r->loc[r->nloc - 1].entry) || !hex || len == 0 ||
+        len % 2 || len / 2 > LKI_IMPORT_LOCAL_MAX)
+        return bad(r, err, "a local set needs an entry (increasing, < the file's entries) "
+                   "and data (hex)");
+    if (r->nloc == r->loccap) {
+        size_t c = r->loccap ? 2 * r->loccap : 64;
+        lk_index_local *p = lki_realloc(r->loc, c * sizeof *p);
+        if (!p)
+            return lki_err(err, LK_ENOMEM, "%s: out of memory", r->name);
+        r->loc = p, r->loccap = c;
+    }
+    uint8_t *data = lki_malloc(len / 2);
+    if (!data)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", r->name);
+    if (lki_hex_decode(hex, len / 2, data) < 0) {
+        lki_free(data);
+        return bad(r, err, "a local set's data is not hex");
+    }
+    r->loc[r->nloc++] = (lk_index_local){ (uint32_t)e, data, len / 2 };
+    return 0;
 }
 
 static int hex64(const cJSON *o, const char *key, unsigned flag, unsigned flags, uint64_t *out)
@@ -240,6 +297,8 @@ static int one(struct rd *r, cJSON *o, lk_errbuf *err)
         return bad(r, err, "a line without \"type\"");
     if (!strcmp(type, "entry"))
         return entry_line(r, o, err);
+    if (!strcmp(type, "local"))
+        return local_line(r, o, err);
     if (!strcmp(type, "file"))
         return file_line(r, o, err);
     if (!strcmp(type, "work"))
@@ -284,6 +343,8 @@ LK_API int lk_index_import_lossless(lk_index *ix, FILE *fp, const char *name,
     cJSON_Delete(r.file);
     lki_free(r.tags);
     lki_free(r.v);
+    locals_release(&r);
+    lki_free(r.loc);
     if (rc == 0)
         rc = lk_index_commit(ix, err);
     else

@@ -12,6 +12,9 @@
  *    "imported":bool,"sampled":..,"entries":N}
  *   N x {"type":"entry","t0":..,"t1":..,"pdq":hex,"quality":..,"flags":..,
  *        "view":..[,"phash":hex][,"dhash":hex][,"style":hex]}
+ *   M x {"type":"local","entry":E,"data":hex}   (the file line's "locals":
+ *        M, absent for 0; E strictly increasing entry numbers of the file,
+ *        data the packed set of likeness/local.h)
  *   ... more files, more works ...
  *   {"type":"end","works":W,"files":F,"entries":E}
  * Numbers are written with enough digits to read back the same double.
@@ -19,7 +22,8 @@
  * style prototypes (recomputed from the entries on import) and the search
  * order come out the same.  Invariants of import: the header comes first
  * and its versions equal this build's; a work precedes its files; a file is
- * followed by exactly its "entries" entry lines; the end line closes the
+ * followed by exactly its "entries" entry lines, then its "locals" local
+ * lines (dropped by an index without local features); the end line closes the
  * stream and its totals agree.  Import holds one line and one file's
  * entries in memory at a time and runs in one transaction (all or nothing).
  */
@@ -145,7 +149,30 @@ static int emit_entry(FILE *fp, const uint8_t *rec)
     return emit(fp, o);
 }
 
-/* One file line (columns of the files query) and its entries. */
+/* Counts the local sets of a file row (lki_locals_of_file callback). */
+static int count_set(uint32_t entry, const uint8_t *set, size_t bytes, void *ctx)
+{
+    (void)entry, (void)set, (void)bytes;
+    ++*(int64_t *)ctx;
+    return 0;
+}
+
+/* Writes one local line (lki_locals_of_file callback); 0 or LK_E*. */
+static int emit_local(uint32_t entry, const uint8_t *set, size_t bytes, void *ctx)
+{
+    char *hex = lki_malloc(2 * bytes + 1);
+    if (!hex)
+        return LK_ENOMEM;
+    lki_hex_encode(set, bytes, hex);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "local");
+    cJSON_AddNumberToObject(o, "entry", entry);
+    cJSON_AddStringToObject(o, "data", hex);
+    lki_free(hex);
+    return emit(ctx, o);
+}
+
+/* One file line (columns of the files query), its entries and local sets. */
 static int emit_file(lk_index *ix, FILE *fp, sqlite3_stmt *f, int64_t *entries, lk_errbuf *err)
 {
     uint8_t *blob;
@@ -176,9 +203,15 @@ static int emit_file(lk_index *ix, FILE *fp, sqlite3_stmt *f, int64_t *entries, 
     cJSON_AddBoolToObject(o, "imported", sqlite3_column_int(f, 10) != 0);
     cJSON_AddNumberToObject(o, "sampled", (double)sqlite3_column_int64(f, 11));
     cJSON_AddNumberToObject(o, "entries", (double)n);
-    int rc = emit(fp, o);
+    int64_t row = sqlite3_column_int64(f, 0), sets = 0;
+    int rc = lki_locals_of_file(ix, row, count_set, &sets, err);
+    if (rc == 0 && sets)
+        cJSON_AddNumberToObject(o, "locals", (double)sets);
+    rc = rc < 0 ? (cJSON_Delete(o), rc) : emit(fp, o);
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = emit_entry(fp, blob + i * LK_REC_BYTES);
+    if (rc == 0 && sets)
+        rc = lki_locals_of_file(ix, row, emit_local, fp, err);
     lki_free(blob);
     *entries += (int64_t)n;
     return rc;

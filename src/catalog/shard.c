@@ -127,6 +127,10 @@ static const char *const copy_sql[] = {
     NULL,
 };
 
+static const char copy_locals_sql[] =
+    "INSERT INTO main.locals SELECT * FROM src.locals WHERE file IN"
+    " (SELECT id FROM src.files WHERE work BETWEEN ?1 AND ?2)";
+
 /* The shard's own meta: a new id, where it comes from, which part it is. */
 static int shard_meta(lk_index *t, const char *parent, int k, int n, lk_errbuf *err)
 {
@@ -149,6 +153,8 @@ static int copy_shard(lk_index *t, const struct plan *p, int k, int n, const lk_
     int rc = copy_schema(t, err);
     for (int i = 0; rc == 0 && copy_sql[i]; i++)
         rc = exec_range(t, copy_sql[i], lo, hi, err);
+    if (rc == 0 && lk_index_has_locals(ix)) /* rows keep their ids: checksums hold */
+        rc = exec_range(t, copy_locals_sql, lo, hi, err);
     if (rc == 0)
         rc = shard_meta(t, ix->uuid, k, n, err);
     if (rc == 0 && (rc = lki_meta_get_int(t, "generation", &g, err)) >= 0 &&

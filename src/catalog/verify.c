@@ -109,6 +109,7 @@ LK_API int lk_index_verify(lk_index *ix, int *repairs, lk_errbuf *err)
                          " max(part) + 1 != count(*) OR count(DISTINCT work) != 1", NULL,
                          "bad entry counts or parts of a file", err));
     LK_TRY(lki_check_texts(ix, err));
+    LK_TRY(lki_locals_check(ix, err));
     int rc = lki_segfile_check(ix, err);
     LK_TRY(rc);
     if (rc == 1) {

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common.h"
+#include "likeness/local.h"
 #include "catalog/catalog_internal.h"
 
 /* Runs a prepared statement that returns no rows, then finalizes it. */
@@ -307,7 +308,32 @@ struct add_ctx {
     const lk_index_file *f;
     const lk_index_frame *frames;
     size_t n;
+    const lk_index_local *locals; /* sorted by entry */
+    size_t nlocals;
 };
+
+/* Stores the local sets of entries [at, at + k) of the file against the
+ * part just inserted (entry numbers inside that part). */
+static int add_part_locals(lk_index *ix, const struct add_ctx *c, size_t at, size_t k,
+                           lk_errbuf *err)
+{
+    size_t a = 0, b;
+    while (a < c->nlocals && c->locals[a].entry < at)
+        a++;
+    for (b = a; b < c->nlocals && c->locals[b].entry < at + k; b++)
+        ;
+    if (a == b)
+        return 0;
+    int64_t row = sqlite3_last_insert_rowid(ix->db);
+    lk_index_local *v = lki_malloc((b - a) * sizeof *v);
+    if (!v)
+        return lki_err(err, LK_ENOMEM, "%s: out of memory", c->f->path);
+    for (size_t i = a; i < b; i++)
+        v[i - a] = c->locals[i], v[i - a].entry -= (uint32_t)at;
+    int rc = lki_locals_insert(ix, row, v, b - a, err);
+    lki_free(v);
+    return rc;
+}
 
 /* Sampled frames credited to entries [a, b) of n: shares that add up to
  * the file's count exactly. */
@@ -329,17 +355,43 @@ static int add_fn(lk_index *ix, void *vctx, lk_errbuf *err)
         size_t k = LK_MIN(c->n - at, (size_t)LK_INDEX_PART_ENTRIES);
         LK_TRY(lki_add_part(ix, work, c->f, part++, sampled_share(total, at, at + k, c->n),
                             c->frames + at, k, at, err));
+        LK_TRY(add_part_locals(ix, c, at, k, err));
         at += k;
     } while (at < c->n);
     return lki_add_end(ix, work, err);
 }
 
+/* Checks the local sets given with a file of n entries. */
+static int check_locals(const lk_index_local *v, size_t nv, size_t n, const char *path,
+                        lk_errbuf *err)
+{
+    lk_local_features lf = { 0 };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < nv; i++) {
+        if (v[i].entry >= n || (i && v[i].entry <= v[i - 1].entry) || !v[i].data ||
+            v[i].bytes > UINT32_MAX || lk_local_unpack(v[i].data, v[i].bytes, &lf) < 0)
+            rc = lki_err(err, LK_EINVAL, "%s: local features of entry %u are invalid", path,
+                         v[i].entry);
+    }
+    lk_local_features_release(&lf);
+    return rc;
+}
+
 LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_index_file *f,
                              const lk_index_frame *frames, size_t n, lk_errbuf *err)
+{
+    return lk_index_add_file_locals(ix, w, f, frames, n, NULL, 0, err);
+}
+
+LK_API int lk_index_add_file_locals(lk_index *ix, const lk_index_work *w,
+                                    const lk_index_file *f, const lk_index_frame *frames,
+                                    size_t n, const lk_index_local *locals, size_t nlocals,
+                                    lk_errbuf *err)
 {
     LK_TRY(lki_check_work(ix, w, err));
     if (!f->path)
         return lki_err(err, LK_EINVAL, "%s: a file needs a path", ix->path);
+    LK_TRY(check_locals(locals, nlocals, n, f->path, err));
     if (n > UINT32_MAX)
         return lki_err(err, LK_ETOOBIG, "%s: too many entries", f->path);
     for (size_t i = 0; i < n; i++) {
@@ -348,7 +400,7 @@ LK_API int lk_index_add_file(lk_index *ix, const lk_index_work *w, const lk_inde
         if (rc < 0)
             return lki_err(err, rc, "%s: entry %zu: %s", f->path, i, why.msg);
     }
-    struct add_ctx c = { w, f, frames, n };
+    struct add_ctx c = { w, f, frames, n, locals, nlocals };
     int rc = lki_db_write(ix, add_fn, &c, err);
     /* a catalog failure (full disk, busy, I/O) names the index; name the
      * file being added too */

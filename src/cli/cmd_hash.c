@@ -17,8 +17,10 @@ static const char *const usage[] = {
     "Prints the perceptual hashes (PDQ, pHash, dHash) of every sampled frame",
     "of each picture or video.  --format vpdq holds one video: for several, give",
     "--output-dir DIR to write DIR/NAME.txt per video (NAME: the file's name), as",
-    "the reference vPDQ hasher does.  --format pdq and vpdq keep constant borders",
-    "(as pdq-photo-hasher and vPDQ do) unless --crop is given.",
+    "the reference vPDQ hasher does.  --format pdq and vpdq hash the pixels the",
+    "reference hashers hash (pdq-photo-hasher, vpdq-hash-video: full size, their",
+    "resize and frame conversion, no rotation, borders kept) unless --no-reference;",
+    "--reference does so for the other formats too.",
     NULL,
 };
 
@@ -33,6 +35,8 @@ struct hash_args {
     int no_scene_cuts;   /* --no-scene-cuts */
     int no_crop;         /* --no-crop */
     int crop;            /* --crop (pdq, vpdq: borders are kept by default) */
+    int reference;       /* --reference: the reference hashers' pixels */
+    int no_reference;    /* --no-reference (pdq, vpdq: reference is the default) */
     const char *out_dir; /* --output-dir: one output file per input */
 };
 
@@ -129,7 +133,8 @@ static int run_per_file(const struct hash_args *a, int n, char **files, unsigned
 /* Runs the hashing of n files with settings a; returns the exit status. */
 static int run(const struct hash_args *a, int n, char **files)
 {
-    unsigned what = LK_FEAT_ALL | (a->dihedral ? LK_FEAT_DIHEDRAL : 0);
+    int sharing = a->format == LK_HASHFMT_PDQ || a->format == LK_HASHFMT_VPDQ;
+    unsigned what = (sharing ? LK_FEAT_PDQ : LK_FEAT_ALL) | (a->dihedral ? LK_FEAT_DIHEDRAL : 0);
     unsigned wflags = (a->dihedral ? LK_HW_DIHEDRAL : 0) | (a->style ? LK_HW_STYLE : 0);
     lk_hasher *h = NULL;
     lk_hash_writer *w = NULL;
@@ -156,6 +161,31 @@ static int run(const struct hash_args *a, int n, char **files)
     return failed ? LK_EXIT_ERROR : LK_EXIT_OK;
 }
 
+/* Turns the flags into decoding options: the sharing formats hash as
+ * their reference hashers do (their pixels, borders kept) unless told
+ * otherwise.  Prints the error of contradicting flags and returns -1. */
+static int settle(struct hash_args *a)
+{
+    int sharing = a->format == LK_HASHFMT_PDQ || a->format == LK_HASHFMT_VPDQ;
+    a->dec.scene_cuts = !a->no_scene_cuts;
+    if (a->crop && a->no_crop) {
+        lk_error("--crop and --no-crop contradict each other");
+        return -1;
+    }
+    a->dec.crop_borders = sharing ? a->crop : !a->no_crop;
+    if (a->reference && a->no_reference) {
+        lk_error("--reference and --no-reference contradict each other");
+        return -1;
+    }
+    a->dec.reference = a->reference || (sharing && !a->no_reference);
+    if (a->dec.reference && a->dec.keyframes) {
+        lk_error("--keyframes samples differently from the reference hashers");
+        fputs("hint: --no-reference hashes key frames at the working size\n", stderr);
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_hash(int argc, char **argv)
 {
     struct hash_args a = { .format = LK_HASHFMT_TABLE };
@@ -169,6 +199,10 @@ static int cmd_hash(int argc, char **argv)
         LK_OPT_FLAG_(0, "no-crop", &a.no_crop, "keep constant borders (letterbox, pillarbox)"),
         LK_OPT_FLAG_(0, "crop", &a.crop,
                      "crop constant borders with --format pdq|vpdq too (the references do not)"),
+        LK_OPT_FLAG_(0, "reference", &a.reference,
+                     "hash the reference PDQ hashers' pixels (default with --format pdq|vpdq)"),
+        LK_OPT_FLAG_(0, "no-reference", &a.no_reference,
+                     "--format pdq|vpdq: hash at the working size, as the index does (faster)"),
         LK_OPT_INT_(0, "max-dim", &a.dec.max_dim, "N", 16, 4096,
                     "working size: scale frames down to fit NxN (default 512)"),
         LK_OPT_INT_(0, "threads", &a.dec.threads, "N", 0, 64,
@@ -197,14 +231,8 @@ static int cmd_hash(int argc, char **argv)
               "vPDQ hasher does\n", stderr);
         return LK_EXIT_ERROR;
     }
-    a.dec.scene_cuts = !a.no_scene_cuts;
-    /* the sharing formats hash as their reference hashers, which keep borders */
-    int sharing = a.format == LK_HASHFMT_PDQ || a.format == LK_HASHFMT_VPDQ;
-    if (a.crop && a.no_crop) {
-        lk_error("--crop and --no-crop contradict each other");
+    if (settle(&a) < 0)
         return LK_EXIT_ERROR;
-    }
-    a.dec.crop_borders = sharing ? a.crop : !a.no_crop;
     return run(&a, n, argv);
 }
 

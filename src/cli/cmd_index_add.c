@@ -55,6 +55,7 @@ struct pool {
 /* A worker's own hasher, and a read-only handle to skip indexed content. */
 struct worker {
     lk_hasher *h;
+    lk_local_extractor *lx;  /* local features of the reference frames */
     lk_index *ro;            /* NULL when the index cannot be read yet */
 };
 
@@ -69,7 +70,8 @@ struct add_args {
     int keyframes, no_scene_cuts, no_crop;
 };
 
-static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index *ro)
+static void run_job(struct job *j, const struct pool *p, lk_hasher *h,
+                    lk_local_extractor *lx, lk_index *ro)
 {
     lk_errbuf err;
     lk_errbuf_clear(&err);
@@ -78,10 +80,12 @@ static void run_job(struct job *j, const struct pool *p, lk_hasher *h, lk_index 
         j->rc = 1;
         return;
     }
+    j->e.local = lx; /* local features of the entries (the index drops them if old) */
     if (rc == 0)
         rc = lk_ref_hash_file_progress(j->path, &p->dec, h, &j->e, &j->info,
                                        p->prog->on ? lk_progress_frame : NULL, p->prog, &err);
     lk_progress_end(p->prog);
+    j->e.local = NULL;
     j->rc = rc < 0 ? rc : 0;
     if (rc < 0)
         snprintf(j->msg, sizeof j->msg, "%s", err.msg);
@@ -92,7 +96,9 @@ static int worker_new(void *ctx, void **state)
     struct pool *p = ctx;
     struct worker *w = calloc(1, sizeof *w);
     lk_progress_bind(__atomic_fetch_add(&p->slots, 1, __ATOMIC_RELAXED));
-    if (!w || lk_hasher_new(&w->h) < 0) {
+    if (!w || lk_hasher_new(&w->h) < 0 || lk_local_new(&w->lx) < 0) {
+        if (w)
+            lk_hasher_free(&w->h);
         free(w);
         return LK_ENOMEM;
     }
@@ -107,6 +113,7 @@ static void worker_free(void *ctx, void *state)
     struct worker *w = state;
     lk_index_close(&w->ro);
     lk_hasher_free(&w->h);
+    lk_local_free(&w->lx);
     free(w);
 }
 
@@ -114,7 +121,7 @@ static void run_one(void *ctx, void *state, size_t i)
 {
     struct pool *p = ctx;
     struct worker *w = state;
-    run_job(&p->jobs[i], p, w->h, w->ro);
+    run_job(&p->jobs[i], p, w->h, w->lx, w->ro);
 }
 
 static const lk_pool_ops add_ops = { worker_new, worker_free, run_one };
@@ -169,7 +176,8 @@ static void store(struct writer *w, struct job *j)
         }
         w->in_txn = 1;
     }
-    int rc = lk_index_add_file(w->ix, &work, &f, j->e.v, j->e.n, &err);
+    int rc = lk_index_add_file_locals(w->ix, &work, &f, j->e.v, j->e.n, j->e.loc, j->e.nloc,
+                                      &err);
     if (rc < 0) {
         lk_error("%s", err.msg);
         w->failed++;

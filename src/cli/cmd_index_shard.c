@@ -98,19 +98,23 @@ static void keep_background(const char *index)
     lk_scanner *s = NULL;
     lk_index *ix = NULL;
     lk_errbuf err;
-    char text[LK_BG_TEXT_MAX], gen[32];
+    char text[LK_BG_TEXT_MAX], gen[32], desc[32];
     lk_scan_params_default(&p);
     lk_errbuf_clear(&err);
     int rc = lk_scanner_open(&s, index, &p, &err);
     if (rc == 0)
         rc = lk_scanner_background_text(s, text, sizeof text);
-    if (rc == 0)
+    if (rc == 0) {
         snprintf(gen, sizeof gen, "%llu", (unsigned long long)lk_scanner_run(s)->generation);
+        snprintf(desc, sizeof desc, "%zu", lk_scanner_local_descriptors(s));
+    }
     lk_scanner_free(&s);
     if (rc == 0)
         rc = lk_index_open(&ix, index, 0, &err);
     if (rc == 0)
         rc = lk_index_stat_put(ix, "stat.background", text, &err);
+    if (rc == 0)
+        rc = lk_index_stat_put(ix, "stat.local_descriptors", desc, &err);
     if (rc == 0)
         rc = lk_index_stat_put(ix, "stat.background_generation", gen, &err);
     lk_index_close(&ix);

@@ -58,7 +58,7 @@ struct scan_args {
     int by_path;   /* --files-from/--part: resume by path, errors recorded */
     int format, fail_on, jobs, quiet, nul, no_color;
     double min_score, match_score, max_false_rate, style_threshold, fps;
-    int radius, style_top;
+    int radius, style_top, no_local;
     lk_strlist works, owners, tags; /* the scope */
     lk_strlist hashes;              /* --hashes: hash lists scanned as suspects */
     lk_strlist include, exclude;    /* globs of directory walks */
@@ -338,6 +338,7 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
     p.fps = a->fps;
     if (a->style_top > 0)
         p.style_top = a->style_top;
+    p.no_local = a->no_local;
     p.evidence_dir = a->evidence;
     p.decoder_threads = (a->jobs > 0 ? a->jobs : default_jobs()) > 1 ? 1 : 0;
     p.stop = &stop_flag;
@@ -351,6 +352,10 @@ static int open_scanner(const struct scan_args *a, lk_resume *done, lk_progress 
     }
     if (!lk_scanner_entries(*sc))
         lk_warning("the index '%s' is empty: every suspect will be clean", a->index);
+    else if (!lk_scanner_has_locals(*sc) && !a->no_local)
+        lk_warning("the index '%s' was made before local features: crops, reframings and "
+                   "insets are found only through fixed windows; rebuild it to find them",
+                   a->index);
     return 0;
 }
 
@@ -562,6 +567,8 @@ static int cmd_scan(int argc, char **argv)
                     "PDQ distance of a frame match (default 31)"),
         LK_OPT_INT_(0, "style-top", &a.style_top, "N", 1, 100,
                     "list at most N style resemblances (default 5)"),
+        LK_OPT_FLAG_(0, "no-local", &a.no_local,
+                     "leave local features unused (PDQ only: faster, finds fewer crops)"),
         LK_OPT_FLAG_(0, "no-color", &a.no_color, "no colours (NO_COLOR is honoured too)"),
         LK_OPT_LIST_(0, "include", &a.include, "GLOB",
                      "in directories, only files matching GLOB (repeatable)"),

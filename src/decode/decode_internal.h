@@ -45,10 +45,13 @@ int lki_over_memory(lk_errbuf *err, const char *path, const char *what, int64_t 
 /*
  * A frame as a backend yields it.  Pixels belong to the backend and stay
  * valid until its next call to next() or close().
- * Invariant: RGB24, width/height within the working size, stride >= 3*width.
+ * Invariant: RGB24 (GRAY8 only in reference mode, for a grey still when
+ * borders are not cropped), width/height within the working size (the
+ * reference sizes in reference mode), stride >= bytes per pixel * width.
  */
 typedef struct lk_rawframe {
     const uint8_t *data; /* top-left pixel */
+    int fmt;             /* enum lk_pixfmt; 0 means LK_PIX_RGB24 */
     int width, height;   /* pixels */
     int stride;          /* bytes per row */
     double time;         /* seconds from the stream start */
@@ -127,8 +130,10 @@ typedef struct lk_backend {
 /* The state of a still-picture backend (png.c, jpeg.c): one finished
  * frame, yielded once by lki_still_next(), freed by lki_still_close(). */
 typedef struct lk_still {
-    uint8_t *pix; /* dense RGB24 of the working size, upright (owned) */
+    uint8_t *pix; /* dense RGB24 of the working size, upright (owned); in
+                     reference mode the reference's size, maybe GRAY8 */
     int w, h;     /* size */
+    int bpp;      /* bytes per pixel: 3 (RGB24) or 1 (GRAY8); 0 means 3 */
     int done;     /* 1 after the frame was yielded */
 } lk_still;
 
@@ -200,6 +205,46 @@ void lki_scaler_free(lk_scaler **s);
  */
 int lki_still_finish(const uint8_t *src, int w, int h, int stride, int orientation,
                     int tw, int th, uint8_t **out, int *ow, int *oh);
+
+/* ---- scale.c: the reference photo hasher's resize ------------------------ */
+
+/* pdq-photo-hasher resizes pictures larger than this on either side to
+ * exactly this square. */
+#define LK_REF_PHOTO_DIM 512
+
+/* The size pdq-photo-hasher hashes a w x h picture at. */
+static inline void lki_ref_photo_size(int w, int h, int *ow, int *oh)
+{
+    int big = w > LK_REF_PHOTO_DIM || h > LK_REF_PHOTO_DIM;
+    *ow = big ? LK_REF_PHOTO_DIM : w;
+    *oh = big ? LK_REF_PHOTO_DIM : h;
+}
+
+/*
+ * A streaming nearest-neighbour resize as CImg's resize() with its default
+ * interpolation does it: output pixel (x, y) of dw x dh is source pixel
+ * (floor(x * sw / dw), floor(y * sh / dh)), for reductions and
+ * enlargements alike.  Source rows go in top to bottom; each output row is
+ * written when its source row goes by.  Invariant: sizes >= 1, bpp 1 or 3.
+ */
+typedef struct lk_picker lk_picker;
+
+/* 0, LK_EINVAL (empty sizes, bad bpp) or LK_ENOMEM. */
+int lki_picker_new(lk_picker **out, int sw, int sh, int dw, int dh, int bpp);
+/* Feeds the next source row (bpp*sw bytes); finished rows land in dst,
+ * dense dw x dh (stride bpp*dw).  Extra rows are ignored. */
+void lki_picker_push(lk_picker *p, const uint8_t *row, uint8_t *dst);
+/* Frees *p (NULL allowed) and sets it to NULL. */
+void lki_picker_free(lk_picker **p);
+
+/*
+ * Finishes a still in reference mode: src (w x h, bpp bytes a pixel,
+ * stride bytes per row) at the size lki_ref_photo_size() gives, as a new
+ * dense buffer *out (lki_free) of *ow x *oh; no orientation.  0 or
+ * LK_ENOMEM.
+ */
+int lki_still_reference(const uint8_t *src, int w, int h, int stride, int bpp,
+                        uint8_t **out, int *ow, int *oh);
 
 /* ---- border.c: constant border (letterbox, pillarbox) detection --------- */
 

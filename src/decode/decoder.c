@@ -11,7 +11,8 @@
  * an animated PNG and everything else go to FFmpeg (which says when it
  * cannot recognise the data); an animated PNG FFmpeg refuses falls back to
  * libpng (its first frame).  opts->backend == LK_BACKEND_FFMPEG sends
- * everything to FFmpeg.  Invariant: a decoder always holds an open backend
+ * everything to FFmpeg.  In reference mode (opts->reference) the backends
+ * yield the reference hashers' pixels (decode.h) and may yield GRAY8.  Invariant: a decoder always holds an open backend
  * state; frames handed out point into the backend's memory.
  */
 #include <stdio.h>
@@ -155,7 +156,8 @@ static void crop_frame(lk_decoder *d, lk_frame *f)
     const lk_image *full = &f->full;
     lk_rect all = { 0, 0, full->width, full->height };
     f->crop = all;
-    if (d->opts.crop_borders) {
+    /* grey frames come only from reference mode without border cropping */
+    if (d->opts.crop_borders && LK_ALWAYS(full->fmt == LK_PIX_RGB24)) {
         lk_border b;
         int same = d->have_crop && d->crop_w == full->width && d->crop_h == full->height;
         lki_border_detect(full->data, full->width, full->height, full->stride, &b);
@@ -166,7 +168,8 @@ static void crop_frame(lk_decoder *d, lk_frame *f)
         d->crop_h = full->height;
     }
     f->image = *full;
-    f->image.data = full->data + (size_t)f->crop.y * (size_t)full->stride + (size_t)f->crop.x * 3;
+    f->image.data = full->data + (size_t)f->crop.y * (size_t)full->stride +
+                    (size_t)f->crop.x * (size_t)full->fmt;
     f->image.width = f->crop.width;
     f->image.height = f->crop.height;
 }
@@ -189,7 +192,7 @@ LK_API int lk_decoder_next(lk_decoder *d, lk_frame *frame, lk_errbuf *err)
     frame->full.width = raw.width;
     frame->full.height = raw.height;
     frame->full.stride = raw.stride;
-    frame->full.fmt = LK_PIX_RGB24;
+    frame->full.fmt = raw.fmt == LK_PIX_GRAY8 ? LK_PIX_GRAY8 : LK_PIX_RGB24;
     frame->time = raw.time;
     frame->number = raw.number;
     frame->flags = raw.flags;

@@ -56,6 +56,14 @@
  * - Stop requests (lk_decode_opts.interrupt) are seen by every read of the
  *   source, by FFmpeg's interrupt callback (probing, stream analysis) and
  *   before every packet or frame; they end the call with LK_EINTR.
+ * - Reference mode (decode.h, "Reference decoding"): what vpdq-hash-video
+ *   does instead of all of the above that concerns pixels and sampling —
+ *   the first video stream, no rotation, every decoded frame counted (no
+ *   skipping, no key-frame mode, no scene cuts), kept every frame_mod-th,
+ *   converted at its own size by a context made as the reference makes
+ *   its (SWS_AREA, no colour details, so swscale's defaults apply), time
+ *   number / rate in single precision; a still is then resized as
+ *   pdq-photo-hasher resizes (lk_picker).
  * - FFmpeg's own log output is not touched here (process-wide state).
  */
 #include <math.h>
@@ -112,6 +120,9 @@ typedef struct av_input {
     _Atomic int64_t live_bytes; /* bytes of frame buffers the codec holds now */
     atomic_int over_budget;   /* a frame buffer was refused for the memory budget */
     int max_dim;              /* working size */
+    int reference;            /* reference mode (decode.h) */
+    int frame_mod;            /* reference mode: keep frames whose number is a multiple */
+    float ref_rate;           /* reference mode: frame rate for times, 0 unknown */
     int skip_ok;              /* non-reference skipping allowed */
     int estimate_numbers;     /* frames were skipped: numbers estimated */
     double fps;               /* average frame rate, 0 unknown */
@@ -417,8 +428,9 @@ static int open_input(av_input *s, lk_errbuf *err)
     return score;
 }
 
-/* Index of the largest real video stream, or -1. */
-static int pick_stream(const AVFormatContext *fmt, int *has_audio)
+/* Index of the largest real video stream (reference mode: the first video
+ * stream, as vpdq-hash-video takes), or -1. */
+static int pick_stream(const AVFormatContext *fmt, int reference, int *has_audio)
 {
     int best = -1;
     int64_t best_area = -1;
@@ -428,7 +440,10 @@ static int pick_stream(const AVFormatContext *fmt, int *has_audio)
         enum AVMediaType t = st->codecpar->codec_type;
         if (t == AVMEDIA_TYPE_AUDIO)
             *has_audio = 1;
-        if (t != AVMEDIA_TYPE_VIDEO || (st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+        if (t == AVMEDIA_TYPE_VIDEO && reference && best < 0)
+            best = (int)i;
+        if (t != AVMEDIA_TYPE_VIDEO || (st->disposition & AV_DISPOSITION_ATTACHED_PIC) ||
+            reference)
             continue;
         int64_t area = (int64_t)st->codecpar->width * st->codecpar->height;
         if (st->disposition & AV_DISPOSITION_DEFAULT)
@@ -508,7 +523,7 @@ static void fill_info(av_input *s, const AVCodec *codec, lk_media_info *info)
 static int choose_stream(av_input *s, int score, lk_errbuf *err)
 {
     int has_audio;
-    s->stream = pick_stream(s->fmt, &has_audio);
+    s->stream = pick_stream(s->fmt, s->reference, &has_audio);
     if (s->stream < 0) {
         if (score < AVPROBE_SCORE_RETRY)
             return lki_err(err, LK_EFORMAT, "'%s': unrecognised file format", s->path);
@@ -553,13 +568,27 @@ static int open_decoder(av_input *s, const lk_decode_opts *opts, const AVCodec *
     s->dec->thread_safe_callbacks = 1;
 #pragma GCC diagnostic pop
 #endif
-    if (opts->keyframes)
+    if (opts->keyframes && !opts->reference)
         s->dec->skip_frame = AVDISCARD_NONKEY;
     rc = avcodec_open2(s->dec, codec, NULL);
     if (rc < 0)
         return av_fail(err, s->path, "cannot open the decoder", rc);
     *out = codec;
     return 0;
+}
+
+/* Reference mode's sampling: vpdq-hash-video's frame rate (average, else
+ * the real base rate) and its frame_mod = (int)(seconds per hash * rate). */
+static void reference_sampling(av_input *s, const AVStream *st, double fps)
+{
+    AVRational r = st->avg_frame_rate;
+    if (r.num == 0 || r.den == 0)
+        r = st->r_frame_rate;
+    double rate = r.num > 0 && r.den > 0 ? av_q2d(r) : 0.0;
+    s->ref_rate = (float)rate;
+    s->frame_mod = fps > 0 ? (int)((1.0 / fps) * rate) : 1;
+    if (s->frame_mod < 1)
+        s->frame_mod = 1;
 }
 
 static int input_open_steps(av_input *s, const lk_decode_opts *opts, lk_media_info *info,
@@ -579,11 +608,14 @@ static int input_open_steps(av_input *s, const lk_decode_opts *opts, lk_media_in
     AVStream *st = s->fmt->streams[s->stream];
     s->tb = st->time_base;
     s->start_pts = st->start_time;
-    s->orientation = stream_orientation(st);
+    s->orientation = s->reference ? 1 : stream_orientation(st);
     fill_info(s, codec, info);
     s->max_dim = opts->max_dim;
-    s->skip_ok = !opts->keyframes && opts->fps > 0 && s->fps >= LK_FF_SKIP_RATIO * opts->fps;
-    s->estimate_numbers = opts->keyframes != 0;
+    s->skip_ok = !opts->keyframes && opts->fps > 0 && s->fps >= LK_FF_SKIP_RATIO * opts->fps &&
+                 !s->reference;
+    s->estimate_numbers = opts->keyframes != 0 && !s->reference;
+    if (s->reference)
+        reference_sampling(s, st, opts->fps);
     s->last_number = -1;
     lki_sampler_init(&s->sampler, opts);
     if (s->skip_ok)
@@ -630,6 +662,7 @@ static int input_open(void **state, lki_source *src, const lk_decode_opts *opts,
     }
     memcpy(s->path, path, n);
     s->src = src;
+    s->reference = opts->reference != 0;
     s->budget = lki_budget_of(opts);
     s->sws_fmt = s->sig_fmt = AV_PIX_FMT_NONE;
     int rc = input_open_steps(s, opts, info, err);
@@ -737,13 +770,15 @@ static int ensure_sws(av_input *s, const AVFrame *f, int ow, int oh)
         s->sws_cs == cs && s->sws_range == range)
         return 0;
     sws_freeContext(s->sws);
+    /* reference mode: vpdq-hash-video's context, swscale's default colours */
     s->sws = sws_getContext(f->width, f->height, f->format, ow, oh, AV_PIX_FMT_RGB24,
-                            SWS_AREA | SWS_ACCURATE_RND, NULL, NULL, NULL);
+                            s->reference ? SWS_AREA : SWS_AREA | SWS_ACCURATE_RND, NULL, NULL,
+                            NULL);
     if (!s->sws)
         return lki_err(NULL, LK_EFORMAT, "no conversion");
     const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(f->format);
     if (desc && !(desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) &&
-        desc->nb_components >= 3) {
+        desc->nb_components >= 3 && !s->reference) {
         const int *coef = sws_getCoefficients(cs);
         sws_setColorspaceDetails(s->sws, coef, range, coef, 1, 0, 1 << 16, 1 << 16);
     }
@@ -768,11 +803,34 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Scales and rotates the current frame into out's pixels; 0 or LK_E*. */
+/* Reference mode, a still: pdq-photo-hasher's resize of the converted
+ * frame in out, into s->rot; 0 or LK_E*. */
+static int reference_still(av_input *s, lk_rawframe *out, lk_errbuf *err)
+{
+    int ow, oh;
+    lki_ref_photo_size(out->width, out->height, &ow, &oh);
+    if (ow == out->width && oh == out->height)
+        return 0;
+    lk_picker *p = NULL;
+    if (grow(&s->rot, &s->rot_cap, (size_t)ow * (size_t)oh * 3) < 0 ||
+        lki_picker_new(&p, out->width, out->height, ow, oh, 3) < 0)
+        return lki_err(err, LK_ENOMEM, "'%s': out of memory", s->path);
+    for (int y = 0; y < out->height; y++)
+        lki_picker_push(p, out->data + (size_t)y * (size_t)out->stride, s->rot);
+    lki_picker_free(&p);
+    out->data = s->rot;
+    out->width = ow;
+    out->height = oh;
+    out->stride = ow * 3;
+    return 0;
+}
+
+/* Scales and rotates the current frame into out's pixels (reference mode:
+ * converts it at its own size); 0 or LK_E*. */
 static int convert_frame(av_input *s, const AVFrame *f, lk_rawframe *out, lk_errbuf *err)
 {
     int ow, oh;
-    lk_fit_size(f->width, f->height, s->max_dim, &ow, &oh);
+    lk_fit_size(f->width, f->height, s->reference ? 0 : s->max_dim, &ow, &oh);
     if (ensure_sws(s, f, ow, oh) < 0)
         return lki_err(err, LK_EFORMAT, "'%s': cannot convert pixel format %s", s->path,
                       av_get_pix_fmt_name(f->format) ? av_get_pix_fmt_name(f->format) : "?");
@@ -786,9 +844,12 @@ static int convert_frame(av_input *s, const AVFrame *f, lk_rawframe *out, lk_err
     if (rc < 0)
         return av_fail(err, s->path, "cannot convert the frame", rc);
     out->data = s->rgb;
+    out->fmt = LK_PIX_RGB24;
     out->width = ow;
     out->height = oh;
     out->stride = stride;
+    if (s->reference && s->is_still)
+        return reference_still(s, out, err);
     if (s->orientation == 1)
         return 0;
     if (grow(&s->rot, &s->rot_cap, (size_t)ow * (size_t)oh * 3) < 0)
@@ -838,10 +899,17 @@ static int take_frame(av_input *s, lk_rawframe *out, lk_errbuf *err)
     frame_time(s, f, &time, &number);
     s->decoded++;
     int cut = 0;
-    if (s->sampler.scene_cuts && frame_signature(s, f, s->sig) == 0)
-        cut = lki_sampler_scene(&s->sampler, s->sig);
-    if (!lki_sampler_keep(&s->sampler, time, f->key_frame, cut))
-        return 0;
+    if (s->reference) {
+        if (number % s->frame_mod != 0)
+            return 0;
+        if (s->ref_rate > 0)
+            time = (double)((float)number / s->ref_rate);
+    } else {
+        if (s->sampler.scene_cuts && frame_signature(s, f, s->sig) == 0)
+            cut = lki_sampler_scene(&s->sampler, s->sig);
+        if (!lki_sampler_keep(&s->sampler, time, f->key_frame, cut))
+            return 0;
+    }
     LK_TRY(convert_frame(s, f, out, err));
     out->time = time;
     out->number = number;

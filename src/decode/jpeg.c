@@ -10,7 +10,11 @@
  * Large pictures are decoded at the smallest DCT scale k/8 that still
  * covers the working size, then area-averaged to it exactly; the settings
  * are TurboJPEG's defaults (accurate integer IDCT, fancy upsampling), so
- * the pixels are those tjDecompress2() gives.
+ * the pixels are those tjDecompress2() gives.  Reference mode (decode.h)
+ * decodes as CImg's libjpeg loader does for pdq-photo-hasher: full scale,
+ * libjpeg's default output (grey stays grey, GRAY8, unless borders are
+ * cropped), no EXIF orientation, then CImg's nearest-neighbour resize to
+ * 512x512 beyond 512 on a side.
  *
  * Input streams from the decoder's lki_source through a source manager of
  * our own (64 KiB at a time, hashed on the way; skipped marker bytes are
@@ -66,6 +70,7 @@ typedef struct jpeg_job {
     int w, h;           /* coded size */
     int sw, sh;         /* decoded size */
     int cmyk;           /* pix holds 4 bytes a pixel, CMYK */
+    int grey;           /* pix holds 1 byte a pixel (reference mode) */
     lki_budget budget;
 } jpeg_job;
 
@@ -334,7 +339,7 @@ static int64_t coefficient_bytes(const struct jpeg_decompress_struct *c)
 static int check_memory(jpeg_job *j, int64_t budget, lk_errbuf *err)
 {
     int64_t coef = coefficient_bytes(&j->c);
-    int64_t need = coef + (int64_t)j->sw * j->sh * (j->cmyk ? 4 : 3);
+    int64_t need = coef + (int64_t)j->sw * j->sh * (j->cmyk ? 4 : j->grey ? 1 : 3);
     if (need > budget)
         return lki_over_memory(err, j->src->path,
                                coef ? "a progressive JPEG (coefficients of the whole picture)"
@@ -343,8 +348,25 @@ static int check_memory(jpeg_job *j, int64_t budget, lk_errbuf *err)
     return 0;
 }
 
+/* Output size and colour space: the working size's DCT scale and RGB (or
+ * CMYK), or in reference mode full scale and grey for a grey picture. */
+static void set_output(jpeg_job *j, const lk_decode_opts *opts)
+{
+    int tw, th;
+    lk_fit_size(j->w, j->h, opts->max_dim, &tw, &th);
+    if (opts->reference) {
+        tw = j->w;
+        th = j->h;
+    }
+    j->c.scale_num = (unsigned)pick_scale(j, tw, th);
+    j->c.scale_denom = 8;
+    j->cmyk = j->c.jpeg_color_space == JCS_CMYK || j->c.jpeg_color_space == JCS_YCCK;
+    j->grey = opts->reference && !opts->crop_borders && j->c.jpeg_color_space == JCS_GRAYSCALE;
+    j->c.out_color_space = j->cmyk ? JCS_CMYK : j->grey ? JCS_GRAYSCALE : JCS_RGB;
+}
+
 /* The setjmp frame: 0, an LK_E* code, or 1 when libjpeg failed. */
-static int decode(jpeg_job *j, int max_dim, lk_errbuf *err)
+static int decode(jpeg_job *j, const lk_decode_opts *opts, lk_errbuf *err)
 {
     const char *path = j->src->path;
     if (setjmp(j->jmp))
@@ -354,16 +376,11 @@ static int decode(jpeg_job *j, int max_dim, lk_errbuf *err)
     j->w = (int)LK_MIN(j->c.image_width, 1u << 30);
     j->h = (int)LK_MIN(j->c.image_height, 1u << 30);
     LK_TRY(lki_check_dims(path, j->c.image_width, j->c.image_height, j->budget.max_pixels, err));
-    int tw, th;
-    lk_fit_size(j->w, j->h, max_dim, &tw, &th);
-    j->c.scale_num = (unsigned)pick_scale(j, tw, th);
-    j->c.scale_denom = 8;
-    j->cmyk = j->c.jpeg_color_space == JCS_CMYK || j->c.jpeg_color_space == JCS_YCCK;
-    j->c.out_color_space = j->cmyk ? JCS_CMYK : JCS_RGB;
+    set_output(j, opts);
     LK_TRY(check_memory(j, j->budget.max_memory, err));
     jpeg_start_decompress(&j->c);
     if ((int)j->c.output_width != j->sw || (int)j->c.output_height != j->sh ||
-        j->c.output_components != (j->cmyk ? 4 : 3))
+        j->c.output_components != (j->cmyk ? 4 : j->grey ? 1 : 3))
         return lki_err(err, LK_EDECODE, "'%s': unexpected JPEG output layout", path);
     size_t px = (size_t)j->sw * (size_t)j->sh;
     if (!(j->pix = lki_malloc(px * (size_t)j->c.output_components)))
@@ -417,10 +434,18 @@ static int run(jpeg_job *j, lk_still *s, const lk_decode_opts *opts, lk_media_in
                lk_errbuf *err)
 {
     LK_TRY(job_start(j, err));
-    int rc = decode(j, opts->max_dim, err);
+    int rc = decode(j, opts, err);
     if (rc == 1)
         rc = libjpeg_failure(j, err);
     LK_TRY(rc);
+    if (opts->reference) {
+        s->bpp = j->grey ? 1 : 3;
+        if (lki_still_reference(j->pix, j->sw, j->sh, j->sw * s->bpp, s->bpp, &s->pix, &s->w,
+                                &s->h) < 0)
+            return lki_err(err, LK_ENOMEM, "'%s': out of memory", j->src->path);
+        fill_info(info, j, 1);
+        return 0;
+    }
     int orientation = j->exif ? exif_orientation(j->exif, j->exif_n) : 1;
     int tw, th;
     lk_fit_size(j->w, j->h, opts->max_dim, &tw, &th);

@@ -7,6 +7,13 @@
  * gAMA/iCCP are ignored.  An animated PNG that reaches this reader (FFmpeg
  * refused it) yields its default image, i.e. its first frame.
  *
+ * Reference mode (decode.h) reads as CImg's libpng loader, which
+ * pdq-photo-hasher uses: palette expanded, grey kept grey (one channel,
+ * GRAY8; expanded to RGB only when borders are cropped), alpha and tRNS
+ * dropped, 16-bit samples cast to 8 bits (CImg's (unsigned char) of the
+ * native value: the low byte), then CImg's nearest-neighbour resize to
+ * 512x512 for a picture larger than 512 on a side (lk_picker).
+ *
  * Bytes come from the decoder's lki_source (png_set_read_fn), which hashes
  * them as they go by.  The whole picture is decoded in open() so that
  * damaged data is reported there; non-interlaced pictures stream row by
@@ -34,9 +41,14 @@ typedef struct png_job {
     lk_errbuf io_err;            /* its message */
     uint8_t *row, *full, **rows; /* scratch */
     lk_scaler *scaler;
+    lk_picker *picker;           /* reference mode's resize */
     uint8_t *out;                /* result, moved to the state on success */
     int w, h, ow, oh, channels;
+    int bytes;                   /* bytes per sample as read: 1, or 2 (reference mode) */
+    int bpp;                     /* bytes per output pixel: 3, or 1 (reference grey) */
     int max_dim;                 /* working size */
+    int reference;               /* reference mode (decode.h) */
+    int keep_grey;               /* reference mode without border cropping */
     lki_budget budget;
     char msg[160];               /* libpng's last error */
 } png_job;
@@ -69,32 +81,41 @@ static void on_warning(png_structp png, png_const_charp msg)
     (void)msg;
 }
 
-/* Sets the transformations that turn any PNG into 8-bit RGB (maybe + alpha). */
+/* Sets the transformations that turn any PNG into 8-bit RGB (maybe +
+ * alpha); in reference mode into 8- or 16-bit grey or RGB, maybe + alpha. */
 static int set_transforms(png_job *j)
 {
     int ct = png_get_color_type(j->png, j->info);
-    if (png_get_bit_depth(j->png, j->info) == 16)
+    int grey = ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA;
+    if (png_get_bit_depth(j->png, j->info) == 16 && !j->reference)
         png_set_strip_16(j->png);
     if (ct == PNG_COLOR_TYPE_PALETTE)
         png_set_palette_to_rgb(j->png);
-    if (ct == PNG_COLOR_TYPE_GRAY || ct == PNG_COLOR_TYPE_GRAY_ALPHA) {
+    if (grey)
         png_set_expand_gray_1_2_4_to_8(j->png);
+    if (grey && !j->keep_grey)
         png_set_gray_to_rgb(j->png);
-    }
-    png_set_strip_alpha(j->png);
+    if (!j->reference)
+        png_set_strip_alpha(j->png);
     int passes = png_set_interlace_handling(j->png);
     png_read_update_info(j->png, j->info);
     j->channels = png_get_channels(j->png, j->info);
+    j->bytes = png_get_bit_depth(j->png, j->info) == 16 ? 2 : 1;
+    j->bpp = j->channels <= 2 ? 1 : 3;
     return passes;
 }
 
-/* Drops a fourth channel in place, if any. */
-static void to_rgb(const png_job *j, uint8_t *row)
+/* Turns a row as read into bpp bytes a pixel, in place (each write trails
+ * its read): drops alpha, keeps the last (low) byte of 16-bit samples. */
+static void to_out(const png_job *j, uint8_t *row)
 {
-    if (j->channels != 4)
+    int ch = j->channels, by = j->bytes, n = j->bpp;
+    if (ch == n && by == 1)
         return;
     for (int x = 0; x < j->w; x++)
-        memmove(row + 3 * x, row + 4 * x, 3);
+        for (int c = 0; c < n; c++)
+            row[(size_t)x * (size_t)n + (size_t)c] =
+                row[((size_t)x * (size_t)ch + (size_t)c) * (size_t)by + (size_t)by - 1];
 }
 
 /* Interlaced: the full picture first (every pass over it, row by row, as
@@ -114,27 +135,34 @@ static int read_interlaced(png_job *j, size_t rowbytes, int passes)
             png_read_row(j->png, j->rows[y], NULL);
         }
     for (int y = 0; y < j->h; y++)
-        to_rgb(j, j->rows[y]);
+        to_out(j, j->rows[y]);
+    if (j->reference)
+        return lki_still_reference(j->full, j->w, j->h, (int)rowbytes, j->bpp, &j->out,
+                                   &j->ow, &j->oh);
     int tw, th;
     lk_fit_size(j->w, j->h, j->max_dim, &tw, &th);
     return lki_still_finish(j->full, j->w, j->h, (int)rowbytes, 1, tw, th, &j->out, &j->ow, &j->oh);
 }
 
-/* Progressive-free PNG: stream rows into the reducer (or straight out). */
+/* Progressive-free PNG: stream rows into the reducer or the reference
+ * resize (or straight out). */
 static int read_rows(png_job *j, size_t rowbytes)
 {
-    size_t out_row = (size_t)j->ow * 3;
+    size_t out_row = (size_t)j->ow * (size_t)j->bpp;
     if (!(j->row = lki_malloc(rowbytes)) || !(j->out = lki_malloc(out_row * (size_t)j->oh)))
         return LK_ENOMEM;
     int scale = j->ow != j->w || j->oh != j->h;
-    if (scale && lki_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh) < 0)
+    if (scale && (j->reference ? lki_picker_new(&j->picker, j->w, j->h, j->ow, j->oh, j->bpp)
+                               : lki_scaler_new(&j->scaler, j->w, j->h, j->ow, j->oh)) < 0)
         return LK_ENOMEM;
     for (int y = 0; y < j->h; y++) {
         if (lki_interrupted(j->src))
             return LK_EINTR;
         png_read_row(j->png, j->row, NULL);
-        to_rgb(j, j->row);
-        if (scale)
+        to_out(j, j->row);
+        if (j->picker)
+            lki_picker_push(j->picker, j->row, j->out);
+        else if (scale)
             lki_scaler_push(j->scaler, j->row, j->out);
         else
             memcpy(j->out + (size_t)y * out_row, j->row, out_row);
@@ -156,7 +184,9 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
     j->h = (int)h;
     int passes = set_transforms(j);
     size_t rowbytes = png_get_rowbytes(j->png, j->info);
-    if ((j->channels != 3 && j->channels != 4) || rowbytes < (size_t)j->w * (size_t)j->channels)
+    int min_ch = j->keep_grey ? 1 : 3;
+    if (j->channels < min_ch || j->channels > 4 ||
+        rowbytes < (size_t)j->w * (size_t)j->channels * (size_t)j->bytes)
         return lki_err(err, LK_EDECODE, "'%s': unsupported PNG layout", path);
     int rc;
     if (passes > 1) {
@@ -166,7 +196,10 @@ static int decode(png_job *j, const char *path, lk_errbuf *err)
                                    j->budget.max_memory);
         rc = read_interlaced(j, rowbytes, passes);
     } else {
-        lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
+        if (j->reference)
+            lki_ref_photo_size(j->w, j->h, &j->ow, &j->oh);
+        else
+            lk_fit_size(j->w, j->h, j->max_dim, &j->ow, &j->oh);
         rc = read_rows(j, rowbytes);
     }
     if (rc == LK_EINTR)
@@ -180,6 +213,7 @@ static void job_clear(png_job *j, int keep_out)
     if (j->png)
         png_destroy_read_struct(&j->png, j->info ? &j->info : NULL, NULL);
     lki_scaler_free(&j->scaler);
+    lki_picker_free(&j->picker);
     lki_free(j->row);
     lki_free(j->full);
     lki_free(j->rows);
@@ -231,6 +265,8 @@ static int png_open(void **state, lki_source *src, const lk_decode_opts *opts,
     memset(&j, 0, sizeof j);
     j.src = src;
     j.max_dim = opts->max_dim;
+    j.reference = opts->reference != 0;
+    j.keep_grey = j.reference && !opts->crop_borders;
     j.budget = lki_budget_of(opts);
     *state = NULL;
     int rc = job_start(&j, path, err);
@@ -247,6 +283,7 @@ static int png_open(void **state, lki_source *src, const lk_decode_opts *opts,
     s->pix = j.out;
     s->w = j.ow;
     s->h = j.oh;
+    s->bpp = j.bpp;
     fill_info(info, j.w, j.h);
     *state = s;
     return 0;

@@ -1,7 +1,8 @@
 /*
  * scale.c — area-averaging reduction of RGB24 pictures, streaming by rows,
- * the last step of every still reader (reduce, then turn upright), and the
- * one-frame state those readers share (lk_still).
+ * the last step of every still reader (reduce, then turn upright), the
+ * reference photo hasher's nearest-neighbour resize (reference mode), and
+ * the one-frame state those readers share (lk_still).
  *
  * Geometry: source pixel i covers [i*dw, (i+1)*dw) and output pixel j
  * covers [j*sw, (j+1)*sw) on a common integer axis, so overlaps are exact
@@ -213,6 +214,89 @@ int lki_still_finish(const uint8_t *src, int w, int h, int stride, int orientati
     return 0;
 }
 
+/* ---- nearest neighbour, as CImg's resize() --------------------------------
+ *
+ * CImg walks the source by offsets curr(x) - curr(x - 1) with curr(x) =
+ * (unsigned long)((x + 1.0) * sw / dw), so output x reads source column
+ * curr(x - 1) = floor(x * sw / dw) (curr(-1) = 0).  x * sw < 2^32 and the
+ * quotient's distance to the next integer is at least 1/dw, far above the
+ * double rounding error, so integer division gives the same index. */
+
+struct lk_picker {
+    int sw, sh, dw, dh, bpp;
+    int y;   /* source rows consumed */
+    int oy;  /* next output row to write */
+    int *xs; /* source column of each output column */
+};
+
+static int pick_index(int i, int from, int to)
+{
+    return (int)(((int64_t)i * from) / to);
+}
+
+int lki_picker_new(lk_picker **out, int sw, int sh, int dw, int dh, int bpp)
+{
+    *out = NULL;
+    if (sw < 1 || sh < 1 || dw < 1 || dh < 1 || (bpp != 1 && bpp != 3))
+        return LK_EINVAL;
+    lk_picker *p = lki_calloc(1, sizeof *p);
+    if (!p)
+        return LK_ENOMEM;
+    *p = (lk_picker){ sw, sh, dw, dh, bpp, 0, 0, lki_malloc(sizeof(int) * (size_t)dw) };
+    if (!p->xs) {
+        lki_free(p);
+        return LK_ENOMEM;
+    }
+    for (int x = 0; x < dw; x++)
+        p->xs[x] = pick_index(x, sw, dw);
+    *out = p;
+    return 0;
+}
+
+void lki_picker_free(lk_picker **pp)
+{
+    if (!pp || !*pp)
+        return;
+    lki_free((*pp)->xs);
+    lk_freep(pp);
+}
+
+void lki_picker_push(lk_picker *p, const uint8_t *row, uint8_t *dst)
+{
+    size_t out_row = (size_t)p->dw * (size_t)p->bpp;
+    while (p->oy < p->dh && pick_index(p->oy, p->sh, p->dh) == p->y) {
+        uint8_t *o = dst + (size_t)p->oy * out_row;
+        if (p->bpp == 1) {
+            for (int x = 0; x < p->dw; x++)
+                o[x] = row[p->xs[x]];
+        } else {
+            for (int x = 0; x < p->dw; x++)
+                memcpy(o + 3 * (size_t)x, row + 3 * (size_t)p->xs[x], 3);
+        }
+        p->oy++;
+    }
+    p->y++;
+}
+
+int lki_still_reference(const uint8_t *src, int w, int h, int stride, int bpp,
+                        uint8_t **out, int *ow, int *oh)
+{
+    lk_picker *p;
+    *out = NULL;
+    lki_ref_photo_size(w, h, ow, oh);
+    LK_TRY(lki_picker_new(&p, w, h, *ow, *oh, bpp));
+    uint8_t *dst = lki_malloc((size_t)*ow * (size_t)*oh * (size_t)bpp);
+    if (!dst) {
+        lki_picker_free(&p);
+        return LK_ENOMEM;
+    }
+    for (int y = 0; y < h; y++)
+        lki_picker_push(p, src + (size_t)y * (size_t)stride, dst);
+    lki_picker_free(&p);
+    *out = dst;
+    return 0;
+}
+
 int lki_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
 {
     (void)err;
@@ -221,10 +305,12 @@ int lki_still_next(void *state, lk_rawframe *f, lk_errbuf *err)
         return 0;
     s->done = 1;
     memset(f, 0, sizeof *f);
+    int bpp = s->bpp == 1 ? 1 : 3;
     f->data = s->pix;
+    f->fmt = bpp == 1 ? LK_PIX_GRAY8 : LK_PIX_RGB24;
     f->width = s->w;
     f->height = s->h;
-    f->stride = s->w * 3;
+    f->stride = s->w * bpp;
     f->flags = LK_FRAME_STILL | LK_FRAME_KEY;
     return 1;
 }

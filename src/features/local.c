@@ -154,8 +154,7 @@ LK_API void lk_local_features_release(lk_local_features *f)
         (p) = g_;                                         \
     } while (0)
 
-/* Grows f's arrays to n entries; desc_mirror exists exactly when mirror. */
-static int features_reserve(lk_local_features *f, size_t n, int mirror)
+int lki_local_reserve(lk_local_features *f, size_t n, int mirror)
 {
     if (!mirror)
         lk_freep(&f->desc_mirror);
@@ -415,7 +414,7 @@ LK_API int lk_local_extract(lk_local_extractor *e, const lk_image *img,
     LK_TRY(params_check(p));
     out->width = img->width;
     out->height = img->height;
-    LK_TRY(features_reserve(out, (size_t)p->max_keypoints, p->mirror));
+    LK_TRY(lki_local_reserve(out, (size_t)p->max_keypoints, p->mirror));
     LK_TRY(lki_local_pyramid_build(&e->pyr, &e->ops, img, p->levels));
     if (e->pyr.nlevels == 0)
         return 0;
@@ -439,7 +438,7 @@ LK_API int lk_local_mirror(const lk_local_features *in, lk_local_features *out)
     if (!in || !out || in == out || (in->count && !in->desc_mirror))
         return LK_EINVAL;
     out->count = 0;
-    LK_TRY(features_reserve(out, in->count, 1));
+    LK_TRY(lki_local_reserve(out, in->count, 1));
     out->width = in->width;
     out->height = in->height;
     for (size_t i = 0; i < in->count; i++) {

@@ -36,6 +36,10 @@ typedef struct lk_local_pair {
     int8_t ax, ay, bx, by;
 } lk_local_pair;
 
+/* Grows f's arrays to n entries; desc_mirror exists exactly when mirror.
+ * 0 or LK_ENOMEM (local.c). */
+int lki_local_reserve(lk_local_features *f, size_t n, int mirror);
+
 /* The fixed pattern (LK_LOCAL_TESTS pairs, built once; see local_pattern.c). */
 const lk_local_pair *lki_local_pattern(void);
 
@@ -72,6 +76,8 @@ typedef struct lk_local_pyramid {
     uint8_t *arena;    /* all level buffers (64-byte aligned) */
     size_t arena_cap;  /* bytes in arena */
     uint16_t *tmp;     /* blur scratch, stride + 8 values */
+    size_t tmp_cap;    /* values in tmp (grown apart from the arena: a wider
+                          picture may need less arena but a longer row) */
 } lk_local_pyramid;
 
 /* Builds levels 0..levels-1 of img (levels too small for the margin are

@@ -53,13 +53,19 @@ static int layout(lk_local_pyramid *p, int w, int h, int levels)
     }
     if (need > p->arena_cap) {
         lki_free_aligned(p->arena);
-        lki_free(p->tmp);
         p->arena_cap = 0;
         p->arena = lki_malloc_aligned(need);
-        p->tmp = lki_malloc(((size_t)p->stride + 8) * sizeof *p->tmp);
-        if (!p->arena || !p->tmp)
+        if (!p->arena)
             return LK_ENOMEM;
         p->arena_cap = need;
+    }
+    size_t tn = (size_t)p->stride + 8;
+    if (tn > p->tmp_cap) {
+        lki_free(p->tmp);
+        p->tmp_cap = 0;
+        if (!(p->tmp = lki_malloc(tn * sizeof *p->tmp)))
+            return LK_ENOMEM;
+        p->tmp_cap = tn;
     }
     uint8_t *at = p->arena;
     for (int l = 0; l < p->nlevels; l++) {

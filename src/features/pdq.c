@@ -20,7 +20,8 @@
  *      128th smallest of the 256 coefficients (the element the reference's
  *      Torben median returns for n = 256).
  * Dihedral variants are sign changes and a transpose of B, as in the
- * reference.  All bulk float work goes through the lk_simd_ops kernels.
+ * reference; lk_pdq_dihedral_from_hash() applies the same changes to the
+ * bits of a hash (an estimate: see features.h).  All bulk float work goes through the lk_simd_ops kernels.
  */
 #include <math.h>
 #include <string.h>
@@ -183,6 +184,25 @@ static void pdq_apply_dihedral(const pdq_dihedral *d, const float *a, float *b)
             else
                 b[i * 16 + j] = v;
         }
+    }
+}
+
+LK_API void lk_pdq_dihedral_from_hash(const lk_hash256 *h, lk_hash256 out[LK_DIHEDRAL_COUNT])
+{
+    for (int v = 0; v < LK_DIHEDRAL_COUNT; v++) {
+        const pdq_dihedral *d = &pdq_dihedrals[v];
+        lk_hash256 o;
+        memset(&o, 0, sizeof o);
+        for (int i = 0; i < 16; i++) {
+            for (int j = 0; j < 16; j++) {
+                int k = i * 16 + j;
+                unsigned bit = (unsigned)(h->w[k >> 6] >> (k & 63)) & 1u;
+                bit ^= (unsigned)((d->ci & i) ^ (d->cj & j) ^ d->c0) & 1u;
+                int t = d->transpose ? j * 16 + i : k;
+                o.w[t >> 6] |= (uint64_t)bit << (t & 63);
+            }
+        }
+        out[v] = o;
     }
 }
 

@@ -130,8 +130,10 @@ static int build_items(lk_mctx *ctx, const double *qt, size_t nq, const lk_hit *
             return LK_EINVAL;
         LK_TESTCASE(h->distance == ctx->p->radius);
         if (h->distance > ctx->p->radius && !h->inliers)
-            continue; /* a verified local match has no meaningful distance */
-        uint16_t dist = h->inliers ? 0 : h->distance;
+            continue;
+        /* a verified local match sorts after every PDQ match of its frame
+         * (whose times are exact): its evidence is its inlier count */
+        uint16_t dist = (uint16_t)LK_MIN(h->distance, ctx->p->radius);
         ctx->it[ctx->nit++] = (lk_mitem){
             .s = qt[h->query], .t0 = r->t0, .t1 = r->t1, .work = r->work,
             .file = r->file, .query = h->query, .ref = h->ref, .dist = dist,

@@ -263,7 +263,7 @@ static int reserve(lk_mctx *ctx, size_t n)
 }
 
 /*
- * Statistics of picks: mean distance, dominant variant, closest match, and
+ * Statistics of picks: mean PDQ distance (of the picks PDQ found), dominant variant, closest match, and
  * the evidence (evidence.c): the sum of the picks' lambda; the first pick
  * starts the line, a later one reaches a new entry (its span starts after
  * every earlier pick's span ends) or repeats one (a held shot, a slow pan
@@ -274,10 +274,13 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, int st
 {
     int vcount[8] = {0};
     double sum = 0, llr = 0, reach = -INFINITY;
-    size_t best = 0;
+    size_t best = 0, npdq = 0;
     for (size_t k = 0; k < n; k++) {
         const lk_mitem *x = &ctx->it[pk[k]];
-        sum += x->dist;
+        if (!x->inliers) { /* a verified local match has no PDQ distance */
+            sum += x->dist;
+            npdq++;
+        }
         vcount[x->variant & 7]++;
         if (x->dist < ctx->it[pk[best]].dist)
             best = k;
@@ -286,7 +289,9 @@ static double seg_stats(const lk_mctx *ctx, const uint32_t *pk, size_t n, int st
                                    lki_match_others(ctx, x), still, kind);
         reach = LK_MAX(reach, x->t1);
     }
-    g->distance = sum / (double)n;
+    /* found by local features alone: half the radius, a conservative stand-in */
+    g->distance = npdq ? sum / (double)npdq : ctx->p->radius / 2.0;
+    g->local_frames = (int)(n - npdq);
     g->variant = 0;
     for (int v = 1; v < 8; v++)
         if (vcount[v] > vcount[g->variant])

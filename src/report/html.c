@@ -299,8 +299,16 @@ static void segment_table(FILE *fp, const cJSON *o, const cJSON *segs)
         fputs("</td><td>", fp);
         range(fp, lki_jnum(sg, "ref_start", 0), lki_jnum(sg, "ref_end", 0),
               lki_jnum(sg, "ref_duration", 1) <= 0);
-        fprintf(fp, "</td><td>%.0f</td><td>%.1f of 256 bits</td><td>%.2f</td><td>",
-                lki_jnum(sg, "frames", 0), lki_jnum(sg, "distance", 0), lki_jnum(sg, "score", 0));
+        double frames = lki_jnum(sg, "frames", 0), local = lki_jnum(sg, "local_frames", 0);
+        fprintf(fp, "</td><td>%.0f</td><td>", frames);
+        if (local >= frames && local > 0)
+            fputs("found by local features", fp);
+        else if (local > 0)
+            fprintf(fp, "%.1f of 256 bits (%.0f frames by local features)",
+                    lki_jnum(sg, "distance", 0), local);
+        else
+            fprintf(fp, "%.1f of 256 bits", lki_jnum(sg, "distance", 0));
+        fprintf(fp, "</td><td>%.2f</td><td>", lki_jnum(sg, "score", 0));
         lki_html_text(fp, lki_jstr(sg, "transform"));
         fputs("</td></tr>\n", fp);
         k++;

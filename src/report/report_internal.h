@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <cJSON.h>
+#include "likeness/scan.h"
 
 /*
  * Writes @p pre, the compact JSON text of @p o, then @p post to @p fp with
@@ -15,6 +16,11 @@
  * LK_ENOMEM or LK_EIO.
  */
 int lki_json_put(FILE *fp, const char *pre, const cJSON *o, const char *post);
+/* Adds the "region" object of r to segment object seg, when r has one
+ * (region_out.c). */
+void lki_region_json(cJSON *seg, const lk_scan_region_match *r);
+/* Prints r's region line, when it has one (region_out.c). */
+void lki_region_print(FILE *fp, const lk_scan_region_match *r);
 
 /* Untrusted text for a text output: s escaped (lk_text_escape) into buf
  * of n bytes, ending in "..." when it did not fit; returns buf.

@@ -97,6 +97,7 @@ static cJSON *segment_json(const lk_segment *s, const char *evidence, const lk_s
     cJSON_AddNumberToObject(o, "ref_end", round_to(s->r1, 1e-3));
     cJSON_AddNumberToObject(o, "frames", s->frames);
     cJSON_AddNumberToObject(o, "distance", round_to(s->distance, 1e-2));
+    cJSON_AddNumberToObject(o, "local_frames", s->local_frames);
     cJSON_AddNumberToObject(o, "score", round_to(s->score, 1e-4));
     cJSON_AddNumberToObject(o, "chance", chance_json(s->chance));
     cJSON_AddNumberToObject(o, "llr", round_to(s->llr, 1e-2));
@@ -130,8 +131,12 @@ static cJSON *match_json(const lk_scan_match *m)
     cJSON_AddNumberToObject(o, "chance", chance_json(m->chance));
     cJSON *segs = cJSON_AddArrayToObject(o, "segments");
     for (size_t i = 0; segs && i < m->nsegs; i++)
-        cJSON_AddItemToArray(segs, segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
-                                                m->details ? &m->details[i] : NULL));
+    {
+        cJSON *so = segment_json(&m->segs[i], m->evidence ? m->evidence[i] : NULL,
+                                 m->details ? &m->details[i] : NULL);
+        lki_region_json(so, m->regions ? &m->regions[i] : NULL);
+        cJSON_AddItemToArray(segs, so);
+    }
     return o;
 }
 
@@ -160,6 +165,7 @@ static cJSON *run_json(const lk_scan_run *run)
     cJSON_AddNumberToObject(p, "max_gap", m->max_gap);
     cJSON_AddNumberToObject(p, "max_works", m->max_works);
     cJSON_AddNumberToObject(p, "max_segments", m->max_segments);
+    cJSON_AddBoolToObject(p, "local_features", run->local_sets > 0);
     const lk_decode_opts *d = &run->sampling;
     cJSON *sm = cJSON_AddObjectToObject(o, "sampling");
     cJSON_AddNumberToObject(sm, "fps", d->fps);
@@ -261,7 +267,12 @@ static void print_segment(FILE *fp, const lk_scan_result *r, const lk_scan_match
     fprintf(fp, "      suspect %s  <->  reference %s  ", a, b);
     if (!sus_still)
         fprintf(fp, "%d frame%s, ", s->frames, s->frames == 1 ? "" : "s");
-    fprintf(fp, "distance %.1f of 256 bits", s->distance);
+    if (s->local_frames >= s->frames)
+        fprintf(fp, "found by local features");
+    else
+        fprintf(fp, "distance %.1f of 256 bits", s->distance);
+    if (s->local_frames > 0 && s->local_frames < s->frames)
+        fprintf(fp, " (%d by local features)", s->local_frames);
     if (s->variant)
         fprintf(fp, ", %s", lk_variant_name(s->variant));
     if (s->speed > 0 && fabs(s->speed - 1.0) >= 0.02) /* speed is 0 for stills */
@@ -320,8 +331,10 @@ static void print_text(FILE *fp, const lk_scan_result *r, unsigned flags)
                 lk_score_words(m->score), LKI_ESC(m->title), LKI_ESC(m->owner), LKI_ESC(m->work_id),
                 m->candidate ? "  [candidate: below the match score]" : "");
         print_chance(fp, m->chance);
-        for (size_t k = 0; k < m->nsegs; k++)
+        for (size_t k = 0; k < m->nsegs; k++) {
             print_segment(fp, r, m, k);
+            lki_region_print(fp, m->regions ? &m->regions[k] : NULL);
+        }
     }
     for (size_t i = 0; i < r->nstyle; i++)
         fprintf(fp, "  style  %.2f (%s)  \"%s\" (%s)  id %s  [style only: weaker than a copy]\n",

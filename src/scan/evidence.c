@@ -12,7 +12,9 @@
  * given, and its SHA-256 is checked before it is decoded: a reference that
  * has moved, changed or cannot be read leaves that segment without
  * evidence (its path stays NULL) and says why in the result's warning,
- * never a wrong picture.
+ * never a wrong picture.  A segment with a matched region (local
+ * features) shows that region's frame match instead, its boxes outlined in
+ * yellow on both sides.
  */
 #include <ctype.h>
 #include <math.h>
@@ -131,6 +133,25 @@ static const char *find_media(lk_scan_result *r, const char *given, const char *
     return path;
 }
 
+/* The segment's verified local match when it is the segment's closest
+ * frame pair (the one drawn), or NULL. */
+static const lk_scan_region_match *region_of(const struct item *it)
+{
+    const lk_scan_region_match *g = it->m->regions ? &it->m->regions[it->k] : NULL;
+    const lk_segment *sg = &it->m->segs[it->k];
+    return g && g->inliers > 0 && g->frame == sg->best_query && g->ref_pos == sg->best_ref
+               ? g : NULL;
+}
+
+/* Box b (fractions of the analysed picture) in the pixels of p's whole frame. */
+static lk_rect local_rect(const float b[4], const struct lki_pic *p)
+{
+    return (lk_rect){ p->crop.x + (int)lroundf(b[0] * (float)p->crop.width),
+                      p->crop.y + (int)lroundf(b[1] * (float)p->crop.height),
+                      (int)lroundf(b[2] * (float)p->crop.width),
+                      (int)lroundf(b[3] * (float)p->crop.height) };
+}
+
 /* The pixels of box b of picture p. */
 static lk_rect box_rect(const lk_scan_box *b, const lk_image *p)
 {
@@ -148,15 +169,20 @@ static void draw(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
     lk_scan_detail none = { 0 }, *d = it->m->details ? &it->m->details[it->k] : &none;
     lk_rect vr = { 0, 0, 0, 0 };
     lk_errbuf err;
-    if (lk_view_rect(view, ref->crop.width, ref->crop.height, &vr) == 1) {
+    const lk_scan_region_match *g = region_of(it);
+    lk_rect sr = box_rect(&d->suspect_region, &sus->img);
+    if (g) { /* a verified local match of this very frame pair: its boxes */
+        vr = local_rect(g->ref, ref), sr = local_rect(g->sus, sus);
+        d->ref_region = lki_scan_box(&vr, ref->img.width, ref->img.height);
+    } else if (lk_view_rect(view, ref->crop.width, ref->crop.height, &vr) == 1) {
         vr.x += ref->crop.x, vr.y += ref->crop.y;
         d->ref_region = lki_scan_box(&vr, ref->img.width, ref->img.height);
     }
     d->ref_frame = ref->number;
     lk_evidence_info ev = {
-        { &sus->img, box_rect(&d->suspect_region, &sus->img), d->suspect_view, r->file,
+        { &sus->img, sr, g ? "local features" : d->suspect_view, r->file,
           r->content_hash, sus->time, sus->number, r->duration <= 0 },
-        { &ref->img, vr, d->ref_view, d->ref_file, d->ref_sha256, ref->time, ref->number,
+        { &ref->img, vr, g ? "local features" : d->ref_view, d->ref_file, d->ref_sha256, ref->time, ref->number,
           d->ref_duration <= 0 },
         it->m->work_id, it->m->title, it->m->owner, it->m->score, sg->distance,
         lk_variant_name(sg->variant), w->s->run.version };
@@ -174,12 +200,13 @@ static void pair(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
 {
     lk_scanner *s = w->s;
     const lk_segment *sg = &it->m->segs[it->k];
+    const lk_scan_region_match *g = region_of(it);
     lk_index_entry e;
     lk_errbuf err;
     struct lki_pic ref = { 0 };
     char *given = NULL, *abs = NULL;
     const char *path = NULL;
-    if (lki_scanner_entry(s, sg->best_ref, &e, &given, &abs, &err) < 0)
+    if (lki_scanner_entry(s, g ? g->ref_pos : sg->best_ref, &e, &given, &abs, &err) < 0)
         warn(r, "%s", err.msg);
     else if (!e.file_imported) /* imported: pre-computed hashes, no media to show */
         path = find_media(r, given, abs, e.file_sha256);
@@ -217,8 +244,9 @@ void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_fra
         lk_scan_match *m = &r->matches[i];
         for (size_t k = 0; !m->candidate && k < m->nsegs &&
                            k < LK_SCAN_MAX_EVIDENCE; k++, n++) {
-            uint32_t q = m->segs[k].best_query;
             items[n] = (struct item){ m, k };
+            const lk_scan_region_match *g = region_of(&items[n]);
+            uint32_t q = g ? g->frame : m->segs[k].best_query;
             if (fs->pics && fs->pics[q].px)   /* kept from the scan's decode */
                 use[n] = &fs->pics[q];
             else                              /* past the budget: decode again */

@@ -12,6 +12,9 @@
  *                                                         is the strip: its whole frame)
  *   core 60 % x 50 %    LK_VIEW_CORE     window 6         logos in corners, caption bars
  *   insets              -                detected, <= 2   picture-in-picture anywhere
+ *   local features      whole frame,     whole frame,     crops, reframing, insets,
+ *                       300 keypoints    600 + mirrored   occlusion (local_ref.c,
+ *                       (new entries)                     local_scan.c)
  *
  * A region whose PDQ quality is below LK_SCAN_MIN_QUALITY is neither
  * stored nor queried, with one exception: the whole frame's entry is always
@@ -90,9 +93,10 @@ LK_API int lk_ref_entries_add_frame(lk_ref_entries *e, lk_hasher *h, const lk_fr
     for (size_t i = 0; i < LK_ARRAY_SIZE(regions); i++) {
         if (!(regions[i].use & LK_REGION_STORED))
             continue;
-        if (regions[i].view == LK_VIEW_FULL)
-            lk_ref_collapse(e->v, &e->n, &f, fr->time, cut);
-        else
+        if (regions[i].view == LK_VIEW_FULL) {
+            if (lk_ref_collapse(e->v, &e->n, &f, fr->time, cut) && e->local)
+                LK_TRY(lki_ref_add_local(e, fr, cut));
+        } else
             LK_TRY(add_view(e, h, fr, regions[i].view));
     }
     e->sampled++;
@@ -117,7 +121,7 @@ lk_scan_box lki_scan_box(const lk_rect *r, int w, int h)
                           (float)r->width / (float)w, (float)r->height / (float)h };
 }
 
-static int push_time(struct lki_frameset *fs, const lk_frame *fr)
+int lki_frameset_push_time(struct lki_frameset *fs, const lk_frame *fr)
 {
     if (fs->n == fs->cap) {
         size_t cap = fs->cap ? 2 * fs->cap : 64;
@@ -220,7 +224,7 @@ int lki_scan_add_frame(struct lki_frameset *fs, lk_hasher *h, const lk_frame *fr
             LK_TRY(query_rect(fs, h, fr, &r, i));
         }
     }
-    return fs->nq > before ? push_time(fs, fr) : 0;
+    return fs->nq > before ? lki_frameset_push_time(fs, fr) : 0;
 }
 
 void lki_frameset_release(struct lki_frameset *fs)
@@ -234,5 +238,6 @@ void lki_frameset_release(struct lki_frameset *fs)
     lki_free(fs->pics);
     lki_free(fs->styles);
     lki_free(fs->qwhere);
+    lki_free(fs->lhits);
     memset(fs, 0, sizeof *fs);
 }

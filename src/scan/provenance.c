@@ -14,6 +14,7 @@
  * both exact when it decodes the frame).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include "common/common.h"
 #include "scan/scan_internal.h"
@@ -37,7 +38,7 @@ static size_t nearest_frame(const struct lki_frameset *fs, double t)
 /* The query of usable frame `frame` closest to hash h (over its variants). */
 static size_t best_query_of(const struct lki_frameset *fs, uint32_t frame, const lk_hash256 *h)
 {
-    size_t lo = 0, hi = fs->nq, best = 0;
+    size_t lo = 0, hi = fs->nq, best = SIZE_MAX;
     while (lo < hi) { /* first query of the frame: qframe is non-decreasing */
         size_t mid = lo + (hi - lo) / 2;
         if (fs->qframe[mid] < frame)
@@ -121,7 +122,12 @@ static void suspect_side(const lk_scanner *s, const struct lki_frameset *fs,
     d->suspect_frame = fs->qnumber[i];
     d->suspect_first = fs->qnumber[nearest_frame(fs, sg->s0)];
     d->suspect_last = fs->qnumber[nearest_frame(fs, sg->s1)];
-    const struct lki_query_where *q = &fs->qwhere[best_query_of(fs, i, &s->hashes[sg->best_ref])];
+    size_t k = best_query_of(fs, i, &s->hashes[sg->best_ref]);
+    if (k == SIZE_MAX) { /* a frame matched by its local features alone */
+        d->suspect_view = "local features";
+        return;
+    }
+    const struct lki_query_where *q = &fs->qwhere[k];
     d->suspect_view = q->region < nregions ? regions[q->region].name : "unknown region";
     d->suspect_region = q->box;
 }

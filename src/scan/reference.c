@@ -87,6 +87,7 @@ LK_API void lk_ref_entries_release(lk_ref_entries *e)
     if (!e)
         return;
     lki_free(e->v);
+    lki_ref_locals_release(e);
     memset(e, 0, sizeof *e);
 }
 

@@ -40,6 +40,9 @@ struct lk_scanner {
     lk_scan_run run;               /* provenance of the run */
     lk_match_background bg;        /* the snapshot's background; p.match.background
                                       points here (background.c) */
+    struct lki_local_db *local;    /* local features of the index (local_scan.c);
+                                      NULL when it has none */
+    int has_locals;                /* the index's format can hold them */
 };
 
 /* Entries sampled for the background, at most. */
@@ -52,6 +55,15 @@ int lki_scanner_background(lk_scanner *s, const lk_hash256 *hashes, lk_errbuf *e
 struct lk_scan_worker {
     lk_scanner *s;                 /* borrowed */
     lk_hasher *hasher;             /* owned */
+    struct lki_local_worker *local; /* owned; NULL when the index has no local sets */
+};
+
+/* A suspect frame verified against an indexed frame by local features. */
+struct lki_local_hit {
+    uint32_t frame;                /* usable frame (index into qtimes) */
+    uint32_t pos;                  /* search position of the reference entry */
+    uint16_t inliers;              /* of the fit */
+    lk_scan_region_match region;   /* boxes, scale, mirror (times unset) */
 };
 
 /* A decoded picture kept for later: the whole frame (dense RGB24, borders
@@ -102,6 +114,8 @@ struct lki_frameset {
     size_t pic_bytes;              /* bytes kept in pics */
     double decoded;                /* seconds decoded (lk_scan_decoded) */
     int truncated;                 /* cut short (lk_scan_decoded) */
+    struct lki_local_hit *lhits;   /* verified local matches, by frame */
+    size_t nlh, lhcap;
 };
 
 /* The scope (scope.c): whether it restricts at all, whether it admits
@@ -140,6 +154,33 @@ lk_scan_box lki_scan_box(const lk_rect *r, int w, int h);
 
 /* The policy table's name of stored view `view`. */
 const char *lki_view_name(int view);
+
+/* Keeps the local features of frame fr for the whole-frame entry just
+ * appended to e (e->n - 1), as LK_REF_LOCAL_INTERVAL says (local_ref.c).
+ * 0 or < 0. */
+int lki_ref_add_local(lk_ref_entries *e, const lk_frame *fr, int cut);
+/* Appends frame fr as a usable frame (policy.c).  0 or LK_ENOMEM. */
+int lki_frameset_push_time(struct lki_frameset *fs, const lk_frame *fr);
+
+/* Local features in the scan (local_scan.c): loading the index's sets
+ * and building the voting index (0 or < 0 with err), freeing them; a
+ * worker's extractor and matcher (0 or LK_ENOMEM); one sampled frame
+ * (usable: fs->n before the frame was added) voted for and verified, a
+ * verified match making the frame usable (0 or < 0); the verified
+ * matches appended to a suspect's frame hits, merged per (frame, entry)
+ * (0 or LK_ENOMEM); the regions of segments (0 or LK_ENOMEM). */
+int lki_scanner_local_open(lk_scanner *s, lk_errbuf *err);
+void lki_scanner_local_free(lk_scanner *s);
+int lki_worker_local_new(lk_scan_worker *w);
+void lki_worker_local_free(lk_scan_worker *w);
+int lki_scan_local_frame(lk_scan_worker *w, struct lki_frameset *fs, const lk_frame *fr,
+                         size_t usable);
+int lki_scan_local_hits(const lk_scanner *s, const struct lki_frameset *fs, lk_hits *hits);
+int lki_scan_local_regions(const struct lki_frameset *fs, const uint32_t *gpos,
+                           const lk_ref_frame *refs, size_t nrefs, lk_scan_match *m);
+
+/* Frees e's local sets (local_ref.c). */
+void lki_ref_locals_release(lk_ref_entries *e);
 
 /* Writes evidence pictures of r's matched segments (evidence.c). */
 void lki_scan_evidence(lk_scan_worker *w, const char *path, const struct lki_frameset *fs,

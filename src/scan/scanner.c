@@ -172,7 +172,8 @@ static int setup(lk_scanner *s, lk_errbuf *err)
                            s->index_path, lk_strerror(rc));
     }
     LK_TRY(load_works(s, err));
-    return lki_scanner_background(s, s->hashes, err);
+    LK_TRY(lki_scanner_background(s, s->hashes, err));
+    return lki_scanner_local_open(s, err);
 }
 
 LK_API int lk_scanner_open(lk_scanner **out, const char *index_path, const lk_scan_params *p,
@@ -204,6 +205,7 @@ LK_API void lk_scanner_free(lk_scanner **ps)
     if (!s)
         return;
     lk_searcher_free(&s->searcher);
+    lki_scanner_local_free(s);
     lk_index_close(&s->ix);
     for (size_t i = 0; i < s->nworks; i++) {
         lki_free(s->works[i].work_id);
@@ -235,8 +237,8 @@ LK_API int lk_scan_worker_new(lk_scanner *s, lk_scan_worker **out)
     if (!w)
         return LK_ENOMEM;
     w->s = s;
-    if (lk_hasher_new(&w->hasher) < 0) {
-        lki_free(w);
+    if (lk_hasher_new(&w->hasher) < 0 || lki_worker_local_new(w) < 0) {
+        lk_scan_worker_free(&w);
         return LK_ENOMEM;
     }
     *out = w;
@@ -248,6 +250,7 @@ LK_API void lk_scan_worker_free(lk_scan_worker **pw)
     if (!pw || !*pw)
         return;
     lk_hasher_free(&(*pw)->hasher);
+    lki_worker_local_free(*pw);
     lki_free(*pw);
     *pw = NULL;
 }

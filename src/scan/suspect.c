@@ -69,8 +69,9 @@ static int collect_frames(lk_scan_worker *w, const char *path, struct lki_frames
         }
         rc = lk_hasher_compute(w->hasher, &fr.image, LK_FEAT_ALL | LK_FEAT_DIHEDRAL, &f);
         size_t usable = fs->n;
-        if (rc == 0 && (rc = lki_scan_add_frame(fs, w->hasher, &fr, &f)) == 0 && fs->pics &&
-            fs->n > usable)
+        if (rc == 0 && (rc = lki_scan_add_frame(fs, w->hasher, &fr, &f)) == 0)
+            rc = lki_scan_local_frame(w, fs, &fr, usable);
+        if (rc == 0 && fs->pics && fs->n > usable)
             rc = keep_picture(fs, &fr);
         if (rc < 0) {
             rc = lki_err(err, rc, "'%s': %s", path, lk_strerror(rc));
@@ -172,7 +173,7 @@ static int pick_works(const lk_scanner *s, const lk_match_result *mr, const stru
         int candidate = !(s->p.match.min_score > 0 ? reaches(wm->chance, s->p.match.min_score)
                                                    : wm->score > 0);
         *hw = (lk_scan_match){ sw->work_id, sw->title, sw->owner, wm->work, wm->score,
-                               wm->chance, NULL, 0, NULL, NULL, sw->files, candidate };
+                               wm->chance, NULL, 0, NULL, NULL, sw->files, candidate, NULL };
         hw->segs = lki_malloc((wm->nsegs ? wm->nsegs : 1) * sizeof *hw->segs);
         hw->evidence = lki_calloc(wm->nsegs ? wm->nsegs : 1, sizeof *hw->evidence);
         if (!hw->segs || !hw->evidence)
@@ -241,6 +242,8 @@ int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_r
         rc = lki_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
     else
         merge_frame_hits(fs, &hits);
+    if (rc >= 0 && (rc = lki_scan_local_hits(s, fs, &hits)) < 0)
+        rc = lki_err(err, (int)rc, "out of memory");
     if (rc >= 0 && hits.n && (rc = resolve_refs(s, &hits, &m, err)) >= 0)
         keep_in_scope(s, &m, &hits);
     lk_match_params mp = s->p.match; /* the chances this suspect's frames had */
@@ -250,6 +253,9 @@ int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_r
                             &mr);
     if (rc >= 0 && hits.n && (rc = pick_works(s, &mr, &m, r)) < 0)
         rc = lki_err(err, (int)rc, "out of memory");
+    for (size_t i = 0; rc >= 0 && hits.n && i < r->nmatches; i++)
+        if ((rc = lki_scan_local_regions(fs, m.gpos, m.refs, m.n, &r->matches[i])) < 0)
+            rc = lki_err(err, (int)rc, "out of memory");
     lk_match_release(&mr);
     lk_hits_release(&hits);
     lki_free(m.gpos);
@@ -373,6 +379,7 @@ LK_API void lk_scan_result_release(lk_scan_result *r)
         for (size_t k = 0; r->matches[i].details && k < r->matches[i].nsegs; k++)
             lki_free(r->matches[i].details[k].ref_file);
         lki_free(r->matches[i].details);
+        lki_free(r->matches[i].regions);
         lki_free(r->matches[i].segs);
     }
     lki_free(r->matches);

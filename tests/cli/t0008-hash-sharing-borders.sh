@@ -3,14 +3,15 @@
 # reference hashers do: `--format pdq` and `--format vpdq` keep constant
 # borders (pdq-photo-hasher and vPDQ crop nothing), so a letterboxed
 # picture gets the hash of the whole picture, as with --no-crop; the other
-# formats (and the index) still crop them, and --crop opts back in.
+# formats (and the index) still crop them, and --crop opts back in.  The
+# JSON side uses --reference so that both hash the reference's pixels.
 . tests/cli/lib.sh
 ffmpeg -nostdin -hide_banner -v error -y -i data/demo/refs/tidal-lines-keyart.png \
     -vf "pad=iw:ih+80:0:40:black" "$T/box.png" && [ -s "$T/box.png" ] ||
     fail "ffmpeg could not make the letterboxed picture"
-expect_rc 0 "$LIKENESS" hash --jsonl --no-crop "$T/box.png"
+expect_rc 0 "$LIKENESS" hash --jsonl --reference --no-crop "$T/box.png"
 whole=$(jq -r .pdq "$T/out")
-expect_rc 0 "$LIKENESS" hash --jsonl "$T/box.png"
+expect_rc 0 "$LIKENESS" hash --jsonl --reference "$T/box.png"
 cropped=$(jq -r .pdq "$T/out")
 [ "$whole" != "$cropped" ] || fail "the border crop changed nothing: the test is void"
 expect_rc 0 "$LIKENESS" hash --format pdq "$T/box.png"

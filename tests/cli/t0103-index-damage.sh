@@ -81,7 +81,7 @@ fi
 # A full disk: a tiny tmpfs (needs mount rights: root or a user namespace).
 cat >"$T/full.sh" <<EOS
 set -u
-mount -t tmpfs -o size=160k tmpfs "$T/mnt" || exit 77
+mount -t tmpfs -o size=400k tmpfs "$T/mnt" || exit 77
 cp "$T/good.idx" "$T/mnt/f.idx" && rm -f "$T/mnt/f.idx-seg"
 "$LIKENESS" index add --index "$T/mnt/f.idx" --owner Big --title Big "$T/big" \
     >"$T/full.out" 2>"$T/full.err"

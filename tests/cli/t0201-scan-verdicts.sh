@@ -46,11 +46,12 @@ grep_out "^$clip: MATCH"
 grep_out '"Starfall (Episode 1)" (Example Studio)'
 grep_out 'suspect 00:00:0[1-3]\.[0-9]*-00:00:0[4-6]\.[0-9]*  <->  reference 00:00:0[0-2]'
 grep_out 'mirrored'
-grep_out 'distance [0-9.]* of 256 bits'
+grep_out 'frames, \(distance [0-9.]* of 256 bits\|found by local features\)'
+grep_out 'region: suspect .* <->  reference .*, [0-9]* inliers'
 run env NO_COLOR= "$LIKENESS" scan --index "$IDX" "$clip"
 # A still has no time range; a run ends with a summary line.
 expect_rc 1 "$LIKENESS" scan --index "$IDX" "$grab" "$other"
-grep_out '^      suspect picture  <->  reference picture  distance'
+grep_out '^      suspect picture  <->  reference picture  \(distance\|found by local features\)'
 grep_out '^2 suspects scanned: 1 match, 1 clean$'
 # --csv: a header, then a row per segment (and one for a clean suspect).
 expect_rc 1 "$LIKENESS" scan --index "$IDX" --csv "$clip" "$other"

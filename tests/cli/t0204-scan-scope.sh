@@ -47,17 +47,21 @@ jq -e --slurpfile d "$T/default.json" '[.[].verdict] == [$d[0][].verdict] and
        ([.[].style | length] | add) > ([$d[0][].style | length] | add)' "$T/out" >/dev/null ||
     { cat "$T/out"; fail "--min-score 0 changed verdicts or listed nothing more"; }
 
-# A listed work below --match-score is a candidate: listed, not a match.
-expect_rc 0 "$LIKENESS" scan --index "$IDX" --jsonl --min-score 0 --match-score 0.9 "$grab"
+# A listed work below --match-score is a candidate: listed, not a match
+# (the match score is set halfway between the grab's score and 1).
+expect_rc 1 "$LIKENESS" scan --index "$IDX" --jsonl "$grab"
+above=$(jq -r '(.matches[0].score + 1) / 2' "$T/out")
+jq -e '.matches[0].score < 0.999' "$T/out" >/dev/null || fail "the grab scores 1: no room above"
+expect_rc 0 "$LIKENESS" scan --index "$IDX" --jsonl --min-score 0 --match-score "$above" "$grab"
 jq -e '.verdict != "match" and .matches[0].work_id == "tidal-lines" and
        .matches[0].candidate == true' "$T/out" >/dev/null ||
     { cat "$T/out"; fail "a candidate below --match-score"; }
-expect_rc 0 "$LIKENESS" scan --index "$IDX" --min-score 0 --match-score 0.9 "$grab"
+expect_rc 0 "$LIKENESS" scan --index "$IDX" --min-score 0 --match-score "$above" "$grab"
 grep_out 'candidate: below the match score'
 expect_rc 1 "$LIKENESS" scan --index "$IDX" --jsonl "$grab"
 jq -e '.matches[0].candidate == false' "$T/out" >/dev/null || fail "a match marked as candidate"
 # --min-score above the match score hides weaker matches, as before.
-expect_rc 0 "$LIKENESS" scan --index "$IDX" --jsonl --min-score 0.9 "$grab"
+expect_rc 0 "$LIKENESS" scan --index "$IDX" --jsonl --min-score "$above" "$grab"
 jq -e '.verdict != "match" and (.matches | length) == 0' "$T/out" >/dev/null ||
-    fail "--min-score 0.9 still lists a 0.6 match"
+    fail "--min-score $above still lists a weaker match"
 exit 0

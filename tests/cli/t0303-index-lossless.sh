@@ -72,6 +72,18 @@ expect_rc 2 "$LIKENESS" index import --index "$b" "$T/fps.likeness"
 grep_err "fps.likeness: sampled with other parameters than the index"
 expect_rc 2 "$LIKENESS" index import --index "$c" --owner X "$x"
 grep_err "names its own works"
+# Local sets: carried, and checked like everything else.
+grep -q '"type":"local"' "$x" || fail "the export carries no local features"
+l=$(grep -n '"type":"local"' "$x" | head -n 1 | cut -d: -f1)
+sed "${l}s/\"data\":\"[0-9a-f]\{8\}/\"data\":\"zzzzzzzz/" "$x" >"$T/lochex.likeness"
+expect_rc 2 "$LIKENESS" index import --index "$c" "$T/lochex.likeness"
+grep_err "lochex.likeness:$l: a local set's data is not hex"
+sed "${l}d" "$x" >"$T/locmiss.likeness"
+expect_rc 2 "$LIKENESS" index import --index "$c" "$T/locmiss.likeness"
+grep_err "locmiss.likeness:[0-9]*: file .* has [0-9]* of its [0-9]* local sets"
+sed "${l}s/\"data\":\"[0-9a-f]\{64\}/\"data\":\"/" "$x" >"$T/loccut.likeness"
+expect_rc 2 "$LIKENESS" index import --index "$c" "$T/loccut.likeness"
+grep_err "loccut.likeness:[0-9]*: .*local features of entry [0-9]* are invalid"
 if [ -e "$c" ]; then
     expect_rc 0 "$LIKENESS" index list --index "$c" --json
     jq -e 'length == 0' "$T/out" >/dev/null || fail "a refused import added works"

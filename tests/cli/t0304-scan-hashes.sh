@@ -4,7 +4,9 @@
 # matches the right work with its segment at the right offset; a PDQ list
 # is one still suspect per hash, named LIST:N; unrelated hashes are clean;
 # media operands and hash lists mix in one report; a malformed list is an
-# error naming its line, before anything is scanned.
+# error naming its line, before anything is scanned; a mirrored copy is
+# found through the dihedral variants estimated from each hash; --resume
+# skips hash-list suspects already reported.
 . tests/cli/lib.sh
 ix="$T/a.idx"
 ff() { ffmpeg -nostdin -hide_banner -v error -y "$@"; }
@@ -71,3 +73,27 @@ head -n 1 "$T/x/tidal-lines-keyart.png.txt" | grep -q '^0,[0-9]*,[0-9a-f]\{64\},
 expect_rc 1 "$LIKENESS" scan --index "$ix" --jsonl --hashes "$T/x/starfall-ep01.mp4.txt"
 jq -e '.matches[0].title == "starfall-ep01.mp4" and .matches[0].score > 0.99' "$T/out" \
     >/dev/null || fail "exported vPDQ list does not match its work"
+
+# Mirrored copies: each hash's 8 dihedral variants are estimated from the
+# hash, so the demo's mirrored, colour-graded clip is found from its hashes
+# (letterbox cropped, as the index crops its references).
+expect_rc 0 "$LIKENESS" hash --format vpdq --crop data/demo/suspects/generated-clip-017.mp4
+cp "$T/out" "$T/mirror.vpdq"
+run "$LIKENESS" scan --index "$ix" --jsonl --hashes "$T/mirror.vpdq"
+[ "$rc" -eq 1 ] || { cat "$T/out" "$T/err" >&2; fail "mirrored clip from its hashes exited $rc"; }
+jq -e '.verdict == "match" and .matches[0].title == "starfall-ep01.mp4"' "$T/out" >/dev/null ||
+    { cat "$T/out" >&2; fail "mirrored clip not matched from its hashes"; }
+
+# --resume: hash-list suspects already reported are skipped (by content: a
+# vPDQ list's bytes, a PDQ list entry's hash), and a copy of a list at
+# another path is reported as a duplicate of the earlier report.
+expect_rc 1 "$LIKENESS" scan --index "$ix" --jsonl --resume "$T/res.jsonl" --hashes "$T/cut.vpdq" \
+    --hashes "$T/key.pdq"
+[ "$(wc -l <"$T/res.jsonl")" -eq 3 ] || fail "resume file holds $(wc -l <"$T/res.jsonl") lines"
+cp "$T/cut.vpdq" "$T/again.vpdq"
+expect_rc 1 "$LIKENESS" scan --index "$ix" --jsonl --resume "$T/res.jsonl" --hashes "$T/cut.vpdq" \
+    --hashes "$T/key.pdq" --hashes "$T/again.vpdq"
+grep_err "3 suspects already reported, skipped"
+jq -s -e --arg a "$T/again.vpdq" --arg c "$T/cut.vpdq" \
+    'length == 1 and .[0].file == $a and .[0].duplicate_of == $c and .[0].verdict == "match"' \
+    "$T/out" >/dev/null || { cat "$T/out" >&2; fail "resumed hash lists reported wrongly"; }

@@ -51,8 +51,11 @@ grep_err 'already exists'
 expect_rc 2 "$LIKENESS" index shard --index "$IDX" --shards 6 "$T/six"
 grep_err 'every shard needs one'
 
-# Whole index against shards merged, with two settings.
-for opt in "" "--min-score 0"; do
+# Whole index against shards merged, with three settings.  Local features
+# vote within each shard and verify its own best candidates, so their
+# segments may differ in detail; PDQ evidence alone is the same byte for
+# byte, and with local features the verdicts and the works found are.
+for opt in "" "--no-local" "--no-local --min-score 0"; do
     # shellcheck disable=SC2086
     run "$LIKENESS" scan --index "$IDX" --jsonl $opt "$T/in"
     cp "$T/out" "$T/whole.jsonl"
@@ -65,8 +68,20 @@ for opt in "" "--min-score 0"; do
     done
     # shellcheck disable=SC2086
     expect_rc 0 "$LIKENESS" merge --shards "$M" $parts
-    same_reports "$T/out" "$T/whole.jsonl" || fail "sharded ($opt) differs from whole"
+    if [ -n "$opt" ]; then
+        same_reports "$T/out" "$T/whole.jsonl" || fail "sharded ($opt) differs from whole"
+    else
+        summary='[.file, .verdict, [.matches[].work_id]]'
+        jq -c "$summary" "$T/out" >"$T/m.sum"
+        jq -c "$summary" "$T/whole.jsonl" >"$T/w.sum"
+        cmp -s "$T/m.sum" "$T/w.sum" || { diff "$T/m.sum" "$T/w.sum" >&2;
+            fail "sharded scan with local features: other verdicts or works"; }
+        jq -e -s 'map(.run.params.local_features) | all' "$T/whole.jsonl" >/dev/null ||
+            fail "local features not in use"
+    fi
 done
+jq -e -s 'map(.run.params.local_features) | any | not' "$T/whole.jsonl" >/dev/null ||
+    fail "--no-local: local features in use"
 [ "$(jq -r 'select(.verdict == "match") | .file' "$T/whole.jsonl" | wc -l)" -ge 4 ] ||
     fail "too few matches to compare"
 jq -e -s 'map(.style | length) | add > 3' "$T/whole.jsonl" >/dev/null ||

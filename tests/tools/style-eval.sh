@@ -81,10 +81,15 @@ if [ ! -s "$list" ]; then
         convert "$p" "$out"
         k=0
         while [ -f "$out/$k.jpg" ]; do
-            echo "$p $group $out/$k.jpg" >> "$list.tmp"
+            echo "$p $group jpg-$seed/$p/$k.jpg" >> "$list.tmp"
             k=$((k + 1))
         done
     done
     mv "$list.tmp" "$list"
 fi
+# The list names the pictures relative to its own directory (the cache),
+# so that a cache moved or copied elsewhere still works; lists of older
+# runs held absolute paths and are rewritten.
+sed "s#^\([^ ]* [^ ]* \).*/\(jpg-$seed/\)#\1\2#" "$list" > "$list.tmp"
+mv "$list.tmp" "$list"
 "$eval_bin" run "$list" "$@"

@@ -11,8 +11,12 @@
  *   style_eval fit LIST               fits the part weights on the tune sets
  *                                     (coordinate ascent on their mAP; the
  *                                     measure-only sets are not read)
+ *   style_eval project LIST           learned linear projections of the
+ *                                     descriptor, fitted and cross-validated
+ *                                     on the tune sets (style_project.c)
  *
- * LIST: one picture per line, "<set> <tune|measure> <file>", in the seeded
+ * LIST: one picture per line, "<set> <tune|measure> <file>" (a relative
+ * file is relative to the directory of LIST), in the seeded
  * order the sets were sampled in; every picture already has one size and
  * one encoding (style-eval.sh).  run then drops pictures whose border is
  * one flat colour (a background cue), drops near-duplicates (PDQ distance
@@ -45,29 +49,11 @@
 #include "likeness/likeness.h"
 #include "likeness/style.h"
 #include "features/style.h"
+#include "style_eval.h"
 
-enum { MAXSETS = 32, BASE_BINS = 64, MIN_SET = 30, DUP_PDQ = 40 };
 #ifndef LK_EVAL_CAP
 #define LK_EVAL_CAP 80
 #endif
-
-typedef struct item {
-    int set;                       /* index into names */
-    int ref;                       /* 1: reference picture, 0: suspect */
-    lk_hash256 pdq;                /* for near-duplicate removal */
-    uint8_t desc[LK_STYLE_BYTES];  /* style descriptor */
-    float base[BASE_BINS];         /* baseline: normalised 4x4x4 RGB histogram */
-} item;
-
-typedef struct evalset {
-    item *it;
-    int n, cap;
-    char names[MAXSETS][64];
-    int group[MAXSETS];            /* 0 tune, 1 measure */
-    int count[MAXSETS];            /* kept pictures per set */
-    int nsets;
-    int dropped_flat, dropped_dup, dropped_cap, unreadable;
-} evalset;
 
 /* ---- probe: opaque pictures and their size, from the file headers ---- */
 
@@ -312,11 +298,15 @@ static int load(const char *list, evalset *es)
             fclose(f);
         return -1;
     }
-    char set[64], group[16], path[4096];
+    char set[64], group[16], path[4096], full[8192];
+    const char *slash = strrchr(list, '/');
+    int dirlen = slash ? (int)(slash - list) : 1;
     while (fscanf(f, "%63s %15s %4095s", set, group, path) == 3) {
         int s = set_index(es, set, strcmp(group, "tune") != 0);
+        /* a relative path is relative to the list's directory */
+        snprintf(full, sizeof full, "%.*s/%s", dirlen, slash ? list : ".", path);
         if (s >= 0)
-            add_picture(es, hs, s, path);
+            add_picture(es, hs, s, path[0] == '/' ? path : full);
     }
     fclose(f);
     lk_hasher_free(&hs);
@@ -826,10 +816,12 @@ int main(int argc, char **argv)
 {
     if (argc >= 3 && !strcmp(argv[1], "probe"))
         return probe(atoi(argv[2]));
-    if (argc < 3 || (strcmp(argv[1], "run") && strcmp(argv[1], "fit"))) {
+    if (argc < 3 || (strcmp(argv[1], "run") && strcmp(argv[1], "fit") &&
+                     strcmp(argv[1], "project"))) {
         fprintf(stderr, "usage: style_eval probe MIN < paths\n"
                         "       style_eval run LIST [w1,w2,...]\n"
-                        "       style_eval fit LIST\n");
+                        "       style_eval fit LIST\n"
+                        "       style_eval project LIST\n");
         return 2;
     }
     lk_init();
@@ -847,6 +839,8 @@ int main(int argc, char **argv)
     printf("\n");
     if (!strcmp(argv[1], "fit"))
         return fit(&es);
+    if (!strcmp(argv[1], "project"))
+        return style_project(&es);
     int custom = 0;
     if (argc > 3) {
         char *tok = strtok(argv[3], ",");

@@ -2,7 +2,9 @@
  * test_decode_stills.c — the decoder front and the PNG/JPEG readers:
  * pixels of every PNG layout, JPEG flavours (progressive, gray, CMYK, EXIF
  * orientations), working-size reduction, border crops and every error
- * path.  Reads the media of tests/media/gen-stills.sh from $LK_MEDIA/stills
+ * path; reference mode (pdq-photo-hasher's pixels: own size, CImg's
+ * nearest-neighbour resize to 512x512, grey kept, 16-bit low bytes, EXIF
+ * ignored).  Reads the media of tests/media/gen-stills.sh from $LK_MEDIA/stills
  * and writes the pictures it builds itself into a temporary directory.
  */
 #include <errno.h>
@@ -677,6 +679,226 @@ static void test_scaler(void)
     CHECK_INT(lki_check_dims("x", 100, 101, 10000, NULL), LK_ETOOBIG);
 }
 
+/* ---- reference mode -------------------------------------------------- */
+
+/* A decoded still in reference mode: dense copy and its format. */
+typedef struct refpic {
+    uint8_t *px;
+    int w, h, fmt;
+    lk_media_info info;
+    int rc;
+} refpic;
+
+static refpic decode_ref(const char *path, int crop)
+{
+    refpic p;
+    memset(&p, 0, sizeof p);
+    lk_decode_opts o;
+    lk_decode_opts_default(&o);
+    o.reference = 1;
+    o.crop_borders = crop;
+    lk_decoder *d = NULL;
+    lk_errbuf e;
+    lk_frame f;
+    lk_errbuf_clear(&e);
+    p.rc = lk_decoder_open(&d, path, &o, &e);
+    if (p.rc == 0 && lk_decoder_next(d, &f, &e) != 1)
+        p.rc = LK_ESTATE;
+    if (p.rc < 0) {
+        lk_decoder_free(&d);
+        return p;
+    }
+    lk_decoder_info(d, &p.info);
+    p.w = f.full.width;
+    p.h = f.full.height;
+    p.fmt = f.full.fmt;
+    CHECK(f.image.data == f.full.data && f.image.fmt == f.full.fmt);
+    p.px = malloc((size_t)p.w * p.h * (size_t)p.fmt);
+    for (int y = 0; y < p.h; y++)
+        memcpy(p.px + (size_t)y * p.w * p.fmt, f.full.data + (size_t)y * f.full.stride,
+               (size_t)p.w * p.fmt);
+    lk_decoder_free(&d);
+    return p;
+}
+
+/* CImg's nearest-neighbour index, as its resize() computes it (double). */
+static int cimg_index(int i, int from, int to)
+{
+    return i == 0 ? 0 : (int)(unsigned long)(((i - 1) + 1.0) * from / to);
+}
+
+/* out (dw x dh, bpp) is CImg's nearest resize of src (sw x sh, dense). */
+static int is_cimg_resize(const uint8_t *out, int dw, int dh, const uint8_t *src, int sw, int sh,
+                          int bpp)
+{
+    for (int y = 0; y < dh; y++)
+        for (int x = 0; x < dw; x++) {
+            const uint8_t *a = out + ((size_t)y * dw + x) * bpp;
+            const uint8_t *b = src + ((size_t)cimg_index(y, sh, dh) * sw + cimg_index(x, sw, dw)) * bpp;
+            if (memcmp(a, b, (size_t)bpp))
+                return 0;
+        }
+    return 1;
+}
+
+/* Each pixel names its own coordinates. */
+static void coord_picture(uint8_t *px, int w, int h, int bpp)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *q = px + ((size_t)y * w + x) * bpp;
+            q[0] = (uint8_t)(x * 7 + y * 13);
+            if (bpp == 3) {
+                q[1] = (uint8_t)x;
+                q[2] = (uint8_t)(y + (x >> 8) * 100);
+            }
+        }
+}
+
+/* The picker against CImg's rule: reductions, enlargements, both at once. */
+static void test_picker(void)
+{
+    static const int sizes[][4] = { { 700, 300, 512, 512 }, { 3001, 97, 512, 512 },
+                                    { 5, 3, 512, 512 }, { 3, 2, 5, 4 }, { 512, 513, 512, 512 } };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        for (int bpp = 1; bpp <= 3; bpp += 2) {
+            int sw = sizes[k][0], sh = sizes[k][1], dw = sizes[k][2], dh = sizes[k][3];
+            uint8_t *src = malloc((size_t)sw * sh * bpp), *dst = malloc((size_t)dw * dh * bpp);
+            coord_picture(src, sw, sh, bpp);
+            memset(dst, 0xee, (size_t)dw * dh * bpp);
+            lk_picker *p = NULL;
+            CHECK_INT(lki_picker_new(&p, sw, sh, dw, dh, bpp), 0);
+            for (int y = 0; p && y < sh + 2; y++) /* extra rows are ignored */
+                lki_picker_push(p, src + (size_t)LK_MIN(y, sh - 1) * sw * bpp, dst);
+            lki_picker_free(&p);
+            CHECK(p == NULL);
+            CHECK(is_cimg_resize(dst, dw, dh, src, sw, sh, bpp));
+            free(src);
+            free(dst);
+        }
+    lk_picker *p = NULL;
+    CHECK_INT(lki_picker_new(&p, 0, 1, 1, 1, 3), LK_EINVAL);
+    CHECK_INT(lki_picker_new(&p, 1, 1, 1, 1, 2), LK_EINVAL);
+    CHECK(p == NULL);
+    int w, h;
+    lki_ref_photo_size(512, 512, &w, &h);
+    CHECK(w == 512 && h == 512);
+    lki_ref_photo_size(513, 20, &w, &h);
+    CHECK(w == 512 && h == 512);
+    lki_ref_photo_size(300, 17, &w, &h);
+    CHECK(w == 300 && h == 17);
+}
+
+/* PNG in reference mode: 8- and 16-bit RGB, grey kept grey, the resize. */
+static void test_reference_png(void)
+{
+    enum { W = 700, H = 300 };
+    uint8_t *px = malloc((size_t)W * H * 3), *rows[H];
+    coord_picture(px, W, H, 3);
+    for (int y = 0; y < H; y++)
+        rows[y] = px + (size_t)y * W * 3;
+    write_png(tpath("coord.png"), W, H, PNG_COLOR_TYPE_RGB, 8, rows, NULL, 0, NULL, 0);
+    refpic p = decode_ref(tpath("coord.png"), 0);
+    CHECK(p.rc == 0 && p.w == 512 && p.h == 512 && p.fmt == LK_PIX_RGB24);
+    CHECK(p.info.width == W && p.info.height == H);
+    CHECK(p.rc == 0 && is_cimg_resize(p.px, 512, 512, px, W, H, 3));
+    free(p.px);
+    free(px);
+
+    size_t n;
+    uint8_t *raw = slurp(mpath("gray.raw"), &n);
+    p = decode_ref(mpath("gray.png"), 0);
+    CHECK(raw && n == 64 * 48 && p.rc == 0 && p.fmt == LK_PIX_GRAY8 && p.w == 64 && p.h == 48);
+    CHECK(raw && p.px && !memcmp(p.px, raw, 64 * 48));
+    free(p.px);
+    p = decode_ref(mpath("gray.png"), 1); /* cropping works on RGB */
+    int ok = p.rc == 0 && p.fmt == LK_PIX_RGB24 && raw;
+    for (int i = 0; ok && i < 64 * 48; i++)
+        ok = p.px[3 * i] == raw[i] && p.px[3 * i + 1] == raw[i] && p.px[3 * i + 2] == raw[i];
+    CHECK(ok);
+    free(p.px);
+    free(raw);
+
+    /* alpha is dropped as in the working-size path */
+    raw = slurp(mpath("rgba.raw"), &n);
+    p = decode_ref(mpath("rgba.png"), 0);
+    ok = raw && p.rc == 0 && p.fmt == LK_PIX_RGB24;
+    for (int i = 0; ok && i < 64 * 48; i++)
+        ok = !memcmp(p.px + 3 * i, raw + 4 * i, 3);
+    CHECK(ok);
+    free(p.px);
+    free(raw);
+}
+
+/* 16-bit PNG in reference mode: CImg casts the value to 8 bits, keeping
+ * its low byte (the working-size path keeps the high one). */
+static void test_reference_png16(void)
+{
+    enum { W16 = 20, H16 = 10 };
+    uint8_t b16[H16][W16 * 6], *r16[H16];
+    for (int y = 0; y < H16; y++) {
+        r16[y] = b16[y];
+        for (int i = 0; i < W16 * 3; i++) {
+            b16[y][2 * i] = (uint8_t)(i * 11 + y);  /* high byte (PNG: big-endian) */
+            b16[y][2 * i + 1] = (uint8_t)(y * 17 + i * 3 + 1);
+        }
+    }
+    write_png(tpath("rgb16.png"), W16, H16, PNG_COLOR_TYPE_RGB, 16, r16, NULL, 0, NULL, 0);
+    refpic p = decode_ref(tpath("rgb16.png"), 0);
+    pic hi = decode(tpath("rgb16.png"), 512, 0);
+    int ok = p.rc == 0 && p.fmt == LK_PIX_RGB24 && p.w == W16 && hi.rc == 0;
+    for (int i = 0; ok && i < W16 * H16 * 3; i++)
+        ok = p.px[i] == b16[i / (W16 * 3)][2 * (i % (W16 * 3)) + 1] &&
+             hi.px[i] == b16[i / (W16 * 3)][2 * (i % (W16 * 3))];
+    CHECK(ok);
+    free(p.px);
+    free(hi.px);
+}
+
+/* JPEG in reference mode: full scale then the resize, EXIF ignored, grey. */
+static void test_reference_jpeg(void)
+{
+    size_t n, m;
+    uint8_t *jpg = slurp(mpath("letterbox.jpg"), &n);
+    tjhandle t = tjInitDecompress();
+    int w = 0, h = 0, sub, cs;
+    CHECK(jpg && tjDecompressHeader3(t, jpg, (unsigned long)n, &w, &h, &sub, &cs) == 0);
+    uint8_t *full = malloc((size_t)w * h * 3);
+    CHECK(tjDecompress2(t, jpg, (unsigned long)n, full, w, 0, h, TJPF_RGB, 0) == 0);
+    refpic p = decode_ref(mpath("letterbox.jpg"), 0);
+    CHECK(w == 640 && p.rc == 0 && p.w == 512 && p.h == 512 && p.fmt == LK_PIX_RGB24);
+    CHECK(p.rc == 0 && is_cimg_resize(p.px, 512, 512, full, w, h, 3));
+    free(p.px);
+    free(full);
+    free(jpg);
+    tjDestroy(t);
+
+    jpg = slurp(mpath("wide.jpg"), &n);
+    refpic plain = decode_ref(mpath("wide.jpg"), 0);
+    uint8_t *x = jpg ? with_exif(jpg, n, 6, 1, &m) : NULL;
+    if (x)
+        spit(tpath("exif6.jpg"), x, m);
+    p = decode_ref(tpath("exif6.jpg"), 0);
+    CHECK(plain.rc == 0 && p.rc == 0 && p.w == 96 && p.h == 40 && p.info.rotation == 0 &&
+          p.info.orientation == 1 && !memcmp(p.px, plain.px, 96 * 40 * 3));
+    free(p.px);
+    free(plain.px);
+    free(x);
+    free(jpg);
+
+    /* a grey JPEG stays grey: libjpeg's grey output, byte for byte */
+    refpic g = decode_ref(tpath("gray.jpg"), 0); /* made by test_jpeg_gray_cmyk */
+    jpg = slurp(tpath("gray.jpg"), &n);
+    t = tjInitDecompress();
+    uint8_t grey[64 * 64];
+    CHECK(jpg && tjDecompress2(t, jpg, (unsigned long)n, grey, 64, 0, 64, TJPF_GRAY, 0) == 0);
+    CHECK(g.rc == 0 && g.fmt == LK_PIX_GRAY8 && g.w == 64 && g.h == 64 &&
+          !memcmp(g.px, grey, sizeof grey));
+    free(g.px);
+    free(jpg);
+    tjDestroy(t);
+}
+
 int main(void)
 {
     const char *m = getenv("LK_MEDIA");
@@ -696,6 +918,10 @@ int main(void)
     test_jpeg_gray_cmyk();
     test_crops();
     test_errors();
+    test_picker();
+    test_reference_png();
+    test_reference_png16();
+    test_reference_jpeg();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)

@@ -318,6 +318,58 @@ static void test_threads(void)
     done(b);
 }
 
+/* Reference mode (vpdq-hash-video's frames): no rotation, coded size,
+ * every decoded frame numbered, kept every (int)(rate / fps)-th, times
+ * number / rate in single precision, no scene cuts, key-frame mode and
+ * working size not used; a still FFmpeg reads gets pdq-photo-hasher's
+ * 512x512. */
+static void test_reference(void)
+{
+    lk_decode_opts o = opts(0, 0);
+    o.reference = 1;
+    run *a = decode("rot90.mp4", o), *b = decode("h264.mp4", o);
+    CHECK_INT(a->rc_open, 0);
+    CHECK_INT(a->rc_end, 0);
+    CHECK_INT(a->info.rotation, 0);
+    CHECK(a->info.width == 320 && a->info.height == 240);
+    CHECK_INT(a->n, 100);
+    int ok = a->n == 100;
+    for (int i = 0; ok && i < a->n; i++)
+        ok = a->number[i] == i && a->time[i] == (double)((float)i / 25.0f) && a->w[i] == 320 &&
+             a->h[i] == 240;
+    CHECK(ok);
+    CHECK(a->first && b->first && !memcmp(a->first, b->first, 320 * 240 * 3));
+    done(a);
+    done(b);
+
+    o = opts(2, 1); /* key-frame mode is not used */
+    o.reference = 1;
+    a = decode("h264.mp4", o);
+    CHECK_INT(a->n, 9); /* frames 0, 12, ..., 96 */
+    ok = a->n == 9;
+    for (int i = 0; ok && i < a->n; i++)
+        ok = a->number[i] == 12 * i && a->time[i] == (double)((float)(12 * i) / 25.0f);
+    CHECK(ok);
+    done(a);
+
+    o = opts(0, 0);
+    o.reference = 1;
+    a = decode("cuts.mp4", o);
+    CHECK_INT(a->n, 90);
+    int cuts = 0;
+    for (int i = 0; i < a->n && i < MAXF; i++)
+        cuts += (a->flags[i] & LK_FRAME_SCENECUT) != 0;
+    CHECK_INT(cuts, 0);
+    done(a);
+
+    a = decode("stills/letterbox.png", o);
+    CHECK(a->rc_open == 0 && a->n == 1 && a->info.is_still && a->w[0] == 512 && a->h[0] == 512);
+    done(a);
+    a = decode("still.bmp", o);
+    CHECK(a->rc_open == 0 && a->n == 1 && a->w[0] == 64 && a->h[0] == 48);
+    done(a);
+}
+
 int main(void)
 {
     av_log_set_level(AV_LOG_QUIET);
@@ -329,5 +381,6 @@ int main(void)
     test_stills();
     test_errors();
     test_threads();
+    test_reference();
     TEST_DONE("test_decode_video");
 }

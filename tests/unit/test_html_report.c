@@ -45,7 +45,7 @@ static lk_segment segs[2] = {
     { .s0 = 2.0, .s1 = 5.76, .r0 = 1.52, .r1 = 5.24, .speed = 1.0, .frames = 16,
       .distance = 21.13, .variant = 5, .score = 0.71 },
     { .s0 = 8.0, .s1 = 9.5, .r0 = 61.0, .r1 = 62.5, .speed = 1.0, .frames = 4,
-      .distance = 30, .variant = 0, .score = 0.4 },
+      .distance = 30, .variant = 0, .score = 0.4, .local_frames = 4 },
 };
 static lk_scan_detail details[2] = {
     { .ref_file = (char *)"refs/ep01.mp4", .ref_duration = 600, .suspect_time = 2.52,
@@ -67,7 +67,7 @@ static lk_scan_run run = { .version = "0.1.0", .index_path = "refs.idx",
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "ep-<1>", "Starfall <script>alert(1)</script>", "Studio & Co",
-                               0, 0.7122, 3.88e-34, segs, 2, evidence, details, 2, 0 };
+                               0, 0.7122, 3.88e-34, segs, 2, evidence, details, 2, 0, NULL };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other \"Owner\"", 0.41 };
     lk_scan_result r = { .file = "in/clip \"1\".mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -96,6 +96,9 @@ static void test_page(void)
     CHECK(strstr(s, "<script") == NULL && strstr(s, "http://") == NULL &&
           strstr(s, "https://") == NULL && strstr(s, "src=\"/") == NULL);
     CHECK(strstr(s, "Starfall &lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+    /* a segment PDQ found, and one local features alone found */
+    CHECK(strstr(s, "<td>16</td><td>21.1 of 256 bits</td>") != NULL);
+    CHECK(strstr(s, "<td>4</td><td>found by local features</td>") != NULL);
     CHECK(strstr(s, "data-work-id=\"ep-&lt;1&gt;\"") != NULL);
     CHECK(strstr(s, "Studio &amp; Co") != NULL && strstr(s, "in/clip &quot;1&quot;.mp4"));
     CHECK(strstr(s, "3 suspects</span> scanned: <span class=\"count match\">1 match</span>, "

@@ -631,6 +631,13 @@ static void test_scores(void)
     for (uint16_t k = 1; k < 100; k++) /* flat while C is capped at 1 */
         CHECK(lki_ev_frame_llr(&p, 0, k + 1, 0, 0) >= lki_ev_frame_llr(&p, 0, k, 0, 0));
     CHECK(lki_ev_frame_llr(&p, 0, 15, 0, 0) > lki_ev_frame_llr(&p, 0, 14, 0, 0));
+    /* a verified frame is never worth more than an identical PDQ hash of it */
+    for (int still = 0; still <= 1; still++)
+        for (double m = 0; m <= 4; m += 2) {
+            double pdq0 = lki_ev_frame_llr(&p, 0, 0, m, still);
+            CHECK(lki_ev_frame_llr(&p, 0, 300, m, still) <= pdq0 + 1e-12);
+            CHECK(lki_ev_frame_llr(&p, 0, 300, m, still) >= pdq0 - 1e-12); /* capped there */
+        }
     /* score of a chance: monotone, 0.5 at the default rate */
     CHECK(fabs(lk_match_score_of_chance(LK_MATCH_DEFAULT_RATE) - 0.5) < 1e-12);
     CHECK(lk_match_score_of_chance(0) == 1.0 && lk_match_score_of_chance(NAN) == 0.0);

@@ -358,9 +358,50 @@ static void test_reuse(void)
     lk_hasher_free(&fresh);
 }
 
+/* Variants estimated from a hash against the reference's true variants of
+ * the fixtures, and the group structure of the estimate. */
+static void test_dihedral_from_hash(void)
+{
+    static fixture fx[MAX_FIX];
+    int n = load_expected(fx), used = 0, sum = 0, worst = 0;
+    for (int i = 0; i < n; i++) {
+        lk_hash256 h, est[LK_DIHEDRAL_COUNT], truth;
+        if (fx[i].quality < 50 || fx[i].ndih != LK_DIHEDRAL_COUNT ||
+            lk_hash256_from_hex(fx[i].hex, &h) < 0)
+            continue;
+        lk_pdq_dihedral_from_hash(&h, est);
+        used++;
+        for (int d = 0; d < LK_DIHEDRAL_COUNT; d++) {
+            CHECK_INT(lk_hash256_from_hex(fx[i].dih[d], &truth), 0);
+            int dist = lk_hamming256(&est[d], &truth);
+            if (d == 0 || d == 6) /* identity, transpose: exact */
+                CHECK_INT(dist, 0);
+            sum += dist;
+            worst = dist > worst ? dist : worst;
+        }
+    }
+    CHECK(used >= 8);
+    CHECK(worst <= 64);
+    CHECK(used && sum <= 16 * 7 * used); /* mean over the 7 others at most 16 */
+    printf("dihedral from hash: %d fixtures, mean %.1f bits, worst %d\n", used,
+           used ? (double)sum / (7.0 * used) : 0.0, worst);
+    /* mirrors and the transposes are involutions, rotations by 90 and 270
+     * inverse to each other */
+    static const int inverse[LK_DIHEDRAL_COUNT] = { 0, 3, 2, 1, 4, 5, 6, 7 };
+    uint64_t seed = 42;
+    lk_hash256 h = { { t_rand(&seed), t_rand(&seed), t_rand(&seed), t_rand(&seed) } };
+    lk_hash256 once[LK_DIHEDRAL_COUNT], twice[LK_DIHEDRAL_COUNT];
+    lk_pdq_dihedral_from_hash(&h, once);
+    for (int d = 0; d < LK_DIHEDRAL_COUNT; d++) {
+        lk_pdq_dihedral_from_hash(&once[d], twice);
+        CHECK_INT(lk_hamming256(&twice[inverse[d]], &h), 0);
+    }
+}
+
 int main(void)
 {
     test_fixtures();
+    test_dihedral_from_hash();
     test_stride();
     test_hex();
     test_hamming();

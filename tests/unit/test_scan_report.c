@@ -41,7 +41,7 @@ static char *ev[2] = { ev0, NULL };
 static lk_scan_result sample(void)
 {
     static lk_scan_match m = { "starfall-ep01", "Starfall \"Ep. 1\"", "Example Studio", 0,
-                               0.98765, 2.5e-7, segs, 2, ev, NULL, 1, 0 };
+                               0.98765, 2.5e-7, segs, 2, ev, NULL, 1, 0, NULL };
     static lk_scan_style st = { "tidal", "Tidal Lines", "Other Owner", 0.41 };
     lk_scan_result r = { .file = "in/clip 1.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1,
@@ -163,7 +163,7 @@ static void test_text_details(void)
 {
     static lk_segment sg = { .frames = 1, .distance = 24, .score = 0.61 };
     static lk_scan_detail d = { .ref_file = (char *)"refs/part2.png", .ref_duration = 0 };
-    static lk_scan_match m = { "w", "T", "O", 0, 0.61, 0.0015, &sg, 1, NULL, &d, 2, 0 };
+    static lk_scan_match m = { "w", "T", "O", 0, 0.61, 0.0015, &sg, 1, NULL, &d, 2, 0, NULL };
     lk_scan_result r = { .file = "grab.jpg", .verdict = LK_VERDICT_MATCH, .frames = 1,
                          .matches = &m, .nmatches = 1 };
     FILE *fp = tmpfile();
@@ -442,7 +442,7 @@ static int has_raw_controls(const char *s, int crlf)
 static void test_hostile(void)
 {
     static lk_scan_match m = { "id\x1b", "T\x1b[2J\xe6\x98\xa0", "o\nFAKE: MATCH", 0,
-                               0.98765, 2.5e-7, segs, 1, NULL, NULL, 1, 0 };
+                               0.98765, 2.5e-7, segs, 1, NULL, NULL, 1, 0, NULL };
     lk_scan_result r = { .file = "in/a\nb\xff.mp4", .verdict = LK_VERDICT_MATCH,
                          .duration = 12.0, .frames = 25, .matches = &m, .nmatches = 1 };
     for (int f = LK_SCANFMT_TEXT; f <= LK_SCANFMT_CSV; f++) {

@@ -1,0 +1,258 @@
+/*
+ * vote.c — local descriptors voting for the frames (sets) they belong to
+ * (likeness/search.h: lk_vote_index).
+ *
+ * The descriptors of every indexed set lie in one borrowed array.  Up to
+ * radius 15 (LK_VOTE_TABLE_RADIUS) the matches come from 16 tables, one
+ * per 16-bit substring, in counting-sort layout (bucket offsets, then
+ * descriptor numbers): by pigeonhole a descriptor within 15 bits shares at
+ * least one substring exactly, so probing the query's own 16 values finds
+ * every match; a descriptor found in several tables is kept at the first
+ * probed table where its substring equals the query's.  With max_bucket,
+ * buckets holding more descriptors are not probed: their substring value
+ * is common (flat texture, text, ORB's biased bits), so it says little,
+ * and such buckets are where the time goes (clustered data fills some
+ * buckets hundreds of times the mean).  Without it the matches are exactly
+ * brute force's (the tests check it).  Larger radii, and
+ * LK_SEARCH_BRUTE, go through a brute-force lk_searcher.
+ *
+ * A query descriptor votes once for each set it matches (several matches
+ * in one set count once); one matching more than max_hits descriptors does
+ * not vote at all.  Sets are ranked by (votes desc, set asc).  Keys (set
+ * << 32 | query) are sorted so that duplicates and counts fall out of one
+ * pass: O(h log h) for h matches, independent of the number of sets.
+ *
+ * Why tables of exact substrings rather than full multi-index hashing at a
+ * larger radius, or a vocabulary: measured in the scan
+ * (src/scan/local_scan.c) and in make bench ("vote" lines).
+ *
+ * Invariants: immutable after lk_vote_index_new; queries use their own
+ * scratch (the caller's lk_hits and a local key array).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "common/common.h"
+#include "likeness/simd.h"
+#include "search/search_internal.h"
+
+#define STRIDE (LK_MIH_BUCKETS + 1)
+
+struct lk_vote_index {
+    lk_searcher *s;          /* brute force over the descriptors */
+    const lk_hash256 *desc;  /* borrowed descriptors */
+    const uint32_t *set_of;  /* borrowed: set of each descriptor */
+    size_t n, nsets;
+    uint32_t *off;           /* LK_MIH_TABLES x STRIDE bucket starts, or NULL */
+    uint32_t *ids;           /* LK_MIH_TABLES x n descriptor numbers */
+    const lk_simd_ops *ops;  /* kernel table (ham256_1xn) */
+};
+
+#define GATHER 64 /* candidates gathered per distance kernel call */
+
+/* Builds the substring tables (counting sort per table). */
+static int build_tables(lk_vote_index *v)
+{
+    size_t n = v->n;
+    v->off = lki_calloc((size_t)LK_MIH_TABLES * STRIDE, sizeof *v->off);
+    v->ids = lki_malloc((size_t)LK_MIH_TABLES * (n ? n : 1) * sizeof *v->ids);
+    if (!v->off || !v->ids)
+        return LK_ENOMEM;
+    for (int j = 0; j < LK_MIH_TABLES; j++) {
+        uint32_t *off = v->off + (size_t)j * STRIDE, *ids = v->ids + (size_t)j * n;
+        for (size_t i = 0; i < n; i++)
+            off[lk_mih_sub(v->desc[i].w, j) + 1]++;
+        for (size_t b = 1; b < STRIDE; b++)
+            off[b] += off[b - 1];
+        for (size_t i = 0; i < n; i++) {
+            unsigned b = lk_mih_sub(v->desc[i].w, j);
+            ids[off[b]++] = (uint32_t)i;
+        }
+        for (size_t b = STRIDE - 1; b > 0; b--) /* back to bucket starts */
+            off[b] = off[b - 1];
+        off[0] = 0;
+    }
+    return 0;
+}
+
+LK_API int lk_vote_index_new(lk_vote_index **out, const lk_hash256 *desc,
+                             const uint32_t *set_of, size_t n, size_t nsets, int method)
+{
+    if (!out)
+        return LK_EINVAL;
+    *out = NULL;
+    if ((n && (!desc || !set_of)) || nsets > UINT32_MAX)
+        return LK_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (set_of[i] >= nsets)
+            return LK_EINVAL;
+    if (method != LK_SEARCH_AUTO && method != LK_SEARCH_BRUTE && method != LK_SEARCH_MIH)
+        return LK_EINVAL;
+    lk_vote_index *v = lki_calloc(1, sizeof *v);
+    if (!v)
+        return LK_ENOMEM;
+    v->desc = desc, v->set_of = set_of, v->n = n, v->nsets = nsets;
+    v->ops = lk_simd_ops_get();
+    int rc = lk_searcher_new(&v->s, desc, n, LK_SEARCH_BRUTE);
+    if (rc == 0 && method != LK_SEARCH_BRUTE)
+        rc = build_tables(v);
+    if (rc < 0) {
+        lk_vote_index_free(&v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+LK_API void lk_vote_index_free(lk_vote_index **pv)
+{
+    if (!pv || !*pv)
+        return;
+    lk_searcher_free(&(*pv)->s);
+    lki_free((*pv)->off);
+    lki_free((*pv)->ids);
+    lki_free(*pv);
+    *pv = NULL;
+}
+
+LK_API int lk_vote_index_tables(const lk_vote_index *v)
+{
+    return v && v->off != NULL;
+}
+
+/* 1 if d was already reached through a probed table before j (its
+ * substring there equals the query's). */
+static int seen_before(const lk_hash256 *d, const unsigned *qs, unsigned probed, int j)
+{
+    for (int t = 0; t < j; t++)
+        if ((probed >> t & 1) && lk_mih_sub(d->w, t) == qs[t])
+            return 1;
+    return 0;
+}
+
+/* Distances of the candidates ids[0..k) to q (gathered, one kernel call);
+ * keeps those within radius not reached through an earlier probed table. */
+static int check_batch(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi, int radius,
+                       const unsigned *qs, unsigned probed, int j, const uint32_t *ids,
+                       size_t k, lk_hits *out)
+{
+    lk_hash256 buf[GATHER];
+    uint16_t dist[GATHER];
+    for (size_t i = 0; i < k; i++)
+        buf[i] = v->desc[ids[i]];
+    v->ops->ham256_1xn(q->w, buf[0].w, k, dist);
+    for (size_t i = 0; i < k; i++)
+        if (dist[i] <= radius && !seen_before(&buf[i], qs, probed, j))
+            LK_TRY(lki_hits_push(out, qi, ids[i], dist[i], 0));
+    return 0;
+}
+
+/* The matches of query qi within radius (<= 15) through the tables. */
+static int table_matches(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi, int radius,
+                         size_t max_bucket, lk_hits *out)
+{
+    unsigned qs[LK_MIH_TABLES], probed = 0;
+    for (int j = 0; j < LK_MIH_TABLES; j++)
+        qs[j] = lk_mih_sub(q->w, j);
+    for (int j = 0; j < LK_MIH_TABLES; j++) {
+        const uint32_t *off = v->off + (size_t)j * STRIDE, *ids = v->ids + (size_t)j * v->n;
+        uint32_t lo = off[qs[j]], hi = off[qs[j] + 1];
+        if (max_bucket && hi - lo > max_bucket)
+            continue;
+        for (uint32_t k = lo; k < hi; k += GATHER)
+            LK_TRY(check_batch(v, q, qi, radius, qs, probed, j, ids + k,
+                               hi - k < GATHER ? hi - k : GATHER, out));
+        probed |= 1u << j;
+    }
+    return 0;
+}
+
+/* The matches of every query into h, sorted by (query, distance, ref). */
+static long find_matches(const lk_vote_index *v, const lk_hash256 *q, size_t nq, int radius,
+                         size_t max_bucket, lk_hits *h)
+{
+    if (!v->off || radius > LK_VOTE_TABLE_RADIUS)
+        return lk_searcher_radius(v->s, q, nq, 1, radius, h);
+    for (size_t i = 0; i < nq; i++)
+        LK_TRY(table_matches(v, &q[i], (uint32_t)i, radius, max_bucket, h));
+    lki_hits_sort(h->v, h->n);
+    return (long)h->n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_vote(const void *a, const void *b)
+{
+    const lk_vote *x = a, *y = b;
+    if (x->votes != y->votes)
+        return x->votes > y->votes ? -1 : 1;
+    return (x->set > y->set) - (x->set < y->set);
+}
+
+/* Keys set << 32 | query of the hits of distinctive queries (hits are
+ * sorted by query).  Returns the key count. */
+static size_t make_keys(const lk_vote_index *v, const lk_hits *h, size_t max_hits,
+                        uint64_t *keys)
+{
+    size_t nk = 0;
+    for (size_t i = 0, j; i < h->n; i = j) {
+        for (j = i; j < h->n && h->v[j].query == h->v[i].query; j++)
+            ;
+        if (max_hits && j - i > max_hits)
+            continue;
+        for (size_t k = i; k < j; k++)
+            keys[nk++] = (uint64_t)v->set_of[h->v[k].ref] << 32 | h->v[k].query;
+    }
+    return nk;
+}
+
+/* Counts distinct queries per set over sorted keys into votes (room for nk). */
+static size_t count_votes(const uint64_t *keys, size_t nk, uint32_t min_votes, lk_vote *votes)
+{
+    size_t nv = 0;
+    for (size_t i = 0, j; i < nk; i = j) {
+        uint32_t set = (uint32_t)(keys[i] >> 32), c = 0;
+        for (j = i; j < nk && (uint32_t)(keys[j] >> 32) == set; j++)
+            c += j == i || keys[j] != keys[j - 1];
+        if (c >= min_votes)
+            votes[nv++] = (lk_vote){ set, c };
+    }
+    return nv;
+}
+
+LK_API long lk_vote_index_query(const lk_vote_index *v, const lk_hash256 *q, size_t nq,
+                                int radius, size_t max_hits, size_t max_bucket,
+                                uint32_t min_votes, lk_hits *scratch, lk_vote *out,
+                                size_t max_out)
+{
+    if (!v || !scratch || (nq && !q) || (max_out && !out) || radius < 0 || radius > 256)
+        return LK_EINVAL;
+    scratch->n = 0;
+    if (nq == 0 || v->n == 0)
+        return 0;
+    if (nq > UINT32_MAX)
+        return LK_EINVAL;
+    long rc = find_matches(v, q, nq, radius, max_bucket, scratch);
+    if (rc <= 0)
+        return rc;
+    uint64_t *keys = lki_malloc(scratch->n * sizeof *keys);
+    lk_vote *votes = lki_malloc(scratch->n * sizeof *votes);
+    if (!keys || !votes) {
+        lki_free(keys);
+        lki_free(votes);
+        return LK_ENOMEM;
+    }
+    size_t nk = make_keys(v, scratch, max_hits, keys);
+    qsort(keys, nk, sizeof *keys, cmp_u64);
+    size_t nv = count_votes(keys, nk, min_votes ? min_votes : 1, votes);
+    qsort(votes, nv, sizeof *votes, cmp_vote);
+    size_t n = nv < max_out ? nv : max_out;
+    if (n)
+        memcpy(out, votes, n * sizeof *out);
+    lki_free(keys);
+    lki_free(votes);
+    return (long)n;
+}
