@@ -1,8 +1,8 @@
 /*
  * main.c — likeness-bench: parses the common options, prints one JSON line
  * describing the machine (CPU model, detected and active SIMD level), then
- * runs every driver (kernels, features, decode, index, local, vote, clips) whose
- * name matches --filter.
+ * runs every driver (kernels, features, decode, index, local, vote, clips)
+ * whose name matches --filter.
  * Exit status: 0, 1 if any driver failed its correctness checks, 2 on a
  * usage error.
  */
