@@ -31,12 +31,18 @@
  *   start, in seconds; extrapolated by one frame duration when missing) and
  *   goes through the sampler (sample.c); only kept frames are converted.
  * - Decoding effort follows sampling: keyframes mode discards non-key
- *   frames; with fps sampling far below the frame rate, packets whose time
- *   lies before the next grid time (minus a margin) are decoded with
- *   AVDISCARD_NONREF, so non-reference frames that cannot be sampled are
+ *   frames; with fps sampling far below the frame rate, a packet whose
+ *   frame cannot be the first at or after a grid time (judged from its own
+ *   time and the nominal frame spacing, lki_sampler_may_keep, so frames
+ *   still held by the decoder for reordering do not matter) is decoded
+ *   with AVDISCARD_NONREF: non-reference frames that cannot be sampled are
  *   never decoded, while the frames the grid picks are decoded exactly as
- *   without skipping.  Once anything was skipped, frame numbers are
- *   estimated as round(time * average fps) (kept increasing).
+ *   without skipping.  The sampler's frame spacing is then fixed at the
+ *   nominal one, so that its jitter tolerance, and with it the grid's
+ *   choice in a constant-rate stream, does not depend on what was
+ *   skipped.  Scene cuts are looked for among the decoded frames only.
+ *   Once anything was skipped, frame numbers are estimated as
+ *   round(time * average fps) (kept increasing).
  * - Conversion: one swscale context straight to RGB24 at the working size
  *   (SWS_AREA, accurate rounding), the frame's colour matrix and range
  *   honoured; alpha is dropped; sample aspect ratio is ignored.  Interlaced
@@ -80,9 +86,6 @@
 /* Non-reference skipping only when the stream has this many frames or
  * more per sample. */
 #define LK_FF_SKIP_RATIO 4.0
-/* Frames of margin before the next grid time within which every frame is
- * decoded (covers timestamp jitter and reordering). */
-#define LK_FF_SKIP_MARGIN 2.0
 /* Consecutive decoder errors after which the stream is given up. */
 #define LK_FF_MAX_ERRORS 256
 /* Frames a codec may hold besides one per frame thread when threads are
@@ -615,6 +618,8 @@ static int input_open_steps(av_input *s, const lk_decode_opts *opts, lk_media_in
         reference_sampling(s, st, opts->fps);
     s->last_number = -1;
     lki_sampler_init(&s->sampler, opts);
+    if (s->skip_ok)
+        lki_sampler_fix_spacing(&s->sampler, 1.0 / s->fps);
     s->pkt = av_packet_alloc();
     s->frame = av_frame_alloc();
     if (!s->pkt || !s->frame)
@@ -921,10 +926,9 @@ static void choose_skip(av_input *s, const AVPacket *pkt)
     if (!s->skip_ok)
         return;
     enum AVDiscard want = AVDISCARD_DEFAULT;
-    double next = lki_sampler_next_time(&s->sampler);
-    if (pkt->pts != AV_NOPTS_VALUE && s->start_pts != AV_NOPTS_VALUE && isfinite(next)) {
+    if (pkt->pts != AV_NOPTS_VALUE && s->start_pts != AV_NOPTS_VALUE) {
         double t = (double)(pkt->pts - s->start_pts) * av_q2d(s->tb);
-        if (t < next - LK_FF_SKIP_MARGIN / s->fps)
+        if (!lki_sampler_may_keep(&s->sampler, t, 1.0 / s->fps))
             want = AVDISCARD_NONREF;
     }
     if (want != AVDISCARD_DEFAULT)

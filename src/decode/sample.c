@@ -76,7 +76,7 @@ static int grid_take(lk_sampler *s, double time)
         return 1;
     }
     double d = time - s->last_time;
-    if (d > 0 && (s->dur_est <= 0 || d < GAP_FACTOR * s->dur_est))
+    if (!s->fixed_dur && d > 0 && (s->dur_est <= 0 || d < GAP_FACTOR * s->dur_est))
         s->dur_est = s->dur_est > 0 ? 0.9 * s->dur_est + 0.1 * d : d;
     if (time > s->last_time)
         s->last_time = time;
@@ -104,6 +104,33 @@ int lki_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut)
     if (s->scene_cuts && is_cut)
         keep = 1;
     return keep;
+}
+
+void lki_sampler_fix_spacing(lk_sampler *s, double spacing)
+{
+    if (!(spacing > 0) || !isfinite(spacing))
+        return;
+    s->dur_est = spacing;
+    s->fixed_dur = 1;
+}
+
+/* The grid slot of a frame at @p time (may be negative). */
+static double slot_of(const lk_sampler *s, double time)
+{
+    return floor((time - s->t0 + tolerance(s)) / s->period);
+}
+
+int lki_sampler_may_keep(const lk_sampler *s, double time, double spacing)
+{
+    if (s->keyframes)
+        return 0;
+    if (!s->started || s->period <= 0 || !isfinite(time) || !(spacing > 0))
+        return 1;
+    double m = 0.25 * spacing;
+    /* first of its slot: the slot changes between the previous frame and
+     * this one, each moved by the margin the way that widens the span */
+    double hi = slot_of(s, time + m), lo = slot_of(s, time - spacing - m);
+    return hi > lo && hi >= (double)s->next_slot;
 }
 
 double lki_sampler_next_time(const lk_sampler *s)

@@ -41,6 +41,7 @@ typedef struct lk_sampler {
     double avg_diff;      /* recent average signature difference */
     int n_diff;           /* differences seen so far (saturates) */
     int since_cut;        /* frames since the last cut (saturates) */
+    int fixed_dur;        /* dur_est was set by lki_sampler_fix_spacing: kept */
 } lk_sampler;
 
 /* Starts sampling with opts->fps, opts->keyframes, opts->scene_cuts. */
@@ -82,5 +83,26 @@ int lki_sampler_keep(lk_sampler *s, double time, int is_key, int is_cut);
  * earlier than this matter only as scene-cut candidates.
  */
 double lki_sampler_next_time(const lk_sampler *s);
+
+/*
+ * Fixes the frame spacing estimate at @p spacing seconds (> 0; the
+ * stream's nominal frame duration) for the rest of the stream, so the
+ * jitter tolerance no longer depends on which frames were decoded: a
+ * decoder that skips frames samples a constant-rate stream exactly as one
+ * that decodes every frame.  Call before the first frame.
+ */
+void lki_sampler_fix_spacing(lk_sampler *s, double spacing);
+
+/*
+ * Whether a frame at @p time, in a stream of frames @p spacing seconds
+ * apart, may be kept by the time grid: 1 when it may be the first frame at
+ * or after a grid multiple (with a margin of a quarter spacing either
+ * way), before the first frame, when every frame is kept, and when time is
+ * not finite; 0 when it cannot be (in keyframes mode: never by the grid).
+ * A frame for which it returns 0 matters only as a scene-cut candidate.
+ * With a fixed spacing, skipping only such frames leaves the grid's
+ * choice of frames unchanged.
+ */
+int lki_sampler_may_keep(const lk_sampler *s, double time, double spacing);
 
 #endif

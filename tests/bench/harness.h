@@ -46,5 +46,6 @@ int bench_decode(const bench_opts *o);    /* bench_decode.c   */
 int bench_index(const bench_opts *o);     /* bench_index.c    */
 int bench_local(const bench_opts *o);     /* bench_local.c    */
 int bench_vote(const bench_opts *o);      /* bench_vote.c     */
+int bench_clips(const bench_opts *o);     /* bench_clips.c    */
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * main.c — likeness-bench: parses the common options, prints one JSON line
  * describing the machine (CPU model, detected and active SIMD level), then
- * runs every driver (kernels, features, decode, index, local) whose name matches
- * --filter.
+ * runs every driver (kernels, features, decode, index, local, vote, clips)
+ * whose name matches --filter.
  * Exit status: 0, 1 if any driver failed its correctness checks, 2 on a
  * usage error.
  */
@@ -109,7 +109,8 @@ int main(int argc, char **argv)
                    {"decode", bench_decode},
                    {"index", bench_index},
                    {"local", bench_local},
-                   {"vote", bench_vote}};
+                   {"vote", bench_vote},
+                   {"clips", bench_clips}};
     int failed = 0;
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
         int (*fn)(const bench_opts *) = drivers[i].fn;

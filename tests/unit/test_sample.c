@@ -1,8 +1,9 @@
 /*
  * test_sample.c — the frame sampler (src/decode/sample.c) on synthetic
  * timestamps and signatures: time grid at constant rate, VFR, jitter, gaps
- * and backwards times; every-frame and key-frame modes; scene cuts against
- * hard cuts, fades, flashes and steady fast motion.
+ * and backwards times; every-frame and key-frame modes; which frames a
+ * skipping decoder may leave out (lki_sampler_may_keep, a fixed spacing);
+ * scene cuts against hard cuts, fades, flashes and steady fast motion.
  */
 #include <math.h>
 #include "test.h"
@@ -235,6 +236,85 @@ static void test_fade_flash_motion(void)
     CHECK_INT(cuts, 2);
 }
 
+/* Keeps frames of times[0..n) (display order), skipping those that
+ * lki_sampler_may_keep rules out when asked `lag` frames ahead of the
+ * output (a decoder holding frames for reordering); writes kept indices,
+ * returns their count, and counts the frames decoded in *decoded. */
+static int run_skipping(lk_sampler *s, const double *t, int n, double spacing, int lag,
+                        int *kept, int *decoded)
+{
+    int k = 0, asked[400] = {0};
+    *decoded = 0;
+    for (int i = 0; i < n; i++) {
+        for (int j = i; j < n && j <= i + lag; j++) /* packets sent ahead */
+            if (!asked[j])
+                asked[j] = lki_sampler_may_keep(s, t[j], spacing) ? 1 : -1;
+        if (asked[i] < 0)
+            continue;
+        ++*decoded;
+        if (lki_sampler_keep(s, t[i], 0, 0))
+            kept[k++] = i;
+    }
+    return k;
+}
+
+/* With a fixed spacing, decoding only the frames lki_sampler_may_keep
+ * allows keeps exactly the frames a full decode keeps, whatever the
+ * reordering lag, at constant rate and with jitter; most frames are ruled
+ * out at 30 fps sampled at 4 fps. */
+static void test_may_keep(void)
+{
+    lk_decode_opts o = opts(4.0, 0, 0);
+    double t[300];
+    for (int jitter = 0; jitter < 2; jitter++) {
+        for (int i = 0; i < 300; i++) /* 30 fps from 3 s; jitter up to 10 % of a frame */
+            t[i] = 3.0 + i / 30.0 + (jitter ? 0.1 / 30.0 * sin(i * 1.7) : 0.0);
+        lk_sampler full;
+        lki_sampler_init(&full, &o);
+        lki_sampler_fix_spacing(&full, 1.0 / 30.0);
+        int want[300], got[300], decoded, nw = run_times(&full, t, 300, want);
+        CHECK_INT(nw, 40);
+        for (int lag = 0; lag <= 8; lag += 4) {
+            lk_sampler s;
+            lki_sampler_init(&s, &o);
+            lki_sampler_fix_spacing(&s, 1.0 / 30.0);
+            int ng = run_skipping(&s, t, 300, 1.0 / 30.0, lag, got, &decoded);
+            CHECK_INT(ng, nw);
+            for (int i = 0; i < ng && i < nw; i++)
+                CHECK_INT(got[i], want[i]);
+            CHECK(decoded <= 2 * nw + 1); /* at most the sample and its neighbour */
+        }
+    }
+    /* before the first frame, every frame kept, keyframes mode */
+    lk_sampler s;
+    lki_sampler_init(&s, &o);
+    CHECK_INT(lki_sampler_may_keep(&s, 1.0, 1.0 / 30.0), 1);
+    o = opts(0.0, 0, 0);
+    lki_sampler_init(&s, &o);
+    lki_sampler_keep(&s, 0.0, 1, 0);
+    CHECK_INT(lki_sampler_may_keep(&s, 0.1, 1.0 / 30.0), 1);
+    o = opts(2.0, 1, 0);
+    lki_sampler_init(&s, &o);
+    CHECK_INT(lki_sampler_may_keep(&s, 0.1, 1.0 / 30.0), 0);
+}
+
+/* A fixed spacing is not changed by the frames seen, so the tolerance of
+ * a stream decoded with gaps is that of the full stream. */
+static void test_fixed_spacing(void)
+{
+    lk_decode_opts o = opts(4.0, 0, 0);
+    lk_sampler s;
+    lki_sampler_init(&s, &o);
+    lki_sampler_fix_spacing(&s, 1.0 / 30.0);
+    for (int i = 0; i < 60; i += 3) /* every third frame only */
+        lki_sampler_keep(&s, i / 30.0, 0, 0);
+    CHECK(fabs(s.dur_est - 1.0 / 30.0) < 1e-12);
+    lki_sampler_init(&s, &o);
+    for (int i = 0; i < 60; i += 3)
+        lki_sampler_keep(&s, i / 30.0, 0, 0);
+    CHECK(fabs(s.dur_est - 3.0 / 30.0) < 1e-9); /* the running estimate follows */
+}
+
 int main(void)
 {
     test_constant_rate();
@@ -244,5 +324,7 @@ int main(void)
     test_backwards();
     test_cuts();
     test_fade_flash_motion();
+    test_may_keep();
+    test_fixed_spacing();
     TEST_DONE("test_sample");
 }
