@@ -157,30 +157,97 @@ static int count_set(uint32_t entry, const uint8_t *set, size_t bytes, void *ctx
     return 0;
 }
 
+/* Where local lines go, and the entry number of the part's first entry. */
+struct local_out {
+    FILE *fp;
+    uint32_t base;
+};
+
 /* Writes one local line (lki_locals_of_file callback); 0 or LK_E*. */
 static int emit_local(uint32_t entry, const uint8_t *set, size_t bytes, void *ctx)
 {
+    const struct local_out *lo = ctx;
     char *hex = lki_malloc(2 * bytes + 1);
     if (!hex)
         return LK_ENOMEM;
     lki_hex_encode(set, bytes, hex);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", "local");
-    cJSON_AddNumberToObject(o, "entry", entry);
+    cJSON_AddNumberToObject(o, "entry", (double)lo->base + entry);
     cJSON_AddStringToObject(o, "data", hex);
     lki_free(hex);
-    return emit(ctx, o);
+    return emit(lo->fp, o);
 }
 
-/* One file line (columns of the files query), its entries and local sets. */
-static int emit_file(lk_index *ix, FILE *fp, sqlite3_stmt *f, int64_t *entries, lk_errbuf *err)
+/* The part rows of one file (a file of more than LK_INDEX_PART_ENTRIES
+ * entries has several, one file to the user and in the export). */
+struct parts {
+    int64_t row[64];
+    int64_t entries[64];
+    int n;
+    int64_t total, sampled, sets;
+};
+
+static int load_parts(lk_index *ix, int64_t work, const void *sha, struct parts *pt,
+                      lk_errbuf *err)
 {
-    uint8_t *blob;
-    size_t n;
-    LK_TRY(lki_load_blob(ix, sqlite3_column_int64(f, 0), &blob, &n, err));
+    sqlite3_stmt *st;
+    memset(pt, 0, sizeof *pt);
+    LK_TRY(lki_db_prepare(ix, "SELECT id, entries, sampled FROM files WHERE work = ?1 AND"
+                             " sha256 = ?2 ORDER BY part", &st, err));
+    sqlite3_bind_int64(st, 1, work);
+    sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+    int rc, r = 0;
+    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (pt->n == (int)(sizeof pt->row / sizeof pt->row[0])) {
+            r = lki_err(err, LK_ETOOBIG, "%s: a file of more than %d parts", ix->path, pt->n);
+            break;
+        }
+        pt->row[pt->n] = sqlite3_column_int64(st, 0);
+        pt->entries[pt->n] = sqlite3_column_int64(st, 1);
+        pt->total += pt->entries[pt->n];
+        pt->sampled += sqlite3_column_int64(st, 2);
+        r = lki_locals_of_file(ix, pt->row[pt->n], count_set, &pt->sets, err);
+        pt->n++;
+    }
+    sqlite3_finalize(st);
+    if (r == 0 && rc != SQLITE_DONE)
+        r = lki_db_err(ix, rc, "catalog read failed", err);
+    return r;
+}
+
+/* The entries, then the local sets, of every part of a file, in order. */
+static int emit_parts(lk_index *ix, FILE *fp, const struct parts *pt, lk_errbuf *err)
+{
+    int rc = 0;
+    for (int k = 0; rc == 0 && k < pt->n; k++) {
+        uint8_t *blob;
+        size_t n;
+        LK_TRY(lki_load_blob(ix, pt->row[k], &blob, &n, err));
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = emit_entry(fp, blob + i * LK_REC_BYTES);
+        lki_free(blob);
+    }
+    struct local_out lo = { fp, 0 };
+    for (int k = 0; rc == 0 && pt->sets && k < pt->n; k++) {
+        rc = lki_locals_of_file(ix, pt->row[k], emit_local, &lo, err);
+        lo.base += (uint32_t)pt->entries[k];
+    }
+    return rc;
+}
+
+/* One file line (columns of the files query, its first part's row), its
+ * entries and local sets. */
+static int emit_file(lk_index *ix, FILE *fp, sqlite3_stmt *f, int64_t work, int64_t *entries,
+                     lk_errbuf *err)
+{
+    struct parts pt;
     char hex[65] = "";
-    if (sqlite3_column_bytes(f, 4) == 32)
-        lki_hex_encode(sqlite3_column_blob(f, 4), 32, hex);
+    if (sqlite3_column_bytes(f, 4) != 32)
+        return lki_err(err, LK_ECORRUPT, "%s: index damaged: a file without its SHA-256",
+                       ix->path);
+    lki_hex_encode(sqlite3_column_blob(f, 4), 32, hex);
+    LK_TRY(load_parts(ix, work, sqlite3_column_blob(f, 4), &pt, err));
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", "file");
     cJSON_AddStringToObject(o, "path", col_text(f, 1));
@@ -201,19 +268,14 @@ static int emit_file(lk_index *ix, FILE *fp, sqlite3_stmt *f, int64_t *entries, 
     else
         cJSON_AddNullToObject(o, "format");
     cJSON_AddBoolToObject(o, "imported", sqlite3_column_int(f, 10) != 0);
-    cJSON_AddNumberToObject(o, "sampled", (double)sqlite3_column_int64(f, 11));
-    cJSON_AddNumberToObject(o, "entries", (double)n);
-    int64_t row = sqlite3_column_int64(f, 0), sets = 0;
-    int rc = lki_locals_of_file(ix, row, count_set, &sets, err);
-    if (rc == 0 && sets)
-        cJSON_AddNumberToObject(o, "locals", (double)sets);
-    rc = rc < 0 ? (cJSON_Delete(o), rc) : emit(fp, o);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = emit_entry(fp, blob + i * LK_REC_BYTES);
-    if (rc == 0 && sets)
-        rc = lki_locals_of_file(ix, row, emit_local, fp, err);
-    lki_free(blob);
-    *entries += (int64_t)n;
+    cJSON_AddNumberToObject(o, "sampled", (double)pt.sampled);
+    cJSON_AddNumberToObject(o, "entries", (double)pt.total);
+    if (pt.sets)
+        cJSON_AddNumberToObject(o, "locals", (double)pt.sets);
+    int rc = emit(fp, o);
+    if (rc == 0)
+        rc = emit_parts(ix, fp, &pt, err);
+    *entries += pt.total;
     return rc;
 }
 
@@ -223,11 +285,11 @@ static int emit_files(lk_index *ix, FILE *fp, int64_t work, int64_t tot[3], lk_e
     sqlite3_stmt *st;
     LK_TRY(lki_db_prepare(ix, "SELECT id, path, abs_path, size, sha256, duration, width,"
                              " height, fps, format, imported, sampled FROM files"
-                             " WHERE work = ? ORDER BY id", &st, err));
+                             " WHERE work = ? AND part = 0 ORDER BY id", &st, err));
     sqlite3_bind_int64(st, 1, work);
     int rc, r = 0;
     while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        r = emit_file(ix, fp, st, &tot[2], err);
+        r = emit_file(ix, fp, st, work, &tot[2], err);
         tot[1]++;
     }
     sqlite3_finalize(st);
