@@ -227,7 +227,8 @@ typedef struct lk_evidence_info {
     lk_evidence_side reference;  /**< drawn on the right, labelled REFERENCE */
     const char *work_id, *title, *owner; /**< the matched work */
     double score;                /**< the work's score in [0,1] */
-    double distance;             /**< the segment's mean PDQ distance, bits of 256 */
+    double distance;             /**< the segment's mean PDQ distance, bits of 256;
+                                      < 0: local features alone found it */
     const char *transform;       /**< lk_variant_name of the copy, or NULL */
     const char *software;        /**< e.g. "likeness 0.1.0", or NULL */
 } lk_evidence_info;

@@ -279,8 +279,11 @@ static void draw_heading(struct canvas *c, const lk_evidence_info *ev)
              ev->owner ? ev->owner : "", ev->work_id ? ev->work_id : "");
     fit(buf, chars, line, sizeof line);
     lki_font_draw(c->px, c->w, c->h, GAP, GAP, SCALE, WHITE, line);
-    int n = snprintf(buf, sizeof buf, "score %.2f (%s)  distance %.1f of 256 bits", ev->score,
-                     lk_score_words(ev->score), ev->distance);
+    char dist[64] = "found by local features";
+    if (ev->distance >= 0)
+        snprintf(dist, sizeof dist, "distance %.1f of 256 bits", ev->distance);
+    int n = snprintf(buf, sizeof buf, "score %.2f (%s)  %s", ev->score,
+                     lk_score_words(ev->score), dist);
     if (ev->transform && strcmp(ev->transform, "as is") && n > 0 && (size_t)n < sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, "  %s", ev->transform);
     fit(buf, chars, line, sizeof line);
@@ -342,18 +345,25 @@ static void make_chunks(struct chunks *k, const lk_evidence_info *ev)
              ev->title ? ev->title : "");
     if (ev->software)
         add_text(k, "Software", "%s", ev->software);
+    char what[96] = "that local features matched";
+    if (ev->distance >= 0)
+        snprintf(what, sizeof what, "whose perceptual hashes matched (mean distance %.1f of "
+                 "256 bits)", ev->distance);
     add_text(k, "Description", "Left: the suspect %s. Right: the reference %s of work "
-             "\"%s\" (%s), id %s. Outlined: the regions whose perceptual hashes matched "
-             "(mean distance %.1f of 256 bits); score %.2f (%s).", ev->suspect.file,
+             "\"%s\" (%s), id %s. Outlined: the regions %s; score %.2f (%s).", ev->suspect.file,
              ev->reference.file, ev->title ? ev->title : "", ev->owner ? ev->owner : "",
-             ev->work_id ? ev->work_id : "", ev->distance, ev->score, lk_score_words(ev->score));
+             ev->work_id ? ev->work_id : "",
+             what, ev->score, lk_score_words(ev->score));
     side_text(k, "Suspect", &ev->suspect);
     side_text(k, "Reference", &ev->reference);
     add_text(k, "Work", "%s", ev->title ? ev->title : "");
     add_text(k, "Work ID", "%s", ev->work_id ? ev->work_id : "");
     add_text(k, "Owner", "%s", ev->owner ? ev->owner : "");
     add_text(k, "Score", "%.4f (%s)", ev->score, lk_score_words(ev->score));
-    add_text(k, "Distance", "%.2f of 256 bits", ev->distance);
+    if (ev->distance >= 0)
+        add_text(k, "Distance", "%.2f of 256 bits", ev->distance);
+    else
+        add_text(k, "Distance", "none: found by local features");
     if (ev->transform)
         add_text(k, "Transform", "%s", ev->transform);
 }

@@ -184,7 +184,8 @@ static void draw(lk_scan_worker *w, lk_scan_result *r, const struct item *it,
           r->content_hash, sus->time, sus->number, r->duration <= 0 },
         { &ref->img, vr, g ? "local features" : d->ref_view, d->ref_file, d->ref_sha256, ref->time, ref->number,
           d->ref_duration <= 0 },
-        it->m->work_id, it->m->title, it->m->owner, it->m->score, sg->distance,
+        it->m->work_id, it->m->title, it->m->owner, it->m->score,
+        sg->local_frames >= sg->frames ? -1.0 : sg->distance,
         lk_variant_name(sg->variant), w->s->run.version };
     char *out = evidence_path(w->s->p.evidence_dir, r->file, r->content_hash, it->m->work_id,
                               it->k);

@@ -460,6 +460,14 @@ static void test_labelled(void)
     CHECK(png_text_of(path, "Suspect region", v, sizeof v) && strstr(v, "centre 80%"));
     CHECK(png_text_of(path, "Software", v, sizeof v) && !strcmp(v, "likeness test"));
     CHECK(png_text_of(path, "Work ID", v, sizeof v) && !strcmp(v, "w-1"));
+    CHECK(png_text_of(path, "Distance", v, sizeof v) && !strcmp(v, "21.13 of 256 bits"));
+    CHECK(png_text_of(path, "Description", v, sizeof v) && strstr(v, "mean distance 21.1"));
+    /* found by local features alone: no PDQ distance is claimed */
+    ev.distance = -1;
+    CHECK_INT(lk_evidence_write(path, &ev, &err), 0);
+    CHECK(png_text_of(path, "Distance", v, sizeof v) && strstr(v, "found by local features"));
+    CHECK(png_text_of(path, "Description", v, sizeof v) && strstr(v, "local features matched") &&
+          !strstr(v, "distance"));
     unlink(path);
     rmdir(dir);
 }
