@@ -137,6 +137,8 @@ static int check_batch(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi,
 {
     lk_hash256 buf[GATHER];
     uint16_t dist[GATHER];
+    if (k == 0 || LK_NEVER(k > GATHER)) /* (also tells the compiler buf is filled) */
+        return 0;
     for (size_t i = 0; i < k; i++)
         buf[i] = v->desc[ids[i]];
     v->ops->ham256_1xn(q->w, buf[0].w, k, dist);
