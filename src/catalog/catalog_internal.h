@@ -118,6 +118,10 @@ int lki_locals_check(lk_index *ix, lk_errbuf *err);
  * (entry numbers within the row), checksum verified first; 0 when the
  * row has none or the index has no local features, fn's non-zero return,
  * LK_ECORRUPT or < 0. */
+/* The number of local sets stored for file row `row` into *sets (0 when
+ * none, or the index has no local features); 0 or < 0.  Checksums are
+ * verified when the sets are read (lki_locals_of_file). */
+int lki_locals_count(lk_index *ix, int64_t row, int64_t *sets, lk_errbuf *err);
 int lki_locals_of_file(lk_index *ix, int64_t row,
                        int (*fn)(uint32_t, const uint8_t *, size_t, void *), void *ctx,
                        lk_errbuf *err);

@@ -149,14 +149,6 @@ static int emit_entry(FILE *fp, const uint8_t *rec)
     return emit(fp, o);
 }
 
-/* Counts the local sets of a file row (lki_locals_of_file callback). */
-static int count_set(uint32_t entry, const uint8_t *set, size_t bytes, void *ctx)
-{
-    (void)entry, (void)set, (void)bytes;
-    ++*(int64_t *)ctx;
-    return 0;
-}
-
 /* Where local lines go, and the entry number of the part's first entry. */
 struct local_out {
     FILE *fp;
@@ -207,7 +199,9 @@ static int load_parts(lk_index *ix, int64_t work, const void *sha, struct parts 
         pt->entries[pt->n] = sqlite3_column_int64(st, 1);
         pt->total += pt->entries[pt->n];
         pt->sampled += sqlite3_column_int64(st, 2);
-        r = lki_locals_of_file(ix, pt->row[pt->n], count_set, &pt->sets, err);
+        int64_t sets;
+        r = lki_locals_count(ix, pt->row[pt->n], &sets, err);
+        pt->sets += sets;
         pt->n++;
     }
     sqlite3_finalize(st);

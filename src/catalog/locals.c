@@ -133,6 +133,24 @@ static int walk_rows(lk_index *ix, sqlite3_stmt *st,
     return rc == SQLITE_DONE ? 0 : lki_db_err(ix, rc, "catalog read failed", err);
 }
 
+int lki_locals_count(lk_index *ix, int64_t row, int64_t *sets, lk_errbuf *err)
+{
+    sqlite3_stmt *st;
+    *sets = 0;
+    if (!lk_index_has_locals(ix))
+        return 0;
+    LK_TRY(lki_db_prepare(ix, "SELECT sets FROM locals WHERE file = ?", &st, err));
+    sqlite3_bind_int64(st, 1, row);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *sets = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return lki_db_err(ix, rc, "catalog read failed", err);
+    return *sets < 0 ? lki_err(err, LK_ECORRUPT, "%s: index damaged: local features of file "
+                               "%lld", ix->path, (long long)row) : 0;
+}
+
 int lki_locals_of_file(lk_index *ix, int64_t row,
                        int (*fn)(uint32_t, const uint8_t *, size_t, void *), void *ctx,
                        lk_errbuf *err)

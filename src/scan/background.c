@@ -85,12 +85,17 @@ static void count(lk_scanner *s, const lk_hits *h, const uint32_t *smp, size_t n
  * background): 1 when it was loaded into s->bg, else 0. */
 static int stored_background(lk_scanner *s)
 {
-    char text[LK_BG_TEXT_MAX], gen[32];
-    if (lk_index_stat_get(s->ix, "stat.background_generation", gen, sizeof gen, NULL) != 1 ||
-        strtoull(gen, NULL, 10) != s->run.generation ||
-        lk_index_stat_get(s->ix, "stat.background", text, sizeof text, NULL) != 1)
-        return 0;
-    return lk_match_background_parse(text, &s->bg) == 0;
+    char text[LK_BG_TEXT_MAX];
+    return lki_scanner_stored(s, "stat.background", text, sizeof text) &&
+           lk_match_background_parse(text, &s->bg) == 0;
+}
+
+int lki_scanner_stored(lk_scanner *s, const char *key, char *buf, size_t n)
+{
+    char gen[32];
+    return lk_index_stat_get(s->ix, "stat.background_generation", gen, sizeof gen, NULL) == 1 &&
+           strtoull(gen, NULL, 10) == s->run.generation &&
+           lk_index_stat_get(s->ix, key, buf, n, NULL) == 1;
 }
 
 int lki_scanner_background(lk_scanner *s, const lk_hash256 *hashes, lk_errbuf *err)

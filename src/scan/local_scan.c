@@ -156,11 +156,9 @@ static void db_free(struct lki_local_db *db)
  * background (so that a shard caps buckets as its parent does), else @p own. */
 static size_t stored_descriptors(lk_scanner *s, size_t own)
 {
-    char text[32], gen[32];
+    char text[32];
     char *end;
-    if (lk_index_stat_get(s->ix, "stat.background_generation", gen, sizeof gen, NULL) != 1 ||
-        strtoull(gen, NULL, 10) != s->run.generation ||
-        lk_index_stat_get(s->ix, "stat.local_descriptors", text, sizeof text, NULL) != 1)
+    if (!lki_scanner_stored(s, "stat.local_descriptors", text, sizeof text))
         return own;
     unsigned long long v = strtoull(text, &end, 10);
     return *end == '\0' && end != text && v >= own && v < SIZE_MAX / 4 ? (size_t)v : own;
@@ -363,18 +361,6 @@ int lki_scan_local_frame(lk_scan_worker *w, struct lki_frameset *fs, const lk_fr
 
 /* ---- into the alignment and the segments ---- */
 
-static int cmp_hit(const void *a, const void *b)
-{
-    const lk_hit *x = a, *y = b;
-    if (x->query != y->query)
-        return x->query < y->query ? -1 : 1;
-    if (x->ref != y->ref)
-        return x->ref < y->ref ? -1 : 1;
-    if (x->distance != y->distance)
-        return x->distance < y->distance ? -1 : 1;
-    return (x->variant > y->variant) - (x->variant < y->variant);
-}
-
 int lki_scan_local_hits(const lk_scanner *s, const struct lki_frameset *fs, lk_hits *hits)
 {
     if (!fs->nlh)
@@ -391,18 +377,6 @@ int lki_scan_local_hits(const lk_scanner *s, const struct lki_frameset *fs, lk_h
         hits->v[hits->n++] = (lk_hit){ h->frame, h->pos, dist,
                                        (uint8_t)(h->region.mirror ? 5 : 0), h->inliers };
     }
-    qsort(hits->v, hits->n, sizeof *hits->v, cmp_hit);
-    size_t n = 0; /* one hit per (frame, entry): the closest, with the most inliers */
-    for (size_t i = 0; i < hits->n; i++) {
-        lk_hit *last = n ? &hits->v[n - 1] : NULL;
-        if (last && last->query == hits->v[i].query && last->ref == hits->v[i].ref) {
-            if (hits->v[i].inliers > last->inliers)
-                last->inliers = hits->v[i].inliers;
-            continue;
-        }
-        hits->v[n++] = hits->v[i];
-    }
-    hits->n = n;
     return 0;
 }
 

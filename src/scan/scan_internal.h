@@ -51,6 +51,9 @@ struct lk_scanner {
 /* Samples the background of the snapshot into s->bg and points
  * s->p.match.background at it (background.c).  0 or < 0 with err set. */
 int lki_scanner_background(lk_scanner *s, const lk_hash256 *hashes, lk_errbuf *err);
+/* A statistic `likeness index shard` stored beside the background for this
+ * very generation (background.c): 1 with it in buf, else 0. */
+int lki_scanner_stored(lk_scanner *s, const char *key, char *buf, size_t n);
 
 struct lk_scan_worker {
     lk_scanner *s;                 /* borrowed */
@@ -167,7 +170,7 @@ int lki_frameset_push_time(struct lki_frameset *fs, const lk_frame *fr);
  * worker's extractor and matcher (0 or LK_ENOMEM); one sampled frame
  * (usable: fs->n before the frame was added) voted for and verified, a
  * verified match making the frame usable (0 or < 0); the verified
- * matches appended to a suspect's frame hits, merged per (frame, entry)
+ * matches appended to a suspect's frame hits (the caller merges per (frame, entry))
  * (0 or LK_ENOMEM); the regions of segments (0 or LK_ENOMEM). */
 int lki_scanner_local_open(lk_scanner *s, lk_errbuf *err);
 void lki_scanner_local_free(lk_scanner *s);

@@ -198,21 +198,29 @@ static int cmp_hit_frame(const void *a, const void *b)
     return (x->variant > y->variant) - (x->variant < y->variant);
 }
 
-/* Turns hits of queries into hits of frames: query k becomes frame
- * qframe[k], and of several hits of one frame on one entry (its windows
- * and the whole frame agreeing) only the closest is kept. */
-static void merge_frame_hits(const struct lki_frameset *fs, lk_hits *hits)
+/* Turns hits of queries into hits of frames: query k becomes frame qframe[k]. */
+static void frame_hits(const struct lki_frameset *fs, lk_hits *hits)
+{
+    for (size_t i = 0; i < hits->n; i++)
+        hits->v[i].query = fs->qframe[hits->v[i].query];
+}
+
+/* Of several hits of one frame on one entry (its windows, the whole frame
+ * and a local verification agreeing) keeps one: the closest, with the
+ * most inliers of any of them. */
+static void merge_frame_hits(lk_hits *hits)
 {
     if (hits->n == 0)
         return;
-    for (size_t i = 0; i < hits->n; i++)
-        hits->v[i].query = fs->qframe[hits->v[i].query];
     qsort(hits->v, hits->n, sizeof *hits->v, cmp_hit_frame);
     size_t n = 0;
-    for (size_t i = 0; i < hits->n; i++)
-        if (n == 0 || hits->v[n - 1].query != hits->v[i].query ||
-            hits->v[n - 1].ref != hits->v[i].ref)
+    for (size_t i = 0; i < hits->n; i++) {
+        lk_hit *last = n ? &hits->v[n - 1] : NULL;
+        if (last && last->query == hits->v[i].query && last->ref == hits->v[i].ref)
+            last->inliers = LK_MAX(last->inliers, hits->v[i].inliers);
+        else
             hits->v[n++] = hits->v[i];
+    }
     hits->n = n;
 }
 
@@ -241,9 +249,11 @@ int lki_scan_find_copies(lk_scanner *s, const struct lki_frameset *fs, lk_scan_r
     if (rc < 0)
         rc = lki_err(err, (int)rc, "search failed: %s", lk_strerror((int)rc));
     else
-        merge_frame_hits(fs, &hits);
+        frame_hits(fs, &hits);
     if (rc >= 0 && (rc = lki_scan_local_hits(s, fs, &hits)) < 0)
         rc = lki_err(err, (int)rc, "out of memory");
+    if (rc >= 0)
+        merge_frame_hits(&hits);
     if (rc >= 0 && hits.n && (rc = resolve_refs(s, &hits, &m, err)) >= 0)
         keep_in_scope(s, &m, &hits);
     lk_match_params mp = s->p.match; /* the chances this suspect's frames had */
