@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/export_media.h"
 #include "likeness/likeness.h"
 
 static const char *const overview[] = {
@@ -514,19 +515,27 @@ static int cmd_export(int argc, char **argv)
         "",
         "Writes every indexed entry (or one work's) to standard output.  'likeness' is",
         "the lossless exchange format that 'index import' reads back whole: works, tags,",
-        "files, every entry with its times, view and features.  A vPDQ list holds one",
-        "video: for several, --output-dir DIR writes DIR/NAME.txt per indexed file.", NULL };
+        "files, every entry with its times, view and features.  pdq and vpdq are what",
+        "partners compare with the reference hashers: each indexed file is read again",
+        "from where it was added, checked against its SHA-256 and hashed as 'hash",
+        "--format pdq|vpdq' does, at the index's sampling rate (imported hash lists",
+        "are written as stored); --from-index writes the index's own working-size",
+        "hashes instead, without the media.  A vPDQ list holds one video: for",
+        "several, --output-dir DIR writes DIR/NAME.txt per indexed file.", NULL };
     /* the formats export writes: LK_HASHLIST_JSONL + their index */
     static const char *const formats[] = { "jsonl", "pdq", "vpdq", "likeness", NULL };
     const char *path = NULL, *work = NULL, *dir = NULL;
-    int status, choice = 0;
+    int status, choice = 0, from_index = 0;
     const lk_option opts[] = {
         INDEX_OPT(&path),
         LK_OPT_CHOICE_(0, "format", &choice, "FMT", formats,
                        "jsonl (default), pdq, vpdq or likeness (lossless)"),
         LK_OPT_STRING_(0, "work", &work, "ID", "only this work"),
         LK_OPT_STRING_('o', "output-dir", &dir, "DIR",
-                       "vpdq: write DIR/NAME.txt per indexed file"), LK_OPT_END_ };
+                       "vpdq: write DIR/NAME.txt per indexed file"),
+        LK_OPT_FLAG_(0, "from-index", &from_index,
+                     "pdq, vpdq: the index's own hashes, not the media's reference hashes"),
+        LK_OPT_END_ };
     if (parse(usage, opts, argc, argv, 0, &status) < 0)
         return status;
     int format = LK_HASHLIST_JSONL + choice;
@@ -535,6 +544,15 @@ static int cmd_export(int argc, char **argv)
         return LK_EXIT_ERROR;
     lk_errbuf err;
     int rc = export_checks(ix, work, format, dir, &err);
+    int sharing = format == LK_HASHLIST_PDQ || format == LK_HASHLIST_VPDQ;
+    if (rc == 0 && sharing && !from_index) {
+        status = lk_cli_export_media(ix, work, format, dir);
+        lk_index_close(&ix);
+        return status;
+    }
+    if (rc == 0 && from_index && !sharing)
+        rc = lk_cli_err(&err, LK_EINVAL, "--from-index goes with --format pdq or vpdq "
+                        "(the other formats always come from the index)");
     if (rc == 0 && dir)
         rc = (int)lk_index_export_vpdq_dir(ix, work, dir, &err);
     else if (rc == 0)
