@@ -24,7 +24,7 @@ grep -q repaired "$T/out" && fail "segment still damaged after a repair"
 
 # Catalog: a flipped byte inside a frame blob (found by its PDQ hash).
 cp "$ix" "$T/good.idx"
-pdq=$("$LIKENESS" index export --index "$ix" --format pdq | head -n 1 | cut -c1-16)
+pdq=$("$LIKENESS" index export --index "$ix" --format pdq --from-index | head -n 1 | cut -c1-16)
 off=$(od -An -v -tx1 -w1 "$ix" | tr -d ' \n' | grep -bo "$(printf '%s' "$pdq" |
       sed 's/\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)\(..\)/\8\7\6\5\4\3\2\1/')" |
       head -n 1 | cut -d: -f1)

@@ -56,6 +56,8 @@ jq -e '.file_bytes and .title == "t\nFAKE"' "$T/out" >/dev/null ||
     { cat "$T/out"; fail "index export: JSON not valid or file_bytes missing"; }
 expect_rc 0 "$LIKENESS" index export --index "$T/u.idx" --format pdq
 clean "$T/out"
+expect_rc 0 "$LIKENESS" index export --index "$T/u.idx" --format pdq --from-index
+clean "$T/out"
 
 # scan: text, CSV, JSON Lines
 expect_rc 1 "$LIKENESS" scan --index "$T/t.idx" "$sus"
