@@ -47,5 +47,6 @@ int bench_index(const bench_opts *o);     /* bench_index.c    */
 int bench_local(const bench_opts *o);     /* bench_local.c    */
 int bench_vote(const bench_opts *o);      /* bench_vote.c     */
 int bench_clips(const bench_opts *o);     /* bench_clips.c    */
+int bench_scale(const bench_opts *o);     /* bench_scale.c    */
 
 #endif

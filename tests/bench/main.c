@@ -110,7 +110,8 @@ int main(int argc, char **argv)
                    {"index", bench_index},
                    {"local", bench_local},
                    {"vote", bench_vote},
-                   {"clips", bench_clips}};
+                   {"clips", bench_clips},
+                   {"scale", bench_scale}};
     int failed = 0;
     for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
         int (*fn)(const bench_opts *) = drivers[i].fn;
