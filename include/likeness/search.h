@@ -100,6 +100,11 @@ LK_API long lk_searcher_knn(const lk_searcher *s, const lk_hash256 *queries, siz
  * matches come from 16 tables of exact 16-bit substrings (64 bytes per
  * descriptor + 4 MiB), exactly brute force's unless max_bucket leaves out
  * crowded buckets; beyond, and with LK_SEARCH_BRUTE, from brute force.
+ * Above 2^19 descriptors the substrings widen (up to 24 bits, 256 / bits
+ * tables, a mean bucket of at most 8) so that a query's cost stops
+ * growing with the index: every match within tables - 1 bits is still
+ * found, and of those further out (up to LK_VOTE_TABLE_RADIUS) the ones
+ * sharing a whole substring with the query.
  */
 typedef struct lk_vote_index lk_vote_index;
 
@@ -134,7 +139,9 @@ LK_API int lk_vote_index_tables(const lk_vote_index *v);
  * matches within @p radius (0 for no limit; descriptors matching more
  * are not distinctive and do not vote) gives one vote to every set it
  * matches.  With @p max_bucket > 0 (tables only), substring buckets of
- * more descriptors are not probed: faster, no longer exact.  The sets with at least @p min_votes votes, most votes first
+ * more descriptors are not probed: faster, no longer exact (the bound is
+ * for 16-bit tables; wider ones scale it down by their width, to at least
+ * 8).  The sets with at least @p min_votes votes, most votes first
  * (ties: smaller set), at most @p max_out of them, are written to @p out.
  * @p scratch (caller-owned, reused) receives the raw descriptor matches.
  * Returns the number written, LK_EINVAL or LK_ENOMEM.

@@ -46,6 +46,24 @@ static inline unsigned lk_mih_sub(const uint64_t *h, int j)
     return (unsigned)(uint16_t)(h[j >> 2] >> ((j & 3) * 16));
 }
 
+/* Substring j of a 256-bit hash, bits (1..32) wide, from bit j * bits
+ * (bit i is bit i % 64 of word i / 64); (j + 1) * bits <= 256.  For 16
+ * bits the same as lk_mih_sub. */
+static inline unsigned lki_sub_bits(const uint64_t *h, int bits, int j)
+{
+    unsigned o = (unsigned)(j * bits), w = o >> 6, sh = o & 63;
+    uint64_t x = h[w] >> sh;
+    if (sh + (unsigned)bits > 64 && w < 3)
+        x |= h[w + 1] << (64 - sh);
+    return (unsigned)(x & ((1ull << bits) - 1));
+}
+
+/* lk_vote_index_new with the substring width forced to bits (16..24; 0:
+ * chosen from n as lk_vote_index_new does), for tests and benchmarks. */
+struct lk_vote_index;
+int lki_vote_index_new_bits(struct lk_vote_index **out, const lk_hash256 *desc,
+                            const uint32_t *set_of, size_t n, size_t nsets, int method, int bits);
+
 /* Hamming distance of two 256-bit hashes (rare paths; hot loops use ops). */
 static inline int lk_ham256(const uint64_t *a, const uint64_t *b)
 {

@@ -8,7 +8,15 @@
  * descriptor numbers): by pigeonhole a descriptor within 15 bits shares at
  * least one substring exactly, so probing the query's own 16 values finds
  * every match; a descriptor found in several tables is kept at the first
- * probed table where its substring equals the query's.  With max_bucket,
+ * probed table where its substring equals the query's.  Above 8 x 2^16
+ * descriptors (a catalogue, not a test set: 16-bit buckets would hold
+ * n / 65536 each, and a probe's cost would grow with the index) the
+ * substrings widen, one bit per doubling, to keep the mean bucket at most
+ * 8 (at most 24 bits): 256 / bits tables, so every match within
+ * tables - 1 bits (11 at 20 bits, 9 at 24) is still found, and of those
+ * between that and 15 the ones sharing a whole substring: the share of
+ * true matches voting needs, at a cost per probe that no longer grows
+ * with n (make bench, "scale" lines).  With max_bucket,
  * buckets holding more descriptors are not probed: their substring value
  * is common (flat texture, text, ORB's biased bits), so it says little,
  * and such buckets are where the time goes (clustered data fills some
@@ -35,39 +43,55 @@
 #include "likeness/simd.h"
 #include "search/search_internal.h"
 
-#define STRIDE (LK_MIH_BUCKETS + 1)
-
 struct lk_vote_index {
     lk_searcher *s;          /* brute force over the descriptors */
     const lk_hash256 *desc;  /* borrowed descriptors */
     const uint32_t *set_of;  /* borrowed: set of each descriptor */
     size_t n, nsets;
-    uint32_t *off;           /* LK_MIH_TABLES x STRIDE bucket starts, or NULL */
-    uint32_t *ids;           /* LK_MIH_TABLES x n descriptor numbers */
+    int bits, tables;        /* substring width (16..24) and count (256 / bits) */
+    size_t stride;           /* 2^bits + 1 offsets per table */
+    uint32_t *off;           /* tables x stride bucket starts, or NULL */
+    uint32_t *ids;           /* tables x n descriptor numbers */
     const lk_simd_ops *ops;  /* kernel table (ham256_1xn) */
 };
+
+/* Substring j of h in v's tables. */
+static inline unsigned sub(const lk_vote_index *v, const uint64_t *h, int j)
+{
+    return v->bits == 16 ? lk_mih_sub(h, j) : lki_sub_bits(h, v->bits, j);
+}
+
+/* The substring width for n descriptors: 16 up to 8 x 2^16 of them, then
+ * wide enough for a mean bucket of at most 8, at most 24 bits. */
+static int table_bits(size_t n)
+{
+    int b = 16;
+    while (b < 24 && n > ((size_t)8 << b))
+        b++;
+    return b;
+}
 
 #define GATHER 64 /* candidates gathered per distance kernel call */
 
 /* Builds the substring tables (counting sort per table). */
 static int build_tables(lk_vote_index *v)
 {
-    size_t n = v->n;
-    v->off = lki_calloc((size_t)LK_MIH_TABLES * STRIDE, sizeof *v->off);
-    v->ids = lki_malloc((size_t)LK_MIH_TABLES * (n ? n : 1) * sizeof *v->ids);
+    size_t n = v->n, stride = v->stride;
+    v->off = lki_calloc((size_t)v->tables * stride, sizeof *v->off);
+    v->ids = lki_malloc((size_t)v->tables * (n ? n : 1) * sizeof *v->ids);
     if (!v->off || !v->ids)
         return LK_ENOMEM;
-    for (int j = 0; j < LK_MIH_TABLES; j++) {
-        uint32_t *off = v->off + (size_t)j * STRIDE, *ids = v->ids + (size_t)j * n;
+    for (int j = 0; j < v->tables; j++) {
+        uint32_t *off = v->off + (size_t)j * stride, *ids = v->ids + (size_t)j * n;
         for (size_t i = 0; i < n; i++)
-            off[lk_mih_sub(v->desc[i].w, j) + 1]++;
-        for (size_t b = 1; b < STRIDE; b++)
+            off[sub(v, v->desc[i].w, j) + 1]++;
+        for (size_t b = 1; b < stride; b++)
             off[b] += off[b - 1];
         for (size_t i = 0; i < n; i++) {
-            unsigned b = lk_mih_sub(v->desc[i].w, j);
+            unsigned b = sub(v, v->desc[i].w, j);
             ids[off[b]++] = (uint32_t)i;
         }
-        for (size_t b = STRIDE - 1; b > 0; b--) /* back to bucket starts */
+        for (size_t b = stride - 1; b > 0; b--) /* back to bucket starts */
             off[b] = off[b - 1];
         off[0] = 0;
     }
@@ -77,10 +101,16 @@ static int build_tables(lk_vote_index *v)
 LK_API int lk_vote_index_new(lk_vote_index **out, const lk_hash256 *desc,
                              const uint32_t *set_of, size_t n, size_t nsets, int method)
 {
+    return lki_vote_index_new_bits(out, desc, set_of, n, nsets, method, 0);
+}
+
+int lki_vote_index_new_bits(lk_vote_index **out, const lk_hash256 *desc,
+                            const uint32_t *set_of, size_t n, size_t nsets, int method, int bits)
+{
     if (!out)
         return LK_EINVAL;
     *out = NULL;
-    if ((n && (!desc || !set_of)) || nsets > UINT32_MAX)
+    if ((n && (!desc || !set_of)) || nsets > UINT32_MAX || (bits && (bits < 16 || bits > 24)))
         return LK_EINVAL;
     for (size_t i = 0; i < n; i++)
         if (set_of[i] >= nsets)
@@ -91,6 +121,9 @@ LK_API int lk_vote_index_new(lk_vote_index **out, const lk_hash256 *desc,
     if (!v)
         return LK_ENOMEM;
     v->desc = desc, v->set_of = set_of, v->n = n, v->nsets = nsets;
+    v->bits = bits ? bits : table_bits(n);
+    v->tables = 256 / v->bits;
+    v->stride = ((size_t)1 << v->bits) + 1;
     v->ops = lk_simd_ops_get();
     int rc = lk_searcher_new(&v->s, desc, n, LK_SEARCH_BRUTE);
     if (rc == 0 && method != LK_SEARCH_BRUTE)
@@ -121,10 +154,11 @@ LK_API int lk_vote_index_tables(const lk_vote_index *v)
 
 /* 1 if d was already reached through a probed table before j (its
  * substring there equals the query's). */
-static int seen_before(const lk_hash256 *d, const unsigned *qs, unsigned probed, int j)
+static int seen_before(const lk_vote_index *v, const lk_hash256 *d, const unsigned *qs,
+                       unsigned probed, int j)
 {
     for (int t = 0; t < j; t++)
-        if ((probed >> t & 1) && lk_mih_sub(d->w, t) == qs[t])
+        if ((probed >> t & 1) && sub(v, d->w, t) == qs[t])
             return 1;
     return 0;
 }
@@ -143,7 +177,7 @@ static int check_batch(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi,
         buf[i] = v->desc[ids[i]];
     v->ops->ham256_1xn(q->w, buf[0].w, k, dist);
     for (size_t i = 0; i < k; i++)
-        if (dist[i] <= radius && !seen_before(&buf[i], qs, probed, j))
+        if (dist[i] <= radius && !seen_before(v, &buf[i], qs, probed, j))
             LK_TRY(lki_hits_push(out, qi, ids[i], dist[i], 0));
     return 0;
 }
@@ -152,11 +186,17 @@ static int check_batch(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi,
 static int table_matches(const lk_vote_index *v, const lk_hash256 *q, uint32_t qi, int radius,
                          size_t max_bucket, lk_hits *out)
 {
-    unsigned qs[LK_MIH_TABLES], probed = 0;
-    for (int j = 0; j < LK_MIH_TABLES; j++)
-        qs[j] = lk_mih_sub(q->w, j);
-    for (int j = 0; j < LK_MIH_TABLES; j++) {
-        const uint32_t *off = v->off + (size_t)j * STRIDE, *ids = v->ids + (size_t)j * v->n;
+    unsigned qs[16], probed = 0;
+    /* max_bucket is meant for 16-bit tables: wider ones hold 2^(bits-16)
+     * times fewer descriptors per bucket */
+    if (max_bucket && v->bits > 16) {
+        max_bucket >>= v->bits - 16;
+        max_bucket = max_bucket < 8 ? 8 : max_bucket;
+    }
+    for (int j = 0; j < v->tables; j++)
+        qs[j] = sub(v, q->w, j);
+    for (int j = 0; j < v->tables; j++) {
+        const uint32_t *off = v->off + (size_t)j * v->stride, *ids = v->ids + (size_t)j * v->n;
         uint32_t lo = off[qs[j]], hi = off[qs[j] + 1];
         if (max_bucket && hi - lo > max_bucket)
             continue;

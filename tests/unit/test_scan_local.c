@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "test.h"
 #include "likeness/likeness.h"
+#include "search/search_internal.h"
 
 #define REF_PNG "data/demo/refs/tidal-lines-keyart.png"
 #define OTHER_PNG "data/fixtures/pdq/mandelbrot-512x512.png"
@@ -200,6 +201,91 @@ static void check_vote(const lk_ref_entries *e)
     lk_local_features_release(&f);
 }
 
+/* Hits a within hits b (both sorted by query, distance, ref)? */
+static int hits_within(const lk_hits *a, const lk_hits *b)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        while (j < b->n && (b->v[j].query != a->v[i].query || b->v[j].ref != a->v[i].ref))
+            j++;
+        if (j == b->n || b->v[j].distance != a->v[i].distance)
+            return 0;
+    }
+    return 1;
+}
+
+/* Substrings of any width read the hash's bits in order, across words. */
+static void check_substrings(void)
+{
+    uint64_t s = 11;
+    for (int round = 0; round < 50; round++) {
+        lk_hash256 h;
+        for (int i = 0; i < 4; i++)
+            h.w[i] = t_rand(&s) << 32 ^ t_rand(&s);
+        for (int bits = 16; bits <= 24; bits++)
+            for (int j = 0; (j + 1) * bits <= 256; j++) {
+                unsigned want = 0;
+                for (int b = bits - 1; b >= 0; b--) {
+                    int i = j * bits + b;
+                    want = want << 1 | (unsigned)(h.w[i / 64] >> (i % 64) & 1);
+                }
+                CHECK(lki_sub_bits(h.w, bits, j) == want);
+                if (bits == 16)
+                    CHECK(lk_mih_sub(h.w, j) == want);
+            }
+    }
+}
+
+/* Wide substring tables (what a catalogue of over 2^19 descriptors gets,
+ * forced here on a small one): exactly brute force's matches up to
+ * tables - 1 bits, a subset of them up to 15, the query's own set first. */
+static void check_vote_wide(const lk_ref_entries *e)
+{
+    lk_local_features f = { 0 };
+    CHECK(lk_local_unpack(e->loc[0].data, e->loc[0].bytes, &f) > 100);
+    size_t n = f.count, nsets = 12;
+    lk_hash256 *d = malloc(n * nsets * sizeof *d);
+    uint32_t *so = malloc(n * nsets * sizeof *so);
+    uint64_t s = 7;
+    for (size_t i = 0; i < n * nsets; i++) { /* sets 1..11: noisier copies of set 0 */
+        d[i] = f.desc[i % n];
+        so[i] = (uint32_t)(i / n);
+        for (size_t k = 0; k < (i / n) * 2; k++) {
+            unsigned b = (unsigned)(t_rand(&s) % 256);
+            d[i].w[b / 64] ^= 1ull << (b % 64);
+        }
+    }
+    lk_vote_index *vb = NULL;
+    CHECK_INT(lk_vote_index_new(&vb, d, so, n * nsets, nsets, LK_SEARCH_BRUTE), 0);
+    static const int widths[] = { 17, 20, 21, 24 };
+    for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++) {
+        int bits = widths[wi], exact = 256 / bits - 1;
+        lk_vote_index *vw = NULL;
+        CHECK_INT(lki_vote_index_new_bits(&vw, d, so, n * nsets, nsets, LK_SEARCH_MIH, bits), 0);
+        CHECK(lk_vote_index_tables(vw) == 1);
+        lk_hits hw = { 0 }, hb = { 0 };
+        lk_vote ow[12], ob[12];
+        int radii[] = { 0, exact / 2, exact, 15 };
+        for (size_t ri = 0; ri < 4; ri++) {
+            long a = lk_vote_index_query(vw, f.desc, n, radii[ri], 0, 0, 1, &hw, ow, 12);
+            long b = lk_vote_index_query(vb, f.desc, n, radii[ri], 0, 0, 1, &hb, ob, 12);
+            CHECK(a > 0 && ow[0].set == 0 && ow[0].votes == n);
+            CHECK(hits_within(&hw, &hb));
+            if (radii[ri] <= exact)
+                CHECK(a == b && hw.n == hb.n && memcmp(ow, ob, (size_t)a * sizeof *ow) == 0);
+        }
+        lk_hits_release(&hw);
+        lk_hits_release(&hb);
+        lk_vote_index_free(&vw);
+    }
+    lk_vote_index *bad = NULL;
+    CHECK_INT(lki_vote_index_new_bits(&bad, d, so, n * nsets, nsets, LK_SEARCH_MIH, 25), LK_EINVAL);
+    lk_vote_index_free(&vb);
+    free(d);
+    free(so);
+    lk_local_features_release(&f);
+}
+
 static void check_crop(const char *with, const char *without, const char *crop)
 {
     lk_scan_result r;
@@ -330,6 +416,8 @@ int main(void)
 
     check_storage(with, &kept, before);
     check_vote(&kept);
+    check_vote_wide(&kept);
+    check_substrings();
     check_crop(with, without, crop);
     check_damage(with);
     check_old_format(with, REF_PNG);
