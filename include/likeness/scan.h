@@ -504,6 +504,21 @@ LK_API void lk_scan_result_release(lk_scan_result *r);
  */
 LK_API int lk_scanner_background_text(const lk_scanner *s, char *buf, size_t n);
 
+/**
+ * Measures the background of chance hits of the index at @p index_path
+ * as a scanner with default parameters would at open, and keeps it in the
+ * catalog for the index's current generation and the default match
+ * radius (statistics "stat.background", "stat.background_radius",
+ * "stat.background_generation"), so that scanners opened on that
+ * generation load it instead of sampling: on a catalogue of 10^7 entries
+ * the sampling is most of a scanner's open.  Any later write changes the
+ * generation, and the kept background is then ignored until kept again.
+ * Called by `likeness index add`, `import`, `remove` and `vacuum` after
+ * their writes.  Needs write access.  Returns 0 (also for an empty index,
+ * where nothing is kept) or < 0 with @p err set.
+ */
+LK_API int lk_scanner_keep_background(const char *index_path, lk_errbuf *err);
+
 #ifdef __cplusplus
 }
 #endif

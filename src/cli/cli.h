@@ -140,6 +140,10 @@ int lk_cli_err(lk_errbuf *err, int code, const char *fmt, ...)
 /* "warning: <fmt>\n" on stderr (escaped, as lk_message). */
 void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* After a write: keeps the index's background of chance hits for its new
+ * generation (lk_scanner_keep_background); a failure only warns. */
+void lk_cli_keep_background(const char *index);
+
 /* A growable list of owned paths (walk.c). */
 typedef struct lk_paths {
     char **v;        /* paths, each owned */

@@ -380,6 +380,15 @@ static int cmd_show(int argc, char **argv)
     return json ? print_json(sh.json) : LK_EXIT_OK;
 }
 
+void lk_cli_keep_background(const char *index)
+{
+    lk_errbuf err;
+    lk_errbuf_clear(&err);
+    if (lk_scanner_keep_background(index, &err) < 0)
+        lk_warning("cannot keep the background of chance hits in '%s' (%s): each scan "
+                   "will measure it when it opens the index", LK_ESC(index), err.msg);
+}
+
 /* Brings the segment up to date after a change; a failure only warns. */
 static void refresh_segment(lk_index *ix)
 {
@@ -415,6 +424,7 @@ static int cmd_remove(int argc, char **argv)
     }
     refresh_segment(ix);
     lk_index_close(&ix);
+    lk_cli_keep_background(lk_index_default_path(path));
     return failed ? LK_EXIT_ERROR : LK_EXIT_OK;
 }
 
@@ -608,6 +618,7 @@ static int import_lossless(const char *path, const char *file, const lk_index_wo
     putchar('\n');
     refresh_segment(ix);
     lk_index_close(&ix);
+    lk_cli_keep_background(lk_index_default_path(path));
     return LK_EXIT_OK;
 }
 
@@ -693,6 +704,8 @@ static int cmd_import(int argc, char **argv)
     }
     status = import_file(ix, argv[0], &w, format);
     lk_index_close(&ix);
+    if (status == LK_EXIT_OK)
+        lk_cli_keep_background(lk_index_default_path(path));
     return status;
 }
 

@@ -404,6 +404,8 @@ static int run(const struct add_args *a, lk_paths *files)
         free(w.added[i]);
     free(w.added);
     lk_index_close(&w.ix);
+    if (!w.fatal)
+        lk_cli_keep_background(lk_index_default_path(a->index));
     return bad ? LK_EXIT_ERROR : LK_EXIT_OK;
 }
 

@@ -98,7 +98,7 @@ static void keep_background(const char *index)
     lk_scanner *s = NULL;
     lk_index *ix = NULL;
     lk_errbuf err;
-    char text[LK_BG_TEXT_MAX], gen[32], desc[32];
+    char text[LK_BG_TEXT_MAX], gen[32], desc[32], radius[16];
     lk_scan_params_default(&p);
     lk_errbuf_clear(&err);
     int rc = lk_scanner_open(&s, index, &p, &err);
@@ -107,12 +107,15 @@ static void keep_background(const char *index)
     if (rc == 0) {
         snprintf(gen, sizeof gen, "%llu", (unsigned long long)lk_scanner_run(s)->generation);
         snprintf(desc, sizeof desc, "%zu", lk_scanner_local_descriptors(s));
+        snprintf(radius, sizeof radius, "%d", p.match.radius);
     }
     lk_scanner_free(&s);
     if (rc == 0)
         rc = lk_index_open(&ix, index, 0, &err);
     if (rc == 0)
         rc = lk_index_stat_put(ix, "stat.background", text, &err);
+    if (rc == 0)
+        rc = lk_index_stat_put(ix, "stat.background_radius", radius, &err);
     if (rc == 0)
         rc = lk_index_stat_put(ix, "stat.local_descriptors", desc, &err);
     if (rc == 0)

@@ -80,13 +80,21 @@ static void count(lk_scanner *s, const lk_hits *h, const uint32_t *smp, size_t n
     }
 }
 
-/* The background stored in the catalog for this very generation (by
+/* The background stored in the catalog for this very generation and this
+ * match radius (by lk_scanner_keep_background after a write, or by
  * `likeness index shard`, so that every shard scans with its parent's
- * background): 1 when it was loaded into s->bg, else 0. */
+ * background): 1 when it was loaded into s->bg, else 0.  A background
+ * stored without its radius (shards made before the radius was kept) was
+ * measured at the default one. */
 static int stored_background(lk_scanner *s)
 {
-    char text[LK_BG_TEXT_MAX];
-    return lki_scanner_stored(s, "stat.background", text, sizeof text) &&
+    char text[LK_BG_TEXT_MAX], radius[16];
+    lk_match_params def;
+    lk_match_params_default(&def);
+    int r = lk_index_stat_get(s->ix, "stat.background_radius", radius, sizeof radius, NULL) == 1
+            ? atoi(radius) : def.radius;
+    return r == s->p.match.radius &&
+           lki_scanner_stored(s, "stat.background", text, sizeof text) &&
            lk_match_background_parse(text, &s->bg) == 0;
 }
 
@@ -141,4 +149,32 @@ int lki_scanner_background(lk_scanner *s, const lk_hash256 *hashes, lk_errbuf *e
 LK_API int lk_scanner_background_text(const lk_scanner *s, char *buf, size_t n)
 {
     return lk_match_background_format(&s->bg, buf, n);
+}
+
+LK_API int lk_scanner_keep_background(const char *index_path, lk_errbuf *err)
+{
+    lk_scan_params p;
+    lk_scanner *s = NULL;
+    lk_index *ix = NULL;
+    char text[LK_BG_TEXT_MAX], gen[32], radius[16];
+    lk_scan_params_default(&p);
+    p.no_local = 1; /* the background is of PDQ hashes only */
+    LK_TRY(lk_scanner_open(&s, index_path, &p, err));
+    int rc = lk_scanner_background_text(s, text, sizeof text);
+    if (rc < 0)
+        lki_err(err, rc, "%s: background too long to keep", index_path);
+    snprintf(gen, sizeof gen, "%llu", (unsigned long long)s->run.generation);
+    snprintf(radius, sizeof radius, "%d", s->p.match.radius);
+    int empty = s->bg.samples == 0;
+    lk_scanner_free(&s);
+    if (rc < 0 || empty) /* nothing sampled (an empty index): nothing to keep */
+        return rc;
+    LK_TRY(lk_index_open(&ix, index_path, 0, err));
+    rc = lk_index_stat_put(ix, "stat.background", text, err);
+    if (rc == 0)
+        rc = lk_index_stat_put(ix, "stat.background_radius", radius, err);
+    if (rc == 0) /* last: the other two count only with it */
+        rc = lk_index_stat_put(ix, "stat.background_generation", gen, err);
+    lk_index_close(&ix);
+    return rc;
 }

@@ -335,6 +335,53 @@ static void test_truncated(const char *idx)
     lk_hasher_free(&h);
 }
 
+/* The background text of a scanner opened on idx with radius r. */
+static void background_of(const char *idx, int r, char *buf, size_t n)
+{
+    lk_scan_params p;
+    lk_scanner *s = NULL;
+    lk_errbuf err;
+    lk_scan_params_default(&p);
+    p.match.radius = r;
+    CHECK_INT(lk_scanner_open(&s, idx, &p, &err), 0);
+    CHECK_INT(lk_scanner_background_text(s, buf, n), 0);
+    lk_scanner_free(&s);
+}
+
+/* lk_scanner_keep_background keeps what a scanner would sample, for this
+ * generation and radius only: a scanner loads it (a planted one shows it
+ * is loaded, not sampled), another radius or a later write samples anew. */
+static void test_kept_background(const char *idx)
+{
+    char sampled[LK_BG_TEXT_MAX], got[LK_BG_TEXT_MAX], other[LK_BG_TEXT_MAX], gen[32];
+    lk_errbuf err;
+    lk_index *ix = NULL;
+    background_of(idx, 31, sampled, sizeof sampled);
+    background_of(idx, 20, other, sizeof other);
+    CHECK(strcmp(sampled, other) != 0 || strstr(sampled, " 0 0 0 0") != NULL);
+    CHECK_INT(lk_scanner_keep_background(idx, &err), 0);
+    CHECK_INT(lk_index_open(&ix, idx, 0, &err), 0);
+    CHECK_INT(lk_index_stat_get(ix, "stat.background", got, sizeof got, &err), 1);
+    CHECK_STR(got, sampled);
+    CHECK_INT(lk_index_stat_get(ix, "stat.background_radius", gen, sizeof gen, &err), 1);
+    CHECK_STR(gen, "31");
+    /* planted for this generation and radius: loaded as it is */
+    const char *planted = "bg1 999 7 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 "
+                          "23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 "
+                          "46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64";
+    CHECK_INT(lk_index_stat_put(ix, "stat.background", planted, &err), 0);
+    background_of(idx, 31, got, sizeof got);
+    CHECK_STR(got, planted);
+    /* another radius is sampled */
+    background_of(idx, 20, got, sizeof got);
+    CHECK_STR(got, other);
+    /* a write makes it stale: sampled again */
+    CHECK_INT(lk_index_remove_work(ix, "work-b", &err), 0);
+    background_of(idx, 31, got, sizeof got);
+    CHECK(strcmp(got, planted) != 0);
+    lk_index_close(&ix);
+}
+
 int main(void)
 {
     char idx[300], a[300], b[300], am[300], c[300], bc[300], ev[300];
@@ -467,6 +514,7 @@ int main(void)
     test_scope(a, b, d);
     test_progress(idx);
     test_truncated(idx);
+    test_kept_background(idx);
 
     /* a missing index is an error naming it */
     snprintf(c, sizeof c, "%s/none.idx", dir);
