@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include "common/common.h"
 
@@ -98,6 +99,18 @@ void *lki_malloc_aligned(size_t n)
     n = (n + 63) & ~(size_t)63;
     if (inject() || posix_memalign(&p, 64, n ? n : 64) != 0)
         return NULL;
+    return counted(p);
+}
+
+void *lki_malloc_huge(size_t n)
+{
+    void *p = NULL;
+    size_t align = n >= ((size_t)4 << 20) ? (size_t)2 << 20 : 64;
+    n = (n + 63) & ~(size_t)63;
+    if (inject() || posix_memalign(&p, align, n ? n : 64) != 0)
+        return NULL;
+    if (align > 64) /* 2 MB at a time where the kernel offers it on request */
+        (void)madvise(p, n & ~(align - 1), MADV_HUGEPAGE);
     return counted(p);
 }
 

@@ -68,6 +68,10 @@ void *lki_realloc(void *p, size_t n);
 void lki_free(void *p);
 /* Aligned (to 64 bytes) allocation, freed with lki_free_aligned(). */
 void *lki_malloc_aligned(size_t n);
+/* The same for large arrays built at once: from 4 MB on, aligned to 2 MB
+ * and asked for transparent huge pages (MADV_HUGEPAGE), so that filling
+ * it faults 2 MB at a time instead of 4 KB.  Freed with lki_free_aligned(). */
+void *lki_malloc_huge(size_t n);
 void lki_free_aligned(void *p);
 /* Copies of strings (lki_malloc'd, freed with lki_free), or NULL when out
  * of memory: s whole, or a followed by b (paths built from a prefix). */

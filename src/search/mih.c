@@ -71,11 +71,11 @@ int lki_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
     if (LK_NEVER(lk_mul_size(n, LK_MIH_TABLES * sizeof(uint32_t), &nrefs) < 0))
         return LK_ENOMEM;
     uint32_t *off = lki_calloc((size_t)LK_MIH_TABLES * MIH_STRIDE, sizeof *off);
-    uint32_t *refs = lki_malloc(nrefs);
+    uint32_t *refs = lki_malloc_huge(nrefs); /* 64 bytes per entry: gigabytes at 10^7 */
     uint32_t *pos = lki_malloc(LK_MIH_BUCKETS * sizeof *pos);
     if (!off || !refs || !pos) {
         lki_free(off);
-        lki_free(refs);
+        lki_free_aligned(refs);
         lki_free(pos);
         return LK_ENOMEM;
     }
@@ -95,7 +95,8 @@ int lki_mih_build(lk_mih *m, const lk_hash256 *h, size_t n)
 void lki_mih_free(lk_mih *m)
 {
     lk_freep(&m->offsets);
-    lk_freep(&m->refs);
+    lki_free_aligned(m->refs);
+    m->refs = NULL;
 }
 
 /* Number of 16-bit values at distance exactly i (binomial(16, i)). */

@@ -73,14 +73,73 @@ static int table_bits(size_t n)
 
 #define GATHER 64 /* candidates gathered per distance kernel call */
 
+/* One stable counting pass of the LSD radix sort: src to dst by the digit
+ * of width w at shift sh of each key (the key is the high 32 bits). */
+static void radix_pass(const uint64_t *src, uint64_t *dst, size_t n, int sh, int w,
+                       size_t *count)
+{
+    size_t nb = (size_t)1 << w, mask = nb - 1, sum = 0;
+    memset(count, 0, nb * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[(src[i] >> (32 + sh)) & mask]++;
+    for (size_t b = 0; b < nb; b++) {
+        size_t c = count[b];
+        count[b] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        dst[count[(src[i] >> (32 + sh)) & mask]++] = src[i];
+}
+
+/* Wide tables (bits > 16): a counting sort straight into 2^bits buckets
+ * would touch a table of up to 64 MiB at random for every descriptor, so
+ * each table is sorted as (substring, number) pairs by two radix passes of
+ * half the width (histograms that stay in cache), and its offsets are read
+ * off the sorted keys.  Stable, so each bucket lists its descriptors in
+ * increasing order, as the counting sort does.  Temporary: 16 bytes per
+ * descriptor. */
+static int build_wide(lk_vote_index *v)
+{
+    size_t n = v->n, stride = v->stride;
+    int lo = v->bits / 2, hi = v->bits - lo;
+    uint64_t *a = lki_malloc_huge((n ? n : 1) * sizeof *a);
+    uint64_t *b = lki_malloc_huge((n ? n : 1) * sizeof *b);
+    size_t *count = lki_malloc(((size_t)1 << hi) * sizeof *count);
+    if (!a || !b || !count) {
+        lki_free_aligned(a), lki_free_aligned(b), lki_free(count);
+        return LK_ENOMEM;
+    }
+    for (int j = 0; j < v->tables; j++) {
+        uint32_t *off = v->off + (size_t)j * stride, *ids = v->ids + (size_t)j * n;
+        for (size_t i = 0; i < n; i++)
+            a[i] = (uint64_t)sub(v, v->desc[i].w, j) << 32 | i;
+        radix_pass(a, b, n, 0, lo, count);
+        radix_pass(b, a, n, lo, hi, count);
+        size_t x = 0; /* next bucket whose start is not set */
+        for (size_t r = 0; r < n; r++) {
+            size_t k = (size_t)(a[r] >> 32);
+            while (x <= k)
+                off[x++] = (uint32_t)r;
+            ids[r] = (uint32_t)a[r];
+        }
+        while (x < stride)
+            off[x++] = (uint32_t)n;
+    }
+    lki_free_aligned(a), lki_free_aligned(b), lki_free(count);
+    return 0;
+}
+
 /* Builds the substring tables (counting sort per table). */
 static int build_tables(lk_vote_index *v)
 {
     size_t n = v->n, stride = v->stride;
-    v->off = lki_calloc((size_t)v->tables * stride, sizeof *v->off);
-    v->ids = lki_malloc((size_t)v->tables * (n ? n : 1) * sizeof *v->ids);
+    v->off = lki_malloc_huge((size_t)v->tables * stride * sizeof *v->off);
+    v->ids = lki_malloc_huge((size_t)v->tables * (n ? n : 1) * sizeof *v->ids);
     if (!v->off || !v->ids)
         return LK_ENOMEM;
+    if (v->bits > 16)
+        return build_wide(v);
+    memset(v->off, 0, (size_t)v->tables * stride * sizeof *v->off);
     for (int j = 0; j < v->tables; j++) {
         uint32_t *off = v->off + (size_t)j * stride, *ids = v->ids + (size_t)j * n;
         for (size_t i = 0; i < n; i++)
@@ -141,8 +200,8 @@ LK_API void lk_vote_index_free(lk_vote_index **pv)
     if (!pv || !*pv)
         return;
     lk_searcher_free(&(*pv)->s);
-    lki_free((*pv)->off);
-    lki_free((*pv)->ids);
+    lki_free_aligned((*pv)->off);
+    lki_free_aligned((*pv)->ids);
     lki_free(*pv);
     *pv = NULL;
 }
