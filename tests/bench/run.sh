@@ -2,8 +2,9 @@
 # Runs the speed benchmarks of one build directory (called by `make bench`):
 # BUILD/likeness-bench with its media in BUILD/bench-media, extra options
 # from $BENCH_ARGS (e.g. BENCH_ARGS="--quick --filter kernels").  Prints the
-# JSON lines, then a short table of rates and speed-ups and one of the
-# whole-clip CPU ratios (the clips driver); exits non-zero when a driver
+# JSON lines, then a short table of rates and speed-ups, one of the
+# whole-clip CPU ratios (the clips driver) and one of the catalogue-scale
+# scan (the scale driver); exits non-zero when a driver
 # failed its correctness checks.
 # Usage: sh tests/bench/run.sh BUILD_DIR
 set -u
@@ -24,5 +25,9 @@ if grep -q '"bench":"clips"' "$out"; then
     echo "--- whole clips (case: CPU s, ratio to the decode, target; command) ---"
     sed -n 's/.*"bench":"clips","case":"\([^"]*\)","cmd":"\([^"]*\)","cpu_s":\([^,]*\),"wall_s":\([^,]*\),"rounds":[0-9]*\(.*\)}.*/\1: cpu \3 s, wall \4 s\5  [\2]/p' "$out" |
         sed 's/,"vs_decode":\([^,]*\)/, x\1 of the decode/; s/,"throughput_ratio":\([^,]*\)/, throughput x\1/; s/,"target":\([^,]*\),"met":\([a-z]*\)/ (target \1: \2)/'
+fi
+if grep -q '"bench":"scale"' "$out"; then
+    echo "--- catalogue scale (entries: the scan path's CPU, the open and first answer, peak RSS; targets) ---"
+    sed -n 's/.*"case":"derived [0-9]*","entries":\([0-9]*\),"local_sets":\([a-z]*\),"scan_path_cpu_s":\([^,]*\),"target_s":[^,]*,"met":\([a-z]*\),"open_first_ms":\([^,]*\),"target_ms":[^,]*,"open_met":\([a-z]*\),"segment_mb":[^,]*,"rss_mb":\([^,]*\),"rss_target_mb":\([^,]*\),"rss_met":\([a-z]*\)}.*/\1 entries (local sets \2): scan path \3 s (target 1 s: \4), open + first answer \5 ms (target 50 ms: \6), peak RSS \7 MB (target: the segment + 150 MB = \8 MB: \9)/p' "$out"
 fi
 exit "$rc"
