@@ -140,6 +140,11 @@ int lk_cli_err(lk_errbuf *err, int code, const char *fmt, ...)
 /* "warning: <fmt>\n" on stderr (escaped, as lk_message). */
 void lk_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Opens DIR/NAME.txt for the output of input path (NAME: its last
+ * component), never overwriting: NULL with the error printed (clash is
+ * appended when the file exists). */
+FILE *lk_open_in_dir(const char *dir, const char *path, const char *clash);
+
 /* After a write: keeps the index's background of chance hits for its new
  * generation (lk_scanner_keep_background); a failure only warns. */
 void lk_cli_keep_background(const char *index);

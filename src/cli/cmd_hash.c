@@ -87,24 +87,6 @@ static int hash_file(const char *path, const lk_decode_opts *dec, lk_hasher *h,
     return rc < 0 ? -1 : 0;
 }
 
-/* Opens DIR/NAME.txt for input path (never overwriting); NULL on error
- * (printed). */
-static FILE *open_out(const char *dir, const char *path)
-{
-    const char *base = strrchr(path, '/');
-    char name[4096];
-    snprintf(name, sizeof name, "%s/%s.txt", dir, base ? base + 1 : path);
-    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        lk_error("cannot create '%s': %s%s", name, strerror(errno),
-                 errno == EEXIST ? " (two inputs of that name?)" : "");
-        if (fd >= 0)
-            close(fd);
-    }
-    return fp;
-}
-
 /* --output-dir: each file hashed into its own output; the exit status. */
 static int run_per_file(const struct hash_args *a, int n, char **files, unsigned what,
                         unsigned wflags, lk_hasher *h)
@@ -112,7 +94,7 @@ static int run_per_file(const struct hash_args *a, int n, char **files, unsigned
     int failed = 0;
     for (int i = 0; i < n; i++) {
         lk_hash_writer *w = NULL;
-        FILE *fp = open_out(a->out_dir, files[i]);
+        FILE *fp = lk_open_in_dir(a->out_dir, files[i], " (two inputs of that name?)");
         if (!fp || lk_hash_writer_new(&w, fp, a->format, wflags) < 0) {
             failed++;
             if (fp)

@@ -108,23 +108,6 @@ static int collect(const lk_index_entry *e, void *ctx)
     return 0;
 }
 
-/* Opens DIR/BASENAME.txt for path, never overwriting; NULL (printed). */
-static FILE *open_out(const char *dir, const char *path)
-{
-    const char *base = strrchr(path, '/');
-    char name[4096];
-    snprintf(name, sizeof name, "%s/%s.txt", dir, base ? base + 1 : path);
-    int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!fp) {
-        lk_error("cannot create '%s': %s%s", LK_ESC(name), strerror(errno),
-                 errno == EEXIST ? " (two videos of that name, or an earlier export)" : "");
-        if (fd >= 0)
-            close(fd);
-    }
-    return fp;
-}
-
 /* The path to read f from: the absolute one if it is there, else the path
  * as given (relative to where add ran). */
 static const char *media_path(const struct xfile *f)
@@ -249,7 +232,8 @@ int lk_cli_export_media(lk_index *ix, const char *work, int format, const char *
     int hash_fmt = format == LK_HASHLIST_VPDQ ? LK_HASHFMT_VPDQ : LK_HASHFMT_PDQ;
     size_t failed = 0;
     for (size_t i = 0; i < l.n; i++) {
-        FILE *out = dir ? open_out(dir, l.v[i].path) : stdout;
+        FILE *out = dir ? lk_open_in_dir(dir, l.v[i].path, " (two videos of that name, or an "
+                                                           "earlier export)") : stdout;
         if (!out) {
             failed++;
             continue;

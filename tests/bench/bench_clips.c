@@ -64,34 +64,6 @@ static double median(const double *v, int n)
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
-/* Runs argv with stdin, stdout and stderr on /dev/null; returns its exit
- * status (-1 when it could not run or died), cpu and wall seconds. */
-static int run_child(const char *const *argv, double *cpu, double *wall)
-{
-    double t0 = bench_now();
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDWR);
-        if (fd >= 0) {
-            dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
-            close(fd);
-        }
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    struct rusage ru;
-    while (wait4(pid, &st, 0, &ru) < 0)
-        if (errno != EINTR)
-            return -1;
-    *wall = bench_now() - t0;
-    *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* The command line as one string (for the report; no quoting needed:
  * the paths are ours). */
 static void join_argv(const char *const *argv, char *buf, size_t size)
@@ -100,36 +72,6 @@ static void join_argv(const char *const *argv, char *buf, size_t size)
     buf[0] = 0;
     for (int i = 0; argv[i] && n + 1 < size; i++)
         n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "", argv[i]);
-}
-
-/* Directory of this program, for the likeness binary next to it. */
-static int self_dir(char *buf, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return -1;
-    *slash = 0;
-    return 0;
-}
-
-/* Runs gen-clip.sh for one clip; its path in out.  0 or -1. */
-static int make_clip(const char *media, int w, int h, int secs, char *out, size_t size)
-{
-    const char *src = getenv("LK_BENCH_SRCDIR");
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "sh '%s/gen-clip.sh' '%s' %d %d %d", src ? src : "tests/bench",
-             media, w, h, secs);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    int ok = fgets(out, (int)size, p) != NULL;
-    ok &= pclose(p) == 0;
-    out[strcspn(out, "\n")] = 0;
-    return ok && out[0] ? 0 : -1;
 }
 
 /* Prints one command's medians as a JSON line; returns its cpu median. */
@@ -157,7 +99,7 @@ static int run_rounds(clip_cmd *cmds, int ncmds, int rounds, const char *fresh)
     for (int r = 0; r < rounds; r++)
         for (int i = 0; i < ncmds; i++) {
             unlink(fresh);
-            int st = run_child(cmds[i].argv, &cmds[i].cpu[r], &cmds[i].wall[r]);
+            int st = bench_run_child(cmds[i].argv, &cmds[i].cpu[r], &cmds[i].wall[r], NULL);
             int ok = st == 0 || (st == 1 && !strcmp(cmds[i].argv[1], "scan"));
             if (!ok) {
                 char line[2048];
@@ -251,13 +193,12 @@ static int bench_batch(const bench_opts *o, const char *bin, const char *clip720
 int bench_clips(const bench_opts *o)
 {
     char bin[600], small[600], c720[600], c1080[600], ref[600];
-    if (self_dir(bin, sizeof bin - 10) < 0)
+    if (bench_likeness_path(bin, sizeof bin) < 0)
         return 1;
-    strcat(bin, "/likeness");
     int secs = o->quick ? 20 : 60;
-    if (make_clip(o->media, 1280, 720, secs, c720, sizeof c720) < 0 ||
-        make_clip(o->media, 1920, 1080, secs, c1080, sizeof c1080) < 0 ||
-        make_clip(o->media, 1280, 720, 30, ref, sizeof ref) < 0) {
+    if (bench_make_clip(o->media, 1280, 720, secs, c720, sizeof c720) < 0 ||
+        bench_make_clip(o->media, 1920, 1080, secs, c1080, sizeof c1080) < 0 ||
+        bench_make_clip(o->media, 1280, 720, 30, ref, sizeof ref) < 0) {
         fprintf(stderr, "bench_clips: cannot make the clips (gen-clip.sh)\n");
         return 1;
     }
@@ -266,7 +207,7 @@ int bench_clips(const bench_opts *o)
     unlink(small);
     const char *argv[] = {bin, "index", "add", "--index", small, "--owner", "bench", ref, NULL};
     double cpu, wall;
-    if (run_child(argv, &cpu, &wall) != 0) {
+    if (bench_run_child(argv, &cpu, &wall, NULL) != 0) {
         fprintf(stderr, "bench_clips: cannot make the small index %s\n", small);
         return 1;
     }

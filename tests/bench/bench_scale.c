@@ -272,32 +272,6 @@ static int make_big(const scale_tmpl *t, const char *path, size_t n, int locals)
     return rc < 0 || g.failed ? -1 : 0;
 }
 
-/* Runs argv (stdio on /dev/null); exit status, cpu, wall, peak RSS in MB. */
-static int run_child(const char *const *argv, double *cpu, double *wall, double *rss)
-{
-    double t0 = bench_now();
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        int fd = open("/dev/null", O_RDWR);
-        if (fd >= 0)
-            dup2(fd, 0), dup2(fd, 1), dup2(fd, 2), close(fd);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    struct rusage ru;
-    while (wait4(pid, &st, 0, &ru) < 0)
-        if (errno != EINTR)
-            return -1;
-    *wall = bench_now() - t0;
-    *cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-    *rss = (double)ru.ru_maxrss / 1024.0;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -329,12 +303,12 @@ static int measure(const char *bin, const char *small, const char *big, const ch
     lk_errbuf err;
     if (lk_scanner_keep_background(small, &err) < 0 || lk_scanner_keep_background(big, &err) < 0)
         return fprintf(stderr, "bench_scale: %s\n", err.msg), -1;
-    int st = run_child(argv[3], &c, &w, &r);
+    int st = bench_run_child(argv[3], &c, &w, &r);
     if (st != 0 && st != 1)
         return fprintf(stderr, "bench_scale: scan of %s exited %d\n", big, st), -1;
     for (int round = 0; round < SCALE_ROUNDS; round++)
         for (int i = 0; i < 4; i++) {
-            st = run_child(argv[i], &cpu[i][round], &wall[i][round], &rss[i][round]);
+            st = bench_run_child(argv[i], &cpu[i][round], &wall[i][round], &rss[i][round]);
             if (st != 0 && st != 1)
                 return fprintf(stderr, "bench_scale: '%s %s %s' exited %d\n", argv[i][1],
                                argv[i][3], argv[i][4], st), -1;
@@ -361,43 +335,13 @@ static int measure(const char *bin, const char *small, const char *big, const ch
     return 0;
 }
 
-static int self_dir(char *buf, size_t size)
-{
-    ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-    if (n <= 0)
-        return -1;
-    buf[n] = 0;
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return -1;
-    *slash = 0;
-    return 0;
-}
-
-/* The bench clip (gen-clip.sh, as bench_clips makes it); 0 or -1. */
-static int clip_path(const char *media, int secs, char *out, size_t size)
-{
-    const char *src = getenv("LK_BENCH_SRCDIR");
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "sh '%s/gen-clip.sh' '%s' 1280 720 %d", src ? src : "tests/bench",
-             media, secs);
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return -1;
-    int ok = fgets(out, (int)size, p) != NULL;
-    ok &= pclose(p) == 0;
-    out[strcspn(out, "\n")] = 0;
-    return ok && out[0] ? 0 : -1;
-}
-
 int bench_scale(const bench_opts *o)
 {
     char bin[600], small[700], clip[700], ref[700], still[700], cmd[3000];
-    if (self_dir(bin, sizeof bin - 10) < 0)
+    if (bench_likeness_path(bin, sizeof bin) < 0)
         return 1;
-    strcat(bin, "/likeness");
-    if (clip_path(o->media, o->quick ? 20 : 60, clip, sizeof clip) < 0 ||
-        clip_path(o->media, 30, ref, sizeof ref) < 0) {
+    if (bench_make_clip(o->media, 1280, 720, o->quick ? 20 : 60, clip, sizeof clip) < 0 ||
+        bench_make_clip(o->media, 1280, 720, 30, ref, sizeof ref) < 0) {
         fprintf(stderr, "bench_scale: cannot make the clips (gen-clip.sh)\n");
         return 1;
     }

@@ -39,6 +39,17 @@ double bench_median(const bench_opts *o, void (*fn)(void *), void *arg);
 void bench_report(const char *group, const char *name, const char *simd,
                   double median_s, double items, const char *unit, double speedup);
 
+/* Whole commands (child.c).  Runs argv with stdin, stdout and stderr on
+ * /dev/null; returns its exit status (-1 when it could not run or died),
+ * its CPU seconds (user + system of every thread), wall seconds and, when
+ * rss_mb is not NULL, peak resident memory in MB (wait4's rusage). */
+int bench_run_child(const char *const *argv, double *cpu, double *wall, double *rss_mb);
+/* The likeness binary next to this program into buf; 0 or -1. */
+int bench_likeness_path(char *buf, size_t size);
+/* Makes (or finds, cached) a bench clip of gen-clip.sh: WxH, secs seconds,
+ * in media; its path in out.  0 or -1. */
+int bench_make_clip(const char *media, int w, int h, int secs, char *out, size_t size);
+
 /* Drivers: each returns 0, or non-zero when a correctness check failed. */
 int bench_kernels(const bench_opts *o);   /* bench_kernels.c  */
 int bench_features(const bench_opts *o);  /* bench_features.c */

@@ -145,23 +145,36 @@ static void check_storage(const char *idx, const lk_ref_entries *e, size_t befor
     lk_index_close(&ix);
 }
 
+/* nsets sets of f's descriptors: set 0 as they are, set k with k * flips
+ * random bits flipped in each (a repeated bit may flip back); *d and *so
+ * (each descriptor's set) are malloc'ed. */
+static void noisy_sets(const lk_local_features *f, size_t nsets, size_t flips, uint64_t seed,
+                       lk_hash256 **d, uint32_t **so)
+{
+    size_t n = f->count;
+    *d = malloc(n * nsets * sizeof **d);
+    *so = malloc(n * nsets * sizeof **so);
+    if (!*d || !*so)
+        abort();
+    for (size_t i = 0; i < n * nsets; i++) {
+        (*d)[i] = f->desc[i % n];
+        (*so)[i] = (uint32_t)(i / n);
+        for (size_t k = 0; k < (i / n) * flips; k++) {
+            unsigned b = (unsigned)(t_rand(&seed) % 256);
+            (*d)[i].w[b / 64] ^= 1ull << (b % 64);
+        }
+    }
+}
+
 /* The voting index over real descriptors agrees with brute force. */
 static void check_vote(const lk_ref_entries *e)
 {
     lk_local_features f = { 0 };
     CHECK(lk_local_unpack(e->loc[0].data, e->loc[0].bytes, &f) > 100);
     size_t n = f.count, nsets = 10;
-    lk_hash256 *d = malloc(n * nsets * sizeof *d);
-    uint32_t *so = malloc(n * nsets * sizeof *so);
-    uint64_t s = 5;
-    for (size_t i = 0; i < n * nsets; i++) { /* sets 1..9: noisy copies of set 0 */
-        d[i] = f.desc[i % n];
-        so[i] = (uint32_t)(i / n);
-        for (size_t k = 0; k < (i / n) * 3; k++) {
-            unsigned b = (unsigned)(t_rand(&s) % 256);
-            d[i].w[b / 64] ^= 1ull << (b % 64);
-        }
-    }
+    lk_hash256 *d;
+    uint32_t *so;
+    noisy_sets(&f, nsets, 3, 5, &d, &so);
     lk_vote_index *vm = NULL, *vb = NULL;
     CHECK_INT(lk_vote_index_new(&vm, d, so, n * nsets, nsets, LK_SEARCH_MIH), 0);
     CHECK_INT(lk_vote_index_new(&vb, d, so, n * nsets, nsets, LK_SEARCH_BRUTE), 0);
@@ -244,17 +257,9 @@ static void check_vote_wide(const lk_ref_entries *e)
     lk_local_features f = { 0 };
     CHECK(lk_local_unpack(e->loc[0].data, e->loc[0].bytes, &f) > 100);
     size_t n = f.count, nsets = 12;
-    lk_hash256 *d = malloc(n * nsets * sizeof *d);
-    uint32_t *so = malloc(n * nsets * sizeof *so);
-    uint64_t s = 7;
-    for (size_t i = 0; i < n * nsets; i++) { /* sets 1..11: noisier copies of set 0 */
-        d[i] = f.desc[i % n];
-        so[i] = (uint32_t)(i / n);
-        for (size_t k = 0; k < (i / n) * 2; k++) {
-            unsigned b = (unsigned)(t_rand(&s) % 256);
-            d[i].w[b / 64] ^= 1ull << (b % 64);
-        }
-    }
+    lk_hash256 *d;
+    uint32_t *so;
+    noisy_sets(&f, nsets, 2, 7, &d, &so);
     lk_vote_index *vb = NULL;
     CHECK_INT(lk_vote_index_new(&vb, d, so, n * nsets, nsets, LK_SEARCH_BRUTE), 0);
     static const int widths[] = { 17, 20, 21, 24 };
