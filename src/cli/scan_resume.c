@@ -33,6 +33,14 @@ static double num(const cJSON *o, const char *name)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* A count from the file: 0 unless a number within [0, 2^53] (a tampered
+ * 1e300 must not reach a conversion to long, which is undefined). */
+static long count_of(const cJSON *o, const char *name)
+{
+    double d = num(o, name);
+    return d >= 0 && d <= 9007199254740992.0 ? (long)d : 0;
+}
+
 static int verdict_of(const char *name)
 {
     for (int v = LK_VERDICT_CLEAN; v <= LK_VERDICT_ERROR; v++)
@@ -55,7 +63,7 @@ static int add_line(lk_resume *r, const char *line)
         lk_resume_entry e = { .verdict = cJSON_IsString(v) ? verdict_of(v->valuestring) : 0,
                               .duration = num(o, "duration"), .decoded = num(o, "decoded"),
                               .truncated = cJSON_IsTrue(cJSON_GetObjectItem(o, "truncated")),
-                              .frames = (long)num(o, "frames"),
+                              .frames = count_of(o, "frames"),
                               .is_dup = cJSON_GetObjectItem(o, "duplicate_of") != NULL };
         memcpy(e.hash, h->valuestring, 65);
         if (r->n == r->cap) {

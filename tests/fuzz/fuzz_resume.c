@@ -1,7 +1,9 @@
 /*
  * fuzz_resume.c — the --resume reader of `likeness scan` (lk_resume_load in
  * src/cli/scan_resume.c, compiled into this harness with the CLI files) on an arbitrary file: it must keep only well-formed 64-digit
- * content hashes, sorted, and cut the file back to its last whole line.
+ * content hashes, sorted, with no negative frame count (a huge one read
+ * from a tampered file is 0, never a conversion out of range), and cut the
+ * file back to its last whole line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lk_resume done = { 0 };
     if (lk_resume_load(path, &done) == 0) {
         for (size_t i = 0; i < done.n; i++)
-            if (strlen(done.v[i].hash) != 64 || !done.v[i].file ||
+            if (strlen(done.v[i].hash) != 64 || !done.v[i].file || done.v[i].frames < 0 ||
                 (i && strcmp(done.v[i - 1].hash, done.v[i].hash) > 0))
                 abort();
         struct stat sb;
