@@ -513,9 +513,10 @@ LK_API int lk_scanner_background_text(const lk_scanner *s, char *buf, size_t n);
  * generation load it instead of sampling: on a catalogue of 10^7 entries
  * the sampling is most of a scanner's open.  Any later write changes the
  * generation, and the kept background is then ignored until kept again.
- * Called by `likeness index add`, `import`, `remove` and `vacuum` after
- * their writes.  Needs write access.  Returns 0 (also for an empty index,
- * where nothing is kept) or < 0 with @p err set.
+ * Called by `likeness index add`, `import`, `remove` and `shard` after
+ * their writes; does nothing when the background of the current
+ * generation is kept already.  Needs write access.  Returns 0 (also for
+ * an empty index, where nothing is kept) or < 0 with @p err set.
  */
 LK_API int lk_scanner_keep_background(const char *index_path, lk_errbuf *err);
 

@@ -98,28 +98,21 @@ static void keep_background(const char *index)
     lk_scanner *s = NULL;
     lk_index *ix = NULL;
     lk_errbuf err;
-    char text[LK_BG_TEXT_MAX], gen[32], desc[32], radius[16];
+    char desc[32];
     lk_scan_params_default(&p);
     lk_errbuf_clear(&err);
-    int rc = lk_scanner_open(&s, index, &p, &err);
+    int rc = lk_scanner_keep_background(index, &err);
+    /* and the whole index's descriptor count, which caps the shards' vote
+     * buckets as the whole index's (valid with the kept generation) */
     if (rc == 0)
-        rc = lk_scanner_background_text(s, text, sizeof text);
-    if (rc == 0) {
-        snprintf(gen, sizeof gen, "%llu", (unsigned long long)lk_scanner_run(s)->generation);
+        rc = lk_scanner_open(&s, index, &p, &err);
+    if (rc == 0)
         snprintf(desc, sizeof desc, "%zu", lk_scanner_local_descriptors(s));
-        snprintf(radius, sizeof radius, "%d", p.match.radius);
-    }
     lk_scanner_free(&s);
     if (rc == 0)
         rc = lk_index_open(&ix, index, 0, &err);
     if (rc == 0)
-        rc = lk_index_stat_put(ix, "stat.background", text, &err);
-    if (rc == 0)
-        rc = lk_index_stat_put(ix, "stat.background_radius", radius, &err);
-    if (rc == 0)
         rc = lk_index_stat_put(ix, "stat.local_descriptors", desc, &err);
-    if (rc == 0)
-        rc = lk_index_stat_put(ix, "stat.background_generation", gen, &err);
     lk_index_close(&ix);
     if (rc < 0)
         lk_warning("cannot keep the background of '%s' for its shards (%s): scans of the "

@@ -151,6 +151,19 @@ LK_API int lk_scanner_background_text(const lk_scanner *s, char *buf, size_t n)
     return lk_match_background_format(&s->bg, buf, n);
 }
 
+/* 1 when ix already keeps a background for its current generation at the
+ * default radius (a write that added nothing, e.g. files already indexed). */
+static int kept_already(lk_index *ix, int radius)
+{
+    lk_index_stats st;
+    char gen[32], r[16];
+    return lk_index_stats_get(ix, &st, NULL) == 0 &&
+           lk_index_stat_get(ix, "stat.background_generation", gen, sizeof gen, NULL) == 1 &&
+           strtoull(gen, NULL, 10) == st.generation &&
+           lk_index_stat_get(ix, "stat.background_radius", r, sizeof r, NULL) == 1 &&
+           atoi(r) == radius;
+}
+
 LK_API int lk_scanner_keep_background(const char *index_path, lk_errbuf *err)
 {
     lk_scan_params p;
@@ -159,6 +172,11 @@ LK_API int lk_scanner_keep_background(const char *index_path, lk_errbuf *err)
     char text[LK_BG_TEXT_MAX], gen[32], radius[16];
     lk_scan_params_default(&p);
     p.no_local = 1; /* the background is of PDQ hashes only */
+    LK_TRY(lk_index_open(&ix, index_path, LK_INDEX_READONLY, err));
+    int done = kept_already(ix, p.match.radius);
+    lk_index_close(&ix);
+    if (done)
+        return 0;
     LK_TRY(lk_scanner_open(&s, index_path, &p, err));
     int rc = lk_scanner_background_text(s, text, sizeof text);
     if (rc < 0)
